@@ -1,0 +1,69 @@
+# iphub: two commands. `make run` sets up and serves; `make test` sets up and tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Django 6 needs Python >= 3.12. Prefer one on PATH, else the machine's pyenv build.
+PYTHON_BOOT ?= $(shell for p in python3.13 python3.12; do command -v $$p >/dev/null 2>&1 && { command -v $$p; exit; }; done; ls -d /root/.pyenv/versions/3.1[23]*/bin/python3 2>/dev/null | tail -1)
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/iphub
+SHARED_DATA ?= $(abspath ../shared/data)
+export IPHUB_SHARED_DATA := $(SHARED_DATA)
+
+.PHONY: run test setup services chromium lint typecheck test-sqlite test-pg demo serve clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -n "$(PYTHON_BOOT)" || { echo "需要 Python 3.12 或更高版本（Django 6 的要求）：请安装 python3.12。"; exit 1; }
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+# Start PostgreSQL and Redis if they are down; install PostgreSQL if it is absent.
+services:
+	@if ! command -v pg_ctlcluster >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib >/dev/null; fi
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | tail -1) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	@if command -v redis-server >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then \
+	  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /tmp --logfile /tmp/iphub-redis.log; fi
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+demo: setup
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+
+serve:
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+run: setup demo
+	@echo "iphub 已启动：http://127.0.0.1:8000/"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: setup
+	$(VENV)/bin/ruff check src bench
+	$(VENV)/bin/ruff format --check src bench
+
+typecheck: setup
+	$(VENV)/bin/mypy src
+
+test-sqlite: setup chromium
+	DATABASE_URL= $(VENV)/bin/pytest
+
+test-pg: setup chromium services
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+
+test: lint typecheck test-sqlite test-pg
+	@echo "make test: ruff, mypy, pytest (SQLite + PostgreSQL) all passed."
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,97 @@
+"""The JSON API at ``/api/v1/``: session or bearer-token authentication, an
+OpenAPI schema at ``/api/v1/openapi.json``, and one error body everywhere:
+``{"code": ..., "message": ..., "fields": {...}}`` with Chinese messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from iphub.core.errors import ApplicationError
+from iphub.core.services import api_token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+AUTH = [django_auth, TokenAuth()]
+
+api = NinjaAPI(
+    title="iphub API",
+    version="1",
+    urls_namespace="api",
+    description="湖北知识产权公共服务平台 JSON 接口。错误统一返回 {code, message, fields}。",
+)
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+def _field_name(loc: list[Any]) -> str:
+    # ninja prefixes locations with the parameter source ("body", "query", the payload name).
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "payload")]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        name = _field_name(list(err.get("loc", [])))
+        msg = str(err.get("msg", ""))
+        if msg.startswith("Value error, "):
+            msg = msg.removeprefix("Value error, ")
+        elif err.get("type") == "missing":
+            msg = "此项为必填项。"
+        fields.setdefault(name, msg)
+    return _error(request, 422, "invalid", "提交的数据有误，请按字段提示修改。", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "not_authenticated", "请先登录，或在请求头提供有效的 API 令牌。")
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "permission_denied", "您无权执行此操作。")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "未找到该记录。")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+def _register_routers() -> None:
+    from iphub.core.api import router as core_router
+
+    api.add_router("/", core_router)
+
+
+_register_routers()

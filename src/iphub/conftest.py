@@ -1,0 +1,74 @@
+"""The shared cast for permission tests (STYLE.md): a Wuhan city clerk, a clerk
+of a Wuhan district, a Yichang city clerk, an enterprise user of a Wuhan company
+and a provincial supervisor — plus the regions they live in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from iphub.core import services
+from iphub.core.demo import demo_uscc
+from iphub.core.models import Organisation, Role, User
+
+PASSWORD = "Test@Pass2026"
+
+
+@pytest.fixture
+def regions(db: Any) -> None:
+    services.regions_load()
+
+
+def make_org(name: str, region: str, serial: int, **extra: Any) -> Organisation:
+    data = {
+        "name": name,
+        "uscc": demo_uscc(region, serial),
+        "kind": "enterprise",
+        "region": region,
+    } | extra
+    return services.organisation_create(actor=None, data=data)
+
+
+def make_user(
+    username: str, role: str, region: str | None = None, organisation: Organisation | None = None
+) -> User:
+    return services.user_create(
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        region_code=region,
+        organisation=organisation,
+    )
+
+
+@pytest.fixture
+def orgs(regions: None) -> dict[str, Organisation]:
+    return {
+        "wuhan_hongshan": make_org(
+            "洪山测试科技有限公司",
+            "420111",
+            1,
+            contact_name="张三丰",
+            contact_phone="13812345678",
+            contact_id_number="11010519491231002X",
+        ),
+        "wuhan_jiangan": make_org("江岸测试制造有限公司", "420102", 2),
+        "yichang": make_org("宜昌测试化工有限公司", "420502", 3),
+    }
+
+
+@pytest.fixture
+def cast(orgs: dict[str, Organisation]) -> dict[str, User]:
+    return {
+        "wuhan_clerk": make_user("wuhan_clerk", Role.WINDOW, "420100"),
+        "hongshan_clerk": make_user("hongshan_clerk", Role.WINDOW, "420111"),
+        "yichang_clerk": make_user("yichang_clerk", Role.WINDOW, "420500"),
+        "wuhan_enforcer": make_user("wuhan_enforcer", Role.ENFORCEMENT, "420100"),
+        "enterprise": make_user(
+            "wuhan_enterprise", Role.ENTERPRISE, organisation=orgs["wuhan_hongshan"]
+        ),
+        "supervisor": make_user("province_supervisor", Role.SUPERVISOR, "420000"),
+        "yichang_supervisor": make_user("yichang_supervisor", Role.SUPERVISOR, "420500"),
+    }

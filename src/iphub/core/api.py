@@ -1,0 +1,188 @@
+"""Core endpoints: the signed-in user, regions, organisations, audit log, calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field, field_validator
+
+from iphub.core import calendar, selectors, services
+from iphub.core.selectors import OrganisationRow
+
+router = Router(tags=["core"])
+
+
+def _auth() -> Any:
+    from iphub.api import AUTH
+
+    return AUTH
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+    role_label: str
+    region_code: str | None
+    organisation_id: int | None
+
+
+@router.get("/me", response=MeOut, auth=_auth(), summary="当前用户")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user: Any = request.user
+    return {
+        "username": user.username,
+        "role": user.role,
+        "role_label": str(user.get_role_display()),
+        "region_code": user.region_id,
+        "organisation_id": user.organisation_id,
+    }
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent_id: str | None
+    longitude: float | None
+    latitude: float | None
+
+
+@router.get("/regions", response=list[RegionOut], summary="行政区划列表")
+def regions(request: HttpRequest, level: str = "", parent: str = "") -> Any:
+    return list(selectors.region_list(level=level or None, parent=parent or None))
+
+
+class ContainsOut(Schema):
+    ancestor: str
+    code: str
+    contains: bool
+
+
+@router.get("/regions/{ancestor}/contains/{code}", response=ContainsOut, summary="区划包含判断")
+def region_contains(request: HttpRequest, ancestor: str, code: str) -> dict[str, Any]:
+    selectors.region_get(ancestor)
+    selectors.region_get(code)
+    return {
+        "ancestor": ancestor,
+        "code": code,
+        "contains": selectors.region_contains(ancestor, code),
+    }
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    uscc: str
+    kind: str
+    kind_label: str
+    tags: list[str]
+    region_code: str
+    region_name: str
+    contact_name: str
+    contact_phone: str
+    contact_id_number: str
+
+
+class OrganisationIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    uscc: str | None = None
+    kind: str
+    region: str = Field(min_length=6, max_length=6)
+    tags: list[str] = []
+    address: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_id_number: str = ""
+
+    @field_validator("uscc")
+    @classmethod
+    def _uscc(cls, value: str | None) -> str | None:
+        from iphub.core.errors import ApplicationError
+        from iphub.core.validators import validate_uscc
+
+        if not value:
+            return None
+        try:
+            return validate_uscc(value)
+        except ApplicationError as exc:
+            raise ValueError(exc.message) from None
+
+
+@router.get("/organisations", response=list[OrganisationOut], auth=_auth(), summary="组织列表")
+@paginate(LimitOffsetPagination)
+def organisations(
+    request: HttpRequest, q: str = "", kind: str = "", region: str = "", tag: str = ""
+) -> list[OrganisationRow]:
+    qs = selectors.organisation_list(user=request.user, q=q, kind=kind, region=region, tag=tag)
+    return [selectors.organisation_row(o) for o in qs[:1000]]
+
+
+@router.get("/organisations/{org_id}", response=OrganisationOut, auth=_auth(), summary="组织详情")
+def organisation_detail(request: HttpRequest, org_id: int) -> OrganisationRow:
+    org = selectors.organisation_get(user=request.user, organisation_id=org_id)
+    return selectors.organisation_row(org)
+
+
+@router.post("/organisations", response={201: OrganisationOut}, auth=_auth(), summary="登记组织")
+def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
+    from iphub.core.permissions import require_roles
+
+    require_roles(request.user, "window", "supervisor")
+    org = services.organisation_create(
+        actor=request.user,  # type: ignore[arg-type]
+        data=payload.dict(),
+    )
+    return Status(201, selectors.organisation_row(org))
+
+
+class AuditOut(Schema):
+    id: int
+    at: dt.datetime
+    actor_name: str
+    ip: str | None
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    before: Any
+    after: Any
+    outcome: str
+
+
+@router.get("/audit", response=list[AuditOut], auth=_auth(), summary="审计日志")
+@paginate(LimitOffsetPagination)
+def audit(request: HttpRequest, q: str = "", action: str = "", actor: str = "") -> Any:
+    return selectors.audit_list(
+        user=request.user,
+        q=q,
+        action=action,
+        actor=actor,
+    )
+
+
+class WorkingDaysOut(Schema):
+    start: dt.date
+    days: int
+    result: dt.date
+    authoritative: bool
+
+
+@router.get("/calendar/add-working-days", response=WorkingDaysOut, summary="工作日推算")
+def add_working_days(request: HttpRequest, start: dt.date, days: int) -> dict[str, Any]:
+    from iphub.core.errors import ApplicationError
+
+    if not 0 <= days <= 365:
+        raise ApplicationError(
+            "工作日天数应在 0 到 365 之间。", fields={"days": "工作日天数应在 0 到 365 之间。"}
+        )
+    result = calendar.add_working_days(start, days)
+    return {
+        "start": start,
+        "days": days,
+        "result": result,
+        "authoritative": calendar.is_authoritative(result),
+    }

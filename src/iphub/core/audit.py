@@ -1,0 +1,95 @@
+"""The audit trail: every write made through a service records who, when, from
+where and what changed (before/after).
+
+Services call :func:`audit_record` inside their transaction, so the entry and
+the change commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from iphub.core.models import AuditEntry, User
+
+_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("iphub_request_ip", default=None)
+
+
+@contextmanager
+def request_context(*, ip: str | None) -> Iterator[None]:
+    token = _ip.set(ip)
+    try:
+        yield
+    finally:
+        _ip.reset(token)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The concrete field values of ``instance`` as JSON-ready data."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude or field.name == "password":
+            continue
+        data[field.attname] = _jsonable(getattr(instance, field.attname))
+    return data
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    region_path: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    outcome: str = "success",
+) -> AuditEntry:
+    """Append one audit entry. Only changed keys are kept when both sides are given."""
+    from iphub.core.models import AuditEntry
+
+    if before is not None and after is not None:
+        changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+        before = {k: before.get(k) for k in sorted(changed)}
+        after = {k: after.get(k) for k in sorted(changed)}
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    authenticated = actor is not None and actor.is_authenticated
+    return AuditEntry.objects.create(
+        actor=actor if authenticated else None,
+        actor_name=actor.get_username() if authenticated and actor else "",
+        ip=_ip.get(),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        region_path=region_path,
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        outcome=outcome,
+    )

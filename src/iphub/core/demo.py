@@ -1,0 +1,125 @@
+"""Demo data for ``make run``: regions, organisations and one user per role.
+
+The organisations are demo entities (their names say 演示) with codes that pass
+the GB 32100 check; they are not real enterprises. Real patent records come
+from ../shared/data through the patents importer. Every step is idempotent, so
+running ``make run`` twice creates nothing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from iphub.core import services
+from iphub.core.models import Organisation, Role, User
+from iphub.core.validators import uscc_check_char
+
+DEMO_PASSWORD = "Iphub@2026"
+
+
+def demo_uscc(region_code: str, serial: int) -> str:
+    """A code that passes the GB 32100 check, registered by the market regulator (91)."""
+    body = f"91{region_code}{serial:09d}"[:17]
+    return body + uscc_check_char(body)
+
+
+# (name, kind, region, tags, contact name, phone)
+DEMO_ORGANISATIONS = [
+    (
+        "武汉光谷演示光电科技有限公司",
+        "enterprise",
+        "420111",
+        ["zhuanjingtexin", "high_tech"],
+        "张伟",
+        "13871234567",
+    ),
+    (
+        "武汉江岸演示新能源有限公司",
+        "enterprise",
+        "420102",
+        ["high_tech", "bqw_1000"],
+        "李娜",
+        "13912345678",
+    ),
+    ("武汉演示大学技术转移中心", "university", "420106", [], "王强", "02787654321"),
+    ("湖北演示专利代理事务所", "agency", "420103", [], "刘洋", "13687654321"),
+    ("演示银行武汉分行", "bank", "420102", [], "陈静", "13512345678"),
+    (
+        "宜昌演示磷化工股份有限公司",
+        "enterprise",
+        "420500",
+        ["listing_reserve", "bqw_100"],
+        "杨帆",
+        "13307171234",
+    ),
+    (
+        "宜昌西陵演示智能装备有限公司",
+        "enterprise",
+        "420502",
+        ["zhuanjingtexin"],
+        "赵敏",
+        "13797654321",
+    ),
+    ("襄阳演示汽车零部件有限公司", "enterprise", "420600", ["high_tech"], "周杰", "13972345678"),
+    ("十堰演示商用车研究院", "institute", "420300", [], "吴磊", "15927123456"),
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    region: str | None
+    organisation: str | None
+    note: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("province_supervisor", Role.SUPERVISOR, "420000", None, "省局督导（全省）"),
+    DemoAccount("wuhan_clerk", Role.WINDOW, "420100", None, "武汉市窗口人员"),
+    DemoAccount("hongshan_clerk", Role.WINDOW, "420111", None, "武汉市洪山区窗口人员"),
+    DemoAccount("yichang_clerk", Role.WINDOW, "420500", None, "宜昌市窗口人员"),
+    DemoAccount("wuhan_enforcer", Role.ENFORCEMENT, "420100", None, "武汉市执法人员"),
+    DemoAccount("province_auditor", Role.AUDITOR, "420000", None, "省级审计管理员"),
+    DemoAccount(
+        "enterprise_user", Role.ENTERPRISE, None, "武汉光谷演示光电科技有限公司", "企业用户"
+    ),
+    DemoAccount("agency_user", Role.AGENCY, None, "湖北演示专利代理事务所", "服务机构用户"),
+]
+
+
+@transaction.atomic
+def demo_load() -> list[DemoAccount]:
+    """Load regions, demo organisations and accounts; returns the accounts."""
+    services.regions_load()
+    for i, (name, kind, region, tags, contact, phone) in enumerate(DEMO_ORGANISATIONS, 1):
+        if Organisation.objects.filter(name=name).exists():
+            continue
+        services.organisation_create(
+            actor=None,
+            data={
+                "name": name,
+                "uscc": demo_uscc(region, 7000 + i),
+                "kind": kind,
+                "region": region,
+                "tags": tags,
+                "contact_name": contact,
+                "contact_phone": phone,
+            },
+        )
+    for acc in DEMO_ACCOUNTS:
+        if User.objects.filter(username=acc.username).exists():
+            continue
+        org = Organisation.objects.get(name=acc.organisation) if acc.organisation else None
+        services.user_create(
+            actor=None,
+            username=acc.username,
+            password=DEMO_PASSWORD,
+            role=acc.role,
+            region_code=acc.region,
+            organisation=org,
+            display_name=acc.note,
+        )
+    return DEMO_ACCOUNTS

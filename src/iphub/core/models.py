@@ -1,0 +1,188 @@
+"""Core data: regions, organisations, accounts with region-scoped roles, audit log."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("省")
+    PREFECTURE = "prefecture", _("市（州）")
+    COUNTY = "county", _("县（市、区）")
+
+
+class Region(models.Model):
+    """A GB/T 2260 administrative division.
+
+    ``path`` holds the codes from the province down to this region
+    (``420000/420100/420111``), so "is X inside Y" is a prefix test that also
+    works inside a database query (``path__startswith``).
+    """
+
+    code = models.CharField(_("区划代码"), max_length=6, primary_key=True)
+    name = models.CharField(_("名称"), max_length=50)
+    level = models.CharField(_("级别"), max_length=12, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=40, db_index=True)
+    longitude = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering: ClassVar = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, other: Region) -> bool:
+        """True if ``other`` is this region or lies inside it."""
+        return other.path == self.path or other.path.startswith(self.path + "/")
+
+
+class OrganisationKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业")
+    UNIVERSITY = "university", _("高校")
+    INSTITUTE = "institute", _("科研院所")
+    AGENCY = "agency", _("服务机构")
+    BANK = "bank", _("银行")
+    GOVERNMENT = "government", _("政府部门")
+
+
+class OrganisationTag(models.TextChoices):
+    SPECIALISED = "zhuanjingtexin", _("专精特新")
+    HIGH_TECH = "high_tech", _("高新技术企业")
+    LISTING_RESERVE = "listing_reserve", _("上市后备")
+    BQW_HUNDRED = "bqw_100", _("百千万计划·百")
+    BQW_THOUSAND = "bqw_1000", _("百千万计划·千")
+    BQW_TEN_THOUSAND = "bqw_10000", _("百千万计划·万")
+
+
+class Organisation(models.Model):
+    """An enterprise, university, institute, agency, bank or government unit."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=OrganisationKind.choices)
+    tags = models.JSONField(_("标签"), default=list, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("所在地区")
+    )
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    contact_id_number = models.CharField(_("联系人身份证号"), max_length=18, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("组织机构")
+        verbose_name_plural = _("组织机构")
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业/公众用户")
+    AGENCY = "agency", _("服务机构用户")
+    WINDOW = "window", _("窗口/审核人员")
+    ENFORCEMENT = "enforcement", _("执法/保护人员")
+    SUPERVISOR = "supervisor", _("督导人员")
+    AUDITOR = "auditor", _("审计管理员")
+
+
+STAFF_ROLES = frozenset({Role.WINDOW, Role.ENFORCEMENT, Role.SUPERVISOR, Role.AUDITOR})
+
+
+class User(AbstractUser):
+    """An account: acts for one organisation (public roles) or within one region (staff roles)."""
+
+    role = models.CharField(_("角色"), max_length=12, choices=Role.choices, default=Role.ENTERPRISE)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("管辖地区")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("所属组织"),
+    )
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    @property
+    def is_region_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"
+
+
+class AuditEntry(models.Model):
+    """One write made through a service: who, when, from where, what changed.
+
+    The application only ever inserts these rows: ``save`` on an existing row
+    and ``delete`` raise, so no code path can rewrite history.
+    """
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("操作人")
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("来源 IP"), null=True, blank=True)
+    action = models.CharField(_("操作"), max_length=60, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60)
+    object_id = models.CharField(_("对象 ID"), max_length=64)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    region_path = models.CharField(max_length=40, blank=True, db_index=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    outcome = models.CharField(_("结果"), max_length=20, default="success")
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering: ClassVar = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("审计日志只能追加，不能删除。")

@@ -1,0 +1,150 @@
+"""Reads of the core app, each scoped through :mod:`iphub.core.permissions`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from iphub.core.errors import NotFound
+from iphub.core.models import AuditEntry, Organisation, Region, RegionLevel, Role
+from iphub.core.permissions import region_path_of, require_roles, scope_queryset
+from iphub.core.validators import mask_id_number, mask_name, mask_phone
+
+
+def region_get(code: str) -> Region:
+    """One region by its GB/T 2260 code."""
+    try:
+        return Region.objects.get(code=code)
+    except Region.DoesNotExist:
+        raise NotFound(f"行政区划代码“{code}”不存在。") from None
+
+
+def region_contains(ancestor_code: str, code: str) -> bool:
+    """Is region ``code`` inside region ``ancestor_code`` (or the same)? One call, one query."""
+    regions = {r.code: r for r in Region.objects.filter(code__in=[ancestor_code, code])}
+    if ancestor_code not in regions or code not in regions:
+        return False
+    return regions[ancestor_code].contains(regions[code])
+
+
+def region_list(*, level: str | None = None, parent: str | None = None) -> QuerySet[Region]:
+    """Regions, optionally of one level or under one parent."""
+    qs = Region.objects.all()
+    if level:
+        qs = qs.filter(level=level)
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    return qs
+
+
+def prefecture_list() -> QuerySet[Region]:
+    """The 17 prefecture-level units of Hubei."""
+    return Region.objects.filter(level=RegionLevel.PREFECTURE)
+
+
+def region_descendant_codes(code: str) -> list[str]:
+    """The codes of ``code`` and every region below it."""
+    region = region_get(code)
+    return list(
+        Region.objects.filter(
+            Q(path=region.path) | Q(path__startswith=region.path + "/")
+        ).values_list("code", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    """An organisation as any listing shows it: personal data masked (PIPL)."""
+
+    id: int
+    name: str
+    uscc: str
+    kind: str
+    kind_label: str
+    tags: list[str]
+    region_code: str
+    region_name: str
+    contact_name: str
+    contact_phone: str
+    contact_id_number: str
+
+
+def organisation_row(org: Organisation) -> OrganisationRow:
+    return OrganisationRow(
+        id=org.pk,
+        name=org.name,
+        uscc=org.uscc or "",
+        kind=org.kind,
+        kind_label=str(org.get_kind_display()),
+        tags=list(org.tags),
+        region_code=org.region_id,
+        region_name=org.region.name,
+        contact_name=mask_name(org.contact_name),
+        contact_phone=mask_phone(org.contact_phone) if org.contact_phone else "",
+        contact_id_number=mask_id_number(org.contact_id_number) if org.contact_id_number else "",
+    )
+
+
+def organisation_list(
+    *, user: Any, q: str = "", kind: str = "", region: str = "", tag: str = ""
+) -> QuerySet[Organisation]:
+    """Organisations the user may see: staff within their region, members their own."""
+    qs = scope_queryset(
+        user, Organisation.objects.select_related("region"), organisation_field="pk"
+    )
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(uscc__icontains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region:
+        r = region_get(region)
+        qs = qs.filter(Q(region__path=r.path) | Q(region__path__startswith=r.path + "/"))
+    if tag:
+        # JSON containment is not portable to SQLite; tags are short lists, so a
+        # quoted-substring match on the JSON text is exact for our fixed tag values.
+        qs = qs.filter(tags__icontains=f'"{tag}"')
+    return qs.order_by("name")
+
+
+def organisation_get(*, user: Any, organisation_id: int) -> Organisation:
+    """One organisation, if the user may see it."""
+    org = organisation_list(user=user).filter(pk=organisation_id).first()
+    if org is None:
+        raise NotFound("未找到该组织，或它不在您的管辖范围内。")
+    return org
+
+
+AUDIT_VIEWER_ROLES = (Role.SUPERVISOR, Role.AUDITOR)
+
+
+def audit_list(
+    *,
+    user: Any,
+    q: str = "",
+    action: str = "",
+    actor: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEntry]:
+    """Audit entries inside the viewer's region; supervisors and audit administrators only."""
+    require_roles(user, *AUDIT_VIEWER_ROLES)
+    qs = AuditEntry.objects.all()
+    scope = region_path_of(user)
+    if scope:
+        qs = qs.filter(Q(region_path=scope) | Q(region_path__startswith=scope + "/"))
+    elif scope is None:
+        return qs.none()
+    if q:
+        qs = qs.filter(Q(object_repr__icontains=q) | Q(object_id=q) | Q(object_type__icontains=q))
+    if action:
+        qs = qs.filter(action=action)
+    if actor:
+        qs = qs.filter(actor_name=actor)
+    if since:
+        qs = qs.filter(at__date__gte=since)
+    if until:
+        qs = qs.filter(at__date__lte=until)
+    return qs.order_by("-at", "-id")

@@ -1,0 +1,252 @@
+"""Writes of the core app: regions, organisations, accounts, API tokens.
+
+Every function here runs in one transaction and leaves an audit entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from iphub.core.audit import audit_record, snapshot
+from iphub.core.errors import ApplicationError, ErrorCode
+from iphub.core.models import (
+    STAFF_ROLES,
+    ApiToken,
+    Organisation,
+    OrganisationKind,
+    OrganisationTag,
+    Region,
+    Role,
+    User,
+)
+from iphub.core.permissions import ensure_region_access, region_path_of, require_roles
+from iphub.core.regions import hubei_region_rows
+from iphub.core.validators import validate_mobile, validate_resident_id, validate_uscc
+
+
+@transaction.atomic
+def regions_load() -> int:
+    """Create or update Hubei's regions from the package table; returns how many exist."""
+    paths: dict[str, str] = {}
+    for row in hubei_region_rows():
+        path = row.code if row.parent is None else f"{paths[row.parent]}/{row.code}"
+        paths[row.code] = path
+        Region.objects.update_or_create(
+            code=row.code,
+            defaults={
+                "name": row.name,
+                "level": row.level,
+                "parent_id": row.parent,
+                "path": path,
+                "longitude": row.longitude,
+                "latitude": row.latitude,
+            },
+        )
+    return Region.objects.count()
+
+
+def _region(code: str, field: str = "region") -> Region:
+    try:
+        return Region.objects.get(code=code)
+    except Region.DoesNotExist:
+        msg = f"行政区划代码“{code}”不存在，请选择湖北省内的市（州）或县（市、区）。"
+        raise ApplicationError(msg, code=ErrorCode.UNKNOWN_REGION, fields={field: msg}) from None
+
+
+ORG_EDITABLE = (
+    "name",
+    "uscc",
+    "kind",
+    "tags",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_id_number",
+)
+
+
+def _clean_organisation(data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    name = str(data.get("name", "")).strip()
+    if not name:
+        errors["name"] = "请填写组织名称。"
+    clean["name"] = name
+    if data.get("uscc"):
+        try:
+            clean["uscc"] = validate_uscc(str(data["uscc"]))
+        except ApplicationError as exc:
+            errors["uscc"] = exc.message
+    else:
+        clean["uscc"] = None
+    kind = data.get("kind")
+    if kind not in OrganisationKind.values:
+        errors["kind"] = "请选择组织类型：" + "、".join(str(c.label) for c in OrganisationKind)
+    clean["kind"] = kind
+    tags = list(data.get("tags") or [])
+    unknown = [t for t in tags if t not in OrganisationTag.values]
+    if unknown:
+        errors["tags"] = f"未知标签：{'、'.join(map(str, unknown))}。"
+    clean["tags"] = tags
+    clean["address"] = str(data.get("address", "")).strip()
+    clean["contact_name"] = str(data.get("contact_name", "")).strip()
+    for field, validator in (
+        ("contact_phone", validate_mobile),
+        ("contact_id_number", validate_resident_id),
+    ):
+        value = str(data.get(field) or "").strip()
+        if value:
+            try:
+                value = validator(value)
+            except ApplicationError as exc:
+                errors[field] = exc.message
+        clean[field] = value
+    if errors:
+        raise ApplicationError("组织信息有误，请按提示修改。", fields=errors)
+    return clean
+
+
+@transaction.atomic
+def organisation_create(*, actor: User | None, data: dict[str, Any]) -> Organisation:
+    """Register an organisation after validating its USCC, kind, tags and contact."""
+    region = _region(str(data.get("region", "")))
+    if actor is not None and actor.is_authenticated and actor.role in STAFF_ROLES:
+        ensure_region_access(actor, region)
+    clean = _clean_organisation(data)
+    if clean["uscc"] and Organisation.objects.filter(uscc=clean["uscc"]).exists():
+        msg = "该统一社会信用代码已登记，请勿重复创建。"
+        raise ApplicationError(msg, code=ErrorCode.DUPLICATE, fields={"uscc": msg})
+    org = Organisation.objects.create(region=region, **clean)
+    audit_record(
+        actor=actor,
+        action="organisation_create",
+        obj=org,
+        region_path=region.path,
+        after=snapshot(org),
+    )
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, actor: User, organisation_id: int, data: dict[str, Any]) -> Organisation:
+    """Change an organisation; staff only within their region, members only their own."""
+    org = Organisation.objects.select_for_update().select_related("region").get(pk=organisation_id)
+    if actor.role in STAFF_ROLES or actor.is_superuser:
+        ensure_region_access(actor, org.region)
+    elif actor.organisation_id != org.pk:
+        raise ApplicationError(
+            "只能修改本单位的信息。", code=ErrorCode.PERMISSION_DENIED, status=403
+        )
+    before = snapshot(org)
+    merged = {f: getattr(org, f) for f in ORG_EDITABLE} | {
+        k: v for k, v in data.items() if k in ORG_EDITABLE
+    }
+    clean = _clean_organisation(merged)
+    if (
+        clean["uscc"]
+        and Organisation.objects.filter(uscc=clean["uscc"]).exclude(pk=org.pk).exists()
+    ):
+        msg = "该统一社会信用代码已被其他组织使用。"
+        raise ApplicationError(msg, code=ErrorCode.DUPLICATE, fields={"uscc": msg})
+    if "region" in data:
+        org.region = _region(str(data["region"]))
+        if actor.role in STAFF_ROLES:
+            ensure_region_access(actor, org.region)
+    for key, value in clean.items():
+        setattr(org, key, value)
+    org.save()
+    audit_record(
+        actor=actor,
+        action="organisation_update",
+        obj=org,
+        region_path=org.region.path,
+        before=before,
+        after=snapshot(org),
+    )
+    return org
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    region_code: str | None = None,
+    organisation: Organisation | None = None,
+    display_name: str = "",
+    phone: str = "",
+) -> User:
+    """Create an account. Staff roles need a region; public roles an organisation."""
+    errors: dict[str, str] = {}
+    if role not in Role.values:
+        errors["role"] = "未知角色。"
+    if User.objects.filter(username=username).exists():
+        errors["username"] = f"用户名“{username}”已被使用。"
+    region = _region(region_code, "region_code") if region_code else None
+    if role in STAFF_ROLES and region is None:
+        errors["region_code"] = "工作人员账号必须指定管辖地区。"
+    if role in (Role.ENTERPRISE, Role.AGENCY) and organisation is None:
+        errors["organisation"] = "企业/服务机构用户必须关联一个组织。"
+    user = User(
+        username=username,
+        role=role,
+        region=region,
+        organisation=organisation,
+        first_name=display_name,
+        phone=phone,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = " ".join(str(m) for m in exc.messages)
+    if errors:
+        raise ApplicationError("账号信息有误，请按提示修改。", fields=errors)
+    if actor is not None and region is not None and region_path_of(actor) is not None:
+        ensure_region_access(actor, region)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.save()
+    audit_record(
+        actor=actor,
+        action="user_create",
+        obj=user,
+        region_path=region.path if region else "",
+        after=snapshot(user),
+    )
+    return user
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Issue an API token; the raw value is returned once and never stored."""
+    require_roles(user, *Role.values)
+    raw = "iph_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:100] or "API", digest=_digest(raw))
+    audit_record(actor=user, action="api_token_create", obj=token, after={"name": token.name})
+    return token, raw
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user a raw token belongs to, or ``None``."""
+    token = (
+        ApiToken.objects.select_related("user", "user__region")
+        .filter(digest=_digest(raw), revoked=False, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

@@ -1,0 +1,37 @@
+"""Template context shared by every page: the menu the user's role can use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from iphub.core.models import Role
+
+# (url name, label, roles that see it; empty = everyone). Modules add their
+# entries here as they arrive, so the menu never links to a missing page.
+MENU: list[tuple[str, Any, tuple[str, ...]]] = [
+    ("portal:home", _("首页"), ()),
+    ("portal:workspace", _("工作台"), tuple(Role.values)),
+    ("portal:organisations", _("组织机构"), tuple(Role.values)),
+    ("portal:audit", _("审计日志"), (Role.SUPERVISOR, Role.AUDITOR)),
+]
+
+
+def menu_for(user: Any) -> list[dict[str, Any]]:
+    items = []
+    for name, label, roles in MENU:
+        if roles and not (user.is_authenticated and (user.is_superuser or user.role in roles)):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"name": name, "label": label, "url": url})
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    return {"menu": menu_for(request.user)}

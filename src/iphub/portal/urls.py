@@ -1,0 +1,17 @@
+from django.urls import path
+
+from iphub.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.IphubLoginView.as_view(), name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("workspace/", views.workspace, name="workspace"),
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/new/", views.organisation_new, name="organisation_new"),
+    path("organisations/export.xlsx", views.organisation_export, name="organisation_export"),
+    path("audit/", views.audit_list, name="audit"),
+    path("audit/export.<str:fmt>", views.audit_export, name="audit_export"),
+]

@@ -1,0 +1,231 @@
+"""Thin pages: each view reads through a selector or writes through a service."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from iphub.core import selectors, services
+from iphub.core.errors import ApplicationError
+from iphub.core.models import OrganisationKind, OrganisationTag, Role
+from iphub.core.permissions import region_path_of
+from iphub.portal.excel import xlsx_response
+from iphub.portal.forms import LoginForm
+from iphub.portal.workspace import workspace_tasks
+
+
+def home(request: HttpRequest) -> HttpResponseBase:
+    return render(request, "portal/home.html", {"services": workspace_tasks(None)})
+
+
+class IphubLoginView(LoginView):
+    template_name = "portal/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponseBase:
+    logout(request)
+    messages.info(request, _("您已安全退出。"))
+    return redirect("portal:home")
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponseBase:
+    user: Any = request.user
+    scope = region_path_of(user)
+    org_count = selectors.organisation_list(user=user).count()
+    return render(
+        request,
+        "portal/workspace.html",
+        {"tasks": workspace_tasks(user), "scope": scope, "org_count": org_count},
+    )
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponseBase:
+    params = {k: request.GET.get(k, "") for k in ("q", "kind", "region", "tag")}
+    try:
+        qs = selectors.organisation_list(user=request.user, **params)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        qs = selectors.organisation_list(user=request.user)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    rows = [selectors.organisation_row(o) for o in page]
+    user: Any = request.user
+    return render(
+        request,
+        "portal/organisation_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "params": params,
+            "kinds": OrganisationKind.choices,
+            "tags": OrganisationTag.choices,
+            "regions": selectors.prefecture_list(),
+            "can_create": user.is_superuser or user.role in (Role.WINDOW, Role.SUPERVISOR),
+        },
+    )
+
+
+ORG_COLUMNS = [
+    ("name", "名称"),
+    ("uscc", "统一社会信用代码"),
+    ("kind_label", "类型"),
+    ("region_name", "地区"),
+    ("contact_name", "联系人"),
+    ("contact_phone", "联系电话"),
+]
+
+
+@login_required
+def organisation_export(request: HttpRequest) -> HttpResponseBase:
+    params = {k: request.GET.get(k, "") for k in ("q", "kind", "region", "tag")}
+    qs = selectors.organisation_list(user=request.user, **params)
+    rows = (
+        [getattr(selectors.organisation_row(o), k) for k, _l in ORG_COLUMNS]
+        for o in qs.iterator(chunk_size=500)
+    )
+    return xlsx_response(
+        "organisations.xlsx",
+        "组织机构",
+        [label for _k, label in ORG_COLUMNS],
+        rows,
+        query=params,
+    )
+
+
+@login_required
+def organisation_new(request: HttpRequest) -> HttpResponseBase:
+    user: Any = request.user
+    if not (user.is_superuser or user.role in (Role.WINDOW, Role.SUPERVISOR)):
+        messages.error(request, _("您的角色无权登记组织。"))
+        return redirect("portal:organisations")
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    if request.method == "POST":
+        data = {
+            k: request.POST.get(k, "")
+            for k in (
+                "name",
+                "uscc",
+                "kind",
+                "region",
+                "address",
+                "contact_name",
+                "contact_phone",
+                "contact_id_number",
+            )
+        }
+        data["tags"] = request.POST.getlist("tags")
+        try:
+            org = services.organisation_create(actor=user, data=data)
+        except ApplicationError as exc:
+            errors = exc.fields or {"__all__": exc.message}
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已登记：%(name)s") % {"name": org.name})
+            return redirect("portal:organisations")
+    scope = region_path_of(user) or ""
+    regions = [r for r in selectors.region_list() if not scope or r.path.startswith(scope)]
+    return render(
+        request,
+        "portal/organisation_form.html",
+        {
+            "errors": errors,
+            "data": data,
+            "kinds": OrganisationKind.choices,
+            "tags": OrganisationTag.choices,
+            "regions": regions,
+        },
+    )
+
+
+AUDIT_COLUMNS = [
+    "时间",
+    "操作人",
+    "来源 IP",
+    "操作",
+    "对象类型",
+    "对象 ID",
+    "对象",
+    "修改前",
+    "修改后",
+    "结果",
+]
+
+
+def _audit_params(request: HttpRequest) -> dict[str, Any]:
+    return {k: request.GET.get(k, "") for k in ("q", "action", "actor")}
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponseBase:
+    try:
+        qs = selectors.audit_list(user=request.user, **_audit_params(request))
+    except ApplicationError as exc:
+        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "portal/audit_list.html", {"page": page, "params": _audit_params(request)}
+    )
+
+
+@login_required
+def audit_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    try:
+        qs = selectors.audit_list(user=request.user, **_audit_params(request))
+    except ApplicationError as exc:
+        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+
+    def rows() -> Any:
+        for e in qs.iterator(chunk_size=1000):
+            yield [
+                e.at.isoformat(),
+                e.actor_name,
+                e.ip or "",
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                str(e.before or ""),
+                str(e.after or ""),
+                e.outcome,
+            ]
+
+    if fmt == "xlsx":
+        return xlsx_response(
+            "audit.xlsx", "审计日志", AUDIT_COLUMNS, rows(), query=_audit_params(request)
+        )
+    if fmt == "csv":
+
+        class Echo:
+            def write(self, value: str) -> str:
+                return value
+
+        writer = csv.writer(Echo())
+
+        def lines() -> Any:
+            yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a BOM.
+            yield writer.writerow(AUDIT_COLUMNS)
+            for row in rows():
+                yield writer.writerow(row)
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+        return response
+    return render(
+        request, "portal/error.html", {"message": "仅支持 csv 或 xlsx 格式。"}, status=404
+    )

@@ -1,0 +1,20 @@
+"""Test settings: the same as production code paths, with a throwaway var dir.
+
+``DATABASE_URL`` chooses the database (``make test`` runs the suite once on
+SQLite and once on PostgreSQL); passwords hash fast because tests log in often.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("IPHUB_VAR_DIR", tempfile.mkdtemp(prefix="iphub-test-"))
+
+from iphub.settings import *  # noqa: F403
+from iphub.settings import VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SEARCH_INDEX_DIR = Path(VAR_DIR) / "index"
+MEDIA_ROOT = Path(VAR_DIR) / "media"
