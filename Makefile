@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 # Django 6 needs Python >= 3.12. Prefer one on PATH, else the machine's pyenv build.
-PYTHON_BOOT ?= $(shell for p in python3.13 python3.12; do command -v $$p >/dev/null 2>&1 && { command -v $$p; exit; }; done; ls -d /root/.pyenv/versions/3.1[23]*/bin/python3 2>/dev/null | tail -1)
+PYTHON_BOOT ?= $(shell for p in python3.12 /root/.pyenv/versions/3.12*/bin/python3.12 python3.13 /root/.pyenv/versions/3.13*/bin/python3.13; do "$$p" -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/iphub
