@@ -90,8 +90,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from iphub.core.api import router as core_router
+    from iphub.patents.api import router as patents_router
 
     api.add_router("/", core_router)
+    api.add_router("/", patents_router)
 
 
 _register_routers()

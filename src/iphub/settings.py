@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "iphub.core",
     "iphub.portal",
+    "iphub.patents",
 ]
 
 MIDDLEWARE = [
@@ -106,9 +107,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# django.tasks: the embedded default runs tasks in the request's process; a
-# production deployment points this at a queue backend with workers.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# django.tasks: the embedded default runs tasks in a background thread of the web
+# process (see core/tasks_backend.py); production points this at a queue backend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("IPHUB_TASK_BACKEND", "iphub.core.tasks_backend.ThreadBackend")
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {

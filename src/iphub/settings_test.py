@@ -18,3 +18,5 @@ from iphub.settings import VAR_DIR
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SEARCH_INDEX_DIR = Path(VAR_DIR) / "index"
 MEDIA_ROOT = Path(VAR_DIR) / "media"
+# Tasks run inline in tests, so a test sees the finished result of what it enqueued.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

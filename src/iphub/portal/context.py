@@ -14,8 +14,11 @@ from iphub.core.models import Role
 # entries here as they arrive, so the menu never links to a missing page.
 MENU: list[tuple[str, Any, tuple[str, ...]]] = [
     ("portal:home", _("首页"), ()),
+    ("patents:search", _("专利检索"), ()),
     ("portal:workspace", _("工作台"), tuple(Role.values)),
     ("portal:organisations", _("组织机构"), tuple(Role.values)),
+    ("patents:imports", _("数据导入"), (Role.WINDOW, Role.SUPERVISOR)),
+    ("patents:saved", _("我的检索"), tuple(Role.values)),
     ("portal:audit", _("审计日志"), (Role.SUPERVISOR, Role.AUDITOR)),
 ]
 

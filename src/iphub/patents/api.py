@@ -1,0 +1,236 @@
+"""Patents endpoints: search (with facets), detail, export jobs, saved searches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from ninja import Router, Schema, Status
+
+from iphub.core.errors import ApplicationError, NotFound
+from iphub.patents import selectors, services
+from iphub.patents.models import ExportJob, JobStatus
+from iphub.patents.search import QuerySyntaxError
+
+router = Router(tags=["patents"])
+
+
+def _auth() -> Any:
+    from iphub.api import AUTH
+
+    return AUTH
+
+
+class PatentBrief(Schema):
+    id: int
+    application_number: str
+    publication_number: str
+    title: str
+    patent_type: str
+    applicants: list[str]
+    app_date: dt.date | None
+    ipc_main: str
+    legal_status: str
+    city_code: str
+
+
+class HitOut(Schema):
+    patent: PatentBrief
+    title_html: str
+    abstract_html: str
+    score: float
+
+
+class FacetOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class SearchOut(Schema):
+    query: str
+    total: int
+    page: int
+    page_size: int
+    hits: list[HitOut]
+    facets: dict[str, list[FacetOut]]
+
+
+def _query_error(exc: QuerySyntaxError) -> ApplicationError:
+    return ApplicationError(
+        f"检索式有误：{exc}",
+        code="invalid_query",
+        fields={"q": f"第 {exc.position + 1} 个字符处：{exc}"},
+    )
+
+
+@router.get("/patents/search", response=SearchOut, summary="专利检索（检索式 + 分面）")
+def search(
+    request: HttpRequest, q: str, sort: str = "relevance", page: int = 1, page_size: int = 20
+) -> dict[str, Any]:
+    if not 1 <= page_size <= 100:
+        raise ApplicationError(
+            "每页条数应在 1 到 100 之间。", fields={"page_size": "每页条数应在 1 到 100 之间。"}
+        )
+    if sort not in ("relevance", "date_desc", "date_asc"):
+        raise ApplicationError(
+            "排序只能是 relevance、date_desc 或 date_asc。", fields={"sort": "排序方式无效。"}
+        )
+    try:
+        result = selectors.patent_search(q, sort=sort, page=page, page_size=page_size)
+    except QuerySyntaxError as exc:
+        raise _query_error(exc) from None
+    return {
+        "query": q,
+        "total": result.total,
+        "page": result.page,
+        "page_size": page_size,
+        "hits": [
+            {
+                "patent": r["patent"],
+                "title_html": r["title_html"],
+                "abstract_html": r["abstract_html"],
+                "score": r["score"],
+            }
+            for r in result.rows
+        ],
+        "facets": {k: [vars(fv) for fv in v] for k, v in result.facets.items()},
+    }
+
+
+class PartyOut(Schema):
+    role: str
+    name: str
+
+
+class EventOut(Schema):
+    kind: str
+    date: dt.date | None
+    detail: str
+
+
+class PatentOut(PatentBrief):
+    abstract: str
+    claims: str
+    inventors: list[str]
+    address: str
+    ipc_codes: list[str]
+    pub_date: dt.date | None
+    grant_date: dt.date | None
+    grant_number: str
+    priority: str
+    agency: str
+    source: str
+    legal_events: list[EventOut]
+
+
+@router.get("/patents/{int:patent_id}", response=PatentOut, summary="专利详情")
+def detail(request: HttpRequest, patent_id: int) -> Any:
+    p = selectors.patent_get(patent_id)
+    return {
+        **{f: getattr(p, f) for f in PatentOut.model_fields if f != "legal_events"},
+        "legal_events": list(p.legal_events.all()),
+    }
+
+
+class ExportIn(Schema):
+    q: str = ""
+    fmt: str = "xlsx"
+
+
+class ExportOut(Schema):
+    id: int
+    status: str
+    row_count: int
+    download_url: str | None
+
+
+def _export_out(job: ExportJob) -> dict[str, Any]:
+    url = f"/api/v1/patents/exports/{job.pk}/file" if job.status == JobStatus.DONE else None
+    return {"id": job.pk, "status": job.status, "row_count": job.row_count, "download_url": url}
+
+
+@router.post(
+    "/patents/exports",
+    response={202: ExportOut},
+    auth=_auth(),
+    summary="创建导出任务（整个结果集）",
+)
+def export_create(request: HttpRequest, payload: ExportIn) -> Any:
+    from iphub.patents.tasks import run_export_job
+
+    job = services.export_job_create(user=request.user, query=payload.q, fmt=payload.fmt)
+    run_export_job.enqueue(job.pk)
+    job.refresh_from_db()
+    return Status(202, _export_out(job))
+
+
+def _own_export(request: HttpRequest, export_id: int) -> ExportJob:
+    job = ExportJob.objects.filter(pk=export_id, user=request.user).first()  # type: ignore[misc]
+    if job is None:
+        raise NotFound("未找到该导出任务。")
+    return job
+
+
+@router.get(
+    "/patents/exports/{int:export_id}", response=ExportOut, auth=_auth(), summary="导出任务状态"
+)
+def export_status(request: HttpRequest, export_id: int) -> dict[str, Any]:
+    return _export_out(_own_export(request, export_id))
+
+
+@router.get("/patents/exports/{int:export_id}/file", auth=_auth(), summary="下载导出文件")
+def export_file(request: HttpRequest, export_id: int) -> Any:
+    job = _own_export(request, export_id)
+    if job.status != JobStatus.DONE:
+        raise ApplicationError("导出尚未完成，请稍后再下载。", code="not_ready", status=409)
+    return FileResponse(
+        open(job.file_path, "rb"), as_attachment=True, filename=f"patents-{job.pk}.{job.fmt}"
+    )
+
+
+class SavedIn(Schema):
+    name: str = ""
+    query: str
+
+
+class SavedOut(Schema):
+    id: int
+    name: str
+    query: str
+
+
+@router.post(
+    "/patents/saved-searches",
+    response={201: SavedOut},
+    auth=_auth(),
+    summary="保存检索（新数据命中时提醒）",
+)
+def saved_create(request: HttpRequest, payload: SavedIn) -> Any:
+    saved = services.saved_search_create(user=request.user, name=payload.name, query=payload.query)
+    return Status(201, saved)
+
+
+class ImportJobOut(Schema):
+    id: int
+    file_name: str
+    status: str
+    percent: int
+    total: int
+    ok: int
+    bad: int
+    created: int
+    updated: int
+    message: str
+    report: dict[str, Any]
+
+
+@router.get(
+    "/patents/imports/{int:job_id}",
+    response=ImportJobOut,
+    auth=_auth(),
+    summary="导入任务进度与报告",
+)
+def import_status(request: HttpRequest, job_id: int) -> Any:
+    return selectors.import_job_get(user=request.user, job_id=job_id)

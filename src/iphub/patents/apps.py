@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PatentsConfig(AppConfig):
+    name = "iphub.patents"
+    label = "patents"
+    verbose_name = "专利与商标"

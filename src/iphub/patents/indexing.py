@@ -1,0 +1,149 @@
+"""Keeps the tantivy index in step with the database.
+
+Services call :func:`index_on_commit` with the ids they wrote; the index is
+updated only after the transaction commits, so a rolled-back import leaves no
+ghost documents. ``iphub reindex`` rebuilds everything from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+
+from iphub.patents.models import PartyRole, Patent, PatentParty
+from iphub.patents.search import PatentIndex
+
+logger = logging.getLogger(__name__)
+_lock = threading.Lock()
+_indexes: dict[Path, PatentIndex] = {}
+
+
+def get_index() -> PatentIndex:
+    """The process's handle on the index at ``settings.SEARCH_INDEX_DIR``."""
+    path = Path(settings.SEARCH_INDEX_DIR)
+    with _lock:
+        if path not in _indexes:
+            _indexes[path] = PatentIndex(path)
+        return _indexes[path]
+
+
+def _region_codes(p: Patent) -> list[str]:
+    codes = [c for c in (p.province_code, p.city_code, p.county_code) if c]
+    return list(dict.fromkeys(codes))
+
+
+def patent_document(p: Patent) -> dict[str, Any]:
+    """The index document for one patent (see ``search.index`` for the schema)."""
+    parties = list(p.parties.all())
+    applicants = [x.name for x in parties if x.role == PartyRole.APPLICANT]
+    inventors = [x.name for x in parties if x.role == PartyRole.INVENTOR]
+    pn = [n for n in (p.publication_number + p.publication_kind, p.grant_number) if n]
+    if p.publication_number:
+        pn.append(p.publication_number)
+    return {
+        "id": p.pk,
+        "an": p.application_number,
+        "pn": list(dict.fromkeys(pn)),
+        "title": p.title,
+        "abstract": p.abstract,
+        "claims": p.claims,
+        "description": p.description,
+        "applicants": applicants or list(p.applicants),
+        "inventors": inventors or list(p.inventors),
+        "ipc": list(p.ipc_codes),
+        "app_date": p.app_date,
+        "pub_date": p.pub_date,
+        "grant_date": p.grant_date,
+        "region_codes": _region_codes(p),
+        "city": p.city_code,
+        "type": p.patent_type,
+        "status": p.legal_status,
+    }
+
+
+def _documents(ids: Iterable[int] | None, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+    qs = Patent.objects.order_by("pk").prefetch_related(
+        Prefetch("parties", queryset=PatentParty.objects.order_by("role", "position"))
+    )
+    if ids is None:
+        last = 0
+        while True:
+            batch = list(qs.filter(pk__gt=last)[:chunk])
+            if not batch:
+                return
+            for p in batch:
+                yield patent_document(p)
+            last = batch[-1].pk
+    else:
+        id_list = list(ids)
+        for start in range(0, len(id_list), chunk):
+            for p in qs.filter(pk__in=id_list[start : start + chunk]):
+                yield patent_document(p)
+
+
+def index_patents(ids: Iterable[int]) -> int:
+    """Write the current database state of ``ids`` into the index; gone ids are removed."""
+    id_list = list(ids)
+    index = get_index()
+    n = index.upsert(_documents(id_list))
+    existing = set(Patent.objects.filter(pk__in=id_list).values_list("pk", flat=True))
+    gone = [i for i in id_list if i not in existing]
+    if gone:
+        index.delete(gone)
+    return n
+
+
+def index_on_commit(ids: Iterable[int]) -> None:
+    """Index ``ids`` once the surrounding transaction commits."""
+    id_list = list(ids)
+    if id_list:
+        transaction.on_commit(lambda: index_patents(id_list))
+
+
+def index_delete_on_commit(ids: Iterable[int]) -> None:
+    id_list = list(ids)
+    if id_list:
+        transaction.on_commit(lambda: get_index().delete(id_list))
+
+
+def reindex_all(progress: Callable[[int, int | None], None] | None = None) -> int:
+    """Rebuild the whole index from the database."""
+    total = Patent.objects.count()
+    get_index().rebuild(_documents(None), total=total, progress=progress)
+    return total
+
+
+def matching_ids(
+    query: str, *, among: set[int] | None = None, limit: int | None = None
+) -> list[int]:
+    """Database ids of every document matching ``query``, best first.
+
+    ``among`` restricts the match to those ids (a term-set filter inside the
+    index, so an alert check after an import does not rank the whole corpus).
+    Used by exports and saved-search alerts, which need ids but no snippets.
+    """
+    import tantivy
+
+    index = get_index()
+    q, _terms = index._compile(query)
+    if among is not None:
+        if not among:
+            return []
+        id_filter = tantivy.Query.term_set_query(index.schema, "id", sorted(among))
+        q = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, q), (tantivy.Occur.Must, id_filter)]
+        )
+    searcher = index._index.searcher()
+    total = int(searcher.search(q, 1, count=True).count or 0)
+    wanted = min(total, limit) if limit else total
+    if wanted == 0:
+        return []
+    res = searcher.search(q, wanted, count=False)
+    return [int(searcher.doc(addr).get_first("id")) for _score, addr in res.hits]

@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from iphub.patents.indexing import reindex_all
+from iphub.patents.progress import ProgressBar
+
+
+class Command(BaseCommand):
+    help = "从数据库重建专利检索索引（显示进度）。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        bar = ProgressBar("reindex")
+        total = reindex_all(progress=bar)
+        bar.close()
+        self.stdout.write(f"索引已重建：{total} 条。")

@@ -1,0 +1,163 @@
+"""Translate the query AST into tantivy queries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+
+import tantivy
+
+from .nodes import And, DateRange, Node, Not, Or, Term
+from .tokenize import phrase_tokens, query_tokens
+
+Occur = tantivy.Occur
+Q = tantivy.Query
+
+# TX searches all four texts; a hit in the title says more than one deep in the
+# description, so BM25 scores are weighted per field.
+FIELD_BOOST = {"ti": 3.0, "ab": 1.5, "cl": 1.0, "de": 0.7}
+TEXT_TARGETS = {"TI": ["ti"], "AB": ["ab"], "CL": ["cl"], "TX": ["ti", "ab", "cl", "de"]}
+TYPE_EXPANSION = {
+    # PCT national-phase entries are inventions/utility models for a searcher.
+    "invention": ["invention", "pct_invention"],
+    "utility": ["utility", "pct_utility"],
+    "design": ["design"],
+    "pct_invention": ["pct_invention"],
+    "pct_utility": ["pct_utility"],
+}
+
+
+class Compiler:
+    """Compiles one AST; also collects the words worth highlighting."""
+
+    def __init__(self, schema: tantivy.Schema) -> None:
+        self.schema = schema
+        self.highlight: list[str] = []
+
+    def compile(self, node: Node) -> tantivy.Query:
+        """The tantivy query for ``node``."""
+        return self._node(node, negated=False)
+
+    # -- structure -------------------------------------------------------------
+    def _node(self, node: Node, negated: bool) -> tantivy.Query:
+        if isinstance(node, And):
+            clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+            for child in node.children:
+                if isinstance(child, Not):
+                    clauses.append((Occur.MustNot, self._node(child.child, not negated)))
+                else:
+                    clauses.append((Occur.Must, self._node(child, negated)))
+            if all(occ == Occur.MustNot for occ, _ in clauses):
+                clauses.append((Occur.Must, Q.all_query()))
+            return Q.boolean_query(clauses)
+        if isinstance(node, Or):
+            return Q.boolean_query([(Occur.Should, self._node(c, negated)) for c in node.children])
+        if isinstance(node, Not):
+            inner = self._node(node.child, not negated)
+            return Q.boolean_query([(Occur.Must, Q.all_query()), (Occur.MustNot, inner)])
+        if isinstance(node, DateRange):
+            return self._filter(self._date(node))
+        if isinstance(node, Term):
+            return self._term(node, negated)
+        raise TypeError(f"unknown node {node!r}")
+
+    def _filter(self, q: tantivy.Query) -> tantivy.Query:
+        # Keyword/date matches must not move BM25 ranking (a rare applicant name
+        # would otherwise outrank the text match), so they score a constant 0.
+        return Q.const_score_query(q, 0.0)
+
+    def _date(self, node: DateRange) -> tantivy.Query:
+        field = {"AD": "app_date", "PD": "pub_date", "GD": "grant_date"}[node.field]
+
+        def dt(d: date | None) -> datetime | None:
+            return None if d is None else datetime(d.year, d.month, d.day)
+
+        return Q.range_query(
+            self.schema, field, tantivy.FieldType.Date, dt(node.start), dt(node.end)
+        )
+
+    # -- terms -----------------------------------------------------------------
+    def _term(self, t: Term, negated: bool) -> tantivy.Query:
+        if t.field in TEXT_TARGETS:
+            return self._text(TEXT_TARGETS[t.field], t, negated)
+        s = self.schema
+        if t.field == "PA":
+            if t.prefix:
+                return self._filter(Q.term_query(s, "pa_pfx", t.text.lower()))
+            if t.phrase:
+                return self._filter(Q.term_query(s, "pa_raw", t.text.strip()))
+            return self._and_tokens(query_tokens(t.text), ["pa"], boost=False)
+        if t.field == "IN":
+            field = "inv_pfx" if t.prefix else "inv"
+            value = t.text.lower() if t.prefix else t.text.strip()
+            return self._filter(Q.term_query(s, field, value))
+        if t.field == "IPC":
+            return self._filter(self._ipc(t))
+        if t.field in ("AN", "PN"):
+            field = t.field.lower()
+            if t.prefix:
+                return self._filter(Q.regex_query(s, field, re.escape(t.text) + ".*"))
+            return self._filter(Q.term_query(s, field, t.text))
+        if t.field == "RG":
+            return self._filter(Q.term_query(s, "region", t.text))
+        if t.field == "TYPE":
+            return self._filter(Q.term_set_query(s, "type", TYPE_EXPANSION[t.text]))
+        if t.field == "STATUS":
+            return self._filter(Q.term_query(s, "status", t.text.strip()))
+        raise ValueError(f"unsupported field {t.field}")
+
+    def _ipc(self, t: Term) -> tantivy.Query:
+        code = t.text
+        if t.prefix:
+            return Q.term_query(self.schema, "ipc_pfx", code)
+        if "/" in code:
+            return Q.term_query(self.schema, "ipc", code)
+        # IPC=H01M or IPC=H01M10 means the whole subclass / main group; the
+        # slash stops H01M1 from swallowing H01M10..H01M19.
+        return Q.term_query(self.schema, "ipc_pfx", code if len(code) <= 4 else code + "/")
+
+    def _text(self, fields: list[str], t: Term, negated: bool) -> tantivy.Query:
+        if t.phrase:
+            toks = phrase_tokens(t.text)
+            if len(toks) > 1:
+                if not negated:
+                    self.highlight.append(t.text.strip().lower())
+                return self._any_field(
+                    lambda f: Q.phrase_query(self.schema, f, toks), fields
+                )
+        else:
+            toks = query_tokens(t.text)
+        if not negated:
+            self.highlight.extend(toks)
+        return self._and_tokens(toks, [f + "_s" for f in fields], boost=True)
+
+    def _any_field(
+        self, make: Callable[[str], tantivy.Query], fields: list[str]
+    ) -> tantivy.Query:
+        subs = []
+        for f in fields:
+            q = make(f)
+            subs.append(Q.boost_query(q, FIELD_BOOST[f]) if len(fields) > 1 else q)
+        if len(subs) == 1:
+            return subs[0]
+        return Q.boolean_query([(Occur.Should, q) for q in subs])
+
+    def _and_tokens(self, toks: list[str], fields: list[str], *, boost: bool) -> tantivy.Query:
+        if not toks:
+            # Only punctuation was typed: nothing can match it.
+            return Q.empty_query()
+        per_token = []
+        for tok in toks:
+            subs = []
+            for f in fields:
+                q = Q.term_query(self.schema, f, tok, index_option="freq")
+                if boost and len(fields) > 1:
+                    q = Q.boost_query(q, FIELD_BOOST[f.removesuffix("_s")])
+                subs.append(q)
+            per_token.append(
+                subs[0] if len(subs) == 1 else Q.boolean_query([(Occur.Should, q) for q in subs])
+            )
+        if len(per_token) == 1:
+            return per_token[0]
+        return Q.boolean_query([(Occur.Must, q) for q in per_token])

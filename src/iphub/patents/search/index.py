@@ -1,0 +1,277 @@
+"""On-disk tantivy index of patents: writes, bulk rebuild and faceted search.
+
+Concurrency: tantivy allows one ``IndexWriter`` per index directory and fails
+(``LockBusy``) rather than waits when a second one is opened, from this or any
+other process. Django runs several worker processes, so every write here first
+takes an exclusive ``fcntl.flock`` on ``<path>/.iphub-write.lock`` (blocking, with
+a timeout), then opens a writer, commits and closes it before releasing the lock.
+Writers therefore live for one batch only and concurrent writers queue instead
+of failing. Readers never lock: each search takes a fresh searcher from the
+reader, which tantivy reloads when ``meta.json`` changes (other processes' commits
+show up within about a second; this process reloads explicitly after a write).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import tantivy
+
+from .compile import Compiler
+from .highlight import highlight
+from .nodes import Node
+from .query import parse
+from .schema import analyze_texts, build_schema, register_analyzers, to_document
+
+__all__ = ["Hit", "PatentIndex", "SearchResult"]
+
+Sort = Literal["relevance", "date_desc", "date_asc"]
+FacetValue = str | int
+
+# (facet name, fast field, buckets). Applicants are capped at 10 as the UI shows.
+FACETS: list[tuple[str, str, int]] = [
+    ("type", "type", 10),
+    ("status", "status", 20),
+    ("year", "year", 100),
+    ("ipc_subclass", "ipc_sub", 20),
+    ("city", "city", 30),
+    ("applicant", "pa_raw", 10),
+]
+# Deep pagination costs a top-(offset+limit) heap in Rust; beyond this the user
+# should refine the query rather than page.
+MAX_RESULT_WINDOW = 100_000
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: database id, score (0.0 when sorted by date) and HTML snippets."""
+
+    id: int
+    score: float
+    title_html: str
+    abstract_html: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits, the total match count and facet counts over all matches."""
+
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[FacetValue, int]]] = field(default_factory=dict)
+    page: int = 1
+    page_size: int = 20
+
+
+def _text_parts(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: doc.get(k) for k in ("title", "abstract", "claims", "description", "applicants")}
+
+
+def _analyze_batch(batch: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [analyze_texts(d) for d in batch]
+
+
+def _chunks(docs: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for d in docs:
+        batch.append(d)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class PatentIndex:
+    """A tantivy patent index stored in directory ``path`` (created if missing)."""
+
+    def __init__(self, path: Path, *, lock_timeout: float = 120.0) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.lock_timeout = lock_timeout
+        self._index = tantivy.Index(build_schema(), str(self.path), reuse=True)
+        register_analyzers(self._index)
+        self.schema = self._index.schema
+
+    # -- writing -----------------------------------------------------------------
+    @contextmanager
+    def _writer(self, heap: int = 64_000_000, threads: int = 1) -> Iterator[tantivy.IndexWriter]:
+        with open(self.path / ".iphub-write.lock", "a+") as lock:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"index {self.path} is busy (write lock)") from None
+                    time.sleep(0.05)
+            try:
+                writer = self._index.writer(heap, threads)
+                try:
+                    yield writer
+                    writer.commit()
+                    writer.wait_merging_threads()
+                except BaseException:
+                    writer.rollback()
+                    raise
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        self._index.reload()
+
+    def upsert(self, docs: Iterable[dict[str, Any]]) -> int:
+        """Replace (or add) documents by ``id`` in one commit; returns how many."""
+        n = 0
+        with self._writer() as w:
+            for d in docs:
+                w.delete_documents_by_term("id", int(d["id"]))
+                w.add_document(to_document(d))
+                n += 1
+        return n
+
+    def delete(self, ids: Iterable[int]) -> None:
+        """Remove documents by database id (missing ids are ignored)."""
+        with self._writer() as w:
+            for i in ids:
+                w.delete_documents_by_term("id", int(i))
+
+    def rebuild(
+        self,
+        docs: Iterable[dict[str, Any]],
+        total: int | None = None,
+        progress: Callable[[int, int | None], None] | None = None,
+        *,
+        workers: int | None = None,
+        heap: int = 1_000_000_000,
+        batch_size: int = 256,
+    ) -> int:
+        """Replace the whole index with ``docs`` in a single commit.
+
+        jieba segmentation dominates the cost, so it runs in a process pool
+        (``workers``, default all cores) while this process builds documents and
+        tantivy's writer threads index them. Searches see the old index until the
+        final commit. Returns the number of documents indexed.
+        """
+        if workers is None:
+            workers = os.cpu_count() or 1
+        n = 0
+        with self._writer(heap=heap, threads=max(1, min(workers, 4))) as w:
+            w.delete_all_documents()
+            for batch, analyzed in self._analyzed(docs, workers, batch_size):
+                for d, a in zip(batch, analyzed, strict=True):
+                    w.add_document(to_document(d, a))
+                n += len(batch)
+                if progress is not None:
+                    progress(n, total)
+        return n
+
+    def _analyzed(
+        self, docs: Iterable[dict[str, Any]], workers: int, batch_size: int
+    ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, str]]]]:
+        if workers <= 1:
+            for batch in _chunks(docs, batch_size):
+                yield batch, _analyze_batch(batch)
+            return
+        # spawn, not fork: the caller may be a threaded Django process. A bounded
+        # window of in-flight batches keeps memory flat for million-doc streams
+        # (Pool.imap would read the whole input ahead).
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(workers) as pool:
+            pending: deque[tuple[list[dict[str, Any]], Any]] = deque()
+            for batch in _chunks(docs, batch_size):
+                slim = [_text_parts(d) for d in batch]
+                pending.append((batch, pool.apply_async(_analyze_batch, (slim,))))
+                if len(pending) >= workers * 4:
+                    b, res = pending.popleft()
+                    yield b, res.get()
+            while pending:
+                b, res = pending.popleft()
+                yield b, res.get()
+
+    # -- reading -----------------------------------------------------------------
+    def doc_count(self) -> int:
+        """Number of live documents."""
+        return int(self._index.searcher().num_docs)
+
+    def count(self, query: str | Node) -> int:
+        """Number of documents matching ``query`` (string or parsed AST)."""
+        q, _ = self._compile(query)
+        return int(self._index.searcher().search(q, 1, count=True).count)
+
+    def _compile(self, query: str | Node) -> tuple[tantivy.Query, list[str]]:
+        node = parse(query) if isinstance(query, str) else query
+        compiler = Compiler(self.schema)
+        return compiler.compile(node), compiler.highlight
+
+    def search(
+        self,
+        query: str | Node,
+        *,
+        sort: Sort = "relevance",
+        page: int = 1,
+        page_size: int = 20,
+        facets: bool = True,
+    ) -> SearchResult:
+        """Run ``query``; raises ``QuerySyntaxError`` for malformed strings.
+
+        Pagination collects the top ``page * page_size`` (a bounded heap in Rust,
+        scores or date fast-field values only) and loads stored fields for the
+        requested page alone, so page 1,000 costs milliseconds, not a scan of
+        stored documents.
+        """
+        if page < 1 or page_size < 1:
+            raise ValueError("page and page_size must be positive")
+        offset = (page - 1) * page_size
+        if offset + page_size > MAX_RESULT_WINDOW:
+            raise ValueError(f"results beyond {MAX_RESULT_WINDOW} are not served; refine the query")
+        q, terms = self._compile(query)
+        searcher = self._index.searcher()
+        if sort == "relevance":
+            res = searcher.search(q, page_size, count=True, offset=offset)
+        else:
+            order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
+            res = searcher.search(
+                q, page_size, count=True, offset=offset, order_by_field="app_date", order=order
+            )
+        hits = []
+        for key, addr in res.hits:
+            stored = searcher.doc(addr)
+            title = bytes(stored.get_first("title_st") or b"").decode()
+            abstract = bytes(stored.get_first("abstract_st") or b"").decode()
+            hits.append(
+                Hit(
+                    id=int(stored.get_first("id")),
+                    score=float(key) if sort == "relevance" else 0.0,
+                    title_html=highlight(title, terms),
+                    abstract_html=highlight(abstract, terms, fragment=200),
+                )
+            )
+        total = int(res.count or 0)
+        facet_counts = self._facets(searcher, q) if facets and total else {}
+        return SearchResult(total, hits, facet_counts, page, page_size)
+
+    def _facets(
+        self, searcher: tantivy.Searcher, q: tantivy.Query
+    ) -> dict[str, list[tuple[FacetValue, int]]]:
+        spec = {name: {"terms": {"field": f, "size": size}} for name, f, size in FACETS}
+        raw = searcher.aggregate(q, spec)
+        if isinstance(raw, str):  # some builds return JSON text
+            raw = json.loads(raw)
+        out: dict[str, list[tuple[FacetValue, int]]] = {}
+        for name, _, _ in FACETS:
+            buckets = raw.get(name, {}).get("buckets", [])
+            out[name] = [(b["key"], int(b["doc_count"])) for b in buckets]
+        out["year"] = sorted(
+            ((int(k), c) for k, c in out["year"]), key=lambda kc: kc[0], reverse=True
+        )
+        return out

@@ -1,0 +1,265 @@
+"""Reads of the patents app: search through the index, detail, applicant portfolio.
+
+Patent records are public information (plan task 九), so these reads are not
+region-scoped; staff-only views (import jobs, unresolved addresses) check roles.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.models import Region
+from iphub.core.permissions import require_roles
+from iphub.patents.indexing import get_index
+from iphub.patents.ipc import ipc_title
+from iphub.patents.models import (
+    ImportJob,
+    LegalEvent,
+    PartyRole,
+    Patent,
+    PatentParty,
+    PatentType,
+    RegionStatus,
+    SavedSearch,
+    SearchAlert,
+)
+from iphub.patents.names import applicant_key
+
+PAGE_SIZE = 20
+SORT_ORDERS = ("relevance", "date_desc", "date_asc")
+FACET_TITLES = {
+    "type": "专利类型",
+    "status": "法律状态",
+    "year": "申请年",
+    "ipc_subclass": "IPC 小类",
+    "city": "地市",
+    "applicant": "申请人",
+}
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchPage:
+    query: str
+    total: int
+    page: int
+    page_size: int
+    sort: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _facet_label(name: str, value: str, regions: dict[str, str]) -> str:
+    if name == "type":
+        try:
+            return str(PatentType(value).label)
+        except ValueError:
+            return value or "未知"
+    if name == "city":
+        return regions.get(value, value or "未解析")
+    if name == "ipc_subclass":
+        title = ipc_title(value) if value else None
+        return f"{value} {title[:16]}" if title else value
+    return value or "未知"
+
+
+def patent_search(
+    query: str,
+    *,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    facets: bool = True,
+) -> SearchPage:
+    """Run a query in the patent query language; raises ``QuerySyntaxError`` if malformed."""
+    page = max(1, page)
+    if sort not in SORT_ORDERS:
+        raise ApplicationError(
+            "排序只能是 relevance、date_desc 或 date_asc。", fields={"sort": "排序方式无效。"}
+        )
+    result = get_index().search(
+        query, sort=cast(Any, sort), page=page, page_size=page_size, facets=facets
+    )
+    ids = [h.id for h in result.hits]
+    patents = Patent.objects.in_bulk(ids)
+    rows = []
+    for h in result.hits:
+        p = patents.get(h.id)
+        if p is None:  # deleted since the index was written; the on-commit hook removes it
+            continue
+        rows.append(
+            {
+                "patent": p,
+                "title_html": h.title_html,
+                "abstract_html": h.abstract_html,
+                "score": h.score,
+            }
+        )
+    out = SearchPage(
+        query=query, total=result.total, page=page, page_size=page_size, sort=sort, rows=rows
+    )
+    if facets:
+        regions = dict(Region.objects.values_list("code", "name"))
+        for name, values in result.facets.items():
+            out.facets[name] = [
+                FacetValue(str(v), _facet_label(name, str(v), regions), c) for v, c in values
+            ]
+    return out
+
+
+def patent_ids_matching(
+    query: str, *, among: set[int] | None = None, limit: int | None = None
+) -> list[int]:
+    """Ids of every record matching ``query`` (optionally only those in ``among``)."""
+    from iphub.patents.indexing import matching_ids
+
+    return matching_ids(query, among=among, limit=limit)
+
+
+def patent_get(patent_id: int) -> Patent:
+    """One patent with its parties and legal-status history."""
+    p = (
+        Patent.objects.select_related("region")
+        .prefetch_related(
+            Prefetch("parties", queryset=PatentParty.objects.order_by("role", "position")),
+            Prefetch("legal_events", queryset=LegalEvent.objects.order_by("date", "id")),
+        )
+        .filter(pk=patent_id)
+        .first()
+    )
+    if p is None:
+        raise NotFound("未找到该专利。")
+    return p
+
+
+def patent_same_applicant(patent: Patent, *, limit: int = 10) -> QuerySet[Patent]:
+    """Other patents of the first applicant (by normalised name)."""
+    first = next((x for x in patent.parties.all() if x.role == PartyRole.APPLICANT), None)
+    if first is None:
+        return Patent.objects.none()
+    ids = (
+        PatentParty.objects.filter(role=PartyRole.APPLICANT, key=first.key)
+        .exclude(patent_id=patent.pk)
+        .values("patent_id")
+    )
+    return Patent.objects.filter(pk__in=ids).order_by("-app_date")[:limit]
+
+
+def patent_similar(patent: Patent, *, limit: int = 8) -> list[Patent]:
+    """Patents whose text is closest to this one's title (BM25 over the index)."""
+    from iphub.patents.search import query_tokens
+
+    words = [t for t in query_tokens(patent.title) if len(t) > 1][:12]
+    if not words:
+        return []
+    expr = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+    result = get_index().search(expr, page_size=limit + 1, facets=False)
+    ids = [h.id for h in result.hits if h.id != patent.pk][:limit]
+    found = Patent.objects.in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+@dataclass
+class Portfolio:
+    name: str
+    key: str
+    total: int
+    by_year: list[tuple[int, int]]
+    by_type: list[tuple[str, int]]
+    ipc_mix: list[tuple[str, str, int]]
+    patents: QuerySet[Patent]
+    co_applicants: list[tuple[str, int]]
+
+
+def applicant_portfolio(name: str) -> Portfolio:
+    """An applicant's portfolio: the patents, the filing trend, the IPC mix."""
+    key = applicant_key(name)
+    ids = PatentParty.objects.filter(role=PartyRole.APPLICANT, key=key).values("patent_id")
+    qs = Patent.objects.filter(pk__in=ids)
+    total = qs.count()
+    if total == 0:
+        raise NotFound(f"没有找到申请人“{name}”的专利。")
+    display = (
+        PatentParty.objects.filter(role=PartyRole.APPLICANT, key=key)
+        .values_list("name", flat=True)
+        .first()
+    ) or name
+    by_year = [
+        (r["y"], r["n"])
+        for r in qs.exclude(app_date=None)
+        .annotate(y=ExtractYear("app_date"))
+        .values("y")
+        .annotate(n=Count("id"))
+        .order_by("y")
+    ]
+    by_type = [
+        (str(PatentType(r["patent_type"]).label) if r["patent_type"] else "未知", r["n"])
+        for r in qs.values("patent_type").annotate(n=Count("id")).order_by("-n")
+    ]
+    sub: Counter[str] = Counter()
+    for codes in qs.values_list("ipc_codes", flat=True):
+        for code in {c[:4] for c in codes or []}:
+            sub[code] += 1
+    ipc_mix = [(c, ipc_title(c) or "", n) for c, n in sub.most_common(10)]
+    co = Counter(
+        PatentParty.objects.filter(role=PartyRole.APPLICANT, patent_id__in=ids)
+        .exclude(key=key)
+        .values_list("name", flat=True)
+    )
+    return Portfolio(
+        name=display,
+        key=key,
+        total=total,
+        by_year=by_year,
+        by_type=by_type,
+        ipc_mix=ipc_mix,
+        patents=qs.order_by("-app_date", "-pk"),
+        co_applicants=co.most_common(10),
+    )
+
+
+def import_job_list(*, user: Any) -> QuerySet[ImportJob]:
+    """Import jobs, for the staff who may import."""
+    require_roles(user, "window", "supervisor")
+    return ImportJob.objects.select_related("started_by").order_by("-created_at")
+
+
+def import_job_get(*, user: Any, job_id: int) -> ImportJob:
+    job = import_job_list(user=user).filter(pk=job_id).first()
+    if job is None:
+        raise NotFound("未找到该导入任务。")
+    return job
+
+
+def patents_unresolved_regions(*, user: Any) -> QuerySet[Patent]:
+    """Records whose applicant address could not be resolved to a region, for staff."""
+    require_roles(user, "window", "supervisor")
+    return Patent.objects.filter(region_status=RegionStatus.UNRESOLVED).order_by("pk")
+
+
+def saved_search_list(*, user: Any) -> QuerySet[SavedSearch]:
+    """The user's saved searches with their unread alert counts."""
+    return SavedSearch.objects.filter(user=user).annotate(
+        unread=Count("alerts", filter=Q(alerts__read=False))
+    )
+
+
+def search_alert_list(*, user: Any) -> QuerySet[SearchAlert]:
+    """Alerts raised for the user's saved searches, newest first."""
+    return SearchAlert.objects.filter(saved_search__user=user).select_related("saved_search")

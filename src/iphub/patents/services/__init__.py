@@ -1,0 +1,25 @@
+"""Writes of the patents app, one module per entity (records, imports, searches)."""
+
+from iphub.patents.services.imports import import_file, import_job_create, import_job_run
+from iphub.patents.services.records import legal_event_append, patent_delete, patents_upsert
+from iphub.patents.services.searches import (
+    export_job_create,
+    export_job_run,
+    saved_search_alerts_check,
+    saved_search_create,
+    saved_search_delete,
+)
+
+__all__ = [
+    "export_job_create",
+    "export_job_run",
+    "import_file",
+    "import_job_create",
+    "import_job_run",
+    "legal_event_append",
+    "patent_delete",
+    "patents_upsert",
+    "saved_search_alerts_check",
+    "saved_search_create",
+    "saved_search_delete",
+]

@@ -1,0 +1,265 @@
+"""The patent import: stream a file, validate every row, write in batches.
+
+Two modes, the user's choice:
+
+* ``all`` (all-or-nothing): the whole file is written in one transaction. The
+  first bad row stops the writing but not the reading, so the report still lists
+  every bad row; then the transaction rolls back and nothing is committed.
+* ``skip``: good rows are written batch by batch, bad rows are skipped and
+  reported.
+
+Either way the report lists each bad row with its line and reason, and unknown
+columns are reported rather than silently dropped. Memory stays bounded: rows
+are read one at a time and written a batch at a time, so a 1M-row file does not
+sit in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from iphub.core.audit import audit_record
+from iphub.core.errors import ApplicationError
+from iphub.core.permissions import require_roles
+from iphub.patents.importers import (
+    ImportReport,
+    PatentIn,
+    UnsupportedFileError,
+    map_columns,
+    read_file,
+    validate_row,
+)
+from iphub.patents.importers.readers import detect_format
+from iphub.patents.ipc import get_table
+from iphub.patents.models import ImportJob, ImportMode, JobStatus
+from iphub.patents.services.records import patents_upsert
+
+BATCH = 1000
+REPORT_LIMIT = 5000  # bad rows kept on the job; the full list goes to a CSV beside it
+IMPORT_ROLES = ("window", "supervisor")
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+
+Progress = Callable[[int, int], None]
+
+
+class _Rollback(Exception):
+    """Raised inside the atomic block to discard an all-or-nothing import."""
+
+
+def estimate_rows(path: Path) -> int:
+    """A cheap row estimate for the progress bar (lines for text, max_row for Excel)."""
+    fmt = detect_format(path)
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True)
+        try:
+            return max(0, (wb.worksheets[0].max_row or 1) - 1)
+        finally:
+            wb.close()
+    count = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            count += block.count(b"\n")
+    if fmt == "sql":
+        return count
+    return max(0, count - (1 if fmt == "csv" else 0))
+
+
+def _report_json(report: ImportReport) -> dict[str, Any]:
+    bad = [
+        {
+            "line": errs[0].line_no if errs else 0,
+            "errors": [{"field": e.field, "message": e.message_zh} for e in errs],
+        }
+        for errs in report.bad_rows[:REPORT_LIMIT]
+    ]
+    warnings = [
+        {"line": w.line_no, "field": w.field, "message": w.message_zh}
+        for w in report.warnings[:REPORT_LIMIT]
+    ]
+    return {
+        "bad_rows": bad,
+        "bad_rows_truncated": report.bad > REPORT_LIMIT,
+        "warnings": warnings,
+        "warning_count": len(report.warnings),
+        "unknown_columns": report.unknown_columns,
+    }
+
+
+def _write_full_report(job: ImportJob, report: ImportReport) -> str:
+    out = Path(settings.VAR_DIR) / "imports" / f"report-{job.pk}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh)
+        w.writerow(["行号", "字段", "问题", "级别"])
+        for errs in report.bad_rows:
+            for e in errs:
+                w.writerow([e.line_no, e.field, e.message_zh, "错误"])
+        for e in report.warnings:
+            w.writerow([e.line_no, e.field, e.message_zh, "提示"])
+    return str(out)
+
+
+def import_job_create(*, actor: Any, path: Path, file_name: str, mode: str) -> ImportJob:
+    """Register an import of a stored file; the caller enqueues ``import_job_run``.
+
+    ``actor=None`` is the system itself (the ``iphub import`` command and the demo
+    loader, run by whoever has a shell on the server); web users need a staff role.
+    """
+    if actor is not None:
+        require_roles(actor, *IMPORT_ROLES)
+    if mode not in ImportMode.values:
+        raise ApplicationError(
+            "请选择导入模式：全部成功才导入，或跳过错误行。", fields={"mode": "请选择导入模式。"}
+        )
+    try:
+        detect_format(path)
+    except UnsupportedFileError as exc:
+        raise ApplicationError(str(exc), fields={"file": str(exc)}) from None
+    if path.stat().st_size > MAX_UPLOAD_BYTES:
+        raise ApplicationError("文件超过 512 MB，请拆分后分批导入。", fields={"file": "文件过大。"})
+    return ImportJob.objects.create(
+        file_name=file_name[:255],
+        file_path=str(path),
+        mode=mode,
+        started_by=actor if actor and actor.is_authenticated else None,
+    )
+
+
+def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJob:
+    """Run a pending import job once (claimed atomically, so two workers never both run it)."""
+    claimed = ImportJob.objects.filter(pk=job_id, claimed_at=None).update(
+        claimed_at=timezone.now(), status=JobStatus.RUNNING
+    )
+    job = ImportJob.objects.get(pk=job_id)
+    if not claimed:
+        return job
+    path = Path(job.file_path)
+    try:
+        job.expected_rows = estimate_rows(path)
+        job.save(update_fields=["expected_rows"])
+        report = ImportReport()
+        created = updated = 0
+        written_ids: list[int] = []
+        try:
+            if job.mode == ImportMode.ALL_OR_NOTHING:
+                with transaction.atomic():
+                    created, updated = _stream(
+                        job, path, report, progress, written_ids, stop_writing_on_error=True
+                    )
+                    if report.bad:
+                        raise _Rollback
+            else:
+                created, updated = _stream(
+                    job, path, report, progress, written_ids, stop_writing_on_error=False
+                )
+        except _Rollback:
+            created = updated = 0
+        job.total, job.ok, job.bad = report.total, report.ok, report.bad
+        job.processed_rows = report.total
+        job.report = _report_json(report)
+        job.report["full_report"] = _write_full_report(job, report)
+        if job.mode == ImportMode.ALL_OR_NOTHING and report.bad:
+            job.status = JobStatus.REJECTED
+            job.ok = 0
+            job.message = (
+                f"发现 {report.bad} 行错误，按“全部成功才导入”的选择，本次未导入任何记录。"
+            )
+        else:
+            job.status = JobStatus.DONE
+            job.message = (
+                f"已导入 {created + updated} 条（新增 {created}，更新 {updated}），"
+                f"跳过错误行 {report.bad} 行。"
+            )
+        job.created, job.updated = created, updated
+    except UnsupportedFileError as exc:
+        job.status, job.message = JobStatus.FAILED, str(exc)
+    except Exception as exc:
+        job.status, job.message = JobStatus.FAILED, f"导入中断：{exc}"
+    job.finished_at = timezone.now()
+    job.save()
+    audit_record(
+        actor=job.started_by,
+        action="patent_import",
+        obj=job,
+        after={
+            "status": job.status,
+            "total": job.total,
+            "created": job.created,
+            "updated": job.updated,
+            "bad": job.bad,
+            "mode": job.mode,
+        },
+    )
+    if job.status == JobStatus.DONE and (job.created or job.updated):
+        from iphub.patents.services.searches import saved_search_alerts_check
+
+        saved_search_alerts_check(import_job=job)
+    return job
+
+
+def _stream(
+    job: ImportJob,
+    path: Path,
+    report: ImportReport,
+    progress: Progress | None,
+    written_ids: list[int],
+    *,
+    stop_writing_on_error: bool,
+) -> tuple[int, int]:
+    table = get_table()
+    batch: list[PatentIn] = []
+    created = updated = 0
+    first = True
+
+    def flush() -> None:
+        nonlocal created, updated
+        if not batch:
+            return
+        if stop_writing_on_error and report.bad:
+            batch.clear()
+            return
+        if stop_writing_on_error:
+            ids, c, u = patents_upsert(batch)
+        else:
+            with transaction.atomic():
+                ids, c, u = patents_upsert(batch)
+        written_ids.extend(ids)
+        created += c
+        updated += u
+        batch.clear()
+        job.processed_rows = report.total
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=report.total)
+        if progress:
+            progress(report.total, job.expected_rows)
+
+    for raw in read_file(path):
+        if first:
+            report.unknown_columns = map_columns(list(raw.source))[1]
+            first = False
+        patent, errors = validate_row(raw, source_name=job.file_name, table=table)
+        report.add(errors, patent is not None)
+        if patent is not None:
+            batch.append(patent)
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    if progress:
+        progress(report.total, max(report.total, job.expected_rows))
+    return created, updated
+
+
+def import_file(
+    *, actor: Any, path: Path, mode: str = ImportMode.SKIP_BAD, progress: Progress | None = None
+) -> ImportJob:
+    """Import a file synchronously (the CLI and demo loader use this)."""
+    job = import_job_create(actor=actor, path=path, file_name=path.name, mode=mode)
+    return import_job_run(job.pk, progress=progress)

@@ -1,0 +1,121 @@
+"""Saved searches with alerts after imports, and export jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from iphub.core.audit import audit_record
+from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.models import Role
+from iphub.core.permissions import require_roles
+from iphub.patents.models import ExportJob, ImportJob, JobStatus, Patent, SavedSearch, SearchAlert
+from iphub.patents.search import QuerySyntaxError, parse
+
+MAX_SAVED = 50
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+def _check_query(query: str) -> str:
+    query = query.strip()
+    try:
+        parse(query)
+    except QuerySyntaxError as exc:
+        raise ApplicationError(
+            f"检索式有误：{exc}", code="invalid_query", fields={"query": str(exc)}
+        ) from None
+    return query
+
+
+@transaction.atomic
+def saved_search_create(*, user: Any, name: str, query: str) -> SavedSearch:
+    """Save a query for the user; they are alerted when an import adds matches."""
+    require_roles(user, *Role.values)
+    query = _check_query(query)
+    name = name.strip()[:100] or query[:100]
+    if SavedSearch.objects.filter(user=user).count() >= MAX_SAVED:
+        raise ApplicationError(f"每个账号最多保存 {MAX_SAVED} 个检索，请先删除不用的。")
+    saved = SavedSearch.objects.create(
+        user=user, name=name, query=query, last_checked_at=timezone.now()
+    )
+    audit_record(actor=user, action="saved_search_create", obj=saved, after={"query": query})
+    return saved
+
+
+@transaction.atomic
+def saved_search_delete(*, user: Any, saved_search_id: int) -> None:
+    saved = SavedSearch.objects.filter(pk=saved_search_id, user=user).first()
+    if saved is None:
+        raise NotFound("未找到该保存的检索。")
+    audit_record(actor=user, action="saved_search_delete", obj=saved, before={"query": saved.query})
+    saved.delete()
+
+
+def saved_search_alerts_check(*, import_job: ImportJob) -> list[SearchAlert]:
+    """After an import, raise one alert per saved search that the new records match."""
+    from iphub.patents.selectors import patent_ids_matching
+
+    started = import_job.claimed_at or import_job.created_at
+    new_ids = set(Patent.objects.filter(created_at__gte=started).values_list("pk", flat=True))
+    alerts: list[SearchAlert] = []
+    if not new_ids:
+        return alerts
+    for saved in SavedSearch.objects.all():
+        try:
+            matched = patent_ids_matching(saved.query, among=new_ids)
+        except QuerySyntaxError:
+            continue
+        if matched:
+            alerts.append(
+                SearchAlert.objects.create(
+                    saved_search=saved,
+                    import_job=import_job,
+                    new_count=len(matched),
+                    patent_ids=sorted(matched)[:1000],
+                )
+            )
+        SavedSearch.objects.filter(pk=saved.pk).update(last_checked_at=timezone.now())
+    return alerts
+
+
+def export_job_create(*, user: Any, query: str, fmt: str) -> ExportJob:
+    """Register an export of a result set; ``export_job_run`` writes the file."""
+    require_roles(user, *Role.values)
+    if fmt not in EXPORT_FORMATS:
+        raise ApplicationError(
+            "导出格式只能是 xlsx 或 csv。", fields={"fmt": "请选择 xlsx 或 csv。"}
+        )
+    query = _check_query(query) if query.strip() else ""
+    job = ExportJob.objects.create(user=user, query=query, fmt=fmt)
+    audit_record(actor=user, action="patent_export", obj=job, after={"query": query, "fmt": fmt})
+    return job
+
+
+def export_job_run(export_id: int) -> ExportJob:
+    """Write the export file (claimed atomically; a second run does nothing)."""
+    from iphub.patents.exports import write_export
+
+    claimed = ExportJob.objects.filter(pk=export_id, status=JobStatus.PENDING).update(
+        status=JobStatus.RUNNING
+    )
+    job = ExportJob.objects.get(pk=export_id)
+    if not claimed:
+        return job
+    out = Path(settings.VAR_DIR) / "exports" / f"patents-{job.pk}.{job.fmt}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(out, "wb") as fh:
+            job.row_count = write_export(fh, query=job.query, fmt=job.fmt)
+        job.file_path = str(out)
+        job.status = JobStatus.DONE
+    except Exception:
+        job.status = JobStatus.FAILED
+        raise
+    finally:
+        job.finished_at = timezone.now()
+        job.save()
+    return job

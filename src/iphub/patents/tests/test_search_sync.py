@@ -1,0 +1,113 @@
+"""The index follows the database on every write, and the search selector,
+export and saved-search alerts read through it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from iphub.patents import selectors, services
+from iphub.patents.exports import write_export
+from iphub.patents.indexing import get_index, reindex_all
+from iphub.patents.models import Patent, SearchAlert
+from iphub.patents.services import import_file
+from iphub.patents.tests.conftest import row, write_csv
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def corpus(regions: None, tmp_path: Path) -> list[Patent]:
+    rows = [
+        row(1),
+        row(
+            2,
+            名称="一种新能源汽车电池包热管理系统",
+            申请人="宜昌测试汽车有限公司",
+            申请人地址="湖北省宜昌市西陵区东山大道1号",
+            主分类号="B60L58/26",
+            分类号="B60L58/26",
+            申请日="2019-06-01",
+        ),
+        row(
+            3,
+            名称="一种光纤预制棒的制备方法",
+            申请人="武汉测试光纤股份有限公司",
+            摘要="本发明涉及光纤制造领域。",
+            主分类号="C03B37/018",
+            分类号="C03B37/018",
+            申请日="2020-01-10",
+        ),
+    ]
+    import_file(actor=None, path=write_csv(tmp_path / "c.csv", rows))
+    return list(Patent.objects.order_by("pk"))
+
+
+def test_search_reads_the_index_with_facets(corpus: list[Patent]) -> None:
+    result = selectors.patent_search("电池")
+    assert result.total == 2
+    cities = {fv.value: fv.count for fv in result.facets["city"]}
+    assert cities == {"420100": 1, "420500": 1}
+    labels = {fv.label for fv in result.facets["city"]}
+    assert {"武汉市", "宜昌市"} <= labels
+    wuhan = selectors.patent_search("电池 AND RG=420100")
+    assert [r["patent"].pk for r in wuhan.rows] == [corpus[0].pk]
+
+
+def test_delete_and_update_reach_the_index(corpus: list[Patent], cast: dict[str, Any]) -> None:
+    services.patent_delete(actor=cast["wuhan_clerk"], patent_id=corpus[2].pk)
+    assert get_index().count("光纤") == 0
+    services.legal_event_append(
+        actor=cast["wuhan_clerk"],
+        patent_id=corpus[0].pk,
+        kind="pledged",
+        date=None,
+        detail="质押登记",
+        status="质押",
+    )
+    assert get_index().count('STATUS="质押"') == 1
+
+
+def test_reindex_rebuilds_from_the_database(corpus: list[Patent]) -> None:
+    get_index().delete([p.pk for p in corpus])
+    assert get_index().doc_count() == 0
+    assert reindex_all() == 3
+    assert get_index().count("光纤") == 1
+
+
+def test_export_has_every_row_and_a_query_sheet(corpus: list[Patent]) -> None:
+    buf = io.BytesIO()
+    assert write_export(buf, query="电池", fmt="xlsx") == 2
+    wb = load_workbook(io.BytesIO(buf.getvalue()), read_only=True)
+    assert len(list(wb["专利"].iter_rows())) == 3  # header + 2
+    meta = {r[0]: r[1] for r in wb["查询条件"].iter_rows(values_only=True)}
+    assert meta["检索式"] == "电池" and meta["记录数"] == 2 and meta["导出时间"]
+    buf = io.BytesIO()
+    assert write_export(buf, query="", fmt="csv") == 3
+    assert buf.getvalue().decode("utf-8-sig").count("\n") == 4
+
+
+def test_saved_search_alerts_after_import(
+    corpus: list[Patent], cast: dict[str, Any], tmp_path: Path
+) -> None:
+    saved = services.saved_search_create(
+        user=cast["enterprise"], name="电池", query="TI=电池 AND RG=420100"
+    )
+    hit = row(10, 名称="一种固态电池电解质")
+    miss = row(11, 名称="一种固态电池隔膜", 申请人地址="湖北省宜昌市西陵区东山大道2号")
+    import_file(actor=None, path=write_csv(tmp_path / "new.csv", [hit, miss]))
+    alert = SearchAlert.objects.get(saved_search=saved)
+    assert alert.new_count == 1
+    assert Patent.objects.get(pk=alert.patent_ids[0]).title == "一种固态电池电解质"
+
+
+def test_saved_search_rejects_a_malformed_query(cast: dict[str, Any]) -> None:
+    from iphub.core.errors import ApplicationError
+
+    with pytest.raises(ApplicationError) as exc:
+        services.saved_search_create(user=cast["enterprise"], name="x", query="(电池 AND")
+    assert "检索式有误" in exc.value.message

@@ -1,0 +1,260 @@
+"""Thin pages of the patents app: search, detail, applicant, export, import, saved searches."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from iphub.core.errors import ApplicationError
+from iphub.patents import selectors, services
+from iphub.patents.exports import COLUMNS, export_rows
+from iphub.patents.models import ImportMode
+from iphub.patents.search import QuerySyntaxError
+from iphub.patents.selectors import FACET_TITLES
+from iphub.portal.excel import xlsx_response
+
+SORTS = [("relevance", "相关度"), ("date_desc", "申请日（新→旧）"), ("date_asc", "申请日（旧→新）")]
+FACET_FIELDS = {
+    "type": "TYPE",
+    "status": "STATUS",
+    "year": "AD",
+    "ipc_subclass": "IPC",
+    "city": "RG",
+    "applicant": "PA",
+}
+ALLOWED_UPLOAD_SUFFIXES = {".csv", ".xlsx", ".jsonl", ".json", ".sql", ".txt"}
+
+
+def _facet_query(base: str, name: str, value: str) -> str:
+    code = FACET_FIELDS[name]
+    if name == "ipc_subclass":
+        term = f"{code}={value}*"
+    elif name in ("applicant", "status"):
+        term = f'{code}="{value}"'
+    else:
+        term = f"{code}={value}"
+    return f"({base}) AND {term}" if base else term
+
+
+def search(request: HttpRequest) -> HttpResponseBase:
+    query = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort", "relevance")
+    if sort not in dict(SORTS):
+        sort = "relevance"
+    try:
+        page_no = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_no = 1
+    context: dict[str, Any] = {
+        "q": query,
+        "sort": sort,
+        "sorts": SORTS,
+        "error": None,
+        "result": None,
+        "facet_titles": FACET_TITLES,
+    }
+    if query:
+        try:
+            result = selectors.patent_search(query, sort=sort, page=page_no)
+        except QuerySyntaxError as exc:
+            context["error"] = exc
+            context["error_marker"] = " " * exc.position + "^"
+        else:
+            context["result"] = result
+            context["facet_links"] = {
+                name: [(fv, _facet_query(query, name, fv.value)) for fv in values]
+                for name, values in result.facets.items()
+            }
+            context["year_chart"] = sorted(
+                ((fv.value, fv.count) for fv in result.facets.get("year", [])), key=lambda x: x[0]
+            )
+    return render(request, "patents/search.html", context)
+
+
+def detail(request: HttpRequest, patent_id: int) -> HttpResponseBase:
+    try:
+        patent = selectors.patent_get(patent_id)
+    except ApplicationError as exc:
+        return render(request, "portal/error.html", {"message": exc.message}, status=404)
+    from iphub.patents.ipc import ipc_title
+
+    return render(
+        request,
+        "patents/detail.html",
+        {
+            "p": patent,
+            "ipc": [(c, ipc_title(c) or "") for c in patent.ipc_codes],
+            "applicants": [x for x in patent.parties.all() if x.role == "applicant"],
+            "inventors": [x for x in patent.parties.all() if x.role == "inventor"],
+            "same_applicant": selectors.patent_same_applicant(patent),
+            "similar": selectors.patent_similar(patent),
+        },
+    )
+
+
+def applicant(request: HttpRequest) -> HttpResponseBase:
+    name = request.GET.get("name", "").strip()
+    try:
+        portfolio = selectors.applicant_portfolio(name)
+    except ApplicationError as exc:
+        return render(request, "portal/error.html", {"message": exc.message}, status=404)
+    page = Paginator(portfolio.patents, 20).get_page(request.GET.get("page"))
+    return render(
+        request, "patents/applicant.html", {"pf": portfolio, "page": page, "params": {"name": name}}
+    )
+
+
+def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """Stream the whole result set (every row, not one page) to Excel or CSV."""
+    import csv
+
+    query = request.GET.get("q", "").strip()
+    try:
+        if query:
+            from iphub.patents.search import parse
+
+            parse(query)
+    except QuerySyntaxError as exc:
+        return render(request, "portal/error.html", {"message": f"检索式有误：{exc}"}, status=400)
+    headers = [label for _, label in COLUMNS]
+    if fmt == "xlsx":
+        return xlsx_response(
+            "patents.xlsx",
+            "专利",
+            headers,
+            export_rows(query),
+            query={"检索式": query or "（全部记录）"},
+        )
+    if fmt == "csv":
+
+        class Echo:
+            def write(self, value: str) -> str:
+                return value
+
+        writer = csv.writer(Echo())
+
+        def lines() -> Any:
+            yield "\ufeff"
+            yield writer.writerow(headers)
+            for row in export_rows(query):
+                yield writer.writerow(row)
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="patents.csv"'
+        return response
+    return render(request, "portal/error.html", {"message": "仅支持 xlsx 或 csv。"}, status=404)
+
+
+@login_required
+def imports(request: HttpRequest) -> HttpResponseBase:
+    try:
+        jobs = selectors.import_job_list(user=request.user)
+    except ApplicationError as exc:
+        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        mode = request.POST.get("mode", "")
+        if upload is None:
+            errors["file"] = "请选择要导入的文件。"
+        elif Path(upload.name or "").suffix.lower() not in ALLOWED_UPLOAD_SUFFIXES:
+            errors["file"] = (
+                "只支持 CSV、Excel(.xlsx)、JSON Lines(.jsonl) 或 MySQL 导出(.sql) 文件。"
+            )
+        if not errors and upload is not None:
+            target = (
+                Path(settings.VAR_DIR)
+                / "imports"
+                / f"{uuid.uuid4().hex}{Path(upload.name or '').suffix.lower()}"
+            )
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            try:
+                job = services.import_job_create(
+                    actor=request.user, path=target, file_name=upload.name or target.name, mode=mode
+                )
+            except ApplicationError as exc:
+                target.unlink(missing_ok=True)
+                errors = exc.fields or {"file": exc.message}
+            else:
+                from iphub.patents.tasks import run_import_job
+
+                run_import_job.enqueue(job.pk)
+                return redirect("patents:import_detail", job_id=job.pk)
+    return render(
+        request,
+        "patents/imports.html",
+        {"jobs": jobs[:50], "errors": errors, "modes": ImportMode.choices},
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    try:
+        job = selectors.import_job_get(user=request.user, job_id=job_id)
+    except ApplicationError as exc:
+        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+    return render(request, "patents/import_detail.html", {"job": job})
+
+
+@login_required
+def import_progress(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    try:
+        job = selectors.import_job_get(user=request.user, job_id=job_id)
+    except ApplicationError as exc:
+        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+    return render(request, "patents/_import_progress.html", {"job": job})
+
+
+@login_required
+def saved_searches(request: HttpRequest) -> HttpResponseBase:
+    if request.method == "POST":
+        try:
+            services.saved_search_create(
+                user=request.user,
+                name=request.POST.get("name", ""),
+                query=request.POST.get("query", ""),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存检索；有新导入的专利命中时会提醒您。")
+        return redirect("patents:saved")
+    alerts = selectors.search_alert_list(user=request.user)[:50]
+    return render(
+        request,
+        "patents/saved.html",
+        {"saved": selectors.saved_search_list(user=request.user), "alerts": alerts},
+    )
+
+
+@login_required
+@require_POST
+def saved_search_delete(request: HttpRequest, saved_id: int) -> HttpResponseBase:
+    try:
+        services.saved_search_delete(user=request.user, saved_search_id=saved_id)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("patents:saved")
+
+
+@login_required
+def unresolved(request: HttpRequest) -> HttpResponseBase:
+    try:
+        qs = selectors.patents_unresolved_regions(user=request.user)
+    except ApplicationError as exc:
+        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "patents/unresolved.html", {"page": page, "params": {}})
