@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iphub.core.middleware.RequestContextMiddleware",
+    "iphub.core.middleware_password.PasswordExpiryMiddleware",
     # Axes last: it must see the authenticated user and the failed attempts.
     "axes.middleware.AxesMiddleware",
 ]

@@ -225,6 +225,26 @@ def user_create(
     return user
 
 
+@transaction.atomic
+def user_password_change(*, user: Any, old_password: str, new_password: str) -> None:
+    """Change one's own password: the old one must match, the new one meets the policy."""
+    errors: dict[str, str] = {}
+    if not user.check_password(old_password):
+        errors["old_password"] = "原密码不正确。"
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        errors["new_password"] = " ".join(str(m) for m in exc.messages)
+    if old_password and old_password == new_password:
+        errors["new_password"] = "新密码不能与原密码相同。"
+    if errors:
+        raise ApplicationError("密码未修改，请按提示更正。", fields=errors)
+    user.set_password(new_password)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    audit_record(actor=user, action="user_password_change", obj=user)
+
+
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

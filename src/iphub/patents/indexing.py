@@ -137,13 +137,12 @@ def matching_ids(
         if not among:
             return []
         id_filter = tantivy.Query.term_set_query(index.schema, "id", sorted(among))
-        q = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, q), (tantivy.Occur.Must, id_filter)]
-        )
+        q = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, id_filter)])
     searcher = index._index.searcher()
-    total = int(searcher.search(q, 1, count=True).count or 0)
+    # tantivy's stubs omit SearchResult.count, which the runtime object has.
+    total = int(getattr(searcher.search(q, 1, count=True), "count", 0) or 0)
     wanted = min(total, limit) if limit else total
     if wanted == 0:
         return []
     res = searcher.search(q, wanted, count=False)
-    return [int(searcher.doc(addr).get_first("id")) for _score, addr in res.hits]
+    return [int(searcher.doc(addr).get_first("id") or 0) for _score, addr in res.hits]

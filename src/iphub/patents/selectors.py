@@ -61,6 +61,11 @@ class SearchPage:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
 
     @property
+    def start(self) -> int:
+        """The rank of the first row on this page (for the numbered list)."""
+        return (self.page - 1) * self.page_size + 1
+
+    @property
     def num_pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
 

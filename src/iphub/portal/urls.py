@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.IphubLoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("workspace/", views.workspace, name="workspace"),
+    path("password/", views.password_change, name="password_change"),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/new/", views.organisation_new, name="organisation_new"),
     path("organisations/export.xlsx", views.organisation_export, name="organisation_export"),

@@ -6,7 +6,7 @@ import csv
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
@@ -40,6 +40,26 @@ def logout_view(request: HttpRequest) -> HttpResponseBase:
     logout(request)
     messages.info(request, _("您已安全退出。"))
     return redirect("portal:home")
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponseBase:
+    """Change one's own password through the service (policy checked, audited)."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            services.user_password_change(
+                user=request.user,
+                old_password=request.POST.get("old_password", ""),
+                new_password=request.POST.get("new_password", ""),
+            )
+        except ApplicationError as exc:
+            errors = exc.fields or {"__all__": exc.message}
+        else:
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            messages.success(request, _("密码已修改。"))
+            return redirect("portal:workspace")
+    return render(request, "portal/password_change.html", {"errors": errors})
 
 
 @login_required

@@ -40,3 +40,23 @@ def test_password_policy_names_what_is_missing(regions: None) -> None:
 def test_session_times_out_after_thirty_idle_minutes() -> None:
     assert settings.SESSION_COOKIE_AGE == 1800
     assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_expired_password_must_be_changed_first(cast: dict[str, User], client: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    user = cast["wuhan_clerk"]
+    User.objects.filter(pk=user.pk).update(
+        password_changed_at=timezone.now() - dt.timedelta(days=91)
+    )
+    client.force_login(user)
+    response = client.get("/workspace/")
+    assert response.status_code == 302 and response["Location"] == "/password/"
+    assert client.get("/api/v1/me").json()["code"] == "password_expired"
+    weak = client.post("/password/", {"old_password": PASSWORD, "new_password": "short"})
+    assert "大写字母" in weak.content.decode()
+    done = client.post("/password/", {"old_password": PASSWORD, "new_password": "New#Pass2027"})
+    assert done.status_code == 302
+    assert client.get("/workspace/").status_code == 200

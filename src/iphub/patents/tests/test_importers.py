@@ -313,7 +313,7 @@ def test_sql_dialect_features(tmp_path: Path) -> None:
     ("name", "content", "fragment"),
     [
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".xls"),
-        ("scan.pdf", b"%PDF-1.7\n\x00\x01binary", "不支持的文件类型"),
+        ("scan.pdf", b"%PDF-1.7\n\x00\x01binary", "不是表格或文本数据"),
     ],
 )
 def test_unsupported_files(tmp_path: Path, name: str, content: bytes, fragment: str) -> None:

@@ -1,4 +1,7 @@
-"""Browser journeys: Playwright drives Debian's Chromium (/usr/bin/chromium).
+"""Browser-journey fixtures (``browser``, ``page``, ``screenshot_dir``), loaded once
+for the whole suite through ``pytest_plugins`` in ``iphub/conftest.py`` — never
+import them into another conftest: a second session-scoped Playwright would
+clash with the first. Playwright drives Debian's Chromium (/usr/bin/chromium).
 
 Playwright's sync API runs an event loop in the test thread; Django refuses ORM
 calls from a thread with a running loop unless told it is safe, which it is
@@ -18,7 +21,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[5] / "var" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.fixture(scope="session")
