@@ -50,8 +50,8 @@ run: setup demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: setup
-	$(VENV)/bin/ruff check src bench
-	$(VENV)/bin/ruff format --check src bench
+	$(VENV)/bin/ruff check src $(wildcard bench)
+	$(VENV)/bin/ruff format --check src $(wildcard bench)
 
 typecheck: setup
 	$(VENV)/bin/mypy src
