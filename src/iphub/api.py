@@ -90,6 +90,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from iphub.core.api import router as core_router
+    from iphub.filings.api import router as filings_router
     from iphub.patents.api import router as patents_router
 
     api.add_router("/", core_router)
@@ -97,3 +98,4 @@ def _register_routers() -> None:
 
 
 _register_routers()
+    api.add_router("/", filings_router)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("patents/", include("iphub.patents.urls")),
+    path("filings/", include("iphub.filings.urls")),
     path("", include("iphub.portal.urls")),
 ]

@@ -30,7 +30,7 @@ TASKS: list[tuple[str, Any, Any, str, tuple[str, ...]]] = [
         "filings",
         _("一网通办"),
         _("专利质押登记一个工作日办结，许可、转让备案在线办理"),
-        "",
+        "filings:catalogue",
         (Role.ENTERPRISE, Role.AGENCY, Role.WINDOW),
     ),
     (

@@ -1,0 +1,269 @@
+"""Filings endpoints: catalogue, submit (multipart: form fields + material files),
+lists, the review steps, the board, and public verification of a notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Form, Router, Schema
+
+from iphub.filings import catalogue, selectors, services, workflow
+from iphub.filings.models import Filing
+from iphub.filings.notices import notice_lines
+
+router = Router(tags=["filings"])
+
+
+def _auth() -> Any:
+    from iphub.api import AUTH
+
+    return AUTH
+
+
+class ServiceOut(Schema):
+    code: str
+    name: str
+    kind: str | None
+    operation: str
+    online: bool
+    legal_basis: str
+    materials: list[dict[str, Any]]
+    time_limit_days: int
+    fee: str
+    office: str
+    level: str
+
+
+class FilingOut(Schema):
+    id: int
+    reference: str
+    kind: str
+    operation: str
+    state: str
+    state_label: str
+    version: int
+    region: str
+    organisation: str
+    application_number: str
+    holder_name: str
+    counterparty_name: str
+    amount: Decimal | None
+    term_start: dt.date | None
+    term_end: dt.date | None
+    submitted_at: dt.datetime | None
+    due_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    escalated_to: str | None
+    handled_by_name: str
+    return_reasons: str
+    refusal_ground: str
+    registration_number: str | None
+    actions: list[str]
+
+
+def _out(filing: Filing, user: Any) -> dict[str, Any]:
+    return {
+        "id": filing.pk,
+        "reference": filing.reference,
+        "kind": filing.kind,
+        "operation": filing.operation,
+        "state": filing.state,
+        "state_label": filing.get_state_display(),
+        "version": filing.version,
+        "region": filing.region_id,
+        "organisation": filing.organisation.name,
+        "application_number": filing.application_number,
+        "holder_name": filing.holder_name,
+        "counterparty_name": filing.counterparty_name,
+        "amount": filing.amount,
+        "term_start": filing.term_start,
+        "term_end": filing.term_end,
+        "submitted_at": filing.submitted_at,
+        "due_at": filing.due_at,
+        "decided_at": filing.decided_at,
+        "escalated_to": filing.escalated_to_id,
+        "handled_by_name": filing.handled_by_name,
+        "return_reasons": filing.return_reasons,
+        "refusal_ground": filing.refusal_ground,
+        "registration_number": filing.registration_number,
+        "actions": [t.name for t in workflow.available(user, filing)],
+    }
+
+
+class PledgeIn(Schema):
+    application_number: str
+    pledgee: str
+    debt_amount: str
+    debt_start: str
+    debt_end: str
+    debt_type: str
+    guarantee_scope: str
+    pledgor: str = ""
+    co_owner_consent: bool = False
+    has_valuation: bool = False
+    idempotency_key: str = ""
+
+
+class LicenceIn(Schema):
+    application_number: str
+    licensee: str
+    licence_type: str
+    licence_start: str
+    licence_end: str
+    contract_effective: str
+    fee: str = ""
+    licensor: str = ""
+    co_owner_consent: bool = False
+    pledgee_consent: bool = False
+    idempotency_key: str = ""
+
+
+class StepIn(Schema):
+    version: int | None = None
+    reasons: str = ""
+    ground: str = ""
+    note: str = ""
+
+
+def _key(request: HttpRequest, payload: Any) -> str:
+    return str(request.headers.get("Idempotency-Key") or payload.idempotency_key or "")
+
+
+def _files(request: HttpRequest) -> dict[str, list[Any]]:
+    return {k: request.FILES.getlist(k) for k in request.FILES}
+
+
+@router.get("/filings/catalogue", response=list[ServiceOut], summary="事项清单", auth=None)
+def catalogue_list(request: HttpRequest, q: str = "", level: str = "") -> list[dict[str, Any]]:
+    return [
+        {
+            "code": s.code,
+            "name": s.name,
+            "kind": s.kind,
+            "operation": s.operation,
+            "online": s.online,
+            "legal_basis": s.legal_basis,
+            "materials": [
+                {"code": m.code, "name": m.name, "required": m.required} for m in s.materials
+            ],
+            "time_limit_days": s.time_limit_days,
+            "fee": s.fee,
+            "office": s.office,
+            "level": s.level,
+        }
+        for s in catalogue.service_search(q, level=level)
+    ]
+
+
+@router.post(
+    "/filings/pledges",
+    response={201: FilingOut},
+    summary="提交专利权质押登记（设立）",
+    auth=_auth(),
+)
+def pledge_create(request: HttpRequest, payload: Form[PledgeIn]) -> tuple[int, dict[str, Any]]:
+    filing = services.pledge_submit(
+        actor=request.user,
+        data=payload.dict(),
+        documents=_files(request),
+        idempotency_key=_key(request, payload),
+    )
+    return 201, _out(filing, request.user)
+
+
+@router.post(
+    "/filings/licences", response={201: FilingOut}, summary="提交专利实施许可合同备案", auth=_auth()
+)
+def licence_create(request: HttpRequest, payload: Form[LicenceIn]) -> tuple[int, dict[str, Any]]:
+    filing = services.licence_submit(
+        actor=request.user,
+        data=payload.dict(),
+        documents=_files(request),
+        idempotency_key=_key(request, payload),
+    )
+    return 201, _out(filing, request.user)
+
+
+@router.get(
+    "/filings",
+    response=list[FilingOut],
+    summary="可见的办件（申请人：本单位；窗口：辖区）",
+    auth=_auth(),
+)
+def filing_list(
+    request: HttpRequest, state: str = "", kind: str = "", limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    qs = selectors.filing_list(user=request.user, state=state, kind=kind)
+    limit = max(1, min(limit, 200))
+    return [_out(f, request.user) for f in qs[offset : offset + limit]]
+
+
+@router.get(
+    "/filings/queue", response=list[FilingOut], summary="待办队列（按办理时限）", auth=_auth()
+)
+def filing_queue(request: HttpRequest, limit: int = 100) -> list[dict[str, Any]]:
+    qs = selectors.filing_queue(user=request.user)[: max(1, min(limit, 500))]
+    return [_out(f, request.user) for f in qs]
+
+
+@router.get("/filings/board", summary="办理时限看板", auth=_auth())
+def filing_board(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "region": r.region.code,
+            "region_name": r.region.name,
+            "due_today": [f.pk for f in r.due_today],
+            "at_risk": [f.pk for f in r.at_risk],
+            "overdue": [f.pk for f in r.overdue],
+        }
+        for r in selectors.filing_board(user=request.user)
+    ]
+
+
+@router.get("/filings/verify/{code}", summary="核验登记通知书", auth=None)
+def filing_verify(request: HttpRequest, code: str) -> dict[str, Any]:
+    filing = selectors.filing_by_code(code)
+    return {
+        "registration_number": filing.registration_number,
+        "state": filing.state,
+        "valid": filing.state == "registered",
+        "lines": [{"label": k, "value": v} for k, v in notice_lines(filing)],
+    }
+
+
+@router.get("/filings/{filing_id}", response=FilingOut, summary="办件详情", auth=_auth())
+def filing_detail(request: HttpRequest, filing_id: int) -> dict[str, Any]:
+    return _out(selectors.filing_get(user=request.user, filing_id=filing_id), request.user)
+
+
+@router.post(
+    "/filings/{filing_id}/{action}",
+    response=FilingOut,
+    summary="办理：accept/return/approve/refuse/withdraw",
+    auth=_auth(),
+)
+def filing_step(
+    request: HttpRequest, filing_id: int, action: str, payload: StepIn
+) -> dict[str, Any]:
+    common: dict[str, Any] = {"actor": request.user, "filing_id": filing_id}
+    version: dict[str, Any] = {"expected_version": payload.version}
+    if action == "accept":
+        filing = services.filing_accept(**common, **version)
+    elif action == "approve":
+        filing = services.filing_approve(**common, **version)
+    elif action == "return":
+        filing = services.filing_return(**common, **version, reasons=payload.reasons)
+    elif action == "refuse":
+        filing = services.filing_refuse(
+            **common, **version, ground=payload.ground, note=payload.note
+        )
+    elif action == "withdraw":
+        filing = services.filing_withdraw(**common)
+    else:
+        from iphub.core.errors import NotFound
+
+        raise NotFound("没有该办理操作。")
+    return _out(filing, request.user)

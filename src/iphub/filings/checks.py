@@ -1,0 +1,210 @@
+"""Checks a filing passes before a clerk sees it: the patent's number, existence,
+status, patentee, pledges and licences, terms and amounts.
+
+Each failure is an ``ApplicationError`` whose ``fields`` names the form field
+and says, in Chinese, what is wrong and which refusal ground it would be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from iphub.core.errors import ApplicationError
+from iphub.filings.errors import FilingErrorCode
+from iphub.filings.models import Filing, FilingKind, FilingState, LicenceType, Operation
+from iphub.patents.models import LegalEventKind, PartyRole, Patent
+from iphub.patents.names import applicant_key
+from iphub.patents.numbers import NumberFormatError, application_type, normalize_application_number
+
+# Patent Law Art. 42. Designs filed before the 2021 amendment (1 June 2021) kept 10 years.
+TERM_YEARS = {"invention": 20, "pct_invention": 20, "utility": 10, "pct_utility": 10, "design": 15}
+DESIGN_15_YEARS_FROM = dt.date(2021, 6, 1)
+# Words in an imported legal-status text that mean the right is gone or not yet there.
+ENDED_WORDS = ("终止", "失效", "无效", "届满", "放弃", "撤销")
+PENDING_WORDS = ("审中", "实质审查", "公开", "驳回", "撤回", "未授权")
+ENDING_EVENTS = (LegalEventKind.LAPSED, LegalEventKind.EXPIRED, LegalEventKind.INVALIDATED)
+ACTIVE_PLEDGE_OPERATIONS = (Operation.ESTABLISH, Operation.CHANGE)
+MAX_AMOUNT = Decimal("99999999999999.99")
+
+
+def fail(field: str, message: str, code: str = "invalid") -> ApplicationError:
+    return ApplicationError(message, code=code, fields={field: message})
+
+
+def canonical_number(raw: str, *, field: str = "application_number") -> str:
+    """The canonical application number, or an error on the field (check digit included)."""
+    try:
+        return normalize_application_number(raw or "")
+    except NumberFormatError as exc:
+        raise fail(field, f"申请号有误：{exc}", FilingErrorCode.INVALID_NUMBER) from None
+
+
+def patent_for(number: str, *, field: str = "application_number", lock: bool = False) -> Patent:
+    """The recorded patent with that application number (row-locked when ``lock``)."""
+    qs = Patent.objects.filter(application_number=number)
+    if lock:
+        qs = qs.select_for_update()
+    patent = qs.first()
+    if patent is None:
+        raise fail(
+            field, f"专利数据库中没有申请号为 {number} 的专利。", FilingErrorCode.PATENT_NOT_FOUND
+        )
+    return patent
+
+
+def patent_expiry(patent: Patent) -> dt.date | None:
+    """The day the patent's term ends (filing date + 20/10/15 years), if known."""
+    if patent.app_date is None:
+        return None
+    kind = patent.patent_type or application_type(patent.application_number)
+    years = TERM_YEARS.get(kind, 20)
+    if kind == "design" and patent.app_date < DESIGN_15_YEARS_FROM:
+        years = 10
+    try:
+        end = patent.app_date.replace(year=patent.app_date.year + years)
+    except ValueError:  # 29 February
+        end = patent.app_date.replace(year=patent.app_date.year + years, day=28)
+    return end - dt.timedelta(days=1)
+
+
+def ensure_in_force(patent: Patent, *, today: dt.date, field: str = "application_number") -> None:
+    """Granted, and not lapsed, expired or invalidated (refusal grounds 2 and 3)."""
+    kinds = set(patent.legal_events.values_list("kind", flat=True))
+    status = patent.legal_status or ""
+    ended = bool(kinds & set(ENDING_EVENTS)) or any(w in status for w in ENDED_WORDS)
+    expiry = patent_expiry(patent)
+    if ended or (expiry is not None and expiry < today):
+        raise fail(
+            field,
+            f"专利 {patent.application_number} 的专利权已终止、届满或被宣告无效，不能办理。",
+            FilingErrorCode.NOT_IN_FORCE,
+        )
+    granted = (
+        patent.grant_date is not None
+        or LegalEventKind.GRANTED in kinds
+        or bool(patent.grant_number)
+        or ("有效" in status or "授权" in status)
+    )
+    if not granted or any(w in status for w in PENDING_WORDS):
+        raise fail(
+            field,
+            f"专利申请 {patent.application_number} 尚未授予专利权，不能办理。",
+            FilingErrorCode.NOT_GRANTED,
+        )
+
+
+def patentee_keys(patent: Patent) -> list[str]:
+    keys = [p.key for p in patent.parties.all() if p.role == PartyRole.APPLICANT]
+    return keys or [applicant_key(n) for n in patent.applicants]
+
+
+def ensure_patentee(
+    patent: Patent, name: str, *, co_owner_consent: bool, field: str = "holder_name"
+) -> None:
+    """The named party is the patentee of record; co-owners have all consented."""
+    keys = patentee_keys(patent)
+    if applicant_key(name) not in keys:
+        holders = "、".join(patent.applicants) or "（无记录）"
+        raise fail(
+            field,
+            f"“{name}”不是专利登记簿记载的专利权人（记载为：{holders}）。",
+            FilingErrorCode.NOT_PATENTEE,
+        )
+    if len(keys) > 1 and not co_owner_consent:
+        raise fail(
+            "co_owner_consent",
+            "该专利为共有专利，须取得全体共有人同意。",
+            FilingErrorCode.CO_OWNER_CONSENT,
+        )
+
+
+def active_pledge(patent: Patent, *, exclude_id: int | None = None) -> Filing | None:
+    """The registered pledge currently on ``patent``, if any."""
+    qs = Filing.objects.filter(
+        kind=FilingKind.PATENT_PLEDGE,
+        patent=patent,
+        operation__in=ACTIVE_PLEDGE_OPERATIONS,
+        state=FilingState.REGISTERED,
+    )
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.first()
+
+
+def ensure_not_pledged(patent: Patent, *, field: str = "application_number") -> None:
+    """Refusal ground 9: a patent is pledged once until the pledge is released."""
+    existing = active_pledge(patent)
+    if existing is not None:
+        raise fail(
+            field,
+            f"该专利已质押（登记号 {existing.registration_number}），"
+            "须先办理质押注销登记才能再次出质。",
+            FilingErrorCode.ALREADY_PLEDGED,
+        )
+
+
+def parse_amount(raw: Any, *, field: str, required: bool = True) -> Decimal | None:
+    """Yuan with at most two decimals, greater than zero."""
+    if raw in (None, ""):
+        if required:
+            raise fail(field, "请填写金额（元）。", FilingErrorCode.BAD_AMOUNT)
+        return None
+    try:
+        value = Decimal(str(raw).replace(",", "").strip())
+    except InvalidOperation:
+        raise fail(field, "金额应为数字，单位为元。", FilingErrorCode.BAD_AMOUNT) from None
+    if not value.is_finite() or value <= 0 or value > MAX_AMOUNT:
+        raise fail(field, "金额应大于 0 且在合理范围内。", FilingErrorCode.BAD_AMOUNT)
+    if value != value.quantize(Decimal("0.01")):
+        raise fail(field, "金额以元为单位，最多保留两位小数。", FilingErrorCode.BAD_AMOUNT)
+    return value.quantize(Decimal("0.01"))
+
+
+def parse_date(raw: Any, *, field: str, label: str) -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw or "").strip())
+    except ValueError:
+        raise fail(field, f"请按 YYYY-MM-DD 填写{label}。", FilingErrorCode.BAD_TERM) from None
+
+
+def ensure_term(start: dt.date, end: dt.date, patent: Patent, *, end_field: str, what: str) -> None:
+    """The term ends after it starts and no later than the patent's expiry (ground 6)."""
+    if end <= start:
+        raise fail(end_field, f"{what}的届满日须晚于起始日。", FilingErrorCode.BAD_TERM)
+    expiry = patent_expiry(patent)
+    if expiry is not None and end > expiry:
+        raise fail(
+            end_field,
+            f"{what}的届满日（{end:%Y-%m-%d}）晚于专利权期限届满日（{expiry:%Y-%m-%d}）。",
+            FilingErrorCode.TERM_AFTER_EXPIRY,
+        )
+
+
+def ensure_licence_compatible(patent: Patent, licence_type: str, *, pledgee_consent: bool) -> None:
+    """Open and exclusive licences exclude each other; a pledged patent needs the pledgee."""
+    registered = Filing.objects.filter(
+        kind=FilingKind.PATENT_LICENCE, patent=patent, state=FilingState.REGISTERED
+    )
+    types = set(registered.values_list("details__licence_type", flat=True))
+    if licence_type == LicenceType.OPEN and types & {LicenceType.EXCLUSIVE, LicenceType.SOLE}:
+        raise fail(
+            "licence_type",
+            "独占或排他许可有效期间不能以开放许可方式许可。",
+            FilingErrorCode.LICENCE_CONFLICT,
+        )
+    if licence_type in (LicenceType.EXCLUSIVE, LicenceType.SOLE) and types:
+        raise fail(
+            "licence_type",
+            "该专利已有备案的实施许可（或处于开放许可期间），不能再备案独占或排他许可。",
+            FilingErrorCode.LICENCE_CONFLICT,
+        )
+    if active_pledge(patent) is not None and not pledgee_consent:
+        raise fail(
+            "pledgee_consent",
+            "该专利处于质押期间，须取得质权人同意。",
+            FilingErrorCode.ALREADY_PLEDGED,
+        )

@@ -1,0 +1,26 @@
+"""The filings app's error codes (errors as data, STYLE.md): services raise
+``ApplicationError`` with one of these and a Chinese message on the field."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class FilingErrorCode(StrEnum):
+    INVALID_NUMBER = "invalid_application_number"
+    PATENT_NOT_FOUND = "patent_not_found"
+    NOT_GRANTED = "patent_not_granted"
+    NOT_IN_FORCE = "patent_not_in_force"
+    NOT_PATENTEE = "not_patentee"
+    CO_OWNER_CONSENT = "co_owner_consent_missing"
+    ALREADY_PLEDGED = "already_pledged"
+    TERM_AFTER_EXPIRY = "term_after_expiry"
+    BAD_TERM = "invalid_term"
+    BAD_AMOUNT = "invalid_amount"
+    BAD_FILE = "invalid_file"
+    MISSING_MATERIAL = "missing_material"
+    ALREADY_HANDLED = "already_handled"
+    WRONG_STATE = "wrong_state"
+    BAD_GROUND = "invalid_refusal_ground"
+    LATE_FILING = "filed_too_late"
+    LICENCE_CONFLICT = "licence_conflict"

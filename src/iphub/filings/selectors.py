@@ -1,0 +1,182 @@
+"""Reads of the filings app, each scoped by ``iphub.core.permissions``: staff see
+filings handled inside their region, applicants their organisation's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from iphub.core.calendar import LOCAL_TZ
+from iphub.core.errors import AccessDenied, ApplicationError, NotFound
+from iphub.core.models import Region, Role
+from iphub.core.permissions import region_path_of, require_roles, scope_queryset
+from iphub.filings.models import Filing, FilingKind, FilingState
+from iphub.filings.workflow import WAITING_ON_STAFF
+
+# A waiting filing due within this many hours is "at risk" on the board.
+AT_RISK_HOURS = 4
+
+
+def _scoped(user: Any) -> QuerySet[Filing]:
+    if user is None or not user.is_authenticated:
+        raise ApplicationError("请先登录。", code="not_authenticated", status=401)
+    qs = Filing.objects.select_related("region", "organisation", "escalated_to")
+    return scope_queryset(user, qs, organisation_field="organisation_id")
+
+
+def filing_list(*, user: Any, state: str = "", kind: str = "", q: str = "") -> QuerySet[Filing]:
+    """Filings ``user`` may see, newest first, optionally filtered."""
+    qs = _scoped(user)
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(application_number__icontains=q.strip()) | qs.filter(
+            holder_name__icontains=q.strip()
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+def filing_queue(*, user: Any) -> QuerySet[Filing]:
+    """The window's queue: filings waiting on staff in ``user``'s region, most urgent first."""
+    require_roles(user, Role.WINDOW, Role.SUPERVISOR)
+    return _scoped(user).filter(state__in=WAITING_ON_STAFF).order_by("due_at", "id")
+
+
+def filing_get(*, user: Any, filing_id: int) -> Filing:
+    """One filing with its history and materials, if ``user`` may see it."""
+    filing = (
+        _scoped(user)
+        .select_related("patent", "parent", "created_by")
+        .prefetch_related("events", "documents")
+        .filter(pk=filing_id)
+        .first()
+    )
+    if filing is None:
+        if Filing.objects.filter(pk=filing_id).exists():
+            raise AccessDenied("该申请不在您的办理或查看范围内。")
+        raise NotFound("未找到该申请。")
+    return filing
+
+
+def filing_by_code(code: str) -> Filing:
+    """The registration a notice's verification code stands for (public)."""
+    code = (code or "").strip().upper().replace("-", "").replace(" ", "")
+    filing = (
+        Filing.objects.select_related("region", "patent")
+        .filter(verification_code=code)
+        .exclude(verification_code=None)
+        .first()
+    )
+    if filing is None:
+        raise NotFound("验证码无效：没有与之对应的登记。")
+    return filing
+
+
+@dataclass
+class BoardRow:
+    region: Region
+    due_today: list[Filing] = field(default_factory=list)
+    at_risk: list[Filing] = field(default_factory=list)
+    overdue: list[Filing] = field(default_factory=list)
+
+
+def filing_board(*, user: Any, now: dt.datetime | None = None) -> list[BoardRow]:
+    """Waiting filings by handling region: due later today, at risk (due within
+    ``AT_RISK_HOURS``), overdue (due time passed; escalated ones included)."""
+    require_roles(user, Role.WINDOW, Role.SUPERVISOR)
+    now = now or timezone.now()
+    today = now.astimezone(LOCAL_TZ).date()
+    rows: dict[str, BoardRow] = {}
+    for f in (
+        _scoped(user).filter(state__in=WAITING_ON_STAFF, due_at__isnull=False).order_by("due_at")
+    ):
+        assert f.due_at is not None
+        row = rows.setdefault(f.region_id, BoardRow(region=f.region))
+        if f.due_at < now:
+            row.overdue.append(f)
+            continue
+        if f.due_at <= now + dt.timedelta(hours=AT_RISK_HOURS):
+            row.at_risk.append(f)
+        if f.due_at.astimezone(LOCAL_TZ).date() == today:
+            row.due_today.append(f)
+    return sorted(rows.values(), key=lambda r: r.region.code)
+
+
+@dataclass
+class RateCell:
+    decided: int = 0
+    on_time: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.on_time / self.decided, 1) if self.decided else None
+
+
+@dataclass
+class OnTimeReport:
+    months: list[str]
+    by_city: dict[str, dict[str, RateCell]]  # city name -> month -> cell
+    by_service: dict[str, dict[str, RateCell]]  # service label -> month -> cell
+
+
+def filing_on_time_rates(
+    *, user: Any, months: int = 6, now: dt.datetime | None = None
+) -> OnTimeReport:
+    """On-time rate of decided filings (approved or refused) per city and per
+    service, month by month, over the last ``months`` months in ``user``'s region."""
+    require_roles(user, Role.WINDOW, Role.SUPERVISOR)
+    if region_path_of(user) is None:
+        raise AccessDenied()
+    now = now or timezone.now()
+    local = now.astimezone(LOCAL_TZ)
+    keys = []
+    y, m = local.year, local.month
+    for _ in range(months):
+        keys.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    keys.reverse()
+    start = dt.datetime(int(keys[0][:4]), int(keys[0][5:]), 1, tzinfo=LOCAL_TZ)
+    by_city: dict[str, dict[str, RateCell]] = defaultdict(lambda: defaultdict(RateCell))
+    by_service: dict[str, dict[str, RateCell]] = defaultdict(lambda: defaultdict(RateCell))
+    rows = (
+        _scoped(user)
+        .filter(
+            state__in=(
+                FilingState.REGISTERED,
+                FilingState.REFUSED,
+                FilingState.CHANGED,
+                FilingState.CANCELLED,
+            ),
+            decided_at__gte=start,
+        )
+        .values_list("decided_at", "region__name", "kind", "late")
+    )
+    for decided_at, region_name, kind, late in rows:
+        if decided_at is None:
+            continue
+        month = decided_at.astimezone(LOCAL_TZ).strftime("%Y-%m")
+        label = FilingKind(kind).label
+        for cell in (by_city[region_name][month], by_service[str(label)][month]):
+            cell.decided += 1
+            cell.on_time += 0 if late else 1
+    return OnTimeReport(
+        months=keys,
+        by_city={k: dict(v) for k, v in sorted(by_city.items())},
+        by_service={k: dict(v) for k, v in sorted(by_service.items())},
+    )
+
+
+def pledges_registered(*, user: Any) -> QuerySet[Filing]:
+    """Registered patent pledges (amount, pledgee, region) for the ``finance`` figures."""
+    return _scoped(user).filter(
+        kind=FilingKind.PATENT_PLEDGE,
+        state=FilingState.REGISTERED,
+        operation__in=("establish", "change"),
+    )

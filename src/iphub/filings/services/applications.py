@@ -1,0 +1,173 @@
+"""Creating filings: validate the form and the materials, then store one filing
+(per idempotency key) and, unless kept as a draft, submit it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from iphub.core.audit import audit_record
+from iphub.core.calendar import LOCAL_TZ
+from iphub.core.errors import ApplicationError
+from iphub.core.models import Region
+from iphub.core.permissions import require_roles
+from iphub.filings import catalogue, checks
+from iphub.filings.catalogue import Service
+from iphub.filings.errors import FilingErrorCode
+from iphub.filings.models import Filing, FilingDocument
+from iphub.filings.services.workflow_steps import record_event, step
+from iphub.filings.uploads import CheckedUpload, check_upload
+from iphub.filings.workflow import APPLICANT_ROLES
+
+Documents = Mapping[str, Sequence[Any]]
+
+
+def local_today(now: dt.datetime) -> dt.date:
+    return now.astimezone(LOCAL_TZ).date()
+
+
+def handling_region(service: Service, organisation: Any) -> Region:
+    """The office that handles ``service`` for ``organisation``: its city for a
+    city-level service, the province for provincial and national items."""
+    parts = organisation.region.path.split("/")
+    if service.level == "county":
+        code = parts[-1]
+    elif service.level == "prefecture" and len(parts) > 1:
+        code = parts[1]
+    else:
+        code = parts[0]
+    return Region.objects.get(pk=code)
+
+
+def check_documents(
+    service: Service,
+    documents: Documents,
+    *,
+    extra_required: Sequence[str] = (),
+    present: Collection[str] = (),
+) -> list[tuple[str, CheckedUpload]]:
+    """Every required material present (uploaded now or already on file, ``present``);
+    every file a real PDF/JPEG/PNG within the size limit."""
+    out: list[tuple[str, CheckedUpload]] = []
+    errors: dict[str, str] = {}
+    for code, files in documents.items():
+        if service.material(code) is None:
+            errors[code] = "该事项不需要此材料。"
+            continue
+        for f in files:
+            try:
+                out.append((code, check_upload(f, field=code)))
+            except ApplicationError as exc:
+                errors.update(exc.fields)
+    for m in service.materials:
+        needed = m.required or m.code in extra_required
+        if needed and not documents.get(m.code) and m.code not in present:
+            errors.setdefault(m.code, f"请上传：{m.name}。")
+    if errors:
+        first = next(iter(errors.values()))
+        code = FilingErrorCode.BAD_FILE if out or documents else FilingErrorCode.MISSING_MATERIAL
+        raise ApplicationError(f"申请材料有误：{first}", code=code, fields=errors)
+    return out
+
+
+def store_documents(filing: Filing, checked: Sequence[tuple[str, CheckedUpload]]) -> None:
+    for code, up in checked:
+        FilingDocument.objects.create(
+            filing=filing,
+            material=code,
+            file=ContentFile(up.content, name=f"{uuid.uuid4().hex}.{up.extension}"),
+            original_name=up.original_name,
+            content_type=up.content_type,
+            size=len(up.content),
+            sha256=up.sha256,
+        )
+
+
+def _replay(actor: Any, key: str | None) -> Filing | None:
+    if not key:
+        return None
+    return Filing.objects.filter(created_by=actor, idempotency_key=key).first()
+
+
+def create_filing(
+    *,
+    actor: Any,
+    service: Service,
+    idempotency_key: str | None,
+    documents: Documents,
+    submit: bool,
+    now: dt.datetime | None,
+    validate: Callable[[dt.datetime], dict[str, Any]],
+    extra_required: Callable[[dict[str, Any]], Sequence[str]] = lambda values: (),
+) -> Filing:
+    """Shared body of every ``<kind>_submit`` service.
+
+    ``validate`` checks the form and returns the filing's field values. The
+    idempotency key makes a double-submitted form return the first filing.
+    """
+    require_roles(actor, *APPLICANT_ROLES)
+    if service.kind is None or not service.online:
+        raise ApplicationError("该事项不在本平台在线办理。", code="not_online")
+    if actor.organisation_id is None:
+        raise ApplicationError("您的账号未关联申请单位，不能提交申请。", status=403)
+    now = now or timezone.now()
+    key = (idempotency_key or "").strip()[:64] or None
+    existing = _replay(actor, key)
+    if existing is not None:
+        return existing
+    values = validate(now)
+    checked = check_documents(service, documents, extra_required=extra_required(values))
+    organisation = actor.organisation
+    try:
+        with transaction.atomic():
+            filing = Filing.objects.create(
+                kind=str(service.kind),
+                operation=service.operation,
+                region=handling_region(service, organisation),
+                organisation=organisation,
+                created_by=actor,
+                idempotency_key=key,
+                **values,
+            )
+    except IntegrityError:
+        # The same form arrived twice at once; the other request created it.
+        existing = _replay(actor, key)
+        if existing is None:
+            raise
+        return existing
+    store_documents(filing, checked)
+    record_event(filing, action="create", actor=actor, at=now)
+    audit_record(
+        actor=actor,
+        action=f"{service.kind}_create",
+        obj=filing,
+        region_path=filing.region.path,
+        after={"operation": filing.operation, "application_number": filing.application_number},
+    )
+    if submit:
+        filing = step(actor=actor, filing=filing, name="submit", now=now)
+    return filing
+
+
+def flag(data: Mapping[str, Any], name: str) -> bool:
+    value = data.get(name)
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "on", "yes", "是")
+    return bool(value)
+
+
+def service_or_error(kind: str, operation: str) -> Service:
+    return catalogue.service_for(kind, operation)
+
+
+def text(data: Mapping[str, Any], name: str, label: str, *, required: bool = True) -> str:
+    value = str(data.get(name) or "").strip()
+    if required and not value:
+        raise checks.fail(name, f"请填写{label}。")
+    return value[:200]

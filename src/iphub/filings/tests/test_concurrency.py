@@ -1,0 +1,57 @@
+"""Two reviewers approving the same filing at the same moment, on two real
+database connections: exactly one wins, the other is told who handled it."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from iphub.core.errors import ApplicationError
+from iphub.core.models import Role
+from iphub.filings import services
+from iphub.filings.models import Filing, FilingState
+from iphub.filings.tests.conftest import file_pledge
+from iphub.patents.models import LegalEvent
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks (PostgreSQL)"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def test_two_reviewers_approve_at_once(cast: dict[str, Any], patents: dict[str, str]) -> None:
+    from iphub.conftest import make_user
+
+    second_clerk = make_user("wuhan_clerk_2", Role.WINDOW, "420100")
+    f = file_pledge(cast["enterprise"], patents["granted"])
+    services.filing_accept(actor=cast["wuhan_clerk"], filing_id=f.pk)
+    barrier = threading.Barrier(2)
+    results: dict[str, Any] = {}
+
+    def review(user: Any) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[user.username] = services.filing_approve(actor=user, filing_id=f.pk)
+        except ApplicationError as exc:
+            results[user.username] = exc
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=review, args=(u,)) for u in (cast["wuhan_clerk"], second_clerk)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    wins = [k for k, v in results.items() if isinstance(v, Filing)]
+    losses = [v for v in results.values() if isinstance(v, ApplicationError)]
+    assert len(wins) == 1 and len(losses) == 1
+    assert losses[0].message.startswith(f"该申请已由 {wins[0]} 处理")
+    f.refresh_from_db()
+    assert f.state == FilingState.REGISTERED and f.handled_by_name == wins[0]
+    assert f.events.filter(action="approve").count() == 1
+    assert LegalEvent.objects.filter(patent=f.patent, kind="pledged").count() == 1

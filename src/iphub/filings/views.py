@@ -1,0 +1,280 @@
+"""Thin pages of the filings app: catalogue, forms, my filings, queue, review,
+board, notice and its public verification. Every rule lives in services."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from iphub.core.errors import ApplicationError
+from iphub.filings import catalogue, selectors, services, workflow
+from iphub.filings.catalogue import LEVEL_LABELS
+from iphub.filings.models import FilingKind, FilingState, LicenceType, Operation
+from iphub.filings.notices import notice_lines, notice_pdf, notice_title
+
+
+def _error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+
+
+def _files(request: HttpRequest) -> dict[str, list[Any]]:
+    return {k: request.FILES.getlist(k) for k in request.FILES}
+
+
+def catalogue_page(request: HttpRequest) -> HttpResponseBase:
+    q = request.GET.get("q", "").strip()
+    level = request.GET.get("level", "")
+    items = catalogue.service_search(q, level=level)
+    forms = {
+        ("patent_pledge", "establish"): reverse("filings:pledge_new"),
+        ("patent_pledge", "change"): reverse("filings:pledge_amend", args=["change"]),
+        ("patent_pledge", "cancel"): reverse("filings:pledge_amend", args=["cancel"]),
+        ("patent_licence", "establish"): reverse("filings:licence_new"),
+    }
+    rows = [(s, forms.get((s.kind or "", s.operation), "")) for s in items]
+    return render(
+        request,
+        "filings/catalogue.html",
+        {"rows": rows, "q": q, "level": level, "levels": LEVEL_LABELS.items()},
+    )
+
+
+def _form_page(
+    request: HttpRequest, *, template: str, service: catalogue.Service, submit: Any
+) -> HttpResponseBase:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            filing = submit(
+                actor=request.user,
+                data=request.POST,
+                documents=_files(request),
+                idempotency_key=request.POST.get("idempotency_key", ""),
+            )
+        except ApplicationError as exc:
+            if exc.status in (401, 403):
+                return _error(request, exc)
+            errors = exc.fields or {"form": exc.message}
+        else:
+            messages.success(request, f"已提交，办件编号 {filing.reference}。")
+            return redirect("filings:detail", filing_id=filing.pk)
+    return render(
+        request,
+        template,
+        {
+            "service": service,
+            "errors": errors,
+            "values": request.POST,
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+            "licence_types": LicenceType.choices,
+        },
+    )
+
+
+@login_required
+def pledge_new(request: HttpRequest) -> HttpResponseBase:
+    service = catalogue.service_for(FilingKind.PATENT_PLEDGE, Operation.ESTABLISH)
+    return _form_page(
+        request, template="filings/pledge_form.html", service=service, submit=services.pledge_submit
+    )
+
+
+@login_required
+def pledge_amend(request: HttpRequest, operation: str) -> HttpResponseBase:
+    if operation not in (Operation.CHANGE, Operation.CANCEL):
+        return _error(request, ApplicationError("没有该事项。", status=404))
+    service = catalogue.service_for(FilingKind.PATENT_PLEDGE, operation)
+    submit = (
+        services.pledge_change_submit if operation == "change" else services.pledge_cancel_submit
+    )
+    return _form_page(
+        request, template="filings/pledge_amend_form.html", service=service, submit=submit
+    )
+
+
+@login_required
+def licence_new(request: HttpRequest) -> HttpResponseBase:
+    service = catalogue.service_for(FilingKind.PATENT_LICENCE, Operation.ESTABLISH)
+    return _form_page(
+        request,
+        template="filings/licence_form.html",
+        service=service,
+        submit=services.licence_submit,
+    )
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponseBase:
+    try:
+        qs = selectors.filing_list(user=request.user, state=request.GET.get("state", ""))
+    except ApplicationError as exc:
+        return _error(request, exc)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "filings/list.html",
+        {"page": page, "states": FilingState.choices, "params": {}, "title": "我的办件"},
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponseBase:
+    try:
+        qs = selectors.filing_queue(user=request.user)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "filings/queue.html", {"page": page, "params": {}})
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponseBase:
+    try:
+        rows = selectors.filing_board(user=request.user)
+        rates = selectors.filing_on_time_rates(user=request.user)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    return render(request, "filings/board.html", {"rows": rows, "rates": rates})
+
+
+@login_required
+def detail(request: HttpRequest, filing_id: int) -> HttpResponseBase:
+    try:
+        filing = selectors.filing_get(user=request.user, filing_id=filing_id)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    service = catalogue.service_for(filing.kind, filing.operation)
+    return render(
+        request,
+        "filings/detail.html",
+        {
+            "f": filing,
+            "service": service,
+            "actions": [t.name for t in workflow.available(request.user, filing)],
+            "grounds": service.refusal_grounds,
+            "ground_label": service.ground_label(filing.refusal_ground),
+            "has_notice": bool(filing.verification_code),
+        },
+    )
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, filing_id: int, action: str) -> HttpResponseBase:
+    kwargs: dict[str, Any] = {"actor": request.user, "filing_id": filing_id}
+    version = request.POST.get("version", "")
+    if action != "withdraw" and version.isdigit():
+        kwargs["expected_version"] = int(version)
+    try:
+        if action == "accept":
+            services.filing_accept(**kwargs)
+        elif action == "approve":
+            services.filing_approve(**kwargs)
+        elif action == "return":
+            services.filing_return(**kwargs, reasons=request.POST.get("reasons", ""))
+        elif action == "refuse":
+            services.filing_refuse(
+                **kwargs, ground=request.POST.get("ground", ""), note=request.POST.get("note", "")
+            )
+        elif action == "withdraw":
+            services.filing_withdraw(**kwargs)
+        else:
+            raise ApplicationError("没有该操作。", status=404)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{workflow.transition(action).label}。")
+    return redirect("filings:detail", filing_id=filing_id)
+
+
+@login_required
+def correct(request: HttpRequest, filing_id: int) -> HttpResponseBase:
+    try:
+        filing = selectors.filing_get(user=request.user, filing_id=filing_id)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            services.filing_correct(
+                actor=request.user,
+                filing_id=filing_id,
+                documents=_files(request),
+                data=request.POST,
+            )
+        except ApplicationError as exc:
+            errors = exc.fields or {"form": exc.message}
+        else:
+            messages.success(request, "已补正并重新提交。")
+            return redirect("filings:detail", filing_id=filing_id)
+    service = catalogue.service_for(filing.kind, filing.operation)
+    return render(
+        request, "filings/correct.html", {"f": filing, "service": service, "errors": errors}
+    )
+
+
+@login_required
+def notice(request: HttpRequest, filing_id: int) -> HttpResponseBase:
+    try:
+        filing = selectors.filing_get(user=request.user, filing_id=filing_id)
+        url = request.build_absolute_uri(
+            reverse("filings:verify", args=[filing.verification_code or "-"])
+        )
+        data = notice_pdf(filing, verify_url=url)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="notice-{filing.registration_number}.pdf"'
+    )
+    return response
+
+
+@login_required
+def document(request: HttpRequest, filing_id: int, document_id: int) -> HttpResponseBase:
+    try:
+        filing = selectors.filing_get(user=request.user, filing_id=filing_id)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    doc = next((d for d in filing.documents.all() if d.pk == document_id), None)
+    if doc is None:
+        return _error(request, ApplicationError("未找到该材料。", status=404))
+    return FileResponse(
+        doc.file.open("rb"), content_type=doc.content_type, filename=doc.original_name
+    )
+
+
+def verify_form(request: HttpRequest) -> HttpResponseBase:
+    code = request.GET.get("code", "").strip()
+    if code:
+        return redirect("filings:verify", code=code)
+    return render(request, "filings/verify.html", {"filing": None, "code": ""})
+
+
+def verify(request: HttpRequest, code: str) -> HttpResponseBase:
+    try:
+        filing = selectors.filing_by_code(code)
+    except ApplicationError as exc:
+        return render(
+            request, "filings/verify.html", {"error": exc.message, "code": code}, status=404
+        )
+    return render(
+        request,
+        "filings/verify.html",
+        {
+            "filing": filing,
+            "code": code,
+            "title": notice_title(filing),
+            "lines": notice_lines(filing),
+            "valid": filing.state == FilingState.REGISTERED,
+        },
+    )
