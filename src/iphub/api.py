@@ -95,7 +95,7 @@ def _register_routers() -> None:
 
     api.add_router("/", core_router)
     api.add_router("/", patents_router)
+    api.add_router("/", filings_router)
 
 
 _register_routers()
-    api.add_router("/", filings_router)
