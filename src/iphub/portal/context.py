@@ -32,10 +32,6 @@ def menu_for(user: Any) -> list[dict[str, Any]]:
     for name, label, roles in MENU:
         if roles and not (user.is_authenticated and (user.is_superuser or user.role in roles)):
             continue
-    ("filings:catalogue", _("一网通办"), ()),
-    ("filings:mine", _("我的办件"), (Role.ENTERPRISE, Role.AGENCY)),
-    ("filings:queue", _("待办队列"), (Role.WINDOW, Role.SUPERVISOR)),
-    ("filings:board", _("时限看板"), (Role.WINDOW, Role.SUPERVISOR)),
         try:
             url = reverse(name)
         except NoReverseMatch:
