@@ -1,5 +1,5 @@
 """Browser-journey fixtures (``browser``, ``page``, ``screenshot_dir``), loaded once
-for the whole suite through ``pytest_plugins`` in ``iphub/conftest.py`` — never
+for the whole suite through ``pytest_plugins`` in the repository's ``conftest.py`` — never
 import them into another conftest: a second session-scoped Playwright would
 clash with the first. Playwright drives Debian's Chromium (/usr/bin/chromium).
 

@@ -12,8 +12,6 @@ from iphub.core import services
 from iphub.core.demo import demo_uscc
 from iphub.core.models import Organisation, Role, User
 
-pytest_plugins = ["iphub.browser_fixtures"]
-
 PASSWORD = "Test@Pass2026"
 
 

@@ -121,20 +121,17 @@ class Compiler:
         if t.phrase:
             toks = phrase_tokens(t.text)
             if len(toks) > 1:
+                words: list[str | tuple[int, str]] = list(toks)
                 if not negated:
                     self.highlight.append(t.text.strip().lower())
-                return self._any_field(
-                    lambda f: Q.phrase_query(self.schema, f, toks), fields
-                )
+                return self._any_field(lambda f: Q.phrase_query(self.schema, f, words), fields)
         else:
             toks = query_tokens(t.text)
         if not negated:
             self.highlight.extend(toks)
-        return self._and_tokens(toks, [f + "_s" for f in fields], boost=True)
+        return self._and_tokens(toks, fields, boost=True)
 
-    def _any_field(
-        self, make: Callable[[str], tantivy.Query], fields: list[str]
-    ) -> tantivy.Query:
+    def _any_field(self, make: Callable[[str], tantivy.Query], fields: list[str]) -> tantivy.Query:
         subs = []
         for f in fields:
             q = make(f)
@@ -153,7 +150,7 @@ class Compiler:
             for f in fields:
                 q = Q.term_query(self.schema, f, tok, index_option="freq")
                 if boost and len(fields) > 1:
-                    q = Q.boost_query(q, FIELD_BOOST[f.removesuffix("_s")])
+                    q = Q.boost_query(q, FIELD_BOOST[f])
                 subs.append(q)
             per_token.append(
                 subs[0] if len(subs) == 1 else Q.boolean_query([(Occur.Should, q) for q in subs])

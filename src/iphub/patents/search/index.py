@@ -31,7 +31,7 @@ from .compile import Compiler
 from .highlight import highlight
 from .nodes import Node
 from .query import parse
-from .schema import analyze_texts, build_schema, register_analyzers, to_document
+from .schema import build_schema, register_analyzers, to_json
 
 __all__ = ["Hit", "PatentIndex", "SearchResult"]
 
@@ -73,12 +73,13 @@ class SearchResult:
     page_size: int = 20
 
 
-def _text_parts(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: doc.get(k) for k in ("title", "abstract", "claims", "description", "applicants")}
+def _count(res: tantivy.SearchResult) -> int:
+    # The bundled type stub omits SearchResult.count, which exists at runtime.
+    return int(getattr(res, "count", 0) or 0)
 
 
-def _analyze_batch(batch: list[dict[str, Any]]) -> list[dict[str, str]]:
-    return [analyze_texts(d) for d in batch]
+def _json_batch(batch: list[dict[str, Any]]) -> list[str]:
+    return [to_json(d) for d in batch]
 
 
 def _chunks(docs: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -135,7 +136,7 @@ class PatentIndex:
         with self._writer() as w:
             for d in docs:
                 w.delete_documents_by_term("id", int(d["id"]))
-                w.add_document(to_document(d))
+                w.add_json(to_json(d))
                 n += 1
         return n
 
@@ -160,43 +161,42 @@ class PatentIndex:
         jieba segmentation dominates the cost, so it runs in a process pool
         (``workers``, default all cores) while this process builds documents and
         tantivy's writer threads index them. Searches see the old index until the
-        final commit. Returns the number of documents indexed.
+        final commit. Returns the number of documents indexed. Workers use the
+        ``spawn`` start method, so a calling script needs the usual
+        ``if __name__ == "__main__":`` guard (manage.py and pytest have one).
         """
         if workers is None:
             workers = os.cpu_count() or 1
         n = 0
         with self._writer(heap=heap, threads=max(1, min(workers, 4))) as w:
             w.delete_all_documents()
-            for batch, analyzed in self._analyzed(docs, workers, batch_size):
-                for d, a in zip(batch, analyzed, strict=True):
-                    w.add_document(to_document(d, a))
-                n += len(batch)
+            for prepared in self._prepared(docs, workers, batch_size):
+                for js in prepared:
+                    w.add_json(js)
+                n += len(prepared)
                 if progress is not None:
                     progress(n, total)
         return n
 
-    def _analyzed(
+    def _prepared(
         self, docs: Iterable[dict[str, Any]], workers: int, batch_size: int
-    ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, str]]]]:
+    ) -> Iterator[list[str]]:
         if workers <= 1:
             for batch in _chunks(docs, batch_size):
-                yield batch, _analyze_batch(batch)
+                yield _json_batch(batch)
             return
         # spawn, not fork: the caller may be a threaded Django process. A bounded
         # window of in-flight batches keeps memory flat for million-doc streams
         # (Pool.imap would read the whole input ahead).
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(workers) as pool:
-            pending: deque[tuple[list[dict[str, Any]], Any]] = deque()
+            pending: deque[Any] = deque()
             for batch in _chunks(docs, batch_size):
-                slim = [_text_parts(d) for d in batch]
-                pending.append((batch, pool.apply_async(_analyze_batch, (slim,))))
+                pending.append(pool.apply_async(_json_batch, (batch,)))
                 if len(pending) >= workers * 4:
-                    b, res = pending.popleft()
-                    yield b, res.get()
+                    yield pending.popleft().get()
             while pending:
-                b, res = pending.popleft()
-                yield b, res.get()
+                yield pending.popleft().get()
 
     # -- reading -----------------------------------------------------------------
     def doc_count(self) -> int:
@@ -206,7 +206,7 @@ class PatentIndex:
     def count(self, query: str | Node) -> int:
         """Number of documents matching ``query`` (string or parsed AST)."""
         q, _ = self._compile(query)
-        return int(self._index.searcher().search(q, 1, count=True).count)
+        return _count(self._index.searcher().search(q, 1, count=True))
 
     def _compile(self, query: str | Node) -> tuple[tantivy.Query, list[str]]:
         node = parse(query) if isinstance(query, str) else query
@@ -250,13 +250,13 @@ class PatentIndex:
             abstract = bytes(stored.get_first("abstract_st") or b"").decode()
             hits.append(
                 Hit(
-                    id=int(stored.get_first("id")),
+                    id=int(stored.get_first("id") or 0),
                     score=float(key) if sort == "relevance" else 0.0,
                     title_html=highlight(title, terms),
                     abstract_html=highlight(abstract, terms, fragment=200),
                 )
             )
-        total = int(res.count or 0)
+        total = _count(res)
         facet_counts = self._facets(searcher, q) if facets and total else {}
         return SearchResult(total, hits, facet_counts, page, page_size)
 

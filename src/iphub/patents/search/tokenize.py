@@ -1,27 +1,28 @@
 """Chinese tokenisation with rjieba, shared by indexing and querying.
 
-Each text field is indexed twice (see index.py):
+Each text field (title, abstract, claims, description) is indexed once, with
+positions, from jieba's *search mode*: every word followed by its in-dictionary
+2- and 3-character sub-words in jieba's order (sub-words first, then the
+word), so ``锂离子电池`` is findable as ``电池`` or ``离子``.
 
-* ``<f>_s`` ("search" field) gets jieba's *search mode* output, i.e. every word
-  plus its in-dictionary 2- and 3-character sub-words, so ``锂离子电池`` is
-  findable as ``电池`` or ``离子``. No positions: only term/AND queries use it.
-* ``<f>`` ("phrase" field) gets the *precise* cut with positions, for quoted
-  phrases.
+Python only replaces punctuation/symbols by spaces (``str.translate``, C speed),
+calls jieba and joins the words with spaces; tantivy's whitespace tokenizer plus
+lower-case and long-token filters do the rest in Rust. Measured on this machine:
+a per-token Python loop, ``tantivy.Token`` objects for ``PreTokenizedString``, a
+Rust regex tokenizer, or a second (precise-mode) positional copy of every text
+each cost more than the 1M-document build budget allows.
 
-Python only calls jieba and joins the words with spaces; lower-casing, dropping
-punctuation/whitespace tokens and over-long tokens happen in tantivy's Rust
-analyzer (``ANALYZER_PATTERN``). Measured on this machine a per-token Python loop
-(or building ``tantivy.Token`` objects for ``PreTokenizedString``) costs more than
-jieba itself, which would blow the 1M-document build budget.
-
-Query side: an unquoted term such as ``锂离子电池`` becomes the AND of its
-"finest cover" — the shortest search-mode tokens that tile the text left to
-right (``锂离子`` + ``电池``; ``理工大学`` -> ``理工`` + ``大学``). Each of those is
-guaranteed to be emitted by search mode for any document containing the text
-(search mode emits all in-dictionary 2/3-grams of longer words), so recall does
-not depend on how jieba segments the surrounding document context, which a
-phrase over precise tokens would. We chose AND over OR because a patent searcher
-typing 锂离子电池 does not want every document mentioning 电池.
+Query side, unquoted ``锂离子电池`` becomes the AND of its "finest cover": the
+shortest search-mode tokens that tile the text left to right (``锂离子`` +
+``电池``; ``理工大学`` -> ``理工`` + ``大学``). Search mode emits all in-dictionary
+2/3-grams of any longer word, so those tokens are present in every document that
+contains the text whatever jieba does with the surrounding context; a phrase
+over precise-mode tokens would miss ``理工大学`` inside ``武汉理工大学``. AND
+rather than OR because a searcher typing 锂离子电池 does not want every document
+that mentions 电池. Quoted phrases are a phrase query over the same search-mode
+token stream as the index, i.e. they match where the document contains the text
+segmented the same way (documented limitation: a quoted fragment that cuts
+through a word, such as "离子电池" inside 锂离子电池, is not found).
 """
 
 from __future__ import annotations
@@ -31,18 +32,14 @@ import re
 import rjieba
 
 __all__ = [
-    "ANALYZER_PATTERN",
     "MAX_TOKEN_BYTES",
-    "index_phrase_text",
-    "index_search_text",
+    "index_text",
     "keep_token",
+    "normalize_text",
     "phrase_tokens",
     "query_tokens",
 ]
 
-# Whitespace-delimited runs containing at least one letter or digit; used by the
-# tantivy regex tokenizer so punctuation-only jieba tokens are dropped in Rust.
-ANALYZER_PATTERN = r"[^\s]*[\p{L}\p{N}][^\s]*"
 # tantivy's RemoveLongFilter counts UTF-8 bytes (verified: a 4-character Chinese
 # token is dropped at limit 10), so the query side must use the same measure.
 MAX_TOKEN_BYTES = 120
@@ -50,7 +47,7 @@ _WORDLIKE = re.compile(r"[^\W_]")
 
 
 def keep_token(tok: str) -> bool:
-    """Python mirror of the Rust analyzer's filter (letters/digits, not too long)."""
+    """Whether the index keeps this token (has a letter/digit, no space, not too long)."""
     return (
         bool(_WORDLIKE.search(tok))
         and not any(c.isspace() for c in tok)
@@ -58,23 +55,38 @@ def keep_token(tok: str) -> bool:
     )
 
 
-def index_search_text(text: str) -> str:
-    """Search-mode tokens joined by spaces, for the ``<f>_s`` fields."""
-    return " ".join(rjieba.cut_for_search(text)) if text else ""
+# Punctuation and symbols become spaces: jieba splits at them anyway, so
+# segmentation is unchanged and no punctuation token reaches the index. The class
+# lists the blocks that occur in Chinese patent text (ASCII, Latin-1, general
+# punctuation, arrows/maths/shapes, CJK punctuation, full-width forms) rather than
+# every Unicode P*/S* code point: a class built from all of them made this regex
+# cost more than jieba itself. Stray rare symbols are merely indexed as tokens.
+_PUNCT = re.compile(
+    "[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e\xa0-\xbf\xd7\xf7"
+    "\u2000-\u206f\u2190-\u23ff\u2460-\u27bf\u3000-\u303f\ufe30-\ufe4f"
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+"
+)
 
 
-def index_phrase_text(text: str) -> str:
-    """Precise-mode tokens joined by spaces, for the positional ``<f>`` fields."""
-    return " ".join(rjieba.cut(text)) if text else ""
+def normalize_text(text: str) -> str:
+    """Replace punctuation and symbols by spaces (same for index and query)."""
+    return _PUNCT.sub(" ", text)
+
+
+def index_text(text: str) -> str:
+    """Search-mode tokens of ``text`` joined by spaces (tantivy splits on whitespace)."""
+    return " ".join(rjieba.cut_for_search(normalize_text(text))) if text else ""
 
 
 def phrase_tokens(text: str) -> list[str]:
-    """Precise-mode tokens of a quoted phrase, filtered and lower-cased like the index."""
-    return [t.lower() for t in rjieba.cut(text) if keep_token(t)][:256]
+    """Search-mode token stream of a quoted phrase, filtered and lower-cased like the index."""
+    toks = rjieba.cut_for_search(normalize_text(text))
+    return [t.lower() for t in toks if keep_token(t)][:256]
 
 
 def query_tokens(text: str) -> list[str]:
     """The finest cover of ``text`` by search-mode tokens (see module docstring)."""
+    text = normalize_text(text)
     spans = [(s, e, w) for (w, s, e) in rjieba.tokenize(text, mode="search")]
     shortest: dict[int, tuple[int, str]] = {}
     for s, e, w in spans:
