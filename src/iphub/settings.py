@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "iphub.core",
     "iphub.portal",
     "iphub.patents",
+    "iphub.navigation",
     "iphub.filings",
+    "iphub.transfer",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,16 @@ STATICFILES_DIRS = [
 # Office hours for the working-day calendar: a filing received after this hour
 # (local time) counts from the next working day.
 IPHUB_CUTOFF_HOUR = int(os.environ.get("IPHUB_CUTOFF_HOUR", "17"))
+# 知慧桥 matchmaking: how the parts of a match score are weighed (they sum to 1),
+# and after how many days without confirmation an open need is marked stale.
+TRANSFER_MATCH_WEIGHTS = {
+    "text": 0.30,
+    "dense": 0.30,
+    "ipc": 0.20,
+    "region": 0.10,
+    "availability": 0.10,
+}
+TRANSFER_NEED_STALE_DAYS = int(os.environ.get("IPHUB_NEED_STALE_DAYS", "90"))
 # Audit records are kept at least 6 months (Cybersecurity Law Art. 21).
 AUDIT_RETENTION_DAYS = 190
 

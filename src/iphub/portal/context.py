@@ -15,15 +15,19 @@ from iphub.core.models import Role
 MENU: list[tuple[str, Any, tuple[str, ...]]] = [
     ("portal:home", _("首页"), ()),
     ("patents:search", _("专利检索"), ()),
-    ("portal:workspace", _("工作台"), tuple(Role.values)),
-    ("portal:organisations", _("组织机构"), tuple(Role.values)),
-    ("patents:imports", _("数据导入"), (Role.WINDOW, Role.SUPERVISOR)),
-    ("patents:saved", _("我的检索"), tuple(Role.values)),
-    ("portal:audit", _("审计日志"), (Role.SUPERVISOR, Role.AUDITOR)),
+    ("transfer:needs", _("知慧桥"), ()),
     ("filings:catalogue", _("一网通办"), ()),
+    ("navigation:chains", _("专利导航"), tuple(Role.values)),
+    ("portal:workspace", _("工作台"), tuple(Role.values)),
+    ("patents:saved", _("我的检索"), tuple(Role.values)),
+    ("transfer:inbox", _("对接消息"), (Role.ENTERPRISE, Role.AGENCY)),
     ("filings:mine", _("我的办件"), (Role.ENTERPRISE, Role.AGENCY)),
     ("filings:queue", _("待办队列"), (Role.WINDOW, Role.SUPERVISOR)),
     ("filings:board", _("时限看板"), (Role.WINDOW, Role.SUPERVISOR)),
+    ("transfer:funnel", _("对接漏斗"), (Role.WINDOW, Role.SUPERVISOR)),
+    ("patents:imports", _("数据导入"), (Role.WINDOW, Role.SUPERVISOR)),
+    ("portal:organisations", _("组织机构"), tuple(Role.values)),
+    ("portal:audit", _("审计日志"), (Role.SUPERVISOR, Role.AUDITOR)),
 ]
 
 

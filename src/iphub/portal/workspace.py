@@ -23,7 +23,7 @@ TASKS: list[tuple[str, Any, Any, str, tuple[str, ...]]] = [
         "transfer",
         _("知慧桥"),
         _("技术需求发布、专利供给与供需匹配"),
-        "",
+        "transfer:needs",
         (Role.ENTERPRISE, Role.AGENCY, Role.WINDOW),
     ),
     (
@@ -37,7 +37,7 @@ TASKS: list[tuple[str, Any, Any, str, tuple[str, ...]]] = [
         "navigation",
         _("专利导航"),
         _("重点产业链专利导航分析与报告"),
-        "",
+        "navigation:chains",
         (Role.AGENCY, Role.SUPERVISOR),
     ),
     (
@@ -47,7 +47,13 @@ TASKS: list[tuple[str, Any, Any, str, tuple[str, ...]]] = [
         "",
         (Role.ENTERPRISE, Role.ENFORCEMENT),
     ),
-    ("supervision", _("督导考核"), _("方案任务、月报、指标与评分"), "", (Role.SUPERVISOR,)),
+    (
+        "supervision",
+        _("督导考核"),
+        _("方案任务、月报、指标与评分"),
+        "",
+        (Role.SUPERVISOR,),
+    ),
     (
         "organisations",
         _("组织机构"),

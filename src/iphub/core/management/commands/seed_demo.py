@@ -16,6 +16,15 @@ class Command(BaseCommand):
 
             for job in demo_patents_load():
                 self.stdout.write(f"专利数据 {job.file_name}：{job.message}")
+        if apps.is_installed("iphub.navigation"):
+            from iphub.navigation.services import chains_load
+
+            self.stdout.write(f"专利导航：新建产业链 {chains_load()} 条")
+        if apps.is_installed("iphub.supervision"):
+            from iphub.supervision.services.plan import plan_load
+
+            plan, loaded = plan_load()
+            self.stdout.write(f"实施方案：{plan.document_number}{'已载入' if loaded else '已存在'}")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for acc in accounts:
             self.stdout.write(f"  {acc.username:<22} {acc.note}")

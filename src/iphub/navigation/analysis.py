@@ -1,0 +1,446 @@
+"""The landscape analysis of GB/T 39551-2020 over a chain or any saved search.
+
+The search index picks the patents (ids); :mod:`frames` loads their narrow
+columns into an in-memory DuckDB; every table of the report is then one
+columnar SQL query. The result is a plain JSON document stored on the
+``Analysis`` row, which the page, the workbook and the PDF all render.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from iphub.navigation import frames, highvalue
+from iphub.navigation.geo import hubei_map_names, province_names
+from iphub.navigation.models import ChainStage, HighValueCriterion, IndustryChain
+from iphub.patents.ipc import ipc_title
+from iphub.patents.models import Patent, PatentType
+from iphub.patents.selectors import patent_ids_matching
+
+HUBEI = "420000"
+# Publication lag: applications of the last 18 months are not all published yet.
+INCOMPLETE_MONTHS = 18
+TOP_APPLICANTS = 20
+TOP_CODES = 15
+TOP_PAIRS = 40
+KEY_PATENTS = 20
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass
+class Selection:
+    """The patents an analysis covers, and how its segments split them."""
+
+    title: str
+    query: str
+    ids: list[int]
+    segments: list[tuple[str, str, list[int]]] = field(default_factory=list)
+
+
+def chain_selection(chain: IndustryChain) -> Selection:
+    """The chain's patents; each segment is the part of them its own query matches."""
+    ids = patent_ids_matching(chain.query)
+    among = set(ids)
+    segments = [
+        (s.stage, s.name, patent_ids_matching(s.query, among=among) if among else [])
+        for s in chain.segments.all()
+    ]
+    return Selection(title=chain.name, query=chain.query, ids=ids, segments=segments)
+
+
+def query_selection(query: str, *, title: str = "") -> Selection:
+    return Selection(title=title or query, query=query, ids=patent_ids_matching(query))
+
+
+def incomplete_from(today: dt.date) -> dt.date:
+    """The first filing date whose applications may not all be published yet."""
+    month = today.month - INCOMPLETE_MONTHS
+    year = today.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return dt.date(year, month, 1)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
+    return list(con.execute(sql).fetchall())
+
+
+def _trend(con: duckdb.DuckDBPyConnection, today: dt.date) -> dict[str, Any]:
+    rows = _rows(
+        con,
+        """
+        WITH a AS (SELECT year(app_date) AS y, count(*) AS n FROM p
+                   WHERE app_date IS NOT NULL GROUP BY 1),
+             g AS (SELECT year(grant_date) AS y, count(*) AS n FROM p
+                   WHERE grant_date IS NOT NULL GROUP BY 1),
+             h AS (SELECT year(app_date) AS y, count(*) AS n FROM p
+                   WHERE app_date IS NOT NULL AND province_code = '420000' GROUP BY 1)
+        SELECT y, coalesce(a.n, 0), coalesce(g.n, 0), coalesce(h.n, 0)
+        FROM a FULL JOIN g USING (y) FULL JOIN h USING (y) ORDER BY y
+        """,
+    )
+    cut = incomplete_from(today)
+    by_year = {int(y): (int(a), int(g), int(h)) for y, a, g, h in rows}
+    # Every year between the first and the last, so a quiet year shows as zero
+    # on the chart's axis instead of disappearing.
+    span = range(min(by_year), max(by_year) + 1) if by_year else range(0)
+    years = []
+    for y in span:
+        a, g, h = by_year.get(y, (0, 0, 0))
+        years.append(
+            {
+                "year": y,
+                "applications": a,
+                "grants": g,
+                "hubei": h,
+                "rest": a - h,
+                "incomplete": y >= cut.year,
+            }
+        )
+    undated = _rows(con, "SELECT count(*) FROM p WHERE app_date IS NULL")[0][0]
+    return {
+        "years": years,
+        "incomplete_from": cut.isoformat(),
+        "undated": int(undated),
+        "note": (
+            f"{cut:%Y年%m月}以后申请的专利因公开滞后（发明约18个月，PCT进入国家阶段约30个月）"
+            "尚未全部公开，该时段数据不完整。"
+        ),
+    }
+
+
+def _regions(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    names = hubei_map_names()
+    counts = dict(
+        _rows(
+            con,
+            "SELECT city_code, count(*) FROM p WHERE province_code = '420000' GROUP BY 1",
+        )
+    )
+    cities: list[dict[str, Any]] = [
+        {"code": code, "name": name, "count": int(counts.get(code, 0))}
+        for code, name in names.items()
+    ]
+    cities.sort(key=lambda c: (-int(c["count"]), str(c["code"])))
+    unknown_city = sum(int(n) for code, n in counts.items() if code not in names)
+    pnames = province_names()
+    provinces = [
+        {"code": code, "name": pnames.get(code, code), "count": int(n)}
+        for code, n in _rows(
+            con,
+            "SELECT province_code, count(*) FROM p WHERE province_code <> '' "
+            "GROUP BY 1 ORDER BY 2 DESC, 1",
+        )
+    ]
+    unresolved = _rows(con, "SELECT count(*) FROM p WHERE province_code = ''")[0][0]
+    return {
+        "cities": cities,
+        "hubei_without_city": unknown_city,
+        "provinces": provinces,
+        "unresolved": int(unresolved),
+    }
+
+
+def _applicants(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    top = _rows(
+        con,
+        f"""
+        SELECT pa.key, mode(pa.name), count(DISTINCT pa.patent_id) AS n,
+               count(DISTINCT pa.patent_id) FILTER (WHERE p.province_code = '420000')
+        FROM parties pa JOIN p ON p.id = pa.patent_id
+        GROUP BY pa.key ORDER BY n DESC, pa.key LIMIT {TOP_APPLICANTS}
+        """,
+    )
+    keys = [k for k, *_ in top]
+    by_year: dict[str, dict[str, int]] = {k: {} for k in keys}
+    if keys:
+        con.execute("CREATE OR REPLACE TEMP TABLE topkeys (key VARCHAR)")
+        con.executemany("INSERT INTO topkeys VALUES (?)", [[k] for k in keys])
+        for key, y, n in _rows(
+            con,
+            """
+            SELECT pa.key, year(p.app_date), count(DISTINCT p.id) FROM parties pa
+            JOIN topkeys USING (key) JOIN p ON p.id = pa.patent_id
+            WHERE p.app_date IS NOT NULL GROUP BY 1, 2
+            """,
+        ):
+            by_year[key][str(int(y))] = int(n)
+    return [
+        {"key": k, "name": name, "count": int(n), "hubei": int(h), "by_year": by_year[k]}
+        for k, name, n, h in top
+    ]
+
+
+def _technology(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    def top(expr: str) -> list[dict[str, Any]]:
+        rows = _rows(
+            con,
+            f"SELECT {expr} AS c, count(DISTINCT patent_id) AS n FROM codes "
+            f"GROUP BY 1 ORDER BY n DESC, c LIMIT {TOP_CODES}",
+        )
+        return [{"code": c, "title": ipc_title(c) or "", "count": int(n)} for c, n in rows]
+
+    without = _rows(con, "SELECT count(*) FROM p WHERE id NOT IN (SELECT patent_id FROM codes)")
+    return {
+        "subclasses": top("left(code, 4)"),
+        "main_groups": top("split_part(code, '/', 1) || '/00'"),
+        "without_ipc": int(without[0][0]),
+    }
+
+
+def _segments(con: duckdb.DuckDBPyConnection, total_hubei_share: float) -> list[dict[str, Any]]:
+    rows = _rows(
+        con,
+        """
+        SELECT s.stage, s.segment, count(*) AS n,
+               count(*) FILTER (WHERE p.province_code = '420000') AS h
+        FROM seg s JOIN p ON p.id = s.patent_id GROUP BY 1, 2
+        """,
+    )
+    subs: dict[tuple[str, str], list[str]] = {}
+    for stage, segment, code, _n in _rows(
+        con,
+        """
+        SELECT stage, segment, sub, n FROM (
+            SELECT s.stage, s.segment, left(c.code, 4) AS sub, count(DISTINCT c.patent_id) AS n,
+                   row_number() OVER (PARTITION BY s.stage, s.segment
+                                      ORDER BY count(DISTINCT c.patent_id) DESC, sub) AS r
+            FROM seg s JOIN codes c ON c.patent_id = s.patent_id GROUP BY 1, 2, 3
+        ) WHERE r <= 3 ORDER BY stage, segment, r
+        """,
+    ):
+        subs.setdefault((stage, segment), []).append(code)
+    order = list(ChainStage.values)
+    labels = dict(ChainStage.choices)
+    out = []
+    for stage, segment, n, h in rows:
+        share = round(100 * h / n, 1) if n else 0.0
+        out.append(
+            {
+                "stage": stage,
+                "stage_label": str(labels.get(stage, stage)),
+                "segment": segment,
+                "count": int(n),
+                "hubei": int(h),
+                "hubei_share": share,
+                # A segment where Hubei's share trails its share of the whole chain is a gap.
+                "gap": share < total_hubei_share,
+                "top_subclasses": subs.get((stage, segment), []),
+            }
+        )
+    out.sort(key=lambda s: (order.index(s["stage"]) if s["stage"] in order else 9, s["segment"]))
+    return out
+
+
+def _types_and_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    labels = dict(PatentType.choices)
+    types = [
+        {"type": t, "label": str(labels.get(t, "未知")) if t else "未知", "count": int(n)}
+        for t, n in _rows(con, "SELECT patent_type, count(*) FROM p GROUP BY 1 ORDER BY 2 DESC, 1")
+    ]
+    groups = _rows(
+        con,
+        f"""
+        SELECT CASE WHEN legal_status = '' THEN '未知'
+                    WHEN regexp_matches(legal_status, '{highvalue._DEAD_WORDS}') THEN '失效'
+                    WHEN regexp_matches(legal_status, '审') AND NOT
+                         regexp_matches(legal_status, '有权|授权') THEN '审中'
+                    WHEN regexp_matches(legal_status, '有权|有效|授权') THEN '有效'
+                    ELSE '其他' END AS g, count(*) FROM p GROUP BY 1 ORDER BY 2 DESC, 1
+        """,
+    )
+    raw = _rows(
+        con,
+        "SELECT legal_status, count(*) FROM p WHERE legal_status <> '' "
+        "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12",
+    )
+    return {
+        "types": types,
+        "status_groups": [{"status": g, "count": int(n)} for g, n in groups],
+        "statuses": [{"status": s, "count": int(n)} for s, n in raw],
+    }
+
+
+def _network(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    pairs = _rows(
+        con,
+        f"""
+        SELECT a.key, b.key, count(DISTINCT a.patent_id) AS n
+        FROM parties a JOIN parties b ON a.patent_id = b.patent_id AND a.key < b.key
+        GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT {TOP_PAIRS}
+        """,
+    )
+    keys = sorted({k for a, b, _ in pairs for k in (a, b)})
+    names: dict[str, tuple[str, int]] = {}
+    if keys:
+        con.execute("CREATE OR REPLACE TEMP TABLE netkeys (key VARCHAR)")
+        con.executemany("INSERT INTO netkeys VALUES (?)", [[k] for k in keys])
+        for key, name, n in _rows(
+            con,
+            "SELECT key, mode(name), count(DISTINCT patent_id) FROM parties "
+            "JOIN netkeys USING (key) GROUP BY 1",
+        ):
+            names[key] = (name, int(n))
+    joint = _rows(
+        con,
+        "SELECT count(*) FROM (SELECT patent_id FROM parties GROUP BY 1 HAVING count(*) > 1)",
+    )[0][0]
+    return {
+        "joint_patents": int(joint),
+        "nodes": [{"key": k, "name": names[k][0], "count": names[k][1]} for k in keys],
+        "pairs": [{"a": names[a][0], "b": names[b][0], "count": int(n)} for a, b, n in pairs],
+    }
+
+
+def _high_value(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    labels = dict(HighValueCriterion.choices)
+    by_criterion = dict(
+        _rows(con, "SELECT criterion, count(DISTINCT patent_id) FROM hv GROUP BY 1")
+    )
+    total = _rows(con, "SELECT count(DISTINCT patent_id) FROM hv")[0][0]
+    eligible = _rows(con, "SELECT count(*) FROM eligible")[0][0]
+    names = hubei_map_names()
+    city_counts = dict(
+        _rows(
+            con,
+            "SELECT p.city_code, count(DISTINCT hv.patent_id) FROM hv "
+            "JOIN p ON p.id = hv.patent_id WHERE p.province_code = '420000' GROUP BY 1",
+        )
+    )
+    domains = _rows(
+        con,
+        "SELECT domain, count(*) FROM hv WHERE domain IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1",
+    )
+    return {
+        "total": int(total),
+        "in_force_inventions": int(eligible),
+        "by_criterion": [
+            {"criterion": c, "label": str(labels[c]), "count": int(by_criterion.get(c, 0))}
+            for c in HighValueCriterion.values
+        ],
+        "by_city": [
+            {"code": code, "name": name, "count": int(city_counts.get(code, 0))}
+            for code, name in names.items()
+        ],
+        "by_domain": [{"domain": d, "count": int(n)} for d, n in domains],
+    }
+
+
+def _key_patents(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    rows = _rows(
+        con,
+        f"""
+        SELECT p.id, list(DISTINCT hv.criterion ORDER BY hv.criterion) AS crits, p.citations
+        FROM hv JOIN p ON p.id = hv.patent_id GROUP BY p.id, p.citations, p.app_date
+        ORDER BY len(crits) DESC, p.citations DESC, p.app_date, p.id LIMIT {KEY_PATENTS}
+        """,
+    )
+    info = Patent.objects.in_bulk([r[0] for r in rows])
+    labels = dict(HighValueCriterion.choices)
+    order = list(HighValueCriterion.values)
+    out = []
+    for pid, crits, cites in rows:
+        pat = info.get(pid)
+        if pat is None:
+            continue
+        out.append(
+            {
+                "id": pid,
+                "number": pat.application_number or pat.publication_number,
+                "title": pat.title,
+                "applicants": "；".join(pat.applicants[:3]),
+                "app_date": pat.app_date.isoformat() if pat.app_date else "",
+                "criteria": [str(labels[c]) for c in order if c in crits],
+                "citations": int(cites),
+            }
+        )
+    return out
+
+
+def _position(con: duckdb.DuckDBPyConnection, trend: dict[str, Any]) -> dict[str, Any]:
+    total, hubei = _rows(
+        con, "SELECT count(*), count(*) FILTER (WHERE province_code = '420000') FROM p"
+    )[0]
+    complete = [y for y in trend["years"] if not y["incomplete"]]
+
+    def growth(key: str) -> float | None:
+        if len(complete) < 2 or not complete[-2][key]:
+            return None
+        return round(100 * (complete[-1][key] / complete[-2][key] - 1), 1)
+
+    return {
+        "total": int(total),
+        "hubei": int(hubei),
+        "rest": int(total) - int(hubei),
+        "hubei_share": round(100 * hubei / total, 1) if total else 0.0,
+        "growth_year": complete[-1]["year"] if complete else None,
+        "hubei_growth": growth("hubei"),
+        "rest_growth": growth("rest"),
+    }
+
+
+def landscape(
+    selection: Selection, *, today: dt.date | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Compute every table of the report for ``selection``; returns the JSON document."""
+    today = today or dt.date.today()
+    report = progress or (lambda _pct, _msg: None)
+    timings: dict[str, float] = {}
+    started = last = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        timings[name] = round(now - last, 3)
+        last = now
+
+    con = duckdb.connect()
+    try:
+        report(20, "载入专利数据")
+        frames.load_patents(con, selection.ids)
+        frames.load_evidence(con, selection.ids)
+        frames.load_segments(con, selection.segments)
+        lap("load")
+        report(50, "统计趋势、地区与申请人")
+        trend = _trend(con, today)
+        regions = _regions(con)
+        applicants = _applicants(con)
+        lap("trend_regions_applicants")
+        report(70, "技术构成与合作网络")
+        technology = _technology(con)
+        position = _position(con, trend)
+        segments = _segments(con, position["hubei_share"])
+        types = _types_and_status(con)
+        network = _network(con)
+        lap("technology_network")
+        report(85, "高价值专利")
+        highvalue.classify(con, today=today)
+        high_value = _high_value(con)
+        key_patents = _key_patents(con)
+        lap("high_value")
+    finally:
+        con.close()
+    timings["total"] = round(time.perf_counter() - started, 3)
+    return {
+        "title": selection.title,
+        "query": selection.query,
+        "generated_on": today.isoformat(),
+        "total": position["total"],
+        "trend": trend,
+        "regions": regions,
+        "applicants": applicants,
+        "technology": technology,
+        "segments": segments,
+        "types": types,
+        "network": network,
+        "high_value": high_value,
+        "key_patents": key_patents,
+        "position": position,
+        "timings": timings,
+    }

@@ -1,0 +1,328 @@
+"""Ranking patents (and the listings offering them) for a technology need.
+
+score = Σ weight × part, weights from ``settings.TRANSFER_MATCH_WEIGHTS``:
+
+* ``text``: lexical relevance — BM25 from the patent search index for the need's
+  terms (normalised by the best hit of the same query) blended with the share of
+  the need's terms the patent contains;
+* ``dense``: cosine of multilingual-e5-small embeddings (``embeddings.py``),
+  which catches paraphrases the terms miss;
+* ``ipc``: how close the need's IPC area is to the patent's codes (same group
+  1.0, subclass 0.75, class 0.5, section 0.2);
+* ``region``: same city 1.0, elsewhere in Hubei falling with distance, else 0.2;
+* ``availability``: listed with a form the need wants 1.0, listed otherwise
+  0.7, not listed 0.4, and ×0.7 when pledged. Dead patents are never proposed.
+
+Every candidate carries its reasons (shared terms, IPC overlap, distance,
+listing), so a user sees *why*, not just a number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from iphub.core.models import Region
+from iphub.patents.models import LegalEvent, PartyRole, Patent, PatentParty
+from iphub.patents.names import applicant_key
+from iphub.patents.search import QuerySyntaxError, query_tokens
+from iphub.patents.selectors import patent_search
+from iphub.transfer import embeddings
+from iphub.transfer.models import (
+    CooperationForm,
+    ListedPatent,
+    ListingMode,
+    ListingStatus,
+    SupplyListing,
+    TechnologyNeed,
+)
+from iphub.transfer.rules import patent_availability
+
+DEFAULT_WEIGHTS = {"text": 0.30, "dense": 0.30, "ipc": 0.20, "region": 0.10, "availability": 0.10}
+BM25_POOL = 200  # lexical candidates per need
+LISTED_POOL = 2000  # listed patents always considered, so the dense part can find them
+MAX_TERMS = 24
+# Words every need says ("希望找到一种技术解决问题") that carry no technical meaning.
+STOP_TERMS = frozenset(
+    {
+        "希望",
+        "找到",
+        "技术",
+        "需要",
+        "解决",
+        "问题",
+        "一种",
+        "方法",
+        "提高",
+        "企业",
+        "我们",
+        "目前",
+        "进行",
+        "实现",
+        "相关",
+        "获得",
+        "寻求",
+        "合作",
+        "能够",
+        "现有",
+        "存在",
+        "提供",
+        "及其",
+        "以及",
+        "用于",
+        "包括",
+        "通过",
+        "装置",
+        "系统",
+        "本发明",
+        "公开",
+        "所述",
+    }
+)
+IPC_LEVELS = ((1.0, "同组"), (0.75, "同小类"), (0.5, "同大类"), (0.2, "同部"))
+
+
+def weights() -> dict[str, float]:
+    return dict(getattr(settings, "TRANSFER_MATCH_WEIGHTS", DEFAULT_WEIGHTS))
+
+
+def terms_of(text: str) -> list[str]:
+    """The need's or patent's meaningful terms, in order, without repeats."""
+    return list(dict.fromkeys(t for t in query_tokens(text) if len(t) > 1 and t not in STOP_TERMS))
+
+
+def need_text(need: TechnologyNeed) -> str:
+    return f"{need.title}。{need.description} {need.industry_chain}".strip()
+
+
+def patent_text(p: Patent) -> str:
+    return f"{p.title}。{p.abstract}"
+
+
+def ipc_proximity(
+    need_codes: Iterable[str], patent_codes: Iterable[str]
+) -> tuple[float, list[str]]:
+    """Best level shared by any pair of codes, and the pairs that share it."""
+    best, pairs = 0.0, []
+    for a in need_codes:
+        for b in patent_codes:
+            score, label = _ipc_pair(a, b)
+            if score > best:
+                best, pairs = score, [f"{a}↔{b}（{label}）"]
+            elif score == best and score > 0 and len(pairs) < 3:
+                pairs.append(f"{a}↔{b}（{label}）")
+    return best, pairs
+
+
+def _ipc_pair(a: str, b: str) -> tuple[float, str]:
+    ga, gb = a.split("/")[0], b.split("/")[0]
+    if len(ga) > 4 and ga == gb:
+        return IPC_LEVELS[0]
+    if a[:4] == b[:4] and len(a) >= 4 and len(b) >= 4:
+        return IPC_LEVELS[1]
+    if a[:3] == b[:3]:
+        return IPC_LEVELS[2]
+    if a[:1] == b[:1]:
+        return IPC_LEVELS[3]
+    return 0.0, ""
+
+
+def _city(region: Region | None) -> str:
+    if region is None:
+        return ""
+    parts = region.path.split("/")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _km(a: Region, b: Region) -> float | None:
+    coords = (a.latitude, a.longitude, b.latitude, b.longitude)
+    if any(c is None for c in coords):
+        return None
+    lat1, lon1, lat2, lon2 = (math.radians(float(c or 0.0)) for c in coords)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def region_proximity(need_region: Region, other: Region | None) -> tuple[float, dict[str, Any]]:
+    if other is None:
+        return 0.2, {"same_city": False, "distance_km": None, "region": "地区不详"}
+    km = _km(need_region, other)
+    if _city(need_region) and _city(need_region) == _city(other):
+        return 1.0, {"same_city": True, "distance_km": _round(km), "region": other.name}
+    score = 0.3 + 0.5 * max(0.0, 1.0 - (km or 500.0) / 500.0)
+    return score, {"same_city": False, "distance_km": _round(km), "region": other.name}
+
+
+def _round(km: float | None) -> int | None:
+    return None if km is None else round(km)
+
+
+def forms_fit(need_forms: list[str], listing: SupplyListing) -> bool:
+    """Does the listing offer a form of cooperation the need asks for?"""
+    wanted = set(need_forms)
+    if CooperationForm.JOINT in wanted:
+        return True
+    if listing.mode == ListingMode.TRANSFER:
+        return bool(wanted & {CooperationForm.TRANSFER, CooperationForm.EQUITY})
+    return bool(wanted & set(listing.licence_forms))
+
+
+@dataclass
+class Candidate:
+    patent: Patent
+    listing: SupplyListing | None
+    score: float
+    components: dict[str, float]
+    reasons: dict[str, Any] = field(default_factory=dict)
+
+
+def _bm25(terms: list[str]) -> dict[int, float]:
+    if not terms:
+        return {}
+    expr = " OR ".join(f'"{t}"' for t in terms[:MAX_TERMS])
+    try:
+        page = patent_search(expr, page_size=BM25_POOL, facets=False)
+    except QuerySyntaxError:
+        return {}
+    return {row["patent"].pk: float(row["score"]) for row in page.rows}
+
+
+def _active_listings(patent_ids: set[int] | None) -> dict[int, SupplyListing]:
+    qs = ListedPatent.objects.filter(listing__status=ListingStatus.ACTIVE).select_related(
+        "listing__region"
+    )
+    if patent_ids is not None:
+        qs = qs.filter(patent_id__in=patent_ids)
+    out: dict[int, SupplyListing] = {}
+    for item in qs.order_by("-listing__created_at")[:LISTED_POOL]:
+        out.setdefault(item.patent_id, item.listing)
+    return out
+
+
+def rank_for_need(
+    need: TechnologyNeed, *, limit: int = 20, among: set[int] | None = None
+) -> list[Candidate]:
+    """The best ``limit`` patents for ``need`` (only those in ``among``, if given)."""
+    w = weights()
+    terms = terms_of(need_text(need))
+    bm25 = _bm25(terms)
+    top = max(bm25.values(), default=0.0)
+    listed = _active_listings(among)
+    ids = set(bm25) | set(listed)
+    if among is not None:
+        ids &= among
+    # The enterprise's own patents are not an answer to its own need.
+    own = PatentParty.objects.filter(
+        role=PartyRole.APPLICANT, key=applicant_key(need.organisation.name), patent_id__in=ids
+    ).values_list("patent_id", flat=True)
+    ids -= set(own)
+    patents = list(
+        Patent.objects.filter(pk__in=ids)
+        .select_related("region")
+        .prefetch_related(Prefetch("legal_events", queryset=LegalEvent.objects.order_by("id")))
+    )
+    today = timezone.localdate()
+    patents = [p for p in patents if patent_availability(p, today=today).alive]
+    dense: list[float | None] = [None] * len(patents)
+    if patents:
+        q = embeddings.embed([need_text(need)], kind="query")
+        docs = embeddings.embed([patent_text(p) for p in patents])
+        if q is not None and docs is not None:
+            dense = [float(c) for c in docs @ q[0]]
+    out = []
+    term_set = set(terms)
+    for p, cos in zip(patents, dense, strict=True):
+        listing = listed.get(p.pk)
+        avail = patent_availability(p, today=today)
+        shared = [t for t in terms_of(patent_text(p)) if t in term_set]
+        coverage = len(shared) / max(1, min(len(terms), 12))
+        text = 0.6 * (bm25.get(p.pk, 0.0) / top if top else 0.0) + 0.4 * min(1.0, coverage)
+        ipc, ipc_pairs = ipc_proximity(need.ipc_codes, p.ipc_codes)
+        region_score, where = region_proximity(need.region, listing.region if listing else p.region)
+        if listing is None:
+            availability, offer = 0.4, "未挂牌（可联系专利权人洽谈）"
+        elif forms_fit(need.preferred_forms, listing):
+            availability, offer = 1.0, f"已挂牌：{listing.get_mode_display()}"
+        else:
+            availability, offer = 0.7, f"已挂牌：{listing.get_mode_display()}（与期望合作方式不同）"
+        if avail.pledged:
+            availability *= 0.7
+        parts = {
+            "text": round(text, 4),
+            "dense": round(embeddings.rescale(cos), 4) if cos is not None else 0.0,
+            "ipc": ipc,
+            "region": round(region_score, 4),
+            "availability": round(availability, 4),
+        }
+        score = sum(w.get(k, 0.0) * v for k, v in parts.items())
+        reasons = {
+            "shared_terms": shared[:8],
+            "ipc_overlap": ipc_pairs,
+            **where,
+            "offer": offer,
+            "flags": avail.notes,
+            "cosine": round(cos, 3) if cos is not None else None,
+        }
+        if cos is None:
+            reasons["notes"] = ["语义向量不可用，仅按检索词与分类号匹配"]
+        reasons["summary"] = explain(reasons)
+        out.append(Candidate(p, listing, round(score, 4), parts, reasons))
+    out.sort(key=lambda c: (-c.score, c.patent.pk))
+    return out[:limit]
+
+
+def explain(reasons: dict[str, Any]) -> str:
+    """One Chinese sentence a user reads under a match."""
+    bits = []
+    if reasons.get("shared_terms"):
+        bits.append("共同技术词：" + "、".join(reasons["shared_terms"][:5]))
+    if reasons.get("ipc_overlap"):
+        bits.append("分类号相近：" + reasons["ipc_overlap"][0])
+    if reasons.get("same_city"):
+        bits.append(f"同城（{reasons.get('region')}）")
+    elif reasons.get("distance_km") is not None:
+        bits.append(f"相距约 {reasons['distance_km']} 公里（{reasons.get('region')}）")
+    if reasons.get("cosine") is not None and reasons["cosine"] >= 0.9:
+        bits.append("语义高度相关")
+    bits.append(reasons.get("offer", ""))
+    bits.extend(reasons.get("flags") or [])
+    return "；".join(b for b in bits if b)
+
+
+def open_needs_for_listing(listing: SupplyListing, *, pool: int = 50) -> list[TechnologyNeed]:
+    """Open needs worth scoring against ``listing``: IPC or term overlap, or the
+    nearest by embedding — a cheap filter before the full score."""
+    today = timezone.localdate()
+    needs = list(
+        TechnologyNeed.objects.filter(status="open", deadline__gte=today)
+        .select_related("region", "organisation")
+        .order_by("-confirmed_at")[:1000]
+    )
+    if not needs:
+        return []
+    patents = list(listing.patents.all())
+    listing_terms = set(terms_of(listing.title + " " + " ".join(patent_text(p) for p in patents)))
+    codes = [c for p in patents for c in p.ipc_codes]
+    keep: dict[int, TechnologyNeed] = {}
+    for n in needs:
+        if (
+            ipc_proximity(n.ipc_codes, codes)[0] >= 0.75
+            or len(listing_terms & set(terms_of(need_text(n)))) >= 2
+        ):
+            keep[n.pk] = n
+    q = embeddings.embed([listing.title + "。" + (patents[0].abstract if patents else "")])
+    vecs = embeddings.embed([need_text(n) for n in needs], kind="query")
+    if q is not None and vecs is not None:
+        order = (vecs @ q[0]).argsort()[::-1][:pool]
+        for i in order:
+            keep.setdefault(needs[int(i)].pk, needs[int(i)])
+    return list(keep.values())

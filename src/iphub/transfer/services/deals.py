@@ -1,0 +1,152 @@
+"""Recording a concluded transfer or licence (成交), which writes the patents'
+legal history and closes the loop of the funnel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from iphub.core.audit import audit_record, snapshot
+from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.models import Organisation
+from iphub.core.permissions import ensure_region_access, require_roles
+from iphub.patents.models import LegalEventKind, Patent
+from iphub.patents.services import legal_event_append
+from iphub.transfer.access import STAFF_ROLES
+from iphub.transfer.models import (
+    Deal,
+    DealKind,
+    DockingEvent,
+    ListingStatus,
+    Match,
+    MatchStage,
+)
+
+_LICENCE_LABEL = {
+    DealKind.EXCLUSIVE: "独占许可",
+    DealKind.SOLE: "排他许可",
+    DealKind.ORDINARY: "普通许可",
+    DealKind.OPEN_LICENCE: "开放许可",
+}
+
+
+def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    kind = str(data.get("kind") or "")
+    if kind not in DealKind.values:
+        errors["kind"] = "请选择成交类型：转让或独占、排他、普通、开放许可。"
+    try:
+        amount = Decimal(str(data.get("amount") or "").replace(",", ""))
+        if amount < 0 or amount >= Decimal("1e12"):
+            raise InvalidOperation
+        amount = amount.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        errors["amount"] = "成交金额应为不小于 0 的金额（元，保留两位小数）。"
+        amount = Decimal(0)
+    try:
+        signed_on = dt.date.fromisoformat(str(data.get("signed_on") or ""))
+    except ValueError:
+        errors["signed_on"] = "请填写签订日期（YYYY-MM-DD）。"
+        signed_on = dt.date.min
+    term_end = None
+    if data.get("term_end"):
+        try:
+            term_end = dt.date.fromisoformat(str(data["term_end"]))
+        except ValueError:
+            errors["term_end"] = "许可期限格式应为 YYYY-MM-DD。"
+    if kind and kind != DealKind.TRANSFER and kind in DealKind.values and term_end is None:
+        errors.setdefault("term_end", "许可须写明期限。")
+    if errors:
+        raise ApplicationError(f"成交信息有误：{next(iter(errors.values()))}", fields=errors)
+    return {"kind": kind, "amount": amount, "signed_on": signed_on, "term_end": term_end}
+
+
+@transaction.atomic
+def deal_record(
+    *,
+    actor: Any,
+    data: Mapping[str, Any],
+    seller_id: int,
+    buyer_id: int,
+    patent_ids: list[int],
+    match_id: int | None = None,
+    event_id: int | None = None,
+) -> Deal:
+    """Staff record a concluded deal; each patent gets a ``transferred`` or
+    ``licensed`` legal event, the match reaches ``deal`` and a transfer listing
+    is marked concluded. The deal counts in the buyer's region."""
+    require_roles(actor, *STAFF_ROLES)
+    clean = _clean(data)
+    orgs = Organisation.objects.select_related("region").in_bulk([seller_id, buyer_id])
+    if seller_id not in orgs or buyer_id not in orgs:
+        raise ApplicationError(
+            "请选择转让/许可方与受让/被许可方。", fields={"buyer": "单位不存在。"}
+        )
+    seller, buyer = orgs[seller_id], orgs[buyer_id]
+    if seller_id == buyer_id:
+        raise ApplicationError("双方不能是同一单位。", fields={"buyer": "双方不能是同一单位。"})
+    ensure_region_access(actor, buyer.region)
+    patents = list(Patent.objects.filter(pk__in=patent_ids))
+    if not patents or len(patents) != len(set(patent_ids)):
+        raise ApplicationError("请选择成交的专利。", fields={"patents": "专利不存在。"})
+    match = None
+    if match_id is not None:
+        match = Match.objects.select_related("listing").filter(pk=match_id).first()
+        if match is None:
+            raise NotFound("未找到该匹配。")
+    event = DockingEvent.objects.filter(pk=event_id).first() if event_id else None
+    deal = Deal.objects.create(
+        seller=seller,
+        buyer=buyer,
+        region=buyer.region,
+        match=match,
+        event=event,
+        filing_reference=str(data.get("filing_reference") or "")[:60],
+        recorded_by=actor,
+        **clean,
+    )
+    deal.patents.set(patents)
+    for p in patents:
+        if clean["kind"] == DealKind.TRANSFER:
+            kind, detail = LegalEventKind.TRANSFERRED, f"转让：{seller.name} → {buyer.name}"
+        else:
+            kind = LegalEventKind.LICENSED
+            detail = (
+                f"知慧桥成交；{_LICENCE_LABEL[DealKind(clean['kind'])]}；许可人：{seller.name}；"
+                f"被许可人：{buyer.name}；期限 {clean['signed_on']} 至 {clean['term_end']}"
+            )
+        legal_event_append(
+            actor=actor,
+            patent_id=p.pk,
+            kind=kind,
+            date=clean["signed_on"],
+            detail=detail,
+            source="transfer",
+        )
+    if match is not None:
+        before = match.stage
+        match.stage = MatchStage.DEAL
+        match.save(update_fields=["stage", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="match_deal",
+            obj=match,
+            before={"stage": before},
+            after={"stage": MatchStage.DEAL},
+            region_path=buyer.region.path,
+        )
+        if match.listing and clean["kind"] == DealKind.TRANSFER:
+            match.listing.status = ListingStatus.CONCLUDED
+            match.listing.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="deal_record",
+        obj=deal,
+        region_path=buyer.region.path,
+        after=snapshot(deal) | {"patents": [p.pk for p in patents]},
+    )
+    return deal

@@ -1,0 +1,326 @@
+"""Thin pages of 知慧桥: the need and supply halls, a need's page with its
+matches, posting forms, the staff import, funnel, events and deal figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from iphub.core.errors import ApplicationError
+from iphub.core.models import Organisation
+from iphub.core.permissions import scope_queryset
+from iphub.patents.models import ImportMode
+from iphub.patents.selectors import applicant_portfolio
+from iphub.portal.excel import xlsx_response
+from iphub.transfer import selectors, services
+from iphub.transfer.access import STAFF_ROLES
+from iphub.transfer.models import CooperationForm, ListingMode, PairOutcome
+from iphub.transfer.services.need_imports import COLUMNS, EXAMPLE_ROW
+
+FILTERS = ("q", "form", "city", "ipc", "chain", "status")
+
+
+def _error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponseBase:
+    return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in STAFF_ROLES))
+
+
+def need_hall(request: HttpRequest) -> HttpResponseBase:
+    filters = {k: request.GET.get(k, "").strip() for k in FILTERS if k != "status"}
+    page = Paginator(selectors.need_hall(**filters), 20).get_page(request.GET.get("page"))
+    rows = [(n, selectors.need_contact(request.user, n)) for n in page]
+    return render(
+        request,
+        "transfer/need_hall.html",
+        {"page": page, "rows": rows, "filters": filters, "forms": CooperationForm.choices},
+    )
+
+
+@login_required
+def need_mine(request: HttpRequest) -> HttpResponseBase:
+    filters = {k: request.GET.get(k, "").strip() for k in FILTERS}
+    page = Paginator(selectors.need_list(user=request.user, **filters), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "transfer/need_mine.html", {"page": page, "filters": filters})
+
+
+def _need_data(post: Any) -> dict[str, Any]:
+    data = {
+        k: post.get(k, "")
+        for k in (
+            "title",
+            "description",
+            "industry_chain",
+            "ipc_codes",
+            "budget_min",
+            "budget_max",
+            "deadline",
+            "contact_name",
+            "contact_phone",
+        )
+    }
+    data["preferred_forms"] = post.getlist("preferred_forms")
+    return data
+
+
+@login_required
+def need_new(request: HttpRequest) -> HttpResponseBase:
+    staff = _is_staff(request.user)
+    orgs = (
+        scope_queryset(request.user, Organisation.objects.select_related("region"))
+        if staff
+        else None
+    )
+    context: dict[str, Any] = {"forms": CooperationForm.choices, "orgs": orgs, "data": {}}
+    if request.method == "POST":
+        data = _need_data(request.POST)
+        org_id = request.POST.get("organisation") if staff else None
+        try:
+            need = services.need_create(
+                actor=request.user, data=data, organisation_id=int(org_id) if org_id else None
+            )
+        except (ApplicationError, ValueError) as exc:
+            if not isinstance(exc, ApplicationError):
+                exc = ApplicationError("请选择企业。", fields={"organisation": "请选择企业。"})
+            context |= {"error": exc, "data": data}
+            return render(request, "transfer/need_form.html", context, status=400)
+        messages.success(request, "需求已发布，系统正在为您匹配专利。")
+        return redirect("transfer:need_detail", need_id=need.pk)
+    return render(request, "transfer/need_form.html", context)
+
+
+def need_detail(request: HttpRequest, need_id: int) -> HttpResponseBase:
+    try:
+        need = selectors.need_get(user=request.user, need_id=need_id)
+    except ApplicationError as exc:
+        return _error_page(request, exc)
+    manage = selectors.can_manage_need(request.user, need)
+    matches = selectors.match_list_for_need(user=request.user, need=need) if manage else None
+    return render(
+        request,
+        "transfer/need_detail.html",
+        {
+            "need": need,
+            "contact": selectors.need_contact(request.user, need),
+            "manage": manage,
+            "matches": matches,
+            "forms": dict(CooperationForm.choices),
+        },
+    )
+
+
+@login_required
+@require_POST
+def need_action(request: HttpRequest, need_id: int, action: str) -> HttpResponseBase:
+    try:
+        if action == "renew":
+            services.need_renew(
+                actor=request.user, need_id=need_id, deadline=request.POST.get("deadline", "")
+            )
+        elif action == "close":
+            services.need_close(actor=request.user, need_id=need_id)
+        elif action == "stale":
+            services.need_mark_stale(actor=request.user, need_id=need_id)
+        else:
+            raise ApplicationError("未知操作。")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已更新。")
+    return redirect("transfer:need_detail", need_id=need_id)
+
+
+@login_required
+def need_import(request: HttpRequest) -> HttpResponseBase:
+    context: dict[str, Any] = {"modes": ImportMode.choices}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ApplicationError("请选择文件。", fields={"file": "请选择文件。"})
+            report = services.need_import(
+                actor=request.user, file=upload, mode=request.POST.get("mode", "")
+            )
+        except ApplicationError as exc:
+            context["error"] = exc
+            return render(request, "transfer/need_import.html", context, status=exc.status)
+        context["report"] = report
+    return render(request, "transfer/need_import.html", context)
+
+
+@login_required
+def need_import_template(request: HttpRequest) -> HttpResponseBase:
+    return xlsx_response("需求导入模板.xlsx", "技术需求", list(COLUMNS), [EXAMPLE_ROW])
+
+
+def listing_hall(request: HttpRequest) -> HttpResponseBase:
+    q, mode = request.GET.get("q", "").strip(), request.GET.get("mode", "")
+    page = Paginator(selectors.listing_hall(q=q, mode=mode), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "transfer/listing_hall.html",
+        {"page": page, "q": q, "mode": mode, "modes": ListingMode.choices},
+    )
+
+
+@login_required
+def listing_new(request: HttpRequest) -> HttpResponseBase:
+    org = request.user.organisation  # type: ignore[union-attr]
+    try:
+        own = list(applicant_portfolio(org.name).patents[:200]) if org else []
+    except ApplicationError:
+        own = []
+    context: dict[str, Any] = {"own": own, "modes": ListingMode.choices, "data": {}}
+    if request.method == "POST":
+        data: dict[str, Any] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        data["licence_forms"] = request.POST.getlist("licence_forms")
+        data["pledgee_consent"] = request.POST.get("pledgee_consent") == "on"
+        try:
+            ids = [int(i) for i in request.POST.getlist("patents")]
+            listing = services.listing_create(actor=request.user, data=data, patent_ids=ids)
+        except ApplicationError as exc:
+            context |= {"error": exc, "data": data}
+            return render(request, "transfer/listing_form.html", context, status=exc.status)
+        messages.success(request, "已挂牌。")
+        return redirect("transfer:listing_detail", listing_id=listing.pk)
+    return render(request, "transfer/listing_form.html", context)
+
+
+def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponseBase:
+    try:
+        listing = selectors.listing_get(user=request.user, listing_id=listing_id)
+    except ApplicationError as exc:
+        return _error_page(request, exc)
+    try:
+        matches = selectors.match_list_for_listing(user=request.user, listing=listing)
+    except ApplicationError:
+        matches = None
+    return render(request, "transfer/listing_detail.html", {"l": listing, "matches": matches})
+
+
+@login_required
+@require_POST
+def listing_action(request: HttpRequest, listing_id: int, action: str) -> HttpResponseBase:
+    try:
+        if action == "withdraw":
+            services.listing_withdraw(actor=request.user, listing_id=listing_id)
+        elif action == "revoke":
+            services.listing_revoke(
+                actor=request.user, listing_id=listing_id, reason=request.POST.get("reason", "")
+            )
+        else:
+            raise ApplicationError("未知操作。")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("transfer:listing_detail", listing_id=listing_id)
+
+
+@login_required
+def match_detail(request: HttpRequest, match_id: int) -> HttpResponseBase:
+    try:
+        m = selectors.match_get(user=request.user, match_id=match_id)
+    except ApplicationError as exc:
+        return _error_page(request, exc)
+    return render(request, "transfer/match_detail.html", {"m": m})
+
+
+@login_required
+@require_POST
+def match_action(request: HttpRequest, match_id: int, action: str) -> HttpResponseBase:
+    try:
+        if action == "contact":
+            services.match_request_contact(
+                actor=request.user, match_id=match_id, message=request.POST.get("message", "")
+            )
+            messages.success(request, "已向对方发送联系请求。")
+        elif action == "accept":
+            services.match_accept(actor=request.user, match_id=match_id)
+            messages.success(request, "已接受，双方进入洽谈。")
+        elif action == "reject":
+            services.match_reject(
+                actor=request.user, match_id=match_id, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, "已拒绝该匹配。")
+        else:
+            raise ApplicationError("未知操作。")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect("transfer:match_detail", match_id=match_id)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponseBase:
+    notes = list(selectors.notification_list(user=request.user)[:50])
+    selectors.notification_list(user=request.user).filter(read=False).update(read=True)
+    return render(
+        request,
+        "transfer/inbox.html",
+        {"notes": notes, "matches": selectors.match_inbox(user=request.user)[:50]},
+    )
+
+
+@login_required
+def funnel(request: HttpRequest) -> HttpResponseBase:
+    try:
+        steps = selectors.match_funnel(user=request.user)
+        deals = selectors.deal_stats(user=request.user)
+    except ApplicationError as exc:
+        return _error_page(request, exc)
+    return render(request, "transfer/funnel.html", {"steps": steps, "deals": deals})
+
+
+deal_stats = funnel
+
+
+def event_list(request: HttpRequest) -> HttpResponseBase:
+    return render(request, "transfer/event_list.html", {"events": selectors.event_list()[:100]})
+
+
+def event_detail(request: HttpRequest, event_id: int) -> HttpResponseBase:
+    try:
+        event = selectors.event_get(event_id=event_id)
+        if request.method == "POST":
+            action = request.POST.get("action")
+            if action == "invite":
+                n = len(services.event_invite_best(actor=request.user, event_id=event_id))
+                messages.success(request, f"已邀请 {n} 对。")
+            elif action == "register":
+                services.event_register(actor=request.user, event_id=event_id)
+                messages.success(request, "报名成功。")
+            elif action == "outcome":
+                services.event_pair_outcome(
+                    actor=request.user,
+                    pair_id=int(request.POST.get("pair", "0")),
+                    outcome=request.POST.get("outcome", ""),
+                    note=request.POST.get("note", ""),
+                )
+            return redirect("transfer:event_detail", event_id=event_id)
+    except ApplicationError as exc:
+        if request.method == "POST":
+            messages.error(request, exc.message)
+            return redirect("transfer:event_detail", event_id=event_id)
+        return _error_page(request, exc)
+    return render(
+        request,
+        "transfer/event_detail.html",
+        {
+            "event": event,
+            "pairs": selectors.event_pairs(event),
+            "staff": _is_staff(request.user),
+            "outcomes": PairOutcome.choices,
+        },
+    )
