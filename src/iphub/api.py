@@ -91,8 +91,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from iphub.core.api import router as core_router
     from iphub.filings.api import router as filings_router
+    from iphub.finance.api import router as finance_router
     from iphub.navigation.api import router as navigation_router
     from iphub.patents.api import router as patents_router
+    from iphub.supervision.api import router as supervision_router
     from iphub.transfer.api import router as transfer_router
 
     api.add_router("/", core_router)
@@ -100,6 +102,8 @@ def _register_routers() -> None:
     api.add_router("/", navigation_router)
     api.add_router("/", filings_router)
     api.add_router("/", transfer_router)
+    api.add_router("/", supervision_router)
+    api.add_router("/", finance_router)
 
 
 _register_routers()

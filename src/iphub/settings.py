@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "iphub.navigation",
     "iphub.filings",
     "iphub.transfer",
+    "iphub.finance",
+    "iphub.supervision",
 ]
 
 MIDDLEWARE = [

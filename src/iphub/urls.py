@@ -11,5 +11,7 @@ urlpatterns = [
     path("navigation/", include("iphub.navigation.urls")),
     path("filings/", include("iphub.filings.urls")),
     path("transfer/", include("iphub.transfer.urls")),
+    path("supervision/", include("iphub.supervision.urls")),
+    path("finance/", include("iphub.finance.urls")),
     path("", include("iphub.portal.urls")),
 ]

@@ -27,6 +27,8 @@ MENU: list[tuple[str, Any, tuple[str, ...]]] = [
     ("transfer:funnel", _("对接漏斗"), (Role.WINDOW, Role.SUPERVISOR)),
     ("patents:imports", _("数据导入"), (Role.WINDOW, Role.SUPERVISOR)),
     ("portal:organisations", _("组织机构"), tuple(Role.values)),
+    ("supervision:dashboard", _("督导考核"), (Role.SUPERVISOR,)),
+    ("finance:overview", _("质押融资"), (Role.SUPERVISOR, Role.WINDOW, Role.AUDITOR)),
     ("portal:audit", _("审计日志"), (Role.SUPERVISOR, Role.AUDITOR)),
 ]
 

@@ -51,7 +51,7 @@ TASKS: list[tuple[str, Any, Any, str, tuple[str, ...]]] = [
         "supervision",
         _("督导考核"),
         _("方案任务、月报、指标与评分"),
-        "",
+        "supervision:dashboard",
         (Role.SUPERVISOR,),
     ),
     (

@@ -1,0 +1,100 @@
+"""Finance endpoints: pledge-financing totals, risk-compensation funds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from iphub.finance import selectors, services
+
+router = Router(tags=["finance"])
+
+
+def _auth() -> Any:
+    from iphub.api import AUTH
+
+    return AUTH
+
+
+class GroupOut(Schema):
+    label: str
+    count: int
+    amount: Decimal
+
+
+class TotalsOut(Schema):
+    available: bool
+    note: str
+    by_bank: list[GroupOut]
+    by_region: list[GroupOut]
+    by_month: list[GroupOut]
+    by_industry: list[GroupOut]
+
+
+class FundIn(Schema):
+    region: str
+    name: str
+    size: Decimal
+    established_on: dt.date
+    manager: str = ""
+
+
+class FundOut(Schema):
+    id: int
+    region: str
+    name: str
+    size: Decimal
+    established_on: dt.date
+    claims_count: int
+    claims_amount: Decimal
+
+
+def _groups(rows: list[tuple[str, int, Decimal]]) -> list[dict[str, Any]]:
+    return [{"label": label, "count": n, "amount": a} for label, n, a in rows]
+
+
+@router.get("/finance/pledges", response=TotalsOut, auth=_auth())
+def pledge_totals(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+    t = selectors.pledge_totals(user=request.user, year=year)
+    return {
+        "available": t.available,
+        "note": t.note,
+        "by_bank": _groups(t.by_bank),
+        "by_region": _groups(t.by_region),
+        "by_month": _groups(t.by_month),
+        "by_industry": _groups(t.by_industry),
+    }
+
+
+@router.get("/finance/funds", response=list[FundOut], auth=_auth())
+def fund_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f.pk,
+            "region": f.region_id,
+            "name": f.name,
+            "size": f.size,
+            "established_on": f.established_on,
+            "claims_count": getattr(f, "claims_count", 0),
+            "claims_amount": getattr(f, "claims_amount", 0),
+        }
+        for f in selectors.fund_list(user=request.user)
+    ]
+
+
+@router.post("/finance/funds", response=FundOut, auth=_auth())
+def fund_create(request: HttpRequest, payload: FundIn) -> dict[str, Any]:
+    f = services.fund_create(actor=request.user, data=payload.dict())
+    return {
+        "id": f.pk,
+        "region": f.region_id,
+        "name": f.name,
+        "size": f.size,
+        "established_on": f.established_on,
+        "claims_count": 0,
+        "claims_amount": Decimal(0),
+    }

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from iphub.finance import views
+
+app_name = "finance"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("loans/import/", views.loans_import, name="loans_import"),
+    path("loans/template.xlsx", views.loans_template, name="loans_template"),
+]

@@ -1,0 +1,137 @@
+"""Finance pages: pledge-financing totals, risk-compensation funds, bank loan import."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from iphub.core.errors import ApplicationError
+from iphub.finance import selectors, services
+from iphub.portal.excel import xlsx_response
+
+TABLES = {
+    "bank": ("按银行", "银行（质权人）"),
+    "region": ("按地区", "受理地区"),
+    "month": ("按月份", "月份"),
+    "industry": ("按行业", "行业"),
+}
+
+
+def _page(view: Any) -> Any:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+        except ApplicationError as exc:
+            if exc.status in (401, 403, 404):
+                return render(
+                    request, "supervision/denied.html", {"message": exc.message}, status=exc.status
+                )
+            raise
+
+    wrapped.__name__ = view.__name__
+    return login_required(wrapped)
+
+
+@_page
+def overview(request: HttpRequest) -> HttpResponseBase:
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    totals = selectors.pledge_totals(user=request.user, year=year)
+    export = request.GET.get("export", "")
+    if export in TABLES:
+        title, head = TABLES[export]
+        rows = getattr(totals, f"by_{export}")
+        return xlsx_response(
+            f"pledge-{export}.xlsx",
+            f"质押融资{title}",
+            [head, "件数", "金额（元）"],
+            rows,
+            query={"年度": year or "全部"},
+        )
+    funds = list(selectors.fund_list(user=request.user))
+    if export == "funds":
+        return xlsx_response(
+            "risk-funds.xlsx",
+            "风险补偿资金",
+            ["地区", "名称", "规模（元）", "设立日期", "管理机构", "补偿申请数", "申请金额（元）"],
+            (
+                [
+                    f.region.name,
+                    f.name,
+                    f.size,
+                    f.established_on,
+                    f.manager,
+                    getattr(f, "claims_count", 0),
+                    getattr(f, "claims_amount", 0),
+                ]
+                for f in funds
+            ),
+        )
+    loans = selectors.loan_report_list(user=request.user)
+    if export == "loans":
+        return xlsx_response(
+            "bank-loans.xlsx",
+            "银行报送贷款",
+            services.LOAN_HEADERS,
+            (
+                [
+                    r.bank,
+                    r.region_id,
+                    f"{r.month:%Y-%m}",
+                    r.get_pledge_kind_display(),
+                    r.industry,
+                    r.loans,
+                    r.amount,
+                ]
+                for r in loans
+            ),
+        )
+    tables = [(k, TABLES[k][0], TABLES[k][1], getattr(totals, f"by_{k}")) for k in TABLES]
+    return render(
+        request,
+        "finance/overview.html",
+        {"totals": totals, "tables": tables, "funds": funds, "loans": loans[:200], "year": year},
+    )
+
+
+@require_POST
+@_page
+def loans_import(request: HttpRequest) -> HttpResponseBase:
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择文件。")
+        return redirect("finance:overview")
+    try:
+        result = services.loans_import(
+            actor=request.user,
+            fh=io.BytesIO(upload.read()),
+            skip_bad=request.POST.get("mode") == "skip_bad",
+        )
+    except ApplicationError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+        return redirect("finance:overview")
+    for row, msg in result.errors:
+        messages.error(request, f"第 {row} 行：{msg}")
+    if result.errors and not result.saved:
+        messages.error(request, "存在错误行，未导入任何数据。")
+    else:
+        messages.success(request, f"已导入 {result.saved} 行。")
+    return redirect("finance:overview")
+
+
+@_page
+def loans_template(request: HttpRequest) -> HttpResponseBase:
+    return xlsx_response(
+        "bank-loans-template.xlsx",
+        "银行报送贷款",
+        services.LOAN_HEADERS,
+        [["某银行武汉分行", "420100", "2026-05", "专利权质押", "光电子信息", 3, 5000000]],
+    )

@@ -1,0 +1,122 @@
+"""The score breakdown against a hand-computed example."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from iphub.core.errors import ApplicationError
+from iphub.core.models import Organisation, Region, User
+from iphub.supervision.models import ScoringScheme
+from iphub.supervision.scoring import monthly_scores, scheme_validate, yearly_scores
+from iphub.supervision.services.reports import report_open, report_transition, report_update
+from iphub.supervision.tests.conftest import MAY, at, make_pledge
+
+CONFIG = {
+    "indicators": [
+        {"key": "pledge_amount", "weight": 60, "target": 100},
+        {"key": "pledge_count", "weight": 40, "target": 4},
+        {"key": "enforcement_cases", "weight": 100, "target": 1},
+    ],
+    "region_targets": {"420100": {"pledge_count": 1}},
+    "typical_case_bonus": 1,
+    "typical_case_bonus_max": 3,
+    "late_penalty": 5,
+    "missing_penalty": 10,
+}
+
+
+@pytest.fixture
+def scheme(regions: None) -> ScoringScheme:
+    return ScoringScheme.objects.create(name="测试方案", year=2026, config=scheme_validate(CONFIG))
+
+
+@pytest.mark.usefixtures("plan")
+def test_monthly_score_breakdown(
+    cast: dict[str, User], orgs: dict[str, Organisation], scheme: ScoringScheme
+) -> None:
+    clerk = cast["yichang_clerk"]
+    make_pledge(orgs["yichang"], clerk, "420500", "300000", at(dt.date(2026, 5, 6)))
+    make_pledge(orgs["yichang"], clerk, "420500", "200000", at(dt.date(2026, 5, 7)))
+    make_pledge(
+        orgs["wuhan_hongshan"], cast["wuhan_clerk"], "420100", "2000000", at(dt.date(2026, 5, 8))
+    )
+    city = cast["yichang_supervisor"]
+    report = report_open(actor=city, region=Region.objects.get(code="420500"), month=MAY)
+    report_update(
+        actor=city, report_id=report.pk, data={"work": {"八": "质押"}, "typical_case_count": 2}
+    )
+    report_transition(
+        actor=city, report_id=report.pk, action="submit", now=at(dt.date(2026, 5, 22))
+    )
+
+    scores = monthly_scores(
+        user=cast["supervisor"],
+        regions=list(Region.objects.filter(code__in=["420100", "420500", "420600"])),
+        month=MAY,
+        scheme=scheme,
+        today=dt.date(2026, 6, 1),
+    )
+    by = {s.region.code: s for s in scores}
+    yc = by["420500"]
+    # 宜昌: 50 万元 of 100 → 0.5 × 60 = 30; 2 of 4 pledges → 0.5 × 40 = 20;
+    # enforcement cases not available to the supervisor → left out;
+    # base = 100 × 50 / 100 = 50; bonus 2 × 1 = 2; late −5 → 47.
+    parts = {p.key: p.points for p in yc.parts}
+    assert parts == {
+        "pledge_amount": Decimal(30),
+        "pledge_count": Decimal(20),
+        "enforcement_cases": None,
+    }
+    assert (yc.base, yc.bonus, yc.penalty, yc.total) == (
+        Decimal("50.00"),
+        Decimal(2),
+        Decimal(5),
+        Decimal("47.00"),
+    )
+    # 武汉: 200 万元 of 100 → capped 60; 1 pledge of its own target 1 → 40; base 100;
+    # no report after the 20th → −10 → 90.
+    wh = by["420100"]
+    assert (wh.base, wh.penalty, wh.missing, wh.total) == (
+        Decimal("100.00"),
+        Decimal(10),
+        True,
+        Decimal("90.00"),
+    )
+    # 襄阳: nothing → 0 − 10.
+    assert by["420600"].total == Decimal("-10.00")
+    assert [s.region.code for s in scores] == ["420100", "420500", "420600"]
+
+
+@pytest.mark.usefixtures("plan")
+def test_yearly_score_is_the_mean_of_the_months(
+    cast: dict[str, User], orgs: dict[str, Organisation], scheme: ScoringScheme
+) -> None:
+    make_pledge(
+        orgs["wuhan_hongshan"], cast["wuhan_clerk"], "420100", "2000000", at(dt.date(2026, 2, 8))
+    )
+    rows = yearly_scores(
+        user=cast["supervisor"],
+        regions=[Region.objects.get(code="420100")],
+        year=2026,
+        until=dt.date(2026, 3, 1),
+        today=dt.date(2026, 6, 1),
+    )
+    # Jan: 0 − 10; Feb: 100 − 10; Mar: 0 − 10 → mean 23.33
+    assert rows[0].months[:3] == [Decimal("-10.00"), Decimal("90.00"), Decimal("-10.00")]
+    assert rows[0].total == Decimal("23.33")
+
+
+def test_a_bad_scheme_is_refused(regions: None) -> None:
+    with pytest.raises(ApplicationError) as exc:
+        scheme_validate(
+            {
+                "indicators": [
+                    {"key": "nope", "weight": 1, "target": 1},
+                    {"key": "deals", "weight": -1, "target": 1},
+                ]
+            }
+        )
+    assert set(exc.value.fields) == {"indicators.0.key", "indicators.1.weight"}
