@@ -94,11 +94,13 @@ def _register_routers() -> None:
     from iphub.finance.api import router as finance_router
     from iphub.navigation.api import router as navigation_router
     from iphub.patents.api import router as patents_router
+    from iphub.protection.api import router as protection_router
     from iphub.supervision.api import router as supervision_router
     from iphub.transfer.api import router as transfer_router
 
     api.add_router("/", core_router)
     api.add_router("/", patents_router)
+    api.add_router("/", protection_router)
     api.add_router("/", navigation_router)
     api.add_router("/", filings_router)
     api.add_router("/", transfer_router)

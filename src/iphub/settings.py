@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "iphub.core",
     "iphub.portal",
     "iphub.patents",
+    "iphub.protection",
     "iphub.navigation",
     "iphub.filings",
     "iphub.transfer",

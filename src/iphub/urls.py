@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("patents/", include("iphub.patents.urls")),
+    path("protection/", include("iphub.protection.urls")),
     path("navigation/", include("iphub.navigation.urls")),
     path("filings/", include("iphub.filings.urls")),
     path("transfer/", include("iphub.transfer.urls")),

@@ -44,7 +44,7 @@ TASKS: list[tuple[str, Any, Any, str, tuple[str, ...]]] = [
         "protection",
         _("保护与维权"),
         _("维权援助、保护工作站、执法办案、蓝天行动"),
-        "",
+        "protection:index",
         (Role.ENTERPRISE, Role.ENFORCEMENT),
     ),
     (

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -203,6 +204,11 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
         from iphub.patents.services.searches import saved_search_alerts_check
 
         saved_search_alerts_check(import_job=job)
+        if apps.is_installed("iphub.protection"):
+            # 蓝天 screening compares new and updated records against the corpus.
+            from iphub.protection.services.screening import screening_run_incremental
+
+            screening_run_incremental(patent_ids=written_ids)
     return job
 
 

@@ -1,0 +1,61 @@
+"""Protection data: 蓝天 screening, enforcement, assistance, workstations, fast track."""
+
+from iphub.protection.models.assistance import (
+    AssistanceRequest,
+    AssistanceStatus,
+    DisputeKind,
+    FastTrackRequest,
+    FastTrackStatus,
+    StationActivity,
+    StationKind,
+    Workstation,
+)
+from iphub.protection.models.enforcement import (
+    Campaign,
+    Case,
+    CaseParty,
+    CaseState,
+    CaseTransition,
+    CaseType,
+    CooperationRequest,
+    CooperationStatus,
+    EvidenceFile,
+)
+from iphub.protection.models.screening import (
+    DismissedPair,
+    FlaggedGroup,
+    GroupKind,
+    GroupMember,
+    GroupStatus,
+    RunKind,
+    RunStatus,
+    ScreeningRun,
+)
+
+__all__ = [
+    "AssistanceRequest",
+    "AssistanceStatus",
+    "Campaign",
+    "Case",
+    "CaseParty",
+    "CaseState",
+    "CaseTransition",
+    "CaseType",
+    "CooperationRequest",
+    "CooperationStatus",
+    "DismissedPair",
+    "DisputeKind",
+    "EvidenceFile",
+    "FastTrackRequest",
+    "FastTrackStatus",
+    "FlaggedGroup",
+    "GroupKind",
+    "GroupMember",
+    "GroupStatus",
+    "RunKind",
+    "RunStatus",
+    "ScreeningRun",
+    "StationActivity",
+    "StationKind",
+    "Workstation",
+]

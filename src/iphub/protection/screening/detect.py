@@ -1,0 +1,321 @@
+"""The abnormal-filing detectors, as pure functions over in-memory records.
+
+No database here: ``services/screening.py`` loads the records, calls these, and
+stores what they return, so the detectors are tested on small fixtures and
+benchmarked on synthetic corpora alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from iphub.protection.screening import minhash
+from iphub.protection.screening.text import (
+    exact_jaccard,
+    screening_text,
+    shingle_codes,
+    shingle_hashes,
+)
+
+SIGNATURE_BLOCK = 4096
+ESTIMATE_MARGIN = 0.15
+
+
+@dataclass(frozen=True)
+class ScreeningDoc:
+    """What screening needs of one patent record."""
+
+    id: int
+    title: str
+    abstract: str = ""
+    claims: str = ""
+    applicant_keys: frozenset[str] = frozenset()
+    agency: str = ""
+    address: str = ""
+    app_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ScreeningParams:
+    """Thresholds; every one is a policy choice, so none is hidden in code below."""
+
+    # Verified Jaccard a pair needs when the applicants are related (same
+    # applicant, agency or address): 3-character shingles lose about three
+    # shingles per edited character, so a copy with ~10% of its characters
+    # substituted scores about 0.55.
+    jaccard_related: float = 0.5
+    # Unrelated applicants need a near-verbatim copy of a text long enough to
+    # mean something: two short titles "一种连接器" are not a copy.
+    jaccard_unrelated: float = 0.8
+    min_shingles: int = 6
+    min_shingles_unrelated: int = 40
+    # Bulk filing: a month whose robust z-score (0.6745·(x − median)/MAD) over
+    # the entity's own active months reaches this, with at least this many filings.
+    bulk_z: float = 3.5
+    bulk_min_count: int = 10
+    bulk_ratio_when_flat: float = 5.0
+    # Splitting one invention into many: an applicant's filings of one day that
+    # overlap this much pairwise (well below a copy), at least this many of them.
+    split_jaccard: float = 0.3
+    split_min_size: int = 3
+
+
+@dataclass
+class PairEvidence:
+    a: int
+    b: int
+    jaccard: float
+    same_applicant: bool
+    shared_agency: bool
+    shared_address: bool
+
+    @property
+    def related(self) -> bool:
+        return self.same_applicant or self.shared_agency or self.shared_address
+
+
+@dataclass
+class DuplicateCluster:
+    members: list[int]
+    pairs: list[PairEvidence] = field(default_factory=list)
+
+
+@dataclass
+class BulkBurst:
+    entity_kind: str  # "applicant" | "agency"
+    entity: str
+    month: str  # YYYY-MM
+    count: int
+    median: float
+    z: float
+    members: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ScreeningResult:
+    docs: int
+    candidate_pairs: int
+    verified_pairs: int
+    clusters: list[DuplicateCluster]
+
+
+def _relation(a: ScreeningDoc, b: ScreeningDoc) -> tuple[bool, bool, bool]:
+    same_applicant = bool(a.applicant_keys & b.applicant_keys)
+    shared_agency = bool(a.agency) and a.agency == b.agency
+    shared_address = bool(a.address) and a.address == b.address
+    return same_applicant, shared_agency, shared_address
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:  # path compression
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, x: int, y: int) -> None:
+        rx, ry = self.find(x), self.find(y)
+        if rx != ry:
+            self.parent[max(rx, ry)] = min(rx, ry)
+
+
+def find_near_duplicates(
+    docs: Sequence[ScreeningDoc],
+    *,
+    params: ScreeningParams | None = None,
+    new_ids: Iterable[int] | None = None,
+    excluded_pairs: set[tuple[int, int]] | None = None,
+) -> ScreeningResult:
+    """Clusters of near-identical records: LSH candidates, exact Jaccard, union-find.
+
+    ``new_ids`` restricts the pairs to those touching a new record (incremental
+    screening); ``excluded_pairs`` (``(low id, high id)``) are pairs staff have
+    dismissed, never flagged again.
+    """
+    p = params or ScreeningParams()
+    excluded = excluded_pairs or set()
+    texts = [screening_text(title=d.title, abstract=d.abstract, claims=d.claims) for d in docs]
+    sigs = np.empty((len(docs), minhash.NUM_PERM), dtype=np.uint32)
+    # Shingles are made and hashed a block at a time and then dropped: a million
+    # records' shingles would take gigabytes, their signatures take 512 MB.
+    for start in range(0, len(docs), SIGNATURE_BLOCK):
+        block = [shingle_codes(t) for t in texts[start : start + SIGNATURE_BLOCK]]
+        sigs[start : start + len(block)] = minhash.signatures(block)
+    shingle_sets: dict[int, npt.NDArray[np.uint64]] = {}
+
+    def shingles(i: int) -> npt.NDArray[np.uint64]:
+        if i not in shingle_sets:
+            shingle_sets[i] = shingle_hashes(texts[i])
+        return shingle_sets[i]
+
+    only: npt.NDArray[np.bool_] | None = None
+    if new_ids is not None:
+        wanted = set(new_ids)
+        only = np.fromiter((d.id in wanted for d in docs), dtype=bool, count=len(docs))
+    candidates = minhash.candidate_pairs(sigs, only=only)
+    # Most LSH candidates are pairs sharing a stock sentence or two. Their MinHash
+    # estimate, a vectorised comparison, drops them before any exact set
+    # intersection; the margin is over three standard errors at 128 permutations.
+    floor = min(p.jaccard_related, p.jaccard_unrelated) - ESTIMATE_MARGIN
+    keep = np.zeros(len(candidates), dtype=bool)
+    for start in range(0, len(candidates), 1 << 20):
+        part = candidates[start : start + (1 << 20)]
+        keep[start : start + len(part)] = (sigs[part[:, 0]] == sigs[part[:, 1]]).mean(
+            axis=1
+        ) >= floor
+    plausible = candidates[keep]
+    uf = _UnionFind()
+    accepted: list[PairEvidence] = []
+    for i, j in plausible.tolist():
+        a, b = docs[i], docs[j]
+        small = min(len(shingles(i)), len(shingles(j)))
+        if small < p.min_shingles:
+            continue
+        key = (min(a.id, b.id), max(a.id, b.id))
+        if key in excluded:
+            continue
+        same_applicant, shared_agency, shared_address = _relation(a, b)
+        related = same_applicant or shared_agency or shared_address
+        if not related and small < p.min_shingles_unrelated:
+            continue
+        score = exact_jaccard(shingles(i), shingles(j))
+        if score < (p.jaccard_related if related else p.jaccard_unrelated):
+            continue
+        accepted.append(
+            PairEvidence(
+                key[0], key[1], round(score, 4), same_applicant, shared_agency, shared_address
+            )
+        )
+        uf.union(a.id, b.id)
+    groups: dict[int, DuplicateCluster] = defaultdict(lambda: DuplicateCluster(members=[]))
+    for pair in accepted:
+        groups[uf.find(pair.a)].pairs.append(pair)
+    clusters = []
+    for cluster in groups.values():
+        cluster.members = sorted({x for pr in cluster.pairs for x in (pr.a, pr.b)})
+        cluster.pairs.sort(key=lambda pr: -pr.jaccard)
+        clusters.append(cluster)
+    clusters.sort(key=lambda c: (-len(c.members), c.members[0]))
+    return ScreeningResult(len(docs), len(candidates), len(accepted), clusters)
+
+
+def _robust_z(value: float, median: float, mad: float) -> float:
+    return 0.6745 * (value - median) / mad if mad else float("inf") if value > median else 0.0
+
+
+def find_bulk_filings(
+    docs: Sequence[ScreeningDoc], *, params: ScreeningParams | None = None
+) -> list[BulkBurst]:
+    """Months in which an applicant or agency filed far above its own norm.
+
+    The norm is the median of the entity's monthly counts over its active span
+    (first to last filing month, empty months counted as 0), and "far above" a
+    robust z-score — median and MAD, so the burst itself does not inflate the
+    norm it is measured against. When the MAD is 0 (a flat history), a month
+    needs ``bulk_ratio_when_flat`` times the median instead.
+    """
+    p = params or ScreeningParams()
+    by_entity: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for d in docs:
+        if d.app_date is None:
+            continue
+        month = d.app_date.strftime("%Y-%m")
+        for key in d.applicant_keys:
+            by_entity[("applicant", key)][month].append(d.id)
+        if d.agency:
+            by_entity[("agency", d.agency)][month].append(d.id)
+    bursts = []
+    for (kind, entity), months in by_entity.items():
+        if max(len(v) for v in months.values()) < p.bulk_min_count:
+            continue
+        counts = _monthly_counts(months)
+        median = float(np.median(counts))
+        mad = float(np.median(np.abs(counts - median)))
+        for month, ids in months.items():
+            n = len(ids)
+            if n < p.bulk_min_count:
+                continue
+            z = _robust_z(n, median, mad)
+            flat_burst = mad == 0 and n >= p.bulk_ratio_when_flat * max(median, 1.0)
+            if (mad and z >= p.bulk_z) or flat_burst:
+                bursts.append(BulkBurst(kind, entity, month, n, median, min(z, 99.0), sorted(ids)))
+    bursts.sort(key=lambda b: (-b.count, b.entity_kind, b.entity, b.month))
+    return bursts
+
+
+def _monthly_counts(months: dict[str, list[int]]) -> npt.NDArray[np.float64]:
+    keys = sorted(months)
+    y0, m0 = map(int, keys[0].split("-"))
+    y1, m1 = map(int, keys[-1].split("-"))
+    span = (y1 - y0) * 12 + (m1 - m0) + 1
+    counts = np.zeros(span)
+    for k, ids in months.items():
+        y, m = map(int, k.split("-"))
+        counts[(y - y0) * 12 + (m - m0)] = len(ids)
+    return counts
+
+
+def find_split_filings(
+    docs: Sequence[ScreeningDoc],
+    *,
+    params: ScreeningParams | None = None,
+    excluded_pairs: set[tuple[int, int]] | None = None,
+) -> list[DuplicateCluster]:
+    """One invention split into many filings: same applicant, same filing day,
+    texts overlapping well beyond chance but below a copy.
+
+    The groups (applicant, day) are small, so every pair inside one is compared
+    exactly; no LSH is needed and none of these moderate overlaps is missed.
+    Pairs already similar enough to be copies are left to ``find_near_duplicates``.
+    """
+    p = params or ScreeningParams()
+    excluded = excluded_pairs or set()
+    by_day: dict[tuple[str, dt.date], list[ScreeningDoc]] = defaultdict(list)
+    for d in docs:
+        if d.app_date is not None:
+            for applicant in d.applicant_keys:
+                by_day[(applicant, d.app_date)].append(d)
+    clusters: dict[tuple[int, ...], DuplicateCluster] = {}
+    for group in by_day.values():
+        if len(group) < p.split_min_size:
+            continue
+        sets = [
+            shingle_hashes(screening_text(title=d.title, abstract=d.abstract, claims=d.claims))
+            for d in group
+        ]
+        uf = _UnionFind()
+        pairs: list[PairEvidence] = []
+        for i in range(len(group)):
+            for j in range(i + 1, len(group)):
+                a, b = group[i], group[j]
+                key = (min(a.id, b.id), max(a.id, b.id))
+                if key in excluded or min(len(sets[i]), len(sets[j])) < p.min_shingles:
+                    continue
+                score = exact_jaccard(sets[i], sets[j])
+                if p.split_jaccard <= score < p.jaccard_related:
+                    _, agency, address = _relation(a, b)
+                    pairs.append(
+                        PairEvidence(key[0], key[1], round(score, 4), True, agency, address)
+                    )
+                    uf.union(a.id, b.id)
+        parts: dict[int, list[PairEvidence]] = defaultdict(list)
+        for pair in pairs:
+            parts[uf.find(pair.a)].append(pair)
+        for part in parts.values():
+            members = sorted({x for pr in part for x in (pr.a, pr.b)})
+            if len(members) >= p.split_min_size:
+                part.sort(key=lambda pr: -pr.jaccard)
+                clusters.setdefault(tuple(members), DuplicateCluster(members=members, pairs=part))
+    return sorted(clusters.values(), key=lambda c: (-len(c.members), c.members[0]))

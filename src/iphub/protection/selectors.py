@@ -1,0 +1,284 @@
+"""Reads of the protection app, every one scoped through ``iphub.core.permissions``.
+
+Enforcement data (screening groups, cases, campaigns, cooperation) is visible
+only to enforcement staff (and superusers) inside their region; assistance
+requests also to the requesting organisation; the workstation registry is public.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from iphub.core.errors import NotFound
+from iphub.core.models import Region, Role
+from iphub.core.permissions import require_roles, scope_queryset
+from iphub.core.validators import mask_phone
+from iphub.patents.models import Patent
+from iphub.protection.models import (
+    AssistanceRequest,
+    Campaign,
+    Case,
+    CaseState,
+    CooperationRequest,
+    FastTrackRequest,
+    FlaggedGroup,
+    ScreeningRun,
+    Workstation,
+)
+from iphub.protection.models.assistance import WORKSTATION_KINDS, WORKSTATION_TARGET
+from iphub.protection.screening.evidence import display_text, highlight
+from iphub.protection.workflow import transitions_from
+
+
+def _enforcement_scope(
+    user: Any, queryset: QuerySet[Any], field: str = "region__path"
+) -> QuerySet[Any]:
+    require_roles(user, Role.ENFORCEMENT)
+    return scope_queryset(user, queryset, region_path_field=field)
+
+
+# -- 蓝天 screening -----------------------------------------------------------
+
+
+def flagged_group_list(*, user: Any, status: str = "", kind: str = "") -> QuerySet[FlaggedGroup]:
+    """Flagged groups in the officer's region, highest risk first."""
+    qs = _enforcement_scope(user, FlaggedGroup.objects.select_related("region"))
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.annotate(member_count=Count("members"))
+
+
+def flagged_group_get(*, user: Any, group_id: int) -> FlaggedGroup:
+    """One flagged group the officer may see, or NotFound (never "exists elsewhere")."""
+    group = flagged_group_list(user=user).select_related("decided_by").filter(pk=group_id).first()
+    if group is None:
+        raise NotFound()
+    return group
+
+
+@dataclass
+class SideBySide:
+    index: int
+    jaccard: float
+    left: Patent
+    right: Patent
+    left_runs: list[tuple[str, bool]]
+    right_runs: list[tuple[str, bool]]
+    relations: dict[str, bool]
+
+
+def flagged_group_members(group: FlaggedGroup) -> list[Patent]:
+    return list(Patent.objects.filter(flagged_groups=group).order_by("app_date", "id"))
+
+
+def flagged_group_pair(group: FlaggedGroup, index: int = 0) -> SideBySide | None:
+    """Pair ``index`` of a near-duplicate group, its shared passages marked in both texts."""
+    pairs = [p for p in group.evidence.get("pairs", []) if "passages" in p]
+    if not pairs:
+        return None
+    index = max(0, min(index, len(pairs) - 1))
+    pair = pairs[index]
+    patents = Patent.objects.in_bulk([pair["a"], pair["b"]])
+    left, right = patents[pair["a"]], patents[pair["b"]]
+    passages = pair["passages"]
+
+    def text(p: Patent) -> str:
+        return display_text(title=p.title, abstract=p.abstract, claims=p.claims)
+
+    return SideBySide(
+        index=index,
+        jaccard=pair["jaccard"],
+        left=left,
+        right=right,
+        left_runs=highlight(text(left), [(a, n) for a, _, n in passages]),
+        right_runs=highlight(text(right), [(b, n) for _, b, n in passages]),
+        relations={k: pair[k] for k in ("same_applicant", "shared_agency", "shared_address")},
+    )
+
+
+def flagged_group_pair_count(group: FlaggedGroup) -> int:
+    return sum(1 for p in group.evidence.get("pairs", []) if "passages" in p)
+
+
+# -- enforcement --------------------------------------------------------------
+
+
+def case_list(*, user: Any, state: str = "", campaign_id: int | None = None) -> QuerySet[Case]:
+    qs = _enforcement_scope(user, Case.objects.select_related("region", "campaign"))
+    if state:
+        qs = qs.filter(state=state)
+    if campaign_id:
+        qs = qs.filter(campaign_id=campaign_id)
+    return qs
+
+
+def case_get(*, user: Any, case_id: int) -> Case:
+    """A case in the officer's region, with parties, evidence and history."""
+    case = (
+        case_list(user=user)
+        .prefetch_related(
+            "parties", "evidence", "transitions__actor", "cooperation_requests__to_region"
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def case_actions(case: Case) -> list[dict[str, str]]:
+    """The moves the case page offers from its current state."""
+    return [{"target": t.target, "action": t.action} for t in transitions_from(case.state)]
+
+
+def campaign_list(*, user: Any) -> QuerySet[Campaign]:
+    return _enforcement_scope(user, Campaign.objects.select_related("region"))
+
+
+def cooperation_inbox(*, user: Any) -> QuerySet[CooperationRequest]:
+    """Cooperation requests addressed to the officer's region."""
+    return _enforcement_scope(
+        user,
+        CooperationRequest.objects.select_related("case", "to_region"),
+        field="to_region__path",
+    )
+
+
+def enforcement_statistics(*, user: Any) -> dict[str, Any]:
+    """Cases per campaign and per region (state counts and penalties), in scope."""
+    cases = case_list(user=user)
+    by_state = {s: Count("id", filter=Q(state=s)) for s in CaseState.values}
+    per_campaign = list(
+        cases.values("campaign__id", "campaign__name")
+        .annotate(total=Count("id"), penalties=Sum("penalty_amount"), **by_state)
+        .order_by("campaign__name")
+    )
+    per_region = list(
+        cases.values("region__code", "region__name")
+        .annotate(total=Count("id"), penalties=Sum("penalty_amount"), **by_state)
+        .order_by("region__code")
+    )
+    return {"per_campaign": per_campaign, "per_region": per_region, "total": cases.count()}
+
+
+# -- workstations -------------------------------------------------------------
+
+
+def workstation_list(*, region_code: str = "", kind: str = "") -> QuerySet[Workstation]:
+    """The public registry of stations (contacts are masked where shown)."""
+    qs = (
+        Workstation.objects.filter(active=True)
+        .select_related("region", "host")
+        .annotate(
+            cases_handled=Count("activities", filter=Q(activities__kind="case")),
+            trainings=Count("activities", filter=Q(activities__kind="training")),
+        )
+    )
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        if region is not None:
+            qs = qs.filter(
+                Q(region__path=region.path) | Q(region__path__startswith=region.path + "/")
+            )
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def workstation_map() -> dict[str, Any]:
+    """Workstations per prefecture-level unit (named as in the Hubei GeoJSON), and the target."""
+    prefectures = {
+        r.code: r for r in Region.objects.filter(level="prefecture", path__startswith="420000/")
+    }
+    counts = dict.fromkeys(prefectures, 0)
+    points = []
+    for station in workstation_list().filter(kind__in=WORKSTATION_KINDS):
+        parts = station.region.path.split("/")
+        if len(parts) > 1 and parts[1] in counts:
+            counts[parts[1]] += 1
+        if station.region.longitude is not None:
+            points.append(
+                {
+                    "name": station.name,
+                    "value": [station.region.longitude, station.region.latitude, 1],
+                    "kind": station.get_kind_display(),
+                }
+            )
+    total = sum(counts.values())
+    return {
+        "target": WORKSTATION_TARGET,
+        "total": total,
+        "by_city": [
+            {"code": c, "name": prefectures[c].name, "value": n} for c, n in sorted(counts.items())
+        ],
+        "points": points,
+    }
+
+
+def workstation_contact(station: Workstation) -> str:
+    return f"{station.contact_name} {mask_phone(station.contact_phone)}".strip()
+
+
+# -- assistance ---------------------------------------------------------------
+
+
+def assistance_list(*, user: Any) -> QuerySet[AssistanceRequest]:
+    """Protection staff and supervisors see requests in their region; an enterprise
+    user its own organisation's; other staff (windows) nothing."""
+    if getattr(user, "is_region_staff", False) and user.role not in (
+        Role.ENFORCEMENT,
+        Role.SUPERVISOR,
+    ):
+        return AssistanceRequest.objects.none()
+    return scope_queryset(
+        user,
+        AssistanceRequest.objects.select_related("station", "region", "organisation"),
+        organisation_field="organisation_id",
+    )
+
+
+def assistance_get(*, user: Any, request_id: int) -> AssistanceRequest:
+    item = assistance_list(user=user).filter(pk=request_id).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def assistance_overdue(*, user: Any, today: Any) -> QuerySet[AssistanceRequest]:
+    """Open requests past their time limit, oldest first (for the centre's follow-up)."""
+    return (
+        assistance_list(user=user)
+        .exclude(status="closed")
+        .filter(due_on__lt=today)
+        .order_by("due_on")
+    )
+
+
+# -- fast track ----------------------------------------------------------------
+
+
+def fasttrack_list(*, user: Any) -> QuerySet[FastTrackRequest]:
+    """Protection staff see requests in their region; applicants their organisation's."""
+    if getattr(user, "is_region_staff", False) and user.role != Role.ENFORCEMENT:
+        return FastTrackRequest.objects.none()
+    return scope_queryset(
+        user,
+        FastTrackRequest.objects.select_related("region", "organisation"),
+        organisation_field="organisation_id",
+    )
+
+
+def flagged_group_case(group: FlaggedGroup) -> Case | None:
+    """The case opened from a confirmed group, if any."""
+    return Case.objects.filter(flagged_group=group).first()
+
+
+def screening_run_latest() -> ScreeningRun | None:
+    """The most recent screening run, for the "last screened" line on the list page."""
+    return ScreeningRun.objects.first()

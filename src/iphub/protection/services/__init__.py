@@ -1,0 +1,1 @@
+"""Writes of the protection app, one module per entity family."""

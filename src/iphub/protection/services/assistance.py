@@ -1,0 +1,321 @@
+"""Rights-protection assistance requests, the workstation registry and its
+activity, and fast-track (快速预审) requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from iphub.core.audit import audit_record, snapshot
+from iphub.core.calendar import add_working_days
+from iphub.core.errors import ApplicationError
+from iphub.core.models import Organisation, Region, Role
+from iphub.core.permissions import ensure_region_access, require_roles
+from iphub.protection.errors import ProtectionErrorCode
+from iphub.protection.models import (
+    AssistanceRequest,
+    AssistanceStatus,
+    DisputeKind,
+    FastTrackRequest,
+    FastTrackStatus,
+    StationActivity,
+    StationKind,
+    Workstation,
+)
+
+# Time limits in working days. *Unverified*: no regulation found that fixes them
+# for Hubei's centres, so they are settings-like constants, not law.
+ASSISTANCE_WORKING_DAYS = {DisputeKind.DOMESTIC: 15, DisputeKind.OVERSEAS: 30}
+FASTTRACK_WORKING_DAYS = 5
+IPC_SECTIONS = "ABCDEFGH"
+FASTTRACK_FILE = Path(__file__).resolve().parent.parent / "data" / "fasttrack_fields.json"
+
+
+def workstation_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    region_code: str,
+    host: Organisation | None = None,
+    services: list[str] | None = None,
+    fields: list[str] | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    established_on: dt.date | None = None,
+) -> Workstation:
+    """Register a workstation or centre in the actor's region."""
+    require_roles(actor, Role.ENFORCEMENT)
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise ApplicationError("未知的行政区划代码。", fields={"region": "未知的行政区划代码。"})
+    ensure_region_access(actor, region)
+    if kind not in StationKind.values:
+        raise ApplicationError("工作站类型无效。", fields={"kind": "工作站类型无效。"})
+    bad = [f for f in fields or [] if f != "*" and f not in IPC_SECTIONS]
+    if bad:
+        raise ApplicationError(
+            "服务领域应为 IPC 部 A-H 或 *。", fields={"fields": "服务领域应为 IPC 部 A-H 或 *。"}
+        )
+    with transaction.atomic():
+        station = Workstation.objects.create(
+            name=name.strip(),
+            kind=kind,
+            region=region,
+            host=host,
+            services=services or [],
+            fields=fields or ["*"],
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            established_on=established_on,
+        )
+        audit_record(
+            actor=actor,
+            action="workstation_create",
+            obj=station,
+            region_path=region.path,
+            after=snapshot(station, exclude=("contact_phone",)),
+        )
+    return station
+
+
+def station_activity_record(
+    *, actor: Any, station: Workstation, kind: str, title: str, date: dt.date, participants: int = 0
+) -> StationActivity:
+    """Record a case handled or a training given by a station (feeds supervision)."""
+    require_roles(actor, Role.ENFORCEMENT)
+    ensure_region_access(actor, station.region)
+    if kind not in StationActivity.Kind.values:
+        raise ApplicationError("活动类型无效。", fields={"kind": "活动类型无效。"})
+    with transaction.atomic():
+        activity = StationActivity.objects.create(
+            station=station,
+            kind=kind,
+            title=title.strip(),
+            date=date,
+            participants=max(0, participants),
+        )
+        audit_record(
+            actor=actor,
+            action="station_activity_record",
+            obj=activity,
+            region_path=station.region.path,
+            after=snapshot(activity),
+        )
+    return activity
+
+
+def triage_station(*, region: Region, field: str) -> Workstation | None:
+    """The most local active centre or workstation serving ``field`` for ``region``.
+
+    Stations in the request's own county come first, then its city, then the
+    province; at the same level one that names the field beats one serving all.
+    """
+    ancestors = region.path.split("/")
+    paths = ["/".join(ancestors[: i + 1]) for i in range(len(ancestors))]
+    candidates = (
+        Workstation.objects.filter(active=True, region__path__in=paths)
+        .exclude(kind=StationKind.PROTECTION_CENTRE)
+        .select_related("region")
+    )
+    ranked = []
+    for station in candidates:
+        if field not in station.fields and "*" not in station.fields:
+            continue
+        depth = len(station.region.path.split("/"))
+        ranked.append((-depth, 0 if field in station.fields else 1, station.pk, station))
+    return min(ranked, key=lambda r: r[:3])[3] if ranked else None
+
+
+def assistance_request_submit(
+    *,
+    actor: Any,
+    subject: str,
+    description: str,
+    dispute_kind: str,
+    field: str,
+    counterpart: str = "",
+    country: str = "",
+) -> AssistanceRequest:
+    """An enterprise user asks for help; the request is triaged and its time limit set."""
+    require_roles(actor, Role.ENTERPRISE)
+    if actor.organisation_id is None:
+        raise ApplicationError("请先关联所属企业。", fields={"organisation": "请先关联所属企业。"})
+    errors = {}
+    if dispute_kind not in DisputeKind.values:
+        errors["dispute_kind"] = "纠纷类型无效。"
+    if field not in IPC_SECTIONS:
+        errors["field"] = "技术领域应为 IPC 部 A-H。"
+    if not subject.strip():
+        errors["subject"] = "此项为必填项。"
+    if not description.strip():
+        errors["description"] = "此项为必填项。"
+    if dispute_kind == DisputeKind.OVERSEAS and not country.strip():
+        errors["country"] = "海外纠纷请填写涉及的国家或地区。"
+    if errors:
+        raise ApplicationError("提交的数据有误，请按字段提示修改。", fields=errors)
+    organisation = actor.organisation
+    station = triage_station(region=organisation.region, field=field)
+    with transaction.atomic():
+        item = AssistanceRequest.objects.create(
+            requester=actor,
+            organisation=organisation,
+            region=organisation.region,
+            dispute_kind=dispute_kind,
+            field=field,
+            subject=subject.strip(),
+            description=description,
+            counterpart=counterpart,
+            country=country,
+            station=station,
+            status=AssistanceStatus.ASSIGNED if station else AssistanceStatus.SUBMITTED,
+            due_on=add_working_days(
+                timezone.localdate(), ASSISTANCE_WORKING_DAYS[DisputeKind(dispute_kind)]
+            ),
+        )
+        audit_record(
+            actor=actor,
+            action="assistance_request_submit",
+            obj=item,
+            region_path=item.region.path,
+            after=snapshot(item),
+        )
+    return item
+
+
+def assistance_request_close(
+    *, actor: Any, item: AssistanceRequest, outcome: str
+) -> AssistanceRequest:
+    """Protection staff record the outcome and close the request."""
+    require_roles(actor, Role.ENFORCEMENT)
+    ensure_region_access(actor, item.region)
+    if not outcome.strip():
+        raise ApplicationError("请填写办理结果。", fields={"outcome": "此项为必填项。"})
+    with transaction.atomic():
+        locked = AssistanceRequest.objects.select_for_update().get(pk=item.pk)
+        if locked.status == AssistanceStatus.CLOSED:
+            raise ApplicationError(
+                "该申请已办结。", code=ProtectionErrorCode.STALE_STATE, status=409
+            )
+        before = snapshot(locked)
+        locked.status, locked.outcome, locked.closed_on = (
+            AssistanceStatus.CLOSED,
+            outcome,
+            timezone.localdate(),
+        )
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="assistance_request_close",
+            obj=locked,
+            region_path=locked.region.path,
+            before=before,
+            after=snapshot(locked),
+        )
+    return locked
+
+
+def assistance_feedback_submit(
+    *, actor: Any, item: AssistanceRequest, satisfaction: int, feedback: str = ""
+) -> AssistanceRequest:
+    """The requester rates a closed request 1-5, once."""
+    if actor is None or not actor.is_authenticated or item.requester_id != actor.pk:
+        raise ApplicationError("只有申请人可以评价。", code="permission_denied", status=403)
+    if item.status != AssistanceStatus.CLOSED or item.satisfaction is not None:
+        raise ApplicationError(
+            "只能对已办结且未评价的申请评价一次。", code=ProtectionErrorCode.FEEDBACK_INVALID
+        )
+    if not 1 <= int(satisfaction) <= 5:
+        raise ApplicationError("满意度应为 1-5。", fields={"satisfaction": "满意度应为 1-5。"})
+    with transaction.atomic():
+        before = snapshot(item)
+        item.satisfaction, item.feedback = int(satisfaction), feedback[:500]
+        item.save(update_fields=["satisfaction", "feedback"])
+        audit_record(
+            actor=actor,
+            action="assistance_feedback_submit",
+            obj=item,
+            region_path=item.region.path,
+            before=before,
+            after=snapshot(item),
+        )
+    return item
+
+
+@cache
+def _fasttrack_fields() -> list[dict[str, Any]]:
+    return list(json.loads(FASTTRACK_FILE.read_text(encoding="utf-8"))["fields"])
+
+
+def fasttrack_field(ipc_main: str) -> str | None:
+    """The eligible industry field of an IPC code, or ``None`` if it has none."""
+    code = ipc_main.replace(" ", "").upper()
+    for entry in _fasttrack_fields():
+        if any(code.startswith(prefix) for prefix in entry["ipc"]):
+            return str(entry["name"])
+    return None
+
+
+def fasttrack_request_submit(*, actor: Any, title: str, ipc_main: str) -> FastTrackRequest:
+    """Ask a protection centre for pre-examination; refused outside the eligible fields."""
+    require_roles(actor, Role.ENTERPRISE, Role.AGENCY)
+    if actor.organisation_id is None:
+        raise ApplicationError("请先关联所属组织。", fields={"organisation": "请先关联所属组织。"})
+    field = fasttrack_field(ipc_main)
+    if field is None:
+        raise ApplicationError(
+            "该分类号不属于保护中心快速预审的产业领域。",
+            code=ProtectionErrorCode.NOT_ELIGIBLE,
+            fields={"ipc_main": "不在快速预审领域内。"},
+        )
+    with transaction.atomic():
+        item = FastTrackRequest.objects.create(
+            requester=actor,
+            organisation=actor.organisation,
+            region=actor.organisation.region,
+            title=title.strip(),
+            ipc_main=ipc_main.strip().upper(),
+            eligible_field=field,
+            due_on=add_working_days(timezone.localdate(), FASTTRACK_WORKING_DAYS),
+        )
+        audit_record(
+            actor=actor,
+            action="fasttrack_request_submit",
+            obj=item,
+            region_path=item.region.path,
+            after=snapshot(item),
+        )
+    return item
+
+
+def fasttrack_request_decide(
+    *, actor: Any, item: FastTrackRequest, status: str, note: str = ""
+) -> FastTrackRequest:
+    """The centre accepts, rejects or completes a fast-track request."""
+    require_roles(actor, Role.ENFORCEMENT)
+    ensure_region_access(actor, item.region)
+    if status not in (
+        FastTrackStatus.ACCEPTED,
+        FastTrackStatus.REJECTED,
+        FastTrackStatus.COMPLETED,
+    ):
+        raise ApplicationError("状态无效。", fields={"status": "状态无效。"})
+    with transaction.atomic():
+        before = snapshot(item)
+        item.status, item.note = status, note[:500]
+        item.save(update_fields=["status", "note"])
+        audit_record(
+            actor=actor,
+            action="fasttrack_request_decide",
+            obj=item,
+            region_path=item.region.path,
+            before=before,
+            after=snapshot(item),
+        )
+    return item

@@ -1,0 +1,393 @@
+"""蓝天 screening: run the detectors over the corpus, store flagged groups, and
+record staff decisions on them."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from iphub.core.audit import audit_record, snapshot
+from iphub.core.errors import ApplicationError
+from iphub.core.models import Region, Role
+from iphub.core.permissions import ensure_region_access, require_roles
+from iphub.patents.models import PartyRole, Patent, PatentParty
+from iphub.protection.errors import ProtectionErrorCode
+from iphub.protection.models import (
+    DismissedPair,
+    FlaggedGroup,
+    GroupKind,
+    GroupMember,
+    GroupStatus,
+    RunKind,
+    RunStatus,
+    ScreeningRun,
+)
+from iphub.protection.screening.detect import (
+    BulkBurst,
+    DuplicateCluster,
+    ScreeningDoc,
+    ScreeningParams,
+    find_bulk_filings,
+    find_near_duplicates,
+    find_split_filings,
+)
+from iphub.protection.screening.evidence import (
+    RiskInputs,
+    display_text,
+    risk_score,
+    shared_passages,
+)
+
+PROVINCE_CODE = "420000"
+# Side-by-side evidence is computed for the strongest pairs of a group only:
+# a 200-member template cluster needs a few examples, not 20,000 comparisons.
+PASSAGE_PAIRS = 12
+
+
+def screening_run_create(
+    *, actor: Any, kind: str = RunKind.FULL, patent_ids: Iterable[int] = ()
+) -> ScreeningRun:
+    """Queue a screening run (full corpus, or the given new records) and enqueue its task."""
+    if actor is not None:
+        require_roles(actor, Role.ENFORCEMENT)
+    with transaction.atomic():
+        run = ScreeningRun.objects.create(
+            kind=kind,
+            patent_ids=sorted(set(patent_ids)),
+            started_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        audit_record(actor=actor, action="screening_run_create", obj=run, after=snapshot(run))
+        transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def screening_run_incremental(*, patent_ids: Iterable[int]) -> ScreeningRun | None:
+    """Hook for importers: screen newly imported records against the whole corpus.
+
+    Call it after the import's transaction with the ids it created; nothing
+    happens for an empty list.
+    """
+    ids = sorted(set(patent_ids))
+    if not ids:
+        return None
+    return screening_run_create(actor=None, kind=RunKind.INCREMENTAL, patent_ids=ids)
+
+
+def _enqueue(run_id: int) -> None:
+    from iphub.protection.tasks import run_screening
+
+    run_screening.enqueue(run_id)
+
+
+def screening_run_execute(run_id: int, *, params: ScreeningParams | None = None) -> ScreeningRun:
+    """Claim the run (once, whoever calls first), run the detectors, store new groups."""
+    claimed = ScreeningRun.objects.filter(id=run_id, claimed_at=None).update(
+        claimed_at=timezone.now(), status=RunStatus.RUNNING
+    )
+    run = ScreeningRun.objects.get(id=run_id)
+    if not claimed:
+        return run
+    started = time.perf_counter()
+    try:
+        docs = load_docs()
+        new_ids = run.patent_ids if run.kind == RunKind.INCREMENTAL else None
+        excluded = _dismissed_pairs()
+        dup = find_near_duplicates(docs, params=params, new_ids=new_ids, excluded_pairs=excluded)
+        splits = find_split_filings(docs, params=params, excluded_pairs=excluded)
+        bursts = find_bulk_filings(docs, params=params)
+        if new_ids is not None:
+            wanted = set(new_ids)
+            bursts = [b for b in bursts if wanted.intersection(b.members)]
+            splits = [c for c in splits if wanted.intersection(c.members)]
+        clusters = [(str(GroupKind.NEAR_DUPLICATE), c) for c in dup.clusters]
+        clusters += [(str(GroupKind.SPLIT_FILING), c) for c in splits]
+        with transaction.atomic():
+            found = _store_groups(run, docs, clusters, bursts)
+            run.docs, run.candidate_pairs = dup.docs, dup.candidate_pairs
+            run.verified_pairs, run.groups_found = dup.verified_pairs, found
+            run.status, run.finished_at = RunStatus.DONE, timezone.now()
+            run.duration_s = round(time.perf_counter() - started, 3)
+            run.message = f"筛查 {dup.docs} 件，新标记 {found} 组。"
+            run.save()
+    except Exception as exc:
+        run.status, run.finished_at = RunStatus.FAILED, timezone.now()
+        run.message = f"筛查失败：{exc}"[:500]
+        run.save()
+        raise
+    return run
+
+
+def load_docs() -> list[ScreeningDoc]:
+    """Every patent record as the detectors see it (text, applicants, agency, address)."""
+    keys: dict[int, set[str]] = {}
+    for patent_id, key in (
+        PatentParty.objects.filter(role=PartyRole.APPLICANT)
+        .values_list("patent_id", "key")
+        .iterator(chunk_size=10_000)
+    ):
+        keys.setdefault(patent_id, set()).add(key)
+    rows = Patent.objects.order_by("id").values_list(
+        "id", "title", "abstract", "claims", "agency", "address", "app_date"
+    )
+    return [
+        ScreeningDoc(
+            id=pk,
+            title=title,
+            abstract=abstract,
+            claims=claims,
+            applicant_keys=frozenset(keys.get(pk, ())),
+            agency=agency.strip(),
+            address=address.strip(),
+            app_date=app_date,
+        )
+        for pk, title, abstract, claims, agency, address, app_date in rows.iterator(chunk_size=5000)
+    ]
+
+
+def _dismissed_pairs() -> set[tuple[int, int]]:
+    return set(DismissedPair.objects.values_list("low_id", "high_id"))
+
+
+def _signature(kind: str, key: str) -> str:
+    return hashlib.sha256(f"{kind}:{key}".encode()).hexdigest()
+
+
+def _group_region(member_ids: list[int]) -> Region:
+    """The smallest region holding every member with a Hubei region; else the province.
+
+    A group spread over two cities is a provincial matter (the regulation's item
+    6: filings spread across places to evade supervision).
+    """
+    paths = [
+        p
+        for p in Patent.objects.filter(id__in=member_ids, region__isnull=False).values_list(
+            "region__path", flat=True
+        )
+    ]
+    if not paths:
+        return Region.objects.get(code=PROVINCE_CODE)
+    parts = [p.split("/") for p in paths]
+    common: list[str] = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return Region.objects.get(code=common[-1] if common else PROVINCE_CODE)
+
+
+def _confirmed_parties() -> list[set[str]]:
+    """The applicants and agencies of every confirmed group, one set per group.
+
+    Read once per run and matched in Python: confirmed groups number in the
+    hundreds, and JSON containment queries are not portable to SQLite.
+    """
+    return [
+        set(applicants) | set(agencies)
+        for applicants, agencies in FlaggedGroup.objects.filter(
+            status=GroupStatus.CONFIRMED
+        ).values_list("applicants", "agencies")
+    ]
+
+
+def _prior_confirmed(confirmed: list[set[str]], applicants: list[str], agencies: list[str]) -> int:
+    names = set(applicants) | set(agencies)
+    return sum(1 for parties in confirmed if names & parties)
+
+
+def _parties(member_ids: list[int]) -> tuple[list[str], list[str], dict[int, Any]]:
+    rows = {
+        r["id"]: r
+        for r in Patent.objects.filter(id__in=member_ids).values(
+            "id", "title", "abstract", "claims", "applicants", "agency"
+        )
+    }
+    applicants = Counter(name for r in rows.values() for name in (r["applicants"] or []))
+    agencies = Counter(r["agency"].strip() for r in rows.values() if r["agency"].strip())
+    return (
+        [n for n, _ in applicants.most_common(20)],
+        [n for n, _ in agencies.most_common(10)],
+        rows,
+    )
+
+
+def _store_groups(
+    run: ScreeningRun,
+    docs: list[ScreeningDoc],
+    clusters: list[tuple[str, DuplicateCluster]],
+    bursts: list[BulkBurst],
+) -> int:
+    existing = set(FlaggedGroup.objects.values_list("signature", flat=True))
+    confirmed = _confirmed_parties()
+    found = 0
+    for kind, cluster in clusters:
+        signature = _signature(kind, ",".join(map(str, cluster.members)))
+        if signature in existing:
+            continue
+        applicants, agencies, rows = _parties(cluster.members)
+        pairs = []
+        for i, pair in enumerate(cluster.pairs):
+            entry: dict[str, Any] = {
+                "a": pair.a,
+                "b": pair.b,
+                "jaccard": pair.jaccard,
+                "same_applicant": pair.same_applicant,
+                "shared_agency": pair.shared_agency,
+                "shared_address": pair.shared_address,
+            }
+            if i < PASSAGE_PAIRS:
+                entry["passages"] = shared_passages(_text(rows[pair.a]), _text(rows[pair.b]))
+            pairs.append(entry)
+        inputs = RiskInputs(
+            kind=kind,
+            max_jaccard=cluster.pairs[0].jaccard,
+            size=len(cluster.members),
+            same_applicant=any(p.same_applicant for p in cluster.pairs),
+            shared_agency=any(p.shared_agency for p in cluster.pairs),
+            shared_address=any(p.shared_address for p in cluster.pairs),
+            prior_confirmed=_prior_confirmed(confirmed, applicants, agencies),
+        )
+        title = rows[cluster.members[0]]["title"]
+        what = "文本高度相似" if kind == GroupKind.NEAR_DUPLICATE else "同日申请、内容部分重合"
+        summary = (
+            f"{len(cluster.members)} 件{what}（最高 Jaccard {inputs.max_jaccard:.2f}）：{title}"
+        )
+        _create_group(
+            run,
+            kind,
+            signature,
+            cluster.members,
+            risk_score(inputs),
+            summary,
+            applicants,
+            agencies,
+            {
+                "pairs": pairs,
+                "max_jaccard": inputs.max_jaccard,
+                "relations": {
+                    "same_applicant": inputs.same_applicant,
+                    "shared_agency": inputs.shared_agency,
+                    "shared_address": inputs.shared_address,
+                },
+                "prior_confirmed": inputs.prior_confirmed,
+            },
+        )
+        found += 1
+    for burst in bursts:
+        signature = _signature(
+            GroupKind.BULK_FILING, f"{burst.entity_kind}:{burst.entity}:{burst.month}"
+        )
+        if signature in existing:
+            continue
+        applicants, agencies, _rows = _parties(burst.members)
+        who = "代理机构" if burst.entity_kind == "agency" else "申请人"
+        inputs = RiskInputs(
+            kind=GroupKind.BULK_FILING,
+            size=burst.count,
+            z=burst.z,
+            prior_confirmed=_prior_confirmed(confirmed, applicants, agencies),
+        )
+        summary = (
+            f"{who}“{burst.entity}”{burst.month} 申请 {burst.count} 件（月中位数 {burst.median:g}）"
+        )
+        _create_group(
+            run,
+            GroupKind.BULK_FILING,
+            signature,
+            burst.members,
+            risk_score(inputs),
+            summary,
+            applicants,
+            agencies,
+            {
+                "entity_kind": burst.entity_kind,
+                "entity": burst.entity,
+                "month": burst.month,
+                "count": burst.count,
+                "median": burst.median,
+                "z": round(burst.z, 2),
+                "prior_confirmed": inputs.prior_confirmed,
+            },
+        )
+        found += 1
+    return found
+
+
+def _text(row: dict[str, Any]) -> str:
+    return display_text(title=row["title"], abstract=row["abstract"], claims=row["claims"])
+
+
+def _create_group(
+    run: ScreeningRun,
+    kind: str,
+    signature: str,
+    members: list[int],
+    score: int,
+    summary: str,
+    applicants: list[str],
+    agencies: list[str],
+    evidence: dict[str, Any],
+) -> FlaggedGroup:
+    group = FlaggedGroup.objects.create(
+        run=run,
+        kind=kind,
+        signature=signature,
+        score=score,
+        region=_group_region(members),
+        summary=summary[:300],
+        applicants=applicants,
+        agencies=agencies,
+        evidence=evidence,
+    )
+    GroupMember.objects.bulk_create([GroupMember(group=group, patent_id=m) for m in members])
+    return group
+
+
+def _decide(*, actor: Any, group: FlaggedGroup, status: str, note: str) -> FlaggedGroup:
+    require_roles(actor, Role.ENFORCEMENT)
+    with transaction.atomic():
+        locked = FlaggedGroup.objects.select_for_update().select_related("region").get(pk=group.pk)
+        ensure_region_access(actor, locked.region)
+        if locked.status != GroupStatus.OPEN:
+            when = timezone.localtime(locked.decided_at).strftime("%Y-%m-%d %H:%M")
+            raise ApplicationError(
+                f"该组已于 {when} 核查为“{locked.get_status_display()}”，不能重复核查。",
+                code=ProtectionErrorCode.GROUP_DECIDED,
+                status=409,
+            )
+        before = snapshot(locked)
+        locked.status, locked.decided_by, locked.decided_at = status, actor, timezone.now()
+        locked.decision_note = note.strip()[:500]
+        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        if status == GroupStatus.DISMISSED and locked.kind != GroupKind.BULK_FILING:
+            DismissedPair.objects.bulk_create(
+                [
+                    DismissedPair(low_id=p["a"], high_id=p["b"], group=locked)
+                    for p in locked.evidence.get("pairs", [])
+                ],
+                ignore_conflicts=True,
+            )
+        audit_record(
+            actor=actor,
+            action=f"flagged_group_{'confirm' if status == GroupStatus.CONFIRMED else 'dismiss'}",
+            obj=locked,
+            region_path=locked.region.path,
+            before=before,
+            after=snapshot(locked),
+        )
+    return locked
+
+
+def flagged_group_confirm(*, actor: Any, group: FlaggedGroup, note: str = "") -> FlaggedGroup:
+    """Confirm a flagged group as abnormal filing; later groups of the same parties score higher."""
+    return _decide(actor=actor, group=group, status=GroupStatus.CONFIRMED, note=note)
+
+
+def flagged_group_dismiss(*, actor: Any, group: FlaggedGroup, note: str = "") -> FlaggedGroup:
+    """Dismiss a flagged group; its pairs are never flagged together again."""
+    return _decide(actor=actor, group=group, status=GroupStatus.DISMISSED, note=note)

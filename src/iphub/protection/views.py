@@ -1,0 +1,429 @@
+"""Thin pages of the protection app: screening, cases, workstations map, assistance."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from iphub.core.errors import ApplicationError, NotFound
+from iphub.protection import selectors
+from iphub.protection.models import (
+    CaseType,
+    DisputeKind,
+    EvidenceFile,
+    FastTrackStatus,
+    GroupKind,
+    GroupStatus,
+)
+from iphub.protection.services import assistance as assistance_services
+from iphub.protection.services import enforcement as enforcement_services
+from iphub.protection.services import screening as screening_services
+
+
+def _error(request: HttpRequest, exc: ApplicationError) -> HttpResponseBase:
+    return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+
+
+def index(request: HttpRequest) -> HttpResponseBase:
+    return render(request, "protection/index.html", {"map": selectors.workstation_map()})
+
+
+@login_required
+def group_list(request: HttpRequest) -> HttpResponseBase:
+    status = request.GET.get("status", GroupStatus.OPEN)
+    kind = request.GET.get("kind", "")
+    try:
+        groups = selectors.flagged_group_list(user=request.user, status=status, kind=kind)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    page = Paginator(groups, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "protection/group_list.html",
+        {
+            "page": page,
+            "status": status,
+            "kind": kind,
+            "statuses": GroupStatus.choices,
+            "kinds": GroupKind.choices,
+            "last_run": selectors.screening_run_latest(),
+            "params": {"status": status, "kind": kind},
+        },
+    )
+
+
+@login_required
+def group_detail(request: HttpRequest, group_id: int) -> HttpResponseBase:
+    try:
+        group = selectors.flagged_group_get(user=request.user, group_id=group_id)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    try:
+        index = int(request.GET.get("pair", "0"))
+    except ValueError:
+        index = 0
+    return render(
+        request,
+        "protection/group_detail.html",
+        {
+            "group": group,
+            "members": selectors.flagged_group_members(group),
+            "pair": selectors.flagged_group_pair(group, index),
+            "pair_count": range(selectors.flagged_group_pair_count(group)),
+            "case": selectors.flagged_group_case(group),
+        },
+    )
+
+
+@login_required
+@require_POST
+def group_decide(request: HttpRequest, group_id: int) -> HttpResponseBase:
+    try:
+        group = selectors.flagged_group_get(user=request.user, group_id=group_id)
+        note = request.POST.get("note", "")
+        if request.POST.get("decision") == "confirm":
+            screening_services.flagged_group_confirm(actor=request.user, group=group, note=note)
+            messages.success(request, "已确认为非正常申请。")
+        else:
+            screening_services.flagged_group_dismiss(actor=request.user, group=group, note=note)
+            messages.success(request, "已排除，这些记录以后不再一起标记。")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("protection:group_detail", group_id=group_id)
+
+
+@login_required
+@require_POST
+def run_create(request: HttpRequest) -> HttpResponseBase:
+    try:
+        screening_services.screening_run_create(actor=request.user)
+        messages.success(request, "已发起全量筛查，完成后新标记的组会出现在列表中。")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("protection:groups")
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponseBase:
+    form: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.POST.dict()
+        try:
+            case = enforcement_services.case_create(
+                actor=request.user,
+                title=form.get("title", ""),
+                case_type=form.get("case_type", ""),
+                region_code=form.get("region", ""),
+                description=form.get("description", ""),
+                source=form.get("source", ""),
+                parties=[{"role": "respondent", "name": form["respondent"]}]
+                if form.get("respondent")
+                else [],
+            )
+            return redirect("protection:case_detail", case_id=case.pk)
+        except ApplicationError as exc:
+            if exc.status == 403:
+                return _error(request, exc)
+            errors = exc.fields or {"form_error": exc.message}
+    try:
+        cases = selectors.case_list(user=request.user, state=request.GET.get("state", ""))
+        stats = selectors.enforcement_statistics(user=request.user)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    return render(
+        request,
+        "protection/case_list.html",
+        {
+            "page": Paginator(cases, 20).get_page(request.GET.get("page")),
+            "inbox": selectors.cooperation_inbox(user=request.user).filter(
+                status__in=["pending", "accepted"]
+            ),
+            "stats": stats,
+            "case_types": CaseType.choices,
+            "form": form,
+            "errors": errors,
+            "params": {},
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    try:
+        case = selectors.case_get(user=request.user, case_id=case_id)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    return render(
+        request,
+        "protection/case_detail.html",
+        {"case": case, "actions": selectors.case_actions(case)},
+    )
+
+
+@login_required
+@require_POST
+def case_move(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    try:
+        case = selectors.case_get(user=request.user, case_id=case_id)
+        amount_text = request.POST.get("penalty_amount", "").strip()
+        try:
+            amount = Decimal(amount_text) if amount_text else None
+        except InvalidOperation:
+            raise ApplicationError(
+                "罚没金额应为数字。", fields={"penalty_amount": "应为数字。"}
+            ) from None
+        enforcement_services.case_transition(
+            actor=request.user,
+            case=case,
+            target=request.POST.get("target", ""),
+            expected_state=request.POST.get("expected_state") or None,
+            note=request.POST.get("note", ""),
+            penalty_amount=amount,
+            penalty_detail=request.POST.get("penalty_detail", ""),
+        )
+        messages.success(request, "案件状态已更新。")
+    except NotFound as exc:
+        return _error(request, exc)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("protection:case_detail", case_id=case_id)
+
+
+@login_required
+@require_POST
+def case_evidence_upload(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    try:
+        case = selectors.case_get(user=request.user, case_id=case_id)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ApplicationError("请选择文件。", fields={"file": "请选择文件。"})
+        enforcement_services.evidence_add(
+            actor=request.user,
+            case=case,
+            upload=upload,
+            description=request.POST.get("description", ""),
+        )
+        messages.success(request, "证据已上传。")
+    except NotFound as exc:
+        return _error(request, exc)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("protection:case_detail", case_id=case_id)
+
+
+@login_required
+def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
+    evidence = EvidenceFile.objects.filter(pk=evidence_id).first()
+    try:
+        if evidence is None:
+            raise NotFound()
+        selectors.case_get(user=request.user, case_id=evidence.case_id)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    return FileResponse(
+        evidence.file.open("rb"),
+        content_type=evidence.content_type,
+        as_attachment=True,
+        filename=evidence.original_name,
+    )
+
+
+def workstations(request: HttpRequest) -> HttpResponseBase:
+    stations = list(selectors.workstation_list(region_code=request.GET.get("region", "")))
+    for station in stations:
+        # Contacts are personal information (PIPL): the page only ever shows them masked.
+        station.contact_display = selectors.workstation_contact(station)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "protection/workstations.html",
+        {"stations": stations, "map": selectors.workstation_map()},
+    )
+
+
+@login_required
+def assistance(request: HttpRequest) -> HttpResponseBase:
+    form: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.POST.dict()
+        try:
+            assistance_services.assistance_request_submit(
+                actor=request.user,
+                subject=form.get("subject", ""),
+                description=form.get("description", ""),
+                dispute_kind=form.get("dispute_kind", ""),
+                field=form.get("field", ""),
+                counterpart=form.get("counterpart", ""),
+                country=form.get("country", ""),
+            )
+            messages.success(request, "已提交，已按地区和领域分派承办机构。")
+            return redirect("protection:assistance")
+        except ApplicationError as exc:
+            errors = exc.fields or {"form_error": exc.message}
+    items = selectors.assistance_list(user=request.user)
+    return render(
+        request,
+        "protection/assistance.html",
+        {
+            "items": items[:100],
+            "form": form,
+            "errors": errors,
+            "dispute_kinds": DisputeKind.choices,
+            "sections": "ABCDEFGH",
+            "can_submit": getattr(request.user, "role", "") == "enterprise",
+            "overdue": selectors.assistance_overdue(user=request.user, today=timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assistance_feedback(request: HttpRequest, request_id: int) -> HttpResponseBase:
+    try:
+        item = selectors.assistance_get(user=request.user, request_id=request_id)
+        assistance_services.assistance_feedback_submit(
+            actor=request.user,
+            item=item,
+            satisfaction=int(request.POST.get("satisfaction", "0") or 0),
+            feedback=request.POST.get("feedback", ""),
+        )
+        messages.success(request, "感谢您的评价。")
+    except (ApplicationError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "满意度应为 1-5。"))
+    return redirect("protection:assistance")
+
+
+@login_required
+@require_POST
+def group_open_case(request: HttpRequest, group_id: int) -> HttpResponseBase:
+    """Open an abnormal-filing case from a confirmed group (立案查处)."""
+    try:
+        group = selectors.flagged_group_get(user=request.user, group_id=group_id)
+        if group.status != GroupStatus.CONFIRMED:
+            raise ApplicationError("只有确认为非正常申请的组才能立案。")
+        case = enforcement_services.case_create(
+            actor=request.user,
+            title=f"非正常专利申请：{group.summary}"[:200],
+            case_type=CaseType.ABNORMAL_FILING,
+            region_code=group.region.code,
+            source=f"蓝天筛查 #{group.pk}",
+            flagged_group_id=group.pk,
+            parties=[
+                {"role": "respondent", "name": n}
+                for n in [*group.agencies[:3], *group.applicants[:3]]
+            ],
+        )
+        return redirect("protection:case_detail", case_id=case.pk)
+    except NotFound as exc:
+        return _error(request, exc)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("protection:group_detail", group_id=group_id)
+
+
+@login_required
+@require_POST
+def cooperation_create(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    try:
+        case = selectors.case_get(user=request.user, case_id=case_id)
+        enforcement_services.cooperation_request_create(
+            actor=request.user,
+            case=case,
+            to_region_code=request.POST.get("to_region", ""),
+            to_department=request.POST.get("to_department", ""),
+            subject=request.POST.get("subject", ""),
+        )
+        messages.success(request, "协作请求已发出。")
+    except NotFound as exc:
+        return _error(request, exc)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("protection:case_detail", case_id=case_id)
+
+
+@login_required
+@require_POST
+def cooperation_answer(request: HttpRequest, request_id: int) -> HttpResponseBase:
+    try:
+        item = selectors.cooperation_inbox(user=request.user).filter(pk=request_id).first()
+        if item is None:
+            raise NotFound()
+        enforcement_services.cooperation_request_answer(
+            actor=request.user,
+            request=item,
+            status=request.POST.get("status", ""),
+            response=request.POST.get("response", ""),
+        )
+        messages.success(request, "已答复协作请求。")
+    except NotFound as exc:
+        return _error(request, exc)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("protection:cases")
+
+
+@login_required
+@require_POST
+def assistance_close(request: HttpRequest, request_id: int) -> HttpResponseBase:
+    try:
+        item = selectors.assistance_get(user=request.user, request_id=request_id)
+        assistance_services.assistance_request_close(
+            actor=request.user, item=item, outcome=request.POST.get("outcome", "")
+        )
+        messages.success(request, "已办结。")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("protection:assistance")
+
+
+@login_required
+def fasttrack(request: HttpRequest) -> HttpResponseBase:
+    errors: dict[str, str] = {}
+    form: dict[str, Any] = {}
+    if request.method == "POST":
+        form = request.POST.dict()
+        try:
+            if form.get("decide"):
+                item = selectors.fasttrack_list(user=request.user).filter(pk=form["decide"]).first()
+                if item is None:
+                    raise NotFound()
+                assistance_services.fasttrack_request_decide(
+                    actor=request.user,
+                    item=item,
+                    status=form.get("status", ""),
+                    note=form.get("note", ""),
+                )
+            else:
+                assistance_services.fasttrack_request_submit(
+                    actor=request.user,
+                    title=form.get("title", ""),
+                    ipc_main=form.get("ipc_main", ""),
+                )
+            messages.success(request, "已提交。")
+            return redirect("protection:fasttrack")
+        except NotFound as exc:
+            return _error(request, exc)
+        except ApplicationError as exc:
+            if exc.status == 403:
+                return _error(request, exc)
+            errors = exc.fields or {"form_error": exc.message}
+    return render(
+        request,
+        "protection/fasttrack.html",
+        {
+            "items": selectors.fasttrack_list(user=request.user)[:100],
+            "form": form,
+            "errors": errors,
+            "statuses": FastTrackStatus.choices,
+        },
+    )
