@@ -11,7 +11,14 @@ import pytest
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import AuditEntry, User
 from iphub.protection import selectors
-from iphub.protection.models import FlaggedGroup, GroupKind, GroupStatus, RunStatus, ScreeningRun
+from iphub.protection.models import (
+    FlaggedGroup,
+    GroupKind,
+    GroupStatus,
+    RunKind,
+    RunStatus,
+    ScreeningRun,
+)
 from iphub.protection.services.screening import (
     flagged_group_confirm,
     flagged_group_dismiss,
@@ -235,4 +242,8 @@ def test_management_command_screens_the_corpus(
     out = StringIO()
     call_command("screen_patents", stdout=out)
     assert "新标记 2 组" in out.getvalue()
-    assert ScreeningRun.objects.get().status == RunStatus.DONE
+    full = ScreeningRun.objects.get(kind=RunKind.FULL)
+    assert full.status == RunStatus.DONE
+    # The import that built the corpus queued an incremental run of its records.
+    incremental = ScreeningRun.objects.get(kind=RunKind.INCREMENTAL)
+    assert sorted(incremental.patent_ids) == sorted(corpus.values())
