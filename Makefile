@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/iphub
 SHARED_DATA ?= $(abspath ../shared/data)
 export IPHUB_SHARED_DATA := $(SHARED_DATA)
 
-.PHONY: run test setup services chromium lint typecheck test-sqlite test-pg demo serve clean
+.PHONY: run test setup services system-deps lint typecheck test-sqlite test-pg demo serve clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -n "$(PYTHON_BOOT)" || { echo "需要 Python 3.12 或更高版本（Django 6 的要求）：请安装 python3.12。"; exit 1; }
@@ -34,9 +34,12 @@ services:
 	@if command -v redis-server >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then \
 	  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /tmp --logfile /tmp/iphub-redis.log; fi
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+# Debian packages the tests use: Chromium for the browser journeys (Playwright drives
+# it; nothing downloads a browser), CJK fonts for readable screenshots and PDFs, and
+# poppler's pdftoppm to render report PDFs into images that tests inspect.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; fi
 
 demo: setup
 	$(PY) manage.py migrate --noinput -v0
@@ -56,10 +59,10 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy src
 
-test-sqlite: setup chromium
+test-sqlite: setup system-deps
 	DATABASE_URL= $(VENV)/bin/pytest
 
-test-pg: setup chromium services
+test-pg: setup system-deps services
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
 test: lint typecheck test-sqlite test-pg
