@@ -84,3 +84,27 @@ def test_list_endpoint_query_count(
         assert client.get("/api/v1/organisations").status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get("/organisations/").status_code == 200
+
+
+def test_auditor_sees_only_audit_entries_of_their_region(
+    cast: dict[str, User], orgs: dict[str, Organisation], client: Any
+) -> None:
+    from iphub.conftest import make_user
+    from iphub.core.models import Role
+
+    yichang_auditor = make_user("yichang_auditor", Role.AUDITOR, "420500")
+    objects = {e.object_repr for e in selectors.audit_list(user=yichang_auditor)}
+    assert "宜昌测试化工有限公司" in objects
+    assert "洪山测试科技有限公司" not in objects and "江岸测试制造有限公司" not in objects
+    client.force_login(yichang_auditor)
+    page = client.get("/audit/").content.decode()
+    assert "宜昌测试化工有限公司" in page and "洪山测试科技有限公司" not in page
+    body = client.get("/api/v1/audit").json()
+    assert {row["object_repr"] for row in body["items"]} <= objects
+    # An auditor cannot change records: the organisation API is for window staff.
+    denied = client.post(
+        "/api/v1/organisations",
+        {"name": "X", "kind": "enterprise", "region": "420500"},
+        content_type="application/json",
+    )
+    assert denied.status_code == 403 and denied.json()["code"] == "permission_denied"
