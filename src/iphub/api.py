@@ -25,7 +25,10 @@ class TokenAuth(HttpBearer):
         return user
 
 
-AUTH = [django_auth, TokenAuth()]
+# Token first: session auth checks CSRF and fails the request outright, so a bearer
+# client's POST would never reach TokenAuth. Without an Authorization header the
+# token check passes on to the session (CSRF still enforced there).
+AUTH = [TokenAuth(), django_auth]
 
 api = NinjaAPI(
     title="iphub API",

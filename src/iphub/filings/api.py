@@ -104,6 +104,7 @@ class PledgeIn(Schema):
     pledgor: str = ""
     co_owner_consent: bool = False
     has_valuation: bool = False
+    draft: bool = False
     idempotency_key: str = ""
 
 
@@ -118,6 +119,56 @@ class LicenceIn(Schema):
     licensor: str = ""
     co_owner_consent: bool = False
     pledgee_consent: bool = False
+    draft: bool = False
+    idempotency_key: str = ""
+
+
+class TrademarkPledgeIn(Schema):
+    trademark_number: str
+    trademark_name: str
+    trademark_classes: str
+    valid_until: str
+    pledgee: str
+    debt_amount: str
+    debt_start: str
+    debt_end: str
+    debt_type: str
+    pledgor: str = ""
+    joint_application: bool = False
+    similar_marks_included: bool = False
+    draft: bool = False
+    idempotency_key: str = ""
+
+
+class TrademarkAmendIn(Schema):
+    registration_number: str
+    reason: str
+    pledgee: str = ""
+    debt_amount: str = ""
+    debt_end: str = ""
+    idempotency_key: str = ""
+
+
+class TransferIn(Schema):
+    application_number: str
+    transferee: str
+    contract_date: str
+    price: str = ""
+    transferor: str = ""
+    transferee_foreign: bool = False
+    co_owner_consent: bool = False
+    pledgee_consent: bool = False
+    draft: bool = False
+    idempotency_key: str = ""
+
+
+class ProductIn(Schema):
+    application_number: str
+    product_name: str
+    relation: str
+    product_model: str = ""
+    annual_output: str = ""
+    draft: bool = False
     idempotency_key: str = ""
 
 
@@ -170,6 +221,7 @@ def pledge_create(request: HttpRequest, payload: Form[PledgeIn]) -> tuple[int, d
         data=payload.dict(),
         documents=_files(request),
         idempotency_key=_key(request, payload),
+        submit=not payload.draft,
     )
     return 201, _out(filing, request.user)
 
@@ -183,8 +235,88 @@ def licence_create(request: HttpRequest, payload: Form[LicenceIn]) -> tuple[int,
         data=payload.dict(),
         documents=_files(request),
         idempotency_key=_key(request, payload),
+        submit=not payload.draft,
     )
     return 201, _out(filing, request.user)
+
+
+@router.post(
+    "/filings/trademark-pledges",
+    response={201: FilingOut},
+    summary="提交商标专用权质权登记（设立）",
+    auth=_auth(),
+)
+def trademark_pledge_create(
+    request: HttpRequest, payload: Form[TrademarkPledgeIn]
+) -> tuple[int, dict[str, Any]]:
+    filing = services.trademark_pledge_submit(
+        actor=request.user,
+        data=payload.dict(),
+        documents=_files(request),
+        idempotency_key=_key(request, payload),
+        submit=not payload.draft,
+    )
+    return 201, _out(filing, request.user)
+
+
+@router.post(
+    "/filings/trademark-pledges/{operation}",
+    response={201: FilingOut},
+    summary="商标专用权质权登记变更（change）、延期（extend）、注销（cancel）",
+    auth=_auth(),
+)
+def trademark_pledge_amend(
+    request: HttpRequest, operation: str, payload: Form[TrademarkAmendIn]
+) -> tuple[int, dict[str, Any]]:
+    filing = services.trademark_pledge_amend_submit(
+        actor=request.user,
+        operation=operation,
+        data=payload.dict(),
+        documents=_files(request),
+        idempotency_key=_key(request, payload),
+    )
+    return 201, _out(filing, request.user)
+
+
+@router.post(
+    "/filings/transfers", response={201: FilingOut}, summary="提交专利权转让登记", auth=_auth()
+)
+def transfer_create(request: HttpRequest, payload: Form[TransferIn]) -> tuple[int, dict[str, Any]]:
+    filing = services.transfer_submit(
+        actor=request.user,
+        data=payload.dict(),
+        documents=_files(request),
+        idempotency_key=_key(request, payload),
+        submit=not payload.draft,
+    )
+    return 201, _out(filing, request.user)
+
+
+@router.post(
+    "/filings/products", response={201: FilingOut}, summary="提交专利产品备案", auth=_auth()
+)
+def product_create(request: HttpRequest, payload: Form[ProductIn]) -> tuple[int, dict[str, Any]]:
+    filing = services.product_submit(
+        actor=request.user,
+        data=payload.dict(),
+        documents=_files(request),
+        idempotency_key=_key(request, payload),
+        submit=not payload.draft,
+    )
+    return 201, _out(filing, request.user)
+
+
+@router.post(
+    "/filings/{filing_id}/draft",
+    response=FilingOut,
+    summary="保存草稿（表单字段与材料，同设立申请）",
+    auth=_auth(),
+)
+def filing_draft_save(request: HttpRequest, filing_id: int) -> dict[str, Any]:
+    filing = services.filing_draft_update(
+        actor=request.user, filing_id=filing_id, data=request.POST, documents=_files(request)
+    )
+    return _out(filing, request.user)
 
 
 @router.get(
@@ -242,7 +374,7 @@ def filing_detail(request: HttpRequest, filing_id: int) -> dict[str, Any]:
 @router.post(
     "/filings/{filing_id}/{action}",
     response=FilingOut,
-    summary="办理：accept/return/approve/refuse/withdraw",
+    summary="办理：accept/return/approve/refuse/withdraw；申请人提交草稿：submit",
     auth=_auth(),
 )
 def filing_step(
@@ -262,6 +394,8 @@ def filing_step(
         )
     elif action == "withdraw":
         filing = services.filing_withdraw(**common)
+    elif action == "submit":
+        filing = services.filing_submit(**common)
     else:
         from iphub.core.errors import NotFound
 

@@ -8,6 +8,7 @@ and says, in Chinese, what is wrong and which refusal ground it would be.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,7 +26,10 @@ DESIGN_15_YEARS_FROM = dt.date(2021, 6, 1)
 ENDED_WORDS = ("终止", "失效", "无效", "届满", "放弃", "撤销")
 PENDING_WORDS = ("审中", "实质审查", "公开", "驳回", "撤回", "未授权")
 ENDING_EVENTS = (LegalEventKind.LAPSED, LegalEventKind.EXPIRED, LegalEventKind.INVALIDATED)
-ACTIVE_PLEDGE_OPERATIONS = (Operation.ESTABLISH, Operation.CHANGE)
+ACTIVE_PLEDGE_OPERATIONS = (Operation.ESTABLISH, Operation.CHANGE, Operation.EXTEND)
+# 商标注册号: digits only; the register's numbers have up to 8 digits today.
+TRADEMARK_NUMBER = re.compile(r"^\d{4,9}$")
+NICE_CLASSES = range(1, 46)
 MAX_AMOUNT = Decimal("99999999999999.99")
 
 
@@ -208,3 +212,57 @@ def ensure_licence_compatible(patent: Patent, licence_type: str, *, pledgee_cons
             "该专利处于质押期间，须取得质权人同意。",
             FilingErrorCode.ALREADY_PLEDGED,
         )
+
+
+def ensure_not_ended(patent: Patent, *, today: dt.date, field: str = "application_number") -> None:
+    """The right (or the application) still exists: an application may be transferred
+    before grant, but not once it has lapsed, expired or been invalidated."""
+    try:
+        ensure_in_force(patent, today=today, field=field)
+    except ApplicationError as exc:
+        if exc.code == FilingErrorCode.NOT_IN_FORCE:
+            raise
+        # Not granted yet: the application itself may change hands.
+
+
+def pending_or_registered_transfer(patent: Patent) -> Filing | None:
+    """A transfer of ``patent`` under review or already registered."""
+    return (
+        Filing.objects.filter(kind=FilingKind.PATENT_TRANSFER, patent=patent)
+        .filter(state__in=(FilingState.SUBMITTED, FilingState.ACCEPTED, FilingState.REGISTERED))
+        .first()
+    )
+
+
+def trademark_number(raw: Any, *, field: str = "trademark_number") -> str:
+    """The trademark's registration number (商标注册号): digits only."""
+    value = str(raw or "").strip().replace(" ", "")
+    if not TRADEMARK_NUMBER.match(value):
+        raise fail(
+            field, "商标注册号应为 4 至 9 位数字。", FilingErrorCode.INVALID_TRADEMARK_NUMBER
+        )
+    return value
+
+
+def nice_classes(raw: Any, *, field: str = "trademark_classes") -> list[int]:
+    """Classes of the Nice classification (1-45), given as "9, 35" or "9；35"."""
+    parts = [p for p in re.split(r"[\s,，;；、]+", str(raw or "")) if p]
+    if not parts:
+        raise fail(field, "请填写核定使用商品/服务的国际分类号。", FilingErrorCode.BAD_CLASS)
+    out = []
+    for p in parts:
+        if not p.isdigit() or int(p) not in NICE_CLASSES:
+            raise fail(field, f"国际分类号“{p}”无效：应为 1 至 45。", FilingErrorCode.BAD_CLASS)
+        out.append(int(p))
+    return sorted(set(out))
+
+
+def has_registered_licence(patent: Patent, licensee: str, *, today: dt.date) -> bool:
+    """``licensee`` holds a registered licence of ``patent`` running on ``today``."""
+    key = applicant_key(licensee)
+    for name, end in Filing.objects.filter(
+        kind=FilingKind.PATENT_LICENCE, patent=patent, state=FilingState.REGISTERED
+    ).values_list("counterparty_name", "term_end"):
+        if applicant_key(name) == key and (end is None or end >= today):
+            return True
+    return False

@@ -29,6 +29,8 @@ class FilingKind(models.TextChoices):
 class Operation(models.TextChoices):
     ESTABLISH = "establish", _("设立")
     CHANGE = "change", _("变更")
+    # Trademark pledges only: the pledge's term is extended (延期登记).
+    EXTEND = "extend", _("延期")
     CANCEL = "cancel", _("注销")
 
 
@@ -96,7 +98,8 @@ class Filing(models.Model):
         verbose_name=_("专利"),
     )
     application_number = models.CharField(_("申请号"), max_length=20, blank=True, db_index=True)
-    # Pledge: pledgor/pledgee; licence: licensor/licensee.
+    # Pledge: pledgor/pledgee; licence: licensor/licensee; transfer: transferor/
+    # transferee; product filing: the filer and (blank) no counterparty.
     holder_name = models.CharField(_("出质人/许可人"), max_length=200, blank=True)
     counterparty_name = models.CharField(_("质权人/被许可人"), max_length=200, blank=True)
     amount = models.DecimalField(

@@ -30,31 +30,72 @@ def _font() -> str:
     return FONT
 
 
+TITLES = {
+    FilingKind.PATENT_PLEDGE: {
+        "establish": "专利权质押登记通知书",
+        "change": "专利权质押登记变更通知书",
+        "cancel": "专利权质押登记注销通知书",
+    },
+    FilingKind.TRADEMARK_PLEDGE: {
+        "establish": "商标专用权质权登记证",
+        "change": "商标专用权质权登记事项变更通知书",
+        "extend": "商标专用权质权登记期限延期通知书",
+        "cancel": "商标专用权质权登记注销通知书",
+    },
+    FilingKind.PATENT_LICENCE: {"establish": "专利实施许可合同备案证明"},
+    FilingKind.PATENT_TRANSFER: {"establish": "专利权转让登记预审通过通知书"},
+    FilingKind.PATENT_PRODUCT: {"establish": "专利产品备案证明"},
+}
+
+
 def notice_title(filing: Filing) -> str:
+    titles = TITLES.get(FilingKind(filing.kind), {})
+    return titles.get(filing.operation) or titles.get("establish", "登记通知书")
+
+
+def _subject(filing: Filing) -> list[tuple[str, str]]:
+    d = filing.details
+    if filing.kind == FilingKind.TRADEMARK_PLEDGE:
+        classes = "、".join(str(c) for c in d.get("trademark_classes", []))
+        return [
+            ("商标注册号", str(d.get("trademark_number", ""))),
+            ("商标", str(d.get("trademark_name", ""))),
+            ("核定使用类别", f"第 {classes} 类"),
+        ]
+    title = d.get("patent_title") or (filing.patent.title if filing.patent else "")
+    return [("专利号", f"ZL{filing.application_number}"), ("专利名称", title)]
+
+
+def _parties(filing: Filing) -> list[tuple[str, str]]:
+    d = filing.details
     if filing.kind == FilingKind.PATENT_LICENCE:
-        return "专利实施许可合同备案证明"
-    titles = {"establish": "专利权质押登记通知书", "change": "专利权质押登记变更通知书"}
-    return titles.get(filing.operation, "专利权质押登记注销通知书")
+        kind = LicenceType(d.get("licence_type", "ordinary")).label
+        return [
+            ("许可人", filing.holder_name),
+            ("被许可人", filing.counterparty_name),
+            ("许可类型", str(kind)),
+            ("期限", f"{filing.term_start} 至 {filing.term_end}"),
+        ]
+    if filing.kind == FilingKind.PATENT_TRANSFER:
+        return [("转让人", filing.holder_name), ("受让人", filing.counterparty_name)]
+    if filing.kind == FilingKind.PATENT_PRODUCT:
+        model = f"（型号 {d['product_model']}）" if d.get("product_model") else ""
+        return [("备案人", filing.holder_name), ("产品", f"{d.get('product_name', '')}{model}")]
+    return [
+        ("出质人", filing.holder_name),
+        ("质权人", filing.counterparty_name),
+        ("被担保债权数额", f"{filing.amount} 元"),
+        ("期限", f"{filing.term_start} 至 {filing.term_end}"),
+    ]
 
 
 def notice_lines(filing: Filing) -> list[tuple[str, str]]:
     """The labelled lines of the notice (also what the verification page shows)."""
-    title = filing.details.get("patent_title") or (filing.patent.title if filing.patent else "")
     decided = timezone.localtime(filing.decided_at) if filing.decided_at else None
-    if filing.kind == FilingKind.PATENT_LICENCE:
-        kind = LicenceType(filing.details.get("licence_type", "ordinary")).label
-        parties = [("许可人", filing.holder_name), ("被许可人", filing.counterparty_name)]
-        extra = [("许可类型", str(kind))]
-    else:
-        parties = [("出质人", filing.holder_name), ("质权人", filing.counterparty_name)]
-        extra = [("被担保债权数额", f"{filing.amount} 元")]
     return [
         ("登记号", filing.registration_number or ""),
-        ("专利号", f"ZL{filing.application_number}"),
-        ("专利名称", title),
-        *parties,
-        *extra,
-        ("期限", f"{filing.term_start} 至 {filing.term_end}"),
+        *_subject(filing),
+        *_parties(filing),
         ("登记日", f"{decided:%Y年%m月%d日}" if decided else ""),
         ("登记机关", f"{filing.region.name}知识产权局"),
     ]

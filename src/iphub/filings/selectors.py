@@ -15,7 +15,7 @@ from iphub.core.calendar import LOCAL_TZ
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.models import Region, Role
 from iphub.core.permissions import region_path_of, require_roles, scope_queryset
-from iphub.filings.models import Filing, FilingKind, FilingState
+from iphub.filings.models import Filing, FilingKind, FilingState, Operation
 from iphub.filings.workflow import WAITING_ON_STAFF
 
 # A waiting filing due within this many hours is "at risk" on the board.
@@ -174,9 +174,11 @@ def filing_on_time_rates(
 
 
 def pledges_registered(*, user: Any) -> QuerySet[Filing]:
-    """Registered patent pledges (amount, pledgee, region) for the ``finance`` figures."""
+    """Pledges in force, patent and trademark (amount, pledgee, region), for the
+    ``finance`` figures: the registration itself, or the change or extension that
+    replaced it (the one it replaced is then 已变更, so nothing counts twice)."""
     return _scoped(user).filter(
-        kind=FilingKind.PATENT_PLEDGE,
+        kind__in=(FilingKind.PATENT_PLEDGE, FilingKind.TRADEMARK_PLEDGE),
         state=FilingState.REGISTERED,
-        operation__in=("establish", "change"),
+        operation__in=(Operation.ESTABLISH, Operation.CHANGE, Operation.EXTEND),
     )

@@ -20,6 +20,16 @@ from iphub.filings import catalogue, selectors, services, workflow
 from iphub.filings.catalogue import LEVEL_LABELS
 from iphub.filings.models import FilingKind, FilingState, LicenceType, Operation
 from iphub.filings.notices import notice_lines, notice_pdf, notice_title
+from iphub.filings.services.products import RELATIONS
+
+# How the two parties of each kind are called on its pages.
+PARTY_LABELS: dict[str, tuple[str, str]] = {
+    FilingKind.PATENT_PLEDGE: ("出质人", "质权人"),
+    FilingKind.TRADEMARK_PLEDGE: ("出质人", "质权人"),
+    FilingKind.PATENT_LICENCE: ("许可人", "被许可人"),
+    FilingKind.PATENT_TRANSFER: ("转让人", "受让人"),
+    FilingKind.PATENT_PRODUCT: ("备案人", ""),
+}
 
 
 def _error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
@@ -39,6 +49,13 @@ def catalogue_page(request: HttpRequest) -> HttpResponseBase:
         ("patent_pledge", "change"): reverse("filings:pledge_amend", args=["change"]),
         ("patent_pledge", "cancel"): reverse("filings:pledge_amend", args=["cancel"]),
         ("patent_licence", "establish"): reverse("filings:licence_new"),
+        ("trademark_pledge", "establish"): reverse("filings:trademark_new"),
+        **{
+            ("trademark_pledge", op): reverse("filings:trademark_amend", args=[op])
+            for op in ("change", "extend", "cancel")
+        },
+        ("patent_transfer", "establish"): reverse("filings:transfer_new"),
+        ("patent_product", "establish"): reverse("filings:product_new"),
     }
     rows = [(s, forms.get((s.kind or "", s.operation), "")) for s in items]
     return render(
@@ -49,42 +66,68 @@ def catalogue_page(request: HttpRequest) -> HttpResponseBase:
 
 
 def _form_page(
-    request: HttpRequest, *, template: str, service: catalogue.Service, submit: Any
+    request: HttpRequest,
+    *,
+    template: str,
+    service: catalogue.Service,
+    submit: Any,
+    drafts: bool = False,
 ) -> HttpResponseBase:
+    """A filing form; with ``drafts`` its "保存草稿" button keeps it as a draft."""
     errors: dict[str, str] = {}
     if request.method == "POST":
+        as_draft = drafts and "save" in request.POST
+        extra = {"submit": False} if as_draft else {}
         try:
             filing = submit(
                 actor=request.user,
                 data=request.POST,
                 documents=_files(request),
                 idempotency_key=request.POST.get("idempotency_key", ""),
+                **extra,
             )
         except ApplicationError as exc:
             if exc.status in (401, 403):
                 return _error(request, exc)
             errors = exc.fields or {"form": exc.message}
         else:
-            messages.success(request, f"已提交，办件编号 {filing.reference}。")
+            done = "已保存草稿" if as_draft else "已提交"
+            messages.success(request, f"{done}，办件编号 {filing.reference}。")
             return redirect("filings:detail", filing_id=filing.pk)
-    return render(
-        request,
-        template,
-        {
-            "service": service,
-            "errors": errors,
-            "values": request.POST,
-            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
-            "licence_types": LicenceType.choices,
-        },
-    )
+    return render(request, template, form_context(request, service, errors, request.POST, drafts))
+
+
+def form_context(
+    request: HttpRequest,
+    service: catalogue.Service,
+    errors: dict[str, str],
+    values: Any,
+    drafts: bool,
+) -> dict[str, Any]:
+    """What every filing form template reads."""
+    return {
+        "service": service,
+        "errors": errors,
+        "values": values,
+        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        "licence_types": LicenceType.choices,
+        "relations": RELATIONS.items(),
+        "drafts": drafts,
+        # A draft may be saved before its materials are ready; the service still
+        # requires them on submission.
+        "optional_files": drafts,
+    }
 
 
 @login_required
 def pledge_new(request: HttpRequest) -> HttpResponseBase:
     service = catalogue.service_for(FilingKind.PATENT_PLEDGE, Operation.ESTABLISH)
     return _form_page(
-        request, template="filings/pledge_form.html", service=service, submit=services.pledge_submit
+        request,
+        template="filings/pledge_form.html",
+        service=service,
+        submit=services.pledge_submit,
+        drafts=True,
     )
 
 
@@ -109,6 +152,7 @@ def licence_new(request: HttpRequest) -> HttpResponseBase:
         template="filings/licence_form.html",
         service=service,
         submit=services.licence_submit,
+        drafts=True,
     )
 
 
@@ -163,6 +207,8 @@ def detail(request: HttpRequest, filing_id: int) -> HttpResponseBase:
             "grounds": service.refusal_grounds,
             "ground_label": service.ground_label(filing.refusal_ground),
             "has_notice": bool(filing.verification_code),
+            "holder_label": PARTY_LABELS[filing.kind][0],
+            "counterparty_label": PARTY_LABELS[filing.kind][1],
         },
     )
 
@@ -187,6 +233,8 @@ def act(request: HttpRequest, filing_id: int, action: str) -> HttpResponseBase:
             )
         elif action == "withdraw":
             services.filing_withdraw(**kwargs)
+        elif action == "submit":
+            services.filing_submit(actor=request.user, filing_id=filing_id)
         else:
             raise ApplicationError("没有该操作。", status=404)
     except ApplicationError as exc:

@@ -14,8 +14,8 @@ from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 
 from iphub.core.calendar import LOCAL_TZ
-from iphub.core.errors import AccessDenied
-from iphub.core.models import Role
+from iphub.core.errors import AccessDenied, NotFound
+from iphub.core.models import Region, RegionLevel, Role
 from iphub.core.permissions import region_path_of, require_roles, scope_queryset
 from iphub.finance.models import BankLoanReport, CompensationClaim, RiskCompensationFund
 from iphub.supervision.indicators import Unavailable, selector
@@ -42,6 +42,26 @@ def fund_list(*, user: Any) -> QuerySet[RiskCompensationFund]:
         ),
     )
     return scope_queryset(user, qs).order_by("region_id", "name")
+
+
+def fund_get(*, user: Any, fund_id: int) -> RiskCompensationFund:
+    """One fund inside the user's region (404 outside it, as if it did not exist)."""
+    fund = fund_list(user=user).filter(pk=fund_id).first()
+    if fund is None:
+        raise NotFound("未找到该资金池。")
+    return fund
+
+
+def claim_list(*, user: Any, fund: RiskCompensationFund) -> QuerySet[CompensationClaim]:
+    _staff(user)
+    return fund.claims.all()
+
+
+def fund_regions(*, user: Any) -> QuerySet[Region]:
+    """The cities and counties inside the user's region, for the fund form."""
+    _staff(user)
+    qs = Region.objects.exclude(level=RegionLevel.PROVINCE)
+    return scope_queryset(user, qs, region_path_field="path").order_by("path")
 
 
 def loan_report_list(*, user: Any, month: dt.date | None = None) -> QuerySet[BankLoanReport]:

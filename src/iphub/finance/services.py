@@ -84,10 +84,13 @@ def claim_create(*, actor: Any, fund_id: int, data: dict[str, Any]) -> Compensat
     status = str(data.get("status") or ClaimStatus.PENDING)
     if status not in ClaimStatus.values:
         raise ApplicationError("状态有误。", fields={"status": "状态有误。"})
+    for name, label in (("bank", "银行"), ("borrower", "借款企业")):
+        if not str(data.get(name, "")).strip():
+            raise ApplicationError(f"请填写{label}。", fields={name: f"请填写{label}。"})
     claim = CompensationClaim.objects.create(
         fund=fund,
-        bank=str(data.get("bank", ""))[:200],
-        borrower=str(data.get("borrower", ""))[:200],
+        bank=str(data.get("bank", "")).strip()[:200],
+        borrower=str(data.get("borrower", "")).strip()[:200],
         amount=_decimal(data.get("amount"), "amount"),
         claimed_on=_date(data.get("claimed_on"), "claimed_on"),
         status=status,
@@ -97,6 +100,39 @@ def claim_create(*, actor: Any, fund_id: int, data: dict[str, Any]) -> Compensat
         action="finance.claim_create",
         obj=claim,
         region_path=fund.region.path,
+        after=snapshot(claim),
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_decide(*, actor: Any, claim_id: int, status: str) -> CompensationClaim:
+    """Record the fund's decision on a pending claim (paid or rejected)."""
+    require_roles(actor, Role.SUPERVISOR)
+    claim = (
+        CompensationClaim.objects.select_for_update(of=("self",))
+        .select_related("fund__region")
+        .filter(pk=claim_id)
+        .first()
+    )
+    if claim is None:
+        raise NotFound("未找到该补偿申请。")
+    ensure_region_access(actor, claim.fund.region)
+    if status not in (ClaimStatus.PAID, ClaimStatus.REJECTED):
+        raise ApplicationError("状态有误。", fields={"status": "应为已补偿或不予补偿。"})
+    if claim.status != ClaimStatus.PENDING:
+        raise ApplicationError(
+            f"该申请已{claim.get_status_display()}，不能再改。", fields={"status": "已处理。"}
+        )
+    before = snapshot(claim)
+    claim.status = status
+    claim.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="finance.claim_decide",
+        obj=claim,
+        region_path=claim.fund.region.path,
+        before=before,
         after=snapshot(claim),
     )
     return claim

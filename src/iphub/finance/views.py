@@ -13,7 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
+from iphub.core.models import Role
 from iphub.finance import selectors, services
+from iphub.finance.models import ClaimStatus
 from iphub.portal.excel import xlsx_response
 
 TABLES = {
@@ -37,6 +39,12 @@ def _page(view: Any) -> Any:
 
     wrapped.__name__ = view.__name__
     return login_required(wrapped)
+
+
+def _can_edit(request: HttpRequest) -> bool:
+    # Only supervisors record funds and claims (the services check it again).
+    user: Any = request.user
+    return bool(user.is_superuser or user.role == Role.SUPERVISOR)
 
 
 @_page
@@ -96,7 +104,14 @@ def overview(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "finance/overview.html",
-        {"totals": totals, "tables": tables, "funds": funds, "loans": loans[:200], "year": year},
+        {
+            "totals": totals,
+            "tables": tables,
+            "funds": funds,
+            "loans": loans[:200],
+            "year": year,
+            "can_edit": _can_edit(request),
+        },
     )
 
 
@@ -134,4 +149,64 @@ def loans_template(request: HttpRequest) -> HttpResponseBase:
         "银行报送贷款",
         services.LOAN_HEADERS,
         [["某银行武汉分行", "420100", "2026-05", "专利权质押", "光电子信息", 3, 5000000]],
+    )
+
+
+@_page
+def fund_new(request: HttpRequest) -> HttpResponseBase:
+    """Record a risk-compensation fund of a locality inside the user's region."""
+    regions = selectors.fund_regions(user=request.user)
+    error, errors = "", {}
+    if request.method == "POST":
+        try:
+            fund = services.fund_create(actor=request.user, data=request.POST.dict())
+            messages.success(request, "风险补偿资金已登记。")
+            return redirect("finance:fund", fund_id=fund.pk)
+        except ApplicationError as exc:
+            if exc.status == 403:
+                raise
+            error, errors = exc.message, dict(exc.fields) or {"form": exc.message}
+    return render(
+        request,
+        "finance/fund_form.html",
+        {"regions": regions, "error": error, "errors": errors, "data": request.POST},
+        status=400 if errors else 200,
+    )
+
+
+@_page
+def fund_detail(request: HttpRequest, fund_id: int) -> HttpResponseBase:
+    """A fund with its claims; a supervisor records a claim or decides a pending one."""
+    fund = selectors.fund_get(user=request.user, fund_id=fund_id)
+    error, errors = "", {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("claim"):
+                services.claim_decide(
+                    actor=request.user,
+                    claim_id=int(request.POST["claim"]),
+                    status=request.POST.get("status", ""),
+                )
+                messages.success(request, "已记录补偿结果。")
+            else:
+                services.claim_create(actor=request.user, fund_id=fund.pk, data=request.POST.dict())
+                messages.success(request, "补偿申请已登记。")
+            return redirect("finance:fund", fund_id=fund.pk)
+        except ApplicationError as exc:
+            if exc.status == 403:
+                raise
+            error, errors = exc.message, dict(exc.fields) or {"form": exc.message}
+    return render(
+        request,
+        "finance/fund_detail.html",
+        {
+            "fund": fund,
+            "claims": selectors.claim_list(user=request.user, fund=fund),
+            "error": error,
+            "errors": errors,
+            "data": request.POST,
+            "statuses": ClaimStatus.choices,
+            "can_edit": _can_edit(request),
+        },
+        status=400 if errors else 200,
     )

@@ -47,9 +47,11 @@ class Selection:
 def chain_selection(chain: IndustryChain) -> Selection:
     """The chain's patents; each segment is the part of them its own query matches."""
     ids = patent_ids_matching(chain.query)
-    among = set(ids)
+    # "Inside the chain" is the conjunction of the two queries, evaluated by the
+    # index itself: an id filter built from the chain's hits would be a term set
+    # of hundreds of thousands of ids at 1M records, rebuilt for every segment.
     segments = [
-        (s.stage, s.name, patent_ids_matching(s.query, among=among) if among else [])
+        (s.stage, s.name, patent_ids_matching(f"({chain.query}) AND ({s.query})") if ids else [])
         for s in chain.segments.all()
     ]
     return Selection(title=chain.name, query=chain.query, ids=ids, segments=segments)
@@ -267,12 +269,14 @@ def _types_and_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     }
 
 
-def _network(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+def _network(con: duckdb.DuckDBPyConnection, table: str = "parties") -> dict[str, Any]:
+    """The strongest collaboration pairs among the rows of ``table`` (``parties``:
+    co-applicants; ``inventors``: co-inventors), with their nodes."""
     pairs = _rows(
         con,
         f"""
         SELECT a.key, b.key, count(DISTINCT a.patent_id) AS n
-        FROM parties a JOIN parties b ON a.patent_id = b.patent_id AND a.key < b.key
+        FROM {table} a JOIN {table} b ON a.patent_id = b.patent_id AND a.key < b.key
         GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT {TOP_PAIRS}
         """,
     )
@@ -283,13 +287,13 @@ def _network(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         con.executemany("INSERT INTO netkeys VALUES (?)", [[k] for k in keys])
         for key, name, n in _rows(
             con,
-            "SELECT key, mode(name), count(DISTINCT patent_id) FROM parties "
+            f"SELECT key, mode(name), count(DISTINCT patent_id) FROM {table} "
             "JOIN netkeys USING (key) GROUP BY 1",
         ):
             names[key] = (name, int(n))
     joint = _rows(
         con,
-        "SELECT count(*) FROM (SELECT patent_id FROM parties GROUP BY 1 HAVING count(*) > 1)",
+        f"SELECT count(*) FROM (SELECT patent_id FROM {table} GROUP BY 1 HAVING count(*) > 1)",
     )[0][0]
     return {
         "joint_patents": int(joint),
@@ -418,6 +422,7 @@ def landscape(
         segments = _segments(con, position["hubei_share"])
         types = _types_and_status(con)
         network = _network(con)
+        inventor_network = _network(con, "inventors")
         lap("technology_network")
         report(85, "高价值专利")
         highvalue.classify(con, today=today)
@@ -439,6 +444,7 @@ def landscape(
         "segments": segments,
         "types": types,
         "network": network,
+        "inventor_network": inventor_network,
         "high_value": high_value,
         "key_patents": key_patents,
         "position": position,

@@ -1,18 +1,19 @@
 """Navigation endpoints: industry chains, landscape analyses and their reports,
-high-value evidence."""
+high-value evidence, navigation projects."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Form, Router, Schema, Status
 
 from iphub.core.errors import NotFound
 from iphub.navigation import selectors, services
-from iphub.navigation.models import Analysis, IndustryChain
+from iphub.navigation.models import Analysis, IndustryChain, NavigationProject
 from iphub.navigation.pdf import report_pdf
 from iphub.navigation.reports import write_report_xlsx
 
@@ -79,6 +80,7 @@ class EvidenceIn(Schema):
     patent_id: int
     criterion: str
     source_note: str
+    amount: str | None = None  # 万元, pledges only; the service checks it
 
 
 class EvidenceOut(Schema):
@@ -86,6 +88,43 @@ class EvidenceOut(Schema):
     patent_id: int
     criterion: str
     source_note: str
+    amount: Decimal | None
+
+
+class ProjectIn(Schema):
+    # Plain strings and optional ids: the service checks them and answers in Chinese.
+    title: str = ""
+    project_type: str = ""
+    client: int | None = None
+    service_base: int | None = None
+    chain: int | None = None
+    started_on: str = ""
+    finished_on: str = ""
+
+
+class ProjectOut(Schema):
+    id: int
+    title: str
+    project_type: str
+    project_type_label: str
+    client_id: int
+    client_name: str
+    service_base_id: int | None
+    service_base_name: str
+    chain_id: int | None
+    chain_name: str
+    region_code: str
+    region_name: str
+    started_on: dt.date
+    finished_on: dt.date | None
+    report_url: str
+
+
+class ProjectCountOut(Schema):
+    region: str
+    region_name: str
+    month: str
+    count: int
 
 
 def _chain(c: IndustryChain) -> dict[str, Any]:
@@ -218,5 +257,80 @@ def evidence_add(request: HttpRequest, payload: EvidenceIn) -> Any:
         patent_id=payload.patent_id,
         criterion=payload.criterion,
         source_note=payload.source_note,
+        amount=payload.amount,
     )
     return Status(201, ev)
+
+
+@router.delete(
+    "/navigation/evidence/{int:evidence_id}",
+    response={204: None},
+    auth=_auth(),
+    summary="撤销高价值专利佐证",
+)
+def evidence_remove(request: HttpRequest, evidence_id: int) -> Any:
+    services.evidence_remove(actor=request.user, evidence_id=evidence_id)
+    return Status(204, None)
+
+
+def _project(p: NavigationProject) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "title": p.title,
+        "project_type": p.project_type,
+        "project_type_label": p.get_project_type_display(),
+        "client_id": p.client_id,
+        "client_name": p.client.name,
+        "service_base_id": p.service_base_id,
+        "service_base_name": p.service_base.name if p.service_base else "",
+        "chain_id": p.chain_id,
+        "chain_name": p.chain.name if p.chain else "",
+        "region_code": p.region.code,
+        "region_name": p.region.name,
+        "started_on": p.started_on,
+        "finished_on": p.finished_on,
+        "report_url": p.report.url if p.report else "",
+    }
+
+
+@router.get(
+    "/navigation/projects",
+    response=list[ProjectOut],
+    auth=_auth(),
+    summary="导航项目（工作人员：辖区；服务基地：本机构承担的）",
+)
+def project_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    limit = max(1, min(limit, 200))
+    offset = max(0, offset)
+    qs = selectors.project_list(user=request.user)[offset : offset + limit]
+    return [_project(p) for p in qs]
+
+
+@router.get(
+    "/navigation/projects/counts",
+    response=list[ProjectCountOut],
+    auth=_auth(),
+    summary="导航项目数（按地区和月份，督导指标）",
+)
+def project_counts(request: HttpRequest) -> list[dict[str, Any]]:
+    return selectors.project_counts(user=request.user)
+
+
+@router.get(
+    "/navigation/projects/{int:project_id}", response=ProjectOut, auth=_auth(), summary="导航项目"
+)
+def project_detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
+    return _project(selectors.project_get(user=request.user, project_id=project_id))
+
+
+@router.post(
+    "/navigation/projects",
+    response={201: ProjectOut},
+    auth=_auth(),
+    summary="登记导航项目（multipart：表单字段 + 可选的 report 报告文件）",
+)
+def project_create(request: HttpRequest, payload: Form[ProjectIn]) -> Any:
+    project = services.project_create(
+        actor=request.user, data=payload.dict(), report=request.FILES.get("report")
+    )
+    return Status(201, _project(project))

@@ -58,8 +58,9 @@ def _text(col: str) -> str:
 
 
 def load_patents(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> int:
-    """Create DuckDB tables ``p`` (one row per patent), ``codes`` (patent, IPC code)
-    and ``parties`` (patent, normalised applicant key, name) for ``ids``."""
+    """Create DuckDB tables ``p`` (one row per patent), ``codes`` (patent, IPC code),
+    ``parties`` (patent, normalised applicant key, name), ``lead`` (patent, first
+    applicant) and ``inventors`` (patent, person key, name) for ``ids``."""
     table = Patent._meta.db_table
     where, params = _id_filter("id", ids)
     cols = ", ".join(
@@ -99,22 +100,58 @@ def load_patents(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> int:
         ) WHERE length(code) >= 4
         """
     )
-    ptable = PatentParty._meta.db_table
+    _load_parties(con, ids)
+    return len(rows)
+
+
+def _load_parties(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
+    """Tables ``parties`` (patent, normalised applicant key, name), ``lead`` (each
+    patent's first applicant) and ``inventors`` (patent, person key, name).
+
+    One query for both roles, filtered on the patent ids alone: with a ``role``
+    condition SQLite picks the (role, key) index and walks every applicant or
+    inventor of the whole corpus, where the patent-id index reads only the
+    selected patents' rows.
+
+    Inventor records carry only a name, and common names recur across the
+    country, so a person is a name *at* an organisation: the key is the name
+    plus the patent's first applicant, the usual disambiguation in patent
+    analytics when no inventor ids exist.
+    """
     where, params = _id_filter("patent_id", ids)
-    parties = _fetch(
-        f"SELECT patent_id, key, name, position FROM {ptable} WHERE role = %s AND {where}",
-        [PartyRole.APPLICANT.value, *params],
+    rows = _fetch(
+        f"SELECT patent_id, role, key, name, position FROM {PatentParty._meta.db_table} "
+        f"WHERE {where}",
+        params,
     )
-    frame = pd.DataFrame.from_records(parties, columns=["patent_id", "key", "name", "position"])
+    columns = ["patent_id", "role", "key", "name", "position"]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
     if frame.empty:
         frame = frame.astype({"patent_id": "int64", "position": "int64"})
     con.register("raw_parties", frame)
+    applicant, inventor = PartyRole.APPLICANT.value, PartyRole.INVENTOR.value
     con.execute(
         "CREATE OR REPLACE TABLE parties AS "
-        "SELECT DISTINCT patent_id::BIGINT AS patent_id, key, name FROM raw_parties WHERE key <> ''"
+        "SELECT DISTINCT patent_id::BIGINT AS patent_id, key, name FROM raw_parties "
+        f"WHERE role = '{applicant}' AND key <> ''"
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE lead AS SELECT patent_id::BIGINT AS patent_id, "
+        "arg_min(key, position) AS key, arg_min(name, position) AS name "
+        f"FROM raw_parties WHERE role = '{applicant}' AND key <> '' GROUP BY 1"
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE inventors AS
+        SELECT DISTINCT i.patent_id::BIGINT AS patent_id,
+               i.name || '@' || coalesce(l.key, '') AS key,
+               CASE WHEN l.name IS NULL THEN i.name ELSE i.name || '（' || l.name || '）' END
+                   AS name
+        FROM raw_parties i LEFT JOIN lead l ON l.patent_id = i.patent_id
+        WHERE i.role = '{inventor}' AND i.name <> ''
+        """
     )
     con.unregister("raw_parties")
-    return len(rows)
 
 
 def load_evidence(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from iphub.core.models import Organisation, Region
+from iphub.core.models import Organisation, Region, Role
 from iphub.patents.models import Patent
 
 
@@ -127,12 +127,20 @@ EVIDENCE_CRITERIA = (
 )
 
 
+# Who keeps those lists: the province's supervisors and the window clerks.
+EVIDENCE_ROLES = (Role.SUPERVISOR, Role.WINDOW)
+
+
 class HighValueEvidence(models.Model):
     """A staff-maintained fact about a patent that the records do not hold."""
 
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="highvalue_evidence")
     criterion = models.CharField(_("指标类别"), max_length=20, choices=HighValueCriterion.choices)
     source_note = models.CharField(_("依据"), max_length=300)
+    # Only for pledges: the indicator asks for a "relatively high" financing amount.
+    amount = models.DecimalField(
+        _("质押融资金额（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -34,6 +34,7 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
     pos = result["position"]
     hv = result["high_value"]
     net = result["network"]
+    inv_net = result.get("inventor_network") or {"pairs": []}
     hv_city = {h["code"]: h["count"] for h in hv["by_city"]}
     tables = [
         ReportTable(
@@ -128,6 +129,13 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
             "申请人合作网络（共同申请）",
             ["申请人甲", "申请人乙", "共同申请数"],
             [[p["a"], p["b"], p["count"]] for p in net["pairs"]],
+        ),
+        ReportTable(
+            "inventor_network",
+            "发明人合作网络（共同发明）",
+            ["发明人甲（第一申请人）", "发明人乙（第一申请人）", "共同发明数"],
+            # Analyses stored before the inventor network existed lack the key.
+            [[p["a"], p["b"], p["count"]] for p in inv_net["pairs"]],
         ),
         ReportTable(
             "high_value",

@@ -7,9 +7,10 @@ may read them; navigation projects are scoped like every other staff record
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 
 from iphub.core.errors import ApplicationError, NotFound
@@ -17,12 +18,20 @@ from iphub.core.models import Role
 from iphub.core.permissions import scope_queryset
 from iphub.navigation.errors import NavigationError
 from iphub.navigation.models import (
+    EVIDENCE_ROLES,
     Analysis,
     AnalysisStatus,
     ChainSegment,
+    HighValueCriterion,
     HighValueEvidence,
     IndustryChain,
     NavigationProject,
+)
+from iphub.patents.models import Patent
+from iphub.patents.numbers import (
+    NumberFormatError,
+    normalize_application_number,
+    normalize_publication_number,
 )
 
 
@@ -42,11 +51,16 @@ def chain_get(chain_id: int) -> IndustryChain:
 
 def chain_latest_analyses() -> dict[int, Analysis]:
     """Each chain's newest analysis, keyed by chain id (for the list page)."""
-    latest: dict[int, Analysis] = {}
-    for a in Analysis.objects.exclude(chain=None).defer("result").order_by("-created_at", "-pk"):
-        assert a.chain_id is not None
-        latest.setdefault(a.chain_id, a)
-    return latest
+    # Two queries whatever the history: every edit adds an analysis, so reading
+    # all of them to keep the newest would grow without bound.
+    newest = (
+        Analysis.objects.filter(chain=OuterRef("pk")).order_by("-created_at", "-pk").values("pk")
+    )
+    ids = IndustryChain.objects.annotate(latest=Subquery(newest[:1])).values_list(
+        "latest", flat=True
+    )
+    found = Analysis.objects.defer("result").in_bulk([i for i in ids if i is not None])
+    return {a.chain_id: a for a in found.values() if a.chain_id is not None}
 
 
 def analysis_latest(*, chain: IndustryChain) -> Analysis | None:
@@ -76,8 +90,58 @@ def analysis_result(analysis_id: int) -> Analysis:
 
 
 def evidence_list(*, patent_id: int | None = None) -> QuerySet[HighValueEvidence]:
-    qs = HighValueEvidence.objects.select_related("patent", "created_by").order_by("-created_at")
+    """Staff-recorded high-value evidence, newest first (one patent's, if given)."""
+    qs = HighValueEvidence.objects.select_related("patent", "created_by").order_by(
+        "-created_at", "-pk"
+    )
     return qs.filter(patent_id=patent_id) if patent_id else qs
+
+
+def evidence_patent(number: str) -> Patent:
+    """The patent staff mean by ``number``: an application number in any form the
+    patents app accepts (ZL/CN prefix, no dot, full-width) or a publication or
+    grant number with or without its kind code."""
+    raw = (number or "").strip()
+    if not raw:
+        msg = "请填写申请号或公开号。"
+        raise ApplicationError(msg, fields={"number": msg})
+    match = Q(pk__in=[])
+    with contextlib.suppress(NumberFormatError):
+        match |= Q(application_number=normalize_application_number(raw))
+    try:
+        base, kind = normalize_publication_number(raw)
+    except NumberFormatError:
+        pass
+    else:
+        # The records keep the number and its kind code apart (publication) or
+        # together (grant), and a user may leave the kind out.
+        if kind:
+            match |= Q(publication_number=base, publication_kind=kind)
+            match |= Q(grant_number=base + kind)
+        else:
+            match |= Q(publication_number=base) | Q(grant_number__startswith=base)
+    patent = Patent.objects.filter(match).order_by("pk").first()
+    if patent is None:
+        msg = f"未找到申请号或公开号为 {number.strip()} 的专利。"
+        raise ApplicationError(msg, code=NavigationError.UNKNOWN_PATENT, fields={"number": msg})
+    return patent
+
+
+def patent_high_value(*, patent: Patent, user: Any) -> dict[str, Any]:
+    """What the patent detail page shows about the high-value indicator: the
+    criteria this patent meets today, and for the staff who keep the lists the
+    evidence behind the ones the records cannot show."""
+    from iphub.navigation.highvalue import INVENTION_TYPES, criteria_of
+
+    labels = dict(HighValueCriterion.choices)
+    met = criteria_of([patent.pk]).get(patent.pk, [])
+    staff = bool(user.is_authenticated and (user.is_superuser or user.role in EVIDENCE_ROLES))
+    return {
+        "invention": patent.patent_type in INVENTION_TYPES,
+        "criteria": [{"code": c, "label": str(labels[c])} for c in met],
+        "can_manage": staff,
+        "evidence": list(evidence_list(patent_id=patent.pk)) if staff else [],
+    }
 
 
 def project_list(*, user: Any) -> QuerySet[NavigationProject]:
@@ -88,6 +152,14 @@ def project_list(*, user: Any) -> QuerySet[NavigationProject]:
             qs.filter(service_base_id=user.organisation_id) if user.organisation_id else qs.none()
         )
     return scope_queryset(user, qs)
+
+
+def project_get(*, user: Any, project_id: int) -> NavigationProject:
+    """One project ``user`` may see (anything else is "not found", not "forbidden")."""
+    project = project_list(user=user).filter(pk=project_id).first()
+    if project is None:
+        raise NotFound("未找到该导航项目。")
+    return project
 
 
 def project_counts(*, user: Any) -> list[dict[str, Any]]:

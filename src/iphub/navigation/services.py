@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,12 @@ from iphub.navigation import analysis
 from iphub.navigation.errors import NavigationError
 from iphub.navigation.models import (
     EVIDENCE_CRITERIA,
+    EVIDENCE_ROLES,
     Analysis,
     AnalysisStatus,
     ChainSegment,
     ChainStage,
+    HighValueCriterion,
     HighValueEvidence,
     IndustryChain,
     NavigationProject,
@@ -43,8 +46,6 @@ CHAINS_FILE = Path(__file__).resolve().parent / "data" / "chains.json"
 # Who may edit chains and run analyses: the province's supervisors and the
 # navigation service bases (agencies).
 EDIT_ROLES = (Role.SUPERVISOR, Role.AGENCY)
-# Who keeps the high-value evidence lists (foreign families, awards, pledges).
-EVIDENCE_ROLES = (Role.SUPERVISOR, Role.WINDOW)
 REPORT_SUFFIXES = {".pdf", ".docx", ".doc", ".xlsx", ".pptx", ".zip"}
 
 
@@ -226,11 +227,26 @@ def analysis_run(analysis_id: int, *, today: dt.date | None = None) -> Analysis:
     return job
 
 
+def _amount(value: Any) -> Decimal | None:
+    """A pledge amount in 万元 (positive, two decimals), or None when left empty."""
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        amount = Decimal(-1)
+    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e10"):
+        msg = "金额应为大于 0 的数字（万元）。"
+        raise ApplicationError(msg, fields={"amount": msg})
+    return amount.quantize(Decimal("0.01"))
+
+
 @transaction.atomic
 def evidence_add(
-    *, actor: Any, patent_id: int, criterion: str, source_note: str
+    *, actor: Any, patent_id: int, criterion: str, source_note: str, amount: Any = None
 ) -> HighValueEvidence:
-    """Record a fact the patent records cannot show (foreign family, award, pledge)."""
+    """Record a fact the patent records cannot show (foreign family, award, pledge
+    with its amount); recording the same criterion again replaces the old entry."""
     require_roles(actor, *EVIDENCE_ROLES)
     if criterion not in EVIDENCE_CRITERIA:
         msg = "只能登记海外同族、获奖或质押融资三类佐证。"
@@ -239,15 +255,21 @@ def evidence_add(
         )
     note = (source_note or "").strip()
     if not note:
-        msg = "请注明依据（如同族专利号、奖项名称与年度、质押登记号与金额）。"
+        msg = "请注明依据（如同族专利号、奖项名称与年度、质押登记号）。"
         raise ApplicationError(msg, fields={"source_note": msg})
+    value = _amount(amount)
+    if criterion == HighValueCriterion.PLEDGE and value is None:
+        msg = "质押融资佐证请填写融资金额（万元）。"
+        raise ApplicationError(msg, fields={"amount": msg})
+    if criterion != HighValueCriterion.PLEDGE:
+        value = None  # an amount means nothing for a family or an award
     patent = Patent.objects.filter(pk=patent_id).first()
     if patent is None:
         raise NotFound("未找到该专利。")
     evidence, created = HighValueEvidence.objects.update_or_create(
         patent=patent,
         criterion=criterion,
-        defaults={"source_note": note[:300], "created_by": actor},
+        defaults={"source_note": note[:300], "amount": value, "created_by": actor},
     )
     audit_record(
         actor=actor,
@@ -260,6 +282,7 @@ def evidence_add(
 
 @transaction.atomic
 def evidence_remove(*, actor: Any, evidence_id: int) -> None:
+    """Withdraw a staff-recorded fact (the audit entry keeps what it said)."""
     require_roles(actor, *EVIDENCE_ROLES)
     evidence = HighValueEvidence.objects.filter(pk=evidence_id).first()
     if evidence is None:

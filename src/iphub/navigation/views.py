@@ -15,13 +15,24 @@ from django.views.decorators.http import require_POST
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Organisation, OrganisationKind
 from iphub.navigation import selectors, services
-from iphub.navigation.models import Analysis, ChainStage, ProjectType
+from iphub.navigation.models import (
+    EVIDENCE_CRITERIA,
+    EVIDENCE_ROLES,
+    Analysis,
+    ChainStage,
+    HighValueCriterion,
+    ProjectType,
+)
 from iphub.navigation.pdf import report_pdf
 from iphub.navigation.reports import report_tables, write_report_xlsx
 
 
 def _can_edit(user: Any) -> bool:
     return bool(user.is_superuser or user.role in services.EDIT_ROLES)
+
+
+def _keeps_evidence(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in EVIDENCE_ROLES)
 
 
 def _error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
@@ -32,7 +43,11 @@ def _error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
 def chain_list(request: HttpRequest) -> HttpResponseBase:
     latest = selectors.chain_latest_analyses()
     rows = [(c, latest.get(c.pk)) for c in selectors.chain_list()]
-    return render(request, "navigation/chain_list.html", {"rows": rows})
+    return render(
+        request,
+        "navigation/chain_list.html",
+        {"rows": rows, "keeps_evidence": _keeps_evidence(request.user)},
+    )
 
 
 @login_required
@@ -207,3 +222,57 @@ def project_new(request: HttpRequest) -> HttpResponseBase:
             "is_agency": getattr(request.user, "role", "") == "agency",
         },
     )
+
+
+@login_required
+def evidence_list(request: HttpRequest) -> HttpResponseBase:
+    """The staff lists behind the criteria the records cannot show: enter a
+    foreign family, an award or a pledge amount against a patent number."""
+    if not _keeps_evidence(request.user):
+        return render(
+            request,
+            "portal/error.html",
+            {"message": "您的角色无权维护高价值专利佐证。"},
+            status=403,
+        )
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            patent = selectors.evidence_patent(request.POST.get("number", ""))
+            evidence = services.evidence_add(
+                actor=request.user,
+                patent_id=patent.pk,
+                criterion=request.POST.get("criterion", ""),
+                source_note=request.POST.get("source_note", ""),
+                amount=request.POST.get("amount", ""),
+            )
+        except ApplicationError as exc:
+            errors = {**exc.fields, "form": exc.message}
+        else:
+            messages.success(
+                request,
+                f"已登记 {patent.application_number}“{evidence.get_criterion_display()}”佐证。",
+            )
+            return redirect("navigation:evidence")
+    labels = dict(HighValueCriterion.choices)
+    return render(
+        request,
+        "navigation/evidence.html",
+        {
+            "evidence": selectors.evidence_list()[:300],
+            "criteria": [(c.value, labels[c]) for c in EVIDENCE_CRITERIA],
+            "errors": errors,
+            "values": request.POST if request.method == "POST" else request.GET,
+        },
+    )
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
+    try:
+        services.evidence_remove(actor=request.user, evidence_id=evidence_id)
+    except ApplicationError as exc:
+        return _error_page(request, exc)
+    messages.success(request, "已撤销该佐证。")
+    return redirect("navigation:evidence")

@@ -145,4 +145,8 @@ def matching_ids(
     if wanted == 0:
         return []
     res = searcher.search(q, wanted, count=False)
-    return [int(searcher.doc(addr).get_first("id") or 0) for _score, addr in res.hits]
+    # The id is a fast (columnar) field: reading it for 200k hits takes
+    # milliseconds, where loading each hit's stored document (``searcher.doc``)
+    # decompresses a docstore block per hit and took seconds.
+    ids = searcher.fast_field_values("id", [addr for _score, addr in res.hits])
+    return [int(i or 0) for i in ids]

@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -88,18 +89,20 @@ def detail(request: HttpRequest, patent_id: int) -> HttpResponseBase:
         return render(request, "portal/error.html", {"message": exc.message}, status=404)
     from iphub.patents.ipc import ipc_title
 
-    return render(
-        request,
-        "patents/detail.html",
-        {
-            "p": patent,
-            "ipc": [(c, ipc_title(c) or "") for c in patent.ipc_codes],
-            "applicants": [x for x in patent.parties.all() if x.role == "applicant"],
-            "inventors": [x for x in patent.parties.all() if x.role == "inventor"],
-            "same_applicant": selectors.patent_same_applicant(patent),
-            "similar": selectors.patent_similar(patent),
-        },
-    )
+    context = {
+        "p": patent,
+        "ipc": [(c, ipc_title(c) or "") for c in patent.ipc_codes],
+        "applicants": [x for x in patent.parties.all() if x.role == "applicant"],
+        "inventors": [x for x in patent.parties.all() if x.role == "inventor"],
+        "same_applicant": selectors.patent_same_applicant(patent),
+        "similar": selectors.patent_similar(patent),
+    }
+    # The high-value criteria belong to the navigation app; patents works without it.
+    if apps.is_installed("iphub.navigation"):
+        from iphub.navigation.selectors import patent_high_value
+
+        context["high_value"] = patent_high_value(patent=patent, user=request.user)
+    return render(request, "patents/detail.html", context)
 
 
 def applicant(request: HttpRequest) -> HttpResponseBase:

@@ -1,16 +1,19 @@
 """Reads of the protection app, every one scoped through ``iphub.core.permissions``.
 
 Enforcement data (screening groups, cases, campaigns, cooperation) is visible
-only to enforcement staff (and superusers) inside their region; assistance
+only to enforcement staff (and superusers) inside their region — supervisors
+get case counts per region and month, not the cases; assistance
 requests also to the requesting organisation; the workstation registry is public.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from iphub.core.errors import NotFound
 from iphub.core.models import Region, Role
@@ -26,6 +29,7 @@ from iphub.protection.models import (
     FastTrackRequest,
     FlaggedGroup,
     ScreeningRun,
+    StationActivity,
     Workstation,
 )
 from iphub.protection.models.assistance import WORKSTATION_KINDS, WORKSTATION_TARGET
@@ -117,6 +121,28 @@ def case_list(*, user: Any, state: str = "", campaign_id: int | None = None) -> 
     return qs
 
 
+def case_counts(*, user: Any, start: dt.date, end: dt.date) -> list[tuple[str, str, int]]:
+    """Cases filed (立案) from ``start`` to ``end`` inclusive, counted per region and month.
+
+    ``(region path, "YYYY-MM", count)`` rows, in the user's region. Counts only,
+    no parties or case facts, so supervisors may read them (their monthly
+    indicators need them) while case files stay with enforcement staff.
+    """
+    require_roles(user, Role.ENFORCEMENT, Role.SUPERVISOR)
+    qs = scope_queryset(
+        user,
+        Case.objects.filter(filed_on__gte=start, filed_on__lte=end),
+        region_path_field="region__path",
+    )
+    rows = (
+        qs.annotate(month=TruncMonth("filed_on"))
+        .values("region__path", "month")
+        .annotate(n=Count("id"))
+        .order_by("region__path", "month")
+    )
+    return [(r["region__path"], r["month"].strftime("%Y-%m"), r["n"]) for r in rows]
+
+
 def case_get(*, user: Any, case_id: int) -> Case:
     """A case in the officer's region, with parties, evidence and history."""
     case = (
@@ -138,7 +164,18 @@ def case_actions(case: Case) -> list[dict[str, str]]:
 
 
 def campaign_list(*, user: Any) -> QuerySet[Campaign]:
-    return _enforcement_scope(user, Campaign.objects.select_related("region"))
+    """Campaigns in the officer's region, with the number of cases each holds."""
+    return _enforcement_scope(
+        user, Campaign.objects.select_related("region").annotate(case_count=Count("cases"))
+    )
+
+
+def campaign_get(*, user: Any, campaign_id: int) -> Campaign:
+    """A campaign in the officer's region, or NotFound."""
+    campaign = campaign_list(user=user).filter(pk=campaign_id).first()
+    if campaign is None:
+        raise NotFound()
+    return campaign
 
 
 def cooperation_inbox(*, user: Any) -> QuerySet[CooperationRequest]:
@@ -189,6 +226,30 @@ def workstation_list(*, region_code: str = "", kind: str = "") -> QuerySet[Works
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def workstation_managed(*, user: Any) -> QuerySet[Workstation]:
+    """Stations (active or not) an enforcement officer keeps the records of: their region."""
+    return _enforcement_scope(
+        user,
+        Workstation.objects.select_related("region", "host").annotate(
+            cases_handled=Count("activities", filter=Q(activities__kind="case")),
+            trainings=Count("activities", filter=Q(activities__kind="training")),
+        ),
+    )
+
+
+def workstation_get(*, user: Any, station_id: int) -> Workstation:
+    """One station in the officer's region, or NotFound (never "exists elsewhere")."""
+    station = workstation_managed(user=user).filter(pk=station_id).first()
+    if station is None:
+        raise NotFound()
+    return station
+
+
+def station_activity_list(station: Workstation) -> QuerySet[StationActivity]:
+    """A station's activity log, newest first (the caller has scoped the station)."""
+    return station.activities.all()
 
 
 def workstation_map() -> dict[str, Any]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iphub.protection import views
+from iphub.protection import views, views_registry
 
 app_name = "protection"
 
@@ -23,6 +23,10 @@ urlpatterns = [
     path("assistance/<int:request_id>/close/", views.assistance_close, name="assistance_close"),
     path("fasttrack/", views.fasttrack, name="fasttrack"),
     path("workstations/", views.workstations, name="workstations"),
+    path("campaigns/", views_registry.campaigns, name="campaigns"),
+    path("campaigns/<int:campaign_id>/edit/", views_registry.campaign_edit, name="campaign_edit"),
+    path("stations/", views_registry.station_register, name="stations"),
+    path("stations/<int:station_id>/", views_registry.station_detail, name="station_detail"),
     path("assistance/", views.assistance, name="assistance"),
     path(
         "assistance/<int:request_id>/feedback/",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Q
@@ -150,6 +151,33 @@ def deal_amount(ctx: Ctx) -> dict[str, Decimal]:
     return {k: v / WAN for k, v in bucket(ctx, ((p, a) for p, _, a in _deal_rows(ctx))).items()}
 
 
+# The counts come from ``deal_stats``; the list needs transfer's ``deal_list``,
+# which may not exist yet: then the dashboard shows the counts only.
+DEAL_LIST = (TRANSFER, "deal_list")
+
+
+def deal_records(ctx: Ctx, region: Region) -> RecordTable:
+    qs = selector(*DEAL_LIST)(user=ctx.user).filter(
+        within(region), signed_on__gte=ctx.month, signed_on__lte=ctx.last_day
+    )
+    rows = [
+        [
+            d.get_kind_display(),
+            d.seller.name,
+            d.buyer.name,
+            d.amount,
+            d.region.name,
+            d.signed_on,
+            d.filing_reference,
+        ]
+        for d in qs.select_related("seller", "buyer", "region").order_by("signed_on", "pk")
+    ]
+    return RecordTable(
+        ["类型", "转让/许可方", "受让/被许可方", "金额（元）", "地区", "签订日期", "备案/登记号"],
+        rows,
+    )
+
+
 # -- navigation: projects, chains covered, high-value patents ---------------------
 
 
@@ -192,8 +220,27 @@ def chains_covered(ctx: Ctx) -> dict[str, Decimal]:
     return {k: Decimal(len(v)) for k, v in seen.items()}
 
 
-def high_value_per_10k(ctx: Ctx) -> dict[str, Decimal]:
-    """In-force high-value invention patents per 10,000 residents (navigation's criteria)."""
+def chain_records(ctx: Ctx, region: Region) -> RecordTable:
+    """The chains counted by ``chains_covered``, each with its projects so far."""
+    qs = (
+        _projects(ctx)
+        .filter(within(region), started_on__lte=ctx.last_day)
+        .exclude(chain=None)
+        .order_by("started_on", "pk")
+    )
+    chains: dict[int, list[Any]] = {}
+    for p in qs:
+        row = chains.setdefault(p.chain_id, [p.chain.name, 0, p.started_on, set()])
+        row[1] += 1
+        row[3].add(p.region.name)
+    rows = [
+        [name, n, first, "、".join(sorted(places))] for name, n, first, places in chains.values()
+    ]
+    return RecordTable(["产业链", "导航项目数", "首个项目开始", "项目地区"], rows)
+
+
+def _high_value(ctx: Ctx) -> list[tuple[int, str, list[str]]]:
+    """(patent id, region path, criteria met) of Hubei's in-force high-value inventions."""
     if not apps.is_installed(NAVIGATION):
         raise Unavailable("模块 navigation 尚未启用")
     try:
@@ -209,9 +256,42 @@ def high_value_per_10k(ctx: Ctx) -> dict[str, Decimal]:
     )
     high = criteria_of([pid for pid, _ in rows], today=ctx.last_day)
     paths = dict(Region.objects.values_list("code", "path"))
-    counts = bucket(
-        ctx, ((paths.get(city or "420000", "420000"), 1) for pid, city in rows if pid in high)
-    )
+    # A patent without a city counts for the province only.
+    return [
+        (pid, paths.get(city or "420000", "420000"), high[pid]) for pid, city in rows if pid in high
+    ]
+
+
+def high_value_records(ctx: Ctx, region: Region) -> RecordTable:
+    from iphub.navigation.models import HighValueCriterion
+    from iphub.patents.models import Patent
+
+    labels = dict(HighValueCriterion.choices)
+    mine = {
+        pid: crit
+        for pid, path, crit in _high_value(ctx)
+        if path == region.path or path.startswith(region.path + "/")
+    }
+    patents = Patent.objects.filter(pk__in=mine).order_by("app_date", "pk")
+    rows = [
+        [
+            p.application_number or p.natural_key,
+            p.title,
+            "、".join(map(str, p.applicants)) if isinstance(p.applicants, list) else "",
+            "、".join(str(labels.get(c, c)) for c in mine[p.pk]),
+            p.app_date,
+            p.grant_date,
+        ]
+        for p in patents.only(
+            "natural_key", "application_number", "title", "applicants", "app_date", "grant_date"
+        )
+    ]
+    return RecordTable(["申请号", "名称", "专利权人", "高价值类别", "申请日", "授权日"], rows)
+
+
+def high_value_per_10k(ctx: Ctx) -> dict[str, Decimal]:
+    """In-force high-value invention patents per 10,000 residents (navigation's criteria)."""
+    counts = bucket(ctx, ((path, 1) for _, path, _ in _high_value(ctx)))
     pop = population()
     out = {}
     for code, n in counts.items():
@@ -268,7 +348,7 @@ def assistance_records(ctx: Ctx, region: Region) -> RecordTable:
             a.get_status_display(),
             a.submitted_at,
         ]
-        for a in _assistance(ctx).filter(within(region))
+        for a in _assistance(ctx).filter(within(region)).order_by("submitted_at", "pk")
     ]
     return RecordTable(["事项", "纠纷类型", "申请单位", "地区", "状态", "受理时间"], rows)
 
@@ -279,7 +359,8 @@ def _cases(ctx: Ctx):  # type: ignore[no-untyped-def]
 
 
 def enforcement_cases(ctx: Ctx) -> dict[str, Decimal]:
-    return bucket(ctx, ((p, 1) for p in _cases(ctx).values_list("region__path", flat=True)))
+    rows = selector(PROTECTION, "case_counts")(user=ctx.user, start=ctx.month, end=ctx.last_day)
+    return bucket(ctx, ((path, n) for path, _month, n in rows))
 
 
 def case_records(ctx: Ctx, region: Region) -> RecordTable:
@@ -292,7 +373,7 @@ def case_records(ctx: Ctx, region: Region) -> RecordTable:
             c.get_state_display(),
             c.filed_on,
         ]
-        for c in _cases(ctx).filter(within(region))
+        for c in _cases(ctx).filter(within(region)).order_by("filed_on", "pk")
     ]
     return RecordTable(["案号", "案由", "类型", "地区", "状态", "立案日期"], rows)
 
@@ -332,8 +413,20 @@ for ind in (
         decimals=1,
     ),
     Indicator("needs_posted", "发布技术需求数", "项", "transfer", C, needs_posted, needs_records),
-    Indicator("deals", "转让许可成交数", "项", "transfer", C, deals),
-    Indicator("deal_amount", "转让许可成交金额", "万元", "transfer", C, deal_amount, decimals=2),
+    Indicator(
+        "deals", "转让许可成交数", "项", "transfer", C, deals, deal_records, lists_with=DEAL_LIST
+    ),
+    Indicator(
+        "deal_amount",
+        "转让许可成交金额",
+        "万元",
+        "transfer",
+        C,
+        deal_amount,
+        deal_records,
+        decimals=2,
+        lists_with=DEAL_LIST,
+    ),
     Indicator(
         "navigation_projects",
         "专利导航项目数",
@@ -343,7 +436,15 @@ for ind in (
         navigation_projects,
         navigation_records,
     ),
-    Indicator("chains_covered", "导航覆盖产业链（累计）", "条", "navigation", C, chains_covered),
+    Indicator(
+        "chains_covered",
+        "导航覆盖产业链（累计）",
+        "条",
+        "navigation",
+        C,
+        chains_covered,
+        chain_records,
+    ),
     Indicator(
         "high_value_per_10k",
         "每万人口高价值发明专利拥有量",
@@ -351,6 +452,7 @@ for ind in (
         "navigation",
         C,
         high_value_per_10k,
+        high_value_records,
         decimals=2,
     ),
     Indicator(

@@ -102,6 +102,9 @@ class Indicator:
     higher_is_better: bool = True
     decimals: int = 0
     tags: tuple[str, ...] = field(default=())
+    # The (app, selector) the record list reads, when it is not the one the
+    # number reads: the number can exist while the list cannot (yet).
+    lists_with: tuple[str, str] | None = None
 
 
 REGISTRY: dict[str, Indicator] = {}
@@ -181,6 +184,19 @@ def records(key: str, *, user: Any, region: Region, month: dt.date) -> RecordTab
         return ind.records(ctx, region)
     except (Unavailable, ApplicationError):
         return None
+
+
+def listable(key: str) -> bool:
+    """Whether the records behind ``key``'s number can be listed on this installation."""
+    ind = REGISTRY[key]
+    if ind.records is None:
+        return False
+    if ind.lists_with is not None:
+        try:
+            selector(*ind.lists_with)
+        except Unavailable:
+            return False
+    return True
 
 
 def _reported(ctx: Ctx, key: str) -> dict[str, Value]:

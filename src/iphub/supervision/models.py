@@ -99,6 +99,11 @@ class Comparator(models.TextChoices):
     AT_MOST = "le", _("不超过")
 
 
+class TargetBasis(models.TextChoices):
+    PLAN = "plan", _("方案原文")
+    DEFAULT = "default", _("平台默认")
+
+
 class PlanTarget(models.Model):
     """A measurable target the plan's text gives (≥10 chains navigated, …).
 
@@ -117,6 +122,12 @@ class PlanTarget(models.Model):
     )
     due = models.DateField(_("完成时限"), null=True, blank=True)
     cumulative = models.BooleanField(_("累计值"), default=True)
+    # Whether the figure is written in the plan, or a working value the platform
+    # set where the text gives a direction but no number ("持续增长").
+    basis = models.CharField(
+        _("目标来源"), max_length=8, choices=TargetBasis.choices, default=TargetBasis.DEFAULT
+    )
+    basis_note = models.CharField(_("来源说明"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("目标")
@@ -128,6 +139,34 @@ class PlanTarget(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class CountyReporting(models.Model):
+    """A city's choice that its counties also send monthly reports ("if the city asks").
+
+    The county's report then follows the same rule book: the county reports, the
+    city (and the province above it) reviews.
+    """
+
+    city = models.OneToOneField(
+        Region,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="county_reporting",
+        verbose_name=_("市（州）"),
+    )
+    enabled = models.BooleanField(_("县级报送月报"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    changed_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("县级月报设置")
+        verbose_name_plural = _("县级月报设置")
+
+    def __str__(self) -> str:
+        return f"{self.city} {'县级报送' if self.enabled else '仅市级报送'}"
 
 
 class ReportState(models.TextChoices):

@@ -16,6 +16,7 @@ from iphub.core.errors import AccessDenied, NotFound
 from iphub.core.models import Region, RegionLevel, Role
 from iphub.core.permissions import (
     ensure_region_access,
+    path_within,
     region_path_of,
     require_roles,
     scope_queryset,
@@ -23,6 +24,7 @@ from iphub.core.permissions import (
 from iphub.core.selectors import prefecture_list
 from iphub.supervision import deadlines, indicators
 from iphub.supervision.models import (
+    CountyReporting,
     MonthlyReport,
     Plan,
     PlanTarget,
@@ -89,6 +91,35 @@ def reporting_units(*, user: Any) -> list[Region]:
     return [r for r in units if r.path == scope or scope.startswith(r.path + "/")]
 
 
+def county_reporting_enabled(city_code: str) -> bool:
+    """Whether the city ``city_code`` asked its counties to report monthly."""
+    return CountyReporting.objects.filter(city_id=city_code, enabled=True).exists()
+
+
+def reporting_counties(*, cities: list[Region] | None = None) -> list[Region]:
+    """The counties that report: those of cities that asked (of ``cities`` if given)."""
+    enabled = CountyReporting.objects.filter(enabled=True)
+    if cities is not None:
+        enabled = enabled.filter(city__in=cities)
+    return list(
+        Region.objects.filter(
+            level=RegionLevel.COUNTY, parent_id__in=enabled.values("city_id")
+        ).order_by("code")
+    )
+
+
+def reporting_unit_of(user: Any) -> Region | None:
+    """The unit ``user`` reports for: their city, or their county if its city asked."""
+    region = getattr(user, "region", None)
+    if region is None or getattr(user, "role", None) != Role.SUPERVISOR:
+        return None
+    if region.level == RegionLevel.PREFECTURE:
+        return region  # type: ignore[no-any-return]
+    if region.level == RegionLevel.COUNTY and county_reporting_enabled(region.parent_id):
+        return region  # type: ignore[no-any-return]
+    return None
+
+
 @dataclass
 class Discipline:
     region: Region
@@ -110,10 +141,20 @@ class Discipline:
 def report_discipline(
     *, user: Any, month: dt.date, now: dt.datetime | None = None
 ) -> list[Discipline]:
-    """Each reporting unit: on time, late, missing (due passed, nothing sent) or pending."""
+    """Each reporting unit: on time, late, missing (due passed, nothing sent) or pending.
+
+    A city that asked its counties to report is followed by its counties (those
+    inside the user's region).
+    """
     month = deadlines.month_start(month)
     now = now or timezone.now()
-    units = reporting_units(user=user)
+    scope = _supervisor(user)
+    cities = reporting_units(user=user)
+    counties: dict[str, list[Region]] = {}
+    for county in reporting_counties(cities=cities):
+        if scope in ("", "420000") or path_within(county.path, scope):
+            counties.setdefault(county.parent_id or "", []).append(county)
+    units = [u for city in cities for u in (city, *counties.get(city.code, []))]
     reports = {r.region_id: r for r in MonthlyReport.objects.filter(month=month, region__in=units)}
     passed = now >= deadlines.due_end(month)
     out = []

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="reports"),
     path("reports/export.xlsx", views.report_list_export, name="reports_export"),
     path("reports/start/", views.report_start, name="report_start"),
+    path("reports/counties/", views.county_reporting, name="county_reporting"),
     path("reports/<int:report_id>/", views.report_detail, name="report"),
     path("reports/<int:report_id>/act/", views.report_act, name="report_act"),
     path("reports/<int:report_id>/import/", views.report_import, name="report_import"),

@@ -14,15 +14,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.models import RegionLevel
 from iphub.core.permissions import ensure_region_access
 from iphub.core.selectors import region_get
 from iphub.portal.excel import xlsx_response
 from iphub.supervision import deadlines, indicators, scoring, selectors, workflow
+from iphub.supervision.services import county, report_io, reports
 from iphub.supervision.services import plan as plan_services
-from iphub.supervision.services import report_io, reports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# A page shows this many records; the Excel export has them all (a city's
+# high-value patents run to thousands).
+RECORDS_SHOWN = 500
 
 
 def _month(request: HttpRequest) -> dt.date:
@@ -157,7 +161,7 @@ def city(request: HttpRequest, code: str) -> HttpResponseBase:
     rows: list[dict[str, Any]] = []
     for key, ind in indicators.REGISTRY.items():
         v = indicators.compute(key, user=request.user, regions=[region], month=month)[region.code]
-        rows.append({"key": key, "ind": ind, "value": v, "listable": ind.records is not None})
+        rows.append({"key": key, "ind": ind, "value": v, "listable": indicators.listable(key)})
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             f"city-{code}-{month:%Y-%m}.xlsx",
@@ -204,10 +208,19 @@ def records(request: HttpRequest, code: str, key: str) -> HttpResponseBase:
             ),
             query={"地区": region.name, "月份": f"{month:%Y-%m}"},
         )
+    shown = table.rows[:RECORDS_SHOWN] if table is not None else []
     return render(
         request,
         "supervision/records.html",
-        {"region": region, "month": month, "ind": ind, "key": key, "table": table},
+        {
+            "region": region,
+            "month": month,
+            "ind": ind,
+            "key": key,
+            "table": table,
+            "shown": shown,
+            "truncated": table is not None and len(table.rows) > len(shown),
+        },
     )
 
 
@@ -284,18 +297,39 @@ def target_edit(request: HttpRequest, target_id: int) -> HttpResponseBase:
 @_guard
 def report_list(request: HttpRequest) -> HttpResponseBase:
     month = _month(request)
-    units = selectors.reporting_units(user=request.user)
-    own = [u for u in units if getattr(request.user, "region_id", None) == u.code]
+    unit = selectors.reporting_unit_of(request.user)
+    city = unit if unit is not None and unit.level == RegionLevel.PREFECTURE else None
     return render(
         request,
         "supervision/report_list.html",
         {
             "month": month,
             "reports": selectors.report_list(user=request.user)[:200],
-            "own": own,
+            "own": [unit] if unit is not None else [],
+            "city": city,
+            "counties_report": city is not None and selectors.county_reporting_enabled(city.code),
             "discipline": selectors.report_discipline(user=request.user, month=month),
         },
     )
+
+
+@require_POST
+@_guard
+def county_reporting(request: HttpRequest) -> HttpResponseBase:
+    """A city turns its counties' monthly reports on or off."""
+    city = region_get(request.POST.get("city", ""))
+    try:
+        setting = county.county_reporting_set(
+            actor=request.user, city=city, enabled=request.POST.get("enabled") == "1"
+        )
+        messages.success(
+            request, "已要求所辖县（市、区）报送月报。" if setting.enabled else "已取消县级报送。"
+        )
+    except ApplicationError as exc:
+        if exc.status == 403:
+            raise
+        _fail(request, exc)
+    return redirect("supervision:reports")
 
 
 @require_POST

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from iphub.transfer import selectors, services
+from iphub.transfer.api_staff import DealRowOut, _deal_out
 from iphub.transfer.models import Match, TechnologyNeed
 
 router = Router(tags=["transfer"])
@@ -247,6 +248,7 @@ class DealIn(Schema):
     match_id: int | None = None
     event_id: int | None = None
     filing_reference: str = ""
+    filing_id: int | None = None
 
 
 class DealOut(Schema):
@@ -266,8 +268,15 @@ def deal_create(request: HttpRequest, payload: DealIn) -> Any:
         patent_ids=payload.patent_ids,
         match_id=payload.match_id,
         event_id=payload.event_id,
+        filing_id=payload.filing_id,
     )
     return Status(201, deal)
+
+
+@router.get("/transfer/deals", response=list[DealRowOut], auth=_auth(), summary="成交明细")
+def deal_list(request: HttpRequest) -> list[dict[str, Any]]:
+    # Beside the POST above: ninja serves one path from one router.
+    return [_deal_out(d) for d in selectors.deal_list(user=request.user)[:500]]
 
 
 class DealStatOut(Schema):
@@ -286,3 +295,47 @@ class DealStatOut(Schema):
 )
 def deal_stats(request: HttpRequest) -> list[dict[str, Any]]:
     return selectors.deal_stats(user=request.user)
+
+
+@router.put("/transfer/needs/{int:need_id}", response=NeedOut, auth=_auth(), summary="修改技术需求")
+def need_update(request: HttpRequest, need_id: int, payload: NeedIn) -> dict[str, Any]:
+    data = payload.dict(exclude={"organisation_id"})
+    return _need_out(request, services.need_update(actor=request.user, need_id=need_id, data=data))
+
+
+@router.post(
+    "/transfer/listings/{int:listing_id}/withdraw",
+    response=ListingOut,
+    auth=_auth(),
+    summary="撤回挂牌",
+)
+def listing_withdraw(request: HttpRequest, listing_id: int) -> dict[str, Any]:
+    return _listing_out(services.listing_withdraw(actor=request.user, listing_id=listing_id))
+
+
+class RevokeIn(Schema):
+    reason: str = ""
+
+
+@router.post(
+    "/transfer/listings/{int:listing_id}/revoke",
+    response=ListingOut,
+    auth=_auth(),
+    summary="撤回开放许可声明",
+)
+def listing_revoke(request: HttpRequest, listing_id: int, payload: RevokeIn) -> dict[str, Any]:
+    listing = services.listing_revoke(
+        actor=request.user, listing_id=listing_id, reason=payload.reason
+    )
+    return _listing_out(listing)
+
+
+def _mount() -> None:
+    # Editing, import, events and deal records live in api_staff.py (file size);
+    # they share this router's mount point.
+    from iphub.transfer.api_staff import router as staff_router
+
+    router.add_router("", staff_router)
+
+
+_mount()

@@ -16,3 +16,4 @@ class TransferError(StrEnum):
     LISTING_NOT_ACTIVE = "listing_not_active"
     MATCH_STAGE = "match_stage"
     NOT_A_PARTY = "not_a_party"
+    FILING_MISMATCH = "filing_mismatch"

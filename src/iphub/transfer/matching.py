@@ -6,7 +6,12 @@ score = Σ weight × part, weights from ``settings.TRANSFER_MATCH_WEIGHTS``:
   terms (normalised by the best hit of the same query) blended with the share of
   the need's terms the patent contains;
 * ``dense``: cosine of multilingual-e5-small embeddings (``embeddings.py``),
-  which catches paraphrases the terms miss;
+  which catches paraphrases the terms miss. e5 costs tens to hundreds of
+  milliseconds per passage on a CPU, so it never sees the corpus: the index
+  supplies the candidates, every other part is scored on all of them, and only
+  the best ``TRANSFER_DENSE_RERANK`` of that first pass are embedded and
+  re-scored (retrieve, then re-rank). The rest keep ``dense`` 0 and, since the
+  dense part only adds, stay below the re-ranked window;
 * ``ipc``: how close the need's IPC area is to the patent's codes (same group
   1.0, subclass 0.75, class 0.5, section 0.2);
 * ``region``: same city 1.0, elsewhere in Hubei falling with distance, else 0.2;
@@ -46,8 +51,9 @@ from iphub.transfer.rules import patent_availability
 
 DEFAULT_WEIGHTS = {"text": 0.30, "dense": 0.30, "ipc": 0.20, "region": 0.10, "availability": 0.10}
 BM25_POOL = 200  # lexical candidates per need
-LISTED_POOL = 2000  # listed patents always considered, so the dense part can find them
+LISTED_POOL = 2000  # listed patents always considered: an offer counts even when words differ
 MAX_TERMS = 24
+DENSE_RERANK = 20  # candidates embedded per need (see the module docstring)
 # Words every need says ("希望找到一种技术解决问题") that carry no technical meaning.
 STOP_TERMS = frozenset(
     {
@@ -90,6 +96,10 @@ IPC_LEVELS = ((1.0, "同组"), (0.75, "同小类"), (0.5, "同大类"), (0.2, "�
 
 def weights() -> dict[str, float]:
     return dict(getattr(settings, "TRANSFER_MATCH_WEIGHTS", DEFAULT_WEIGHTS))
+
+
+def dense_window() -> int:
+    return int(getattr(settings, "TRANSFER_DENSE_RERANK", DENSE_RERANK))
 
 
 def terms_of(text: str) -> list[str]:
@@ -231,19 +241,17 @@ def rank_for_need(
         .prefetch_related(Prefetch("legal_events", queryset=LegalEvent.objects.order_by("id")))
     )
     today = timezone.localdate()
-    patents = [p for p in patents if patent_availability(p, today=today).alive]
-    dense: list[float | None] = [None] * len(patents)
-    if patents:
-        q = embeddings.embed([need_text(need)], kind="query")
-        docs = embeddings.embed([patent_text(p) for p in patents])
-        if q is not None and docs is not None:
-            dense = [float(c) for c in docs @ q[0]]
     out = []
-    term_set = set(terms)
-    for p, cos in zip(patents, dense, strict=True):
-        listing = listed.get(p.pk)
+    for p in patents:
         avail = patent_availability(p, today=today)
-        shared = [t for t in terms_of(patent_text(p)) if t in term_set]
+        if not avail.alive:
+            continue
+        listing = listed.get(p.pk)
+        # Substring tests, not a second segmentation: jieba over 200 abstracts per
+        # need was most of the matcher's time without e5 (and Chinese words match
+        # as substrings even where jieba cuts the patent's text differently).
+        body = patent_text(p)
+        shared = sorted((t for t in terms if t in body), key=body.find)
         coverage = len(shared) / max(1, min(len(terms), 12))
         text = 0.6 * (bm25.get(p.pk, 0.0) / top if top else 0.0) + 0.4 * min(1.0, coverage)
         ipc, ipc_pairs = ipc_proximity(need.ipc_codes, p.ipc_codes)
@@ -258,26 +266,48 @@ def rank_for_need(
             availability *= 0.7
         parts = {
             "text": round(text, 4),
-            "dense": round(embeddings.rescale(cos), 4) if cos is not None else 0.0,
+            "dense": 0.0,
             "ipc": ipc,
             "region": round(region_score, 4),
             "availability": round(availability, 4),
         }
-        score = sum(w.get(k, 0.0) * v for k, v in parts.items())
         reasons = {
             "shared_terms": shared[:8],
             "ipc_overlap": ipc_pairs,
             **where,
             "offer": offer,
             "flags": avail.notes,
-            "cosine": round(cos, 3) if cos is not None else None,
+            "cosine": None,
         }
-        if cos is None:
-            reasons["notes"] = ["语义向量不可用，仅按检索词与分类号匹配"]
-        reasons["summary"] = explain(reasons)
-        out.append(Candidate(p, listing, round(score, 4), parts, reasons))
+        score = sum(w.get(k, 0.0) * v for k, v in parts.items())
+        out.append(Candidate(p, listing, score, parts, reasons))
+    out.sort(key=lambda c: (-c.score, c.patent.pk))
+    _rerank_dense(need, out[: dense_window()], w)
+    for c in out:
+        if c.reasons["cosine"] is None:
+            c.reasons["notes"] = [
+                "语义向量不可用，仅按检索词与分类号匹配"
+                if not embeddings.available()
+                else "未进入语义精排，仅按检索词与分类号匹配"
+            ]
+        c.reasons["summary"] = explain(c.reasons)
+        c.score = round(c.score, 4)
     out.sort(key=lambda c: (-c.score, c.patent.pk))
     return out[:limit]
+
+
+def _rerank_dense(need: TechnologyNeed, window: list[Candidate], w: dict[str, float]) -> None:
+    """Add the dense part to the first-pass best ``window`` (vectors are cached per text)."""
+    if not window:
+        return
+    q = embeddings.embed([need_text(need)], kind="query")
+    docs = embeddings.embed([patent_text(c.patent) for c in window])
+    if q is None or docs is None:
+        return
+    for c, cos in zip(window, (float(x) for x in docs @ q[0]), strict=True):
+        c.components["dense"] = round(embeddings.rescale(cos), 4)
+        c.score += w.get("dense", 0.0) * c.components["dense"]
+        c.reasons["cosine"] = round(cos, 3)
 
 
 def explain(reasons: dict[str, Any]) -> str:

@@ -352,7 +352,17 @@ class Deal(models.Model):
     term_end = models.DateField(_("许可期限至"), null=True, blank=True)
     match = models.ForeignKey(Match, null=True, blank=True, on_delete=models.SET_NULL)
     event = models.ForeignKey(DockingEvent, null=True, blank=True, on_delete=models.SET_NULL)
-    # The registration number of the matching 一网通办 filing, once filed there.
+    # The 一网通办 licence-contract filing or transfer registration of this deal,
+    # once filed there; ``filing_reference`` keeps its number (or one typed in
+    # for a filing made outside the platform).
+    filing = models.ForeignKey(
+        "filings.Filing",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deals",
+        verbose_name=_("对应备案/登记"),
+    )
     filing_reference = models.CharField(_("备案/登记号"), max_length=60, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

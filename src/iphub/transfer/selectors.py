@@ -241,6 +241,34 @@ def event_pairs(event: DockingEvent) -> QuerySet[Any]:
     )
 
 
+def deal_list(*, user: Any) -> QuerySet[Deal]:
+    """The deals behind ``deal_stats`` (staff of the region, supervisors, auditors),
+    with parties, patents and the linked filing."""
+    require_roles(user, *STAFF_ROLES, "auditor")
+    return (
+        scope_queryset(user, Deal.objects.all())
+        .select_related("seller", "buyer", "region", "filing", "match", "event")
+        .prefetch_related("patents")
+        .order_by("-signed_on", "-id")
+    )
+
+
+def deal_filing_choices(*, user: Any, kind: str = "") -> QuerySet[Any]:
+    """一网通办 transfer registrations and licence filings a clerk may link a deal to:
+    visible to ``user``, still alive, not linked to a deal yet."""
+    from iphub.filings.selectors import filing_list
+    from iphub.transfer.services.deals import DEAD_FILING_STATES, filing_kind_for
+
+    require_roles(user, *STAFF_ROLES)
+    kinds = [filing_kind_for(kind)] if kind else ["patent_transfer", "patent_licence"]
+    return (
+        filing_list(user=user)
+        .filter(kind__in=kinds, deals__isnull=True)
+        .exclude(state__in=DEAD_FILING_STATES)
+        .select_related("patent")
+    )
+
+
 def deal_stats(*, user: Any) -> list[dict[str, Any]]:
     """Deal counts and amounts per prefecture and month, for supervision."""
     require_roles(user, *STAFF_ROLES, "auditor")

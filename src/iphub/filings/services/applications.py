@@ -51,9 +51,11 @@ def check_documents(
     *,
     extra_required: Sequence[str] = (),
     present: Collection[str] = (),
+    require: bool = True,
 ) -> list[tuple[str, CheckedUpload]]:
-    """Every required material present (uploaded now or already on file, ``present``);
-    every file a real PDF/JPEG/PNG within the size limit."""
+    """Every required material present (uploaded now or already on file, ``present``;
+    not asked of a draft, ``require=False``); every file a real PDF/JPEG/PNG within
+    the size limit."""
     out: list[tuple[str, CheckedUpload]] = []
     errors: dict[str, str] = {}
     for code, files in documents.items():
@@ -67,7 +69,7 @@ def check_documents(
                 errors.update(exc.fields)
     for m in service.materials:
         needed = m.required or m.code in extra_required
-        if needed and not documents.get(m.code) and m.code not in present:
+        if require and needed and not documents.get(m.code) and m.code not in present:
             errors.setdefault(m.code, f"请上传：{m.name}。")
     if errors:
         first = next(iter(errors.values()))
@@ -105,11 +107,14 @@ def create_filing(
     now: dt.datetime | None,
     validate: Callable[[dt.datetime], dict[str, Any]],
     extra_required: Callable[[dict[str, Any]], Sequence[str]] = lambda values: (),
+    data: Mapping[str, Any] | None = None,
 ) -> Filing:
     """Shared body of every ``<kind>_submit`` service.
 
     ``validate`` checks the form and returns the filing's field values. The
-    idempotency key makes a double-submitted form return the first filing.
+    idempotency key makes a double-submitted form return the first filing. A
+    draft (``submit=False``) keeps the form as typed (``data``) so that it can be
+    edited and is checked afresh when it is finally submitted (``drafts.py``).
     """
     require_roles(actor, *APPLICANT_ROLES)
     if service.kind is None or not service.online:
@@ -122,7 +127,11 @@ def create_filing(
     if existing is not None:
         return existing
     values = validate(now)
-    checked = check_documents(service, documents, extra_required=extra_required(values))
+    if not submit and data is not None:
+        values["details"] = {**values.get("details", {}), "form": draft_form(data)}
+    checked = check_documents(
+        service, documents, extra_required=extra_required(values), require=submit
+    )
     organisation = actor.organisation
     try:
         with transaction.atomic():
@@ -153,6 +162,21 @@ def create_filing(
     if submit:
         filing = step(actor=actor, filing=filing, name="submit", now=now)
     return filing
+
+
+# Form fields that are not the applicant's answers.
+NOT_FORM_FIELDS = frozenset({"csrfmiddlewaretoken", "idempotency_key", "save", "submit", "draft"})
+
+
+def draft_form(data: Mapping[str, Any]) -> dict[str, str]:
+    """The answers of a form as text, to refill it when the draft is edited."""
+
+    def as_text(v: Any) -> str:
+        if isinstance(v, bool):
+            return "1" if v else ""
+        return "" if v is None else str(v)
+
+    return {str(k): as_text(v) for k, v in data.items() if k not in NOT_FORM_FIELDS}
 
 
 def flag(data: Mapping[str, Any], name: str) -> bool:

@@ -37,6 +37,61 @@ def _months_after(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+def licence_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict[str, Any]:
+    """Check a licence-contract form and return the filing's field values.
+
+    ``data``: application_number, licensee, licence_type (exclusive/sole/ordinary/
+    open), fee (元, optional), licence_start, licence_end, contract_effective,
+    co_owner_consent, pledgee_consent; licensor defaults to the applicant.
+    """
+    today = local_today(at)
+    number = checks.canonical_number(str(data.get("application_number", "")))
+    patent = checks.patent_for(number)
+    licensor = text(data, "licensor", "许可人", required=False) or actor.organisation.name
+    licensee = text(data, "licensee", "被许可人")
+    licence_type = str(data.get("licence_type") or "")
+    if licence_type not in LicenceType.values:
+        raise checks.fail("licence_type", "请选择许可类型。")
+    fee = checks.parse_amount(data.get("fee"), field="fee", required=False)
+    start = checks.parse_date(data.get("licence_start"), field="licence_start", label="许可起始日")
+    end = checks.parse_date(data.get("licence_end"), field="licence_end", label="许可届满日")
+    effective = checks.parse_date(
+        data.get("contract_effective"), field="contract_effective", label="合同生效日"
+    )
+    if effective > today:
+        raise checks.fail("contract_effective", "合同尚未生效，生效后再申请备案。")
+    if _months_after(effective, FILING_WINDOW_MONTHS) < today:
+        raise checks.fail(
+            "contract_effective",
+            "应当自合同生效之日起 3 个月内办理备案。",
+            FilingErrorCode.LATE_FILING,
+        )
+    checks.ensure_in_force(patent, today=today)
+    checks.ensure_patentee(
+        patent, licensor, co_owner_consent=flag(data, "co_owner_consent"), field="licensor"
+    )
+    checks.ensure_term(start, end, patent, end_field="licence_end", what="许可期限")
+    checks.ensure_licence_compatible(
+        patent, licence_type, pledgee_consent=flag(data, "pledgee_consent")
+    )
+    return {
+        "patent": patent,
+        "application_number": number,
+        "holder_name": licensor,
+        "counterparty_name": licensee,
+        "amount": fee,
+        "term_start": start,
+        "term_end": end,
+        "details": {
+            "licence_type": licence_type,
+            "contract_effective": effective.isoformat(),
+            "co_owner_consent": flag(data, "co_owner_consent"),
+            "pledgee_consent": flag(data, "pledgee_consent"),
+            "patent_title": patent.title,
+        },
+    }
+
+
 @transaction.atomic
 def licence_submit(
     *,
@@ -47,72 +102,17 @@ def licence_submit(
     submit: bool = True,
     now: dt.datetime | None = None,
 ) -> Filing:
-    """File a licence contract for one patent; returns the filing.
-
-    ``data``: application_number, licensee, licence_type (exclusive/sole/ordinary/
-    open), fee (元, optional), licence_start, licence_end, contract_effective,
-    co_owner_consent, pledgee_consent; licensor defaults to the applicant.
-    """
-    service = service_or_error(FilingKind.PATENT_LICENCE, Operation.ESTABLISH)
-
-    def validate(at: dt.datetime) -> dict[str, Any]:
-        today = local_today(at)
-        number = checks.canonical_number(str(data.get("application_number", "")))
-        patent = checks.patent_for(number)
-        licensor = text(data, "licensor", "许可人", required=False) or actor.organisation.name
-        licensee = text(data, "licensee", "被许可人")
-        licence_type = str(data.get("licence_type") or "")
-        if licence_type not in LicenceType.values:
-            raise checks.fail("licence_type", "请选择许可类型。")
-        fee = checks.parse_amount(data.get("fee"), field="fee", required=False)
-        start = checks.parse_date(
-            data.get("licence_start"), field="licence_start", label="许可起始日"
-        )
-        end = checks.parse_date(data.get("licence_end"), field="licence_end", label="许可届满日")
-        effective = checks.parse_date(
-            data.get("contract_effective"), field="contract_effective", label="合同生效日"
-        )
-        if effective > today:
-            raise checks.fail("contract_effective", "合同尚未生效，生效后再申请备案。")
-        if _months_after(effective, FILING_WINDOW_MONTHS) < today:
-            raise checks.fail(
-                "contract_effective",
-                "应当自合同生效之日起 3 个月内办理备案。",
-                FilingErrorCode.LATE_FILING,
-            )
-        checks.ensure_in_force(patent, today=today)
-        checks.ensure_patentee(
-            patent, licensor, co_owner_consent=flag(data, "co_owner_consent"), field="licensor"
-        )
-        checks.ensure_term(start, end, patent, end_field="licence_end", what="许可期限")
-        checks.ensure_licence_compatible(
-            patent, licence_type, pledgee_consent=flag(data, "pledgee_consent")
-        )
-        return {
-            "patent": patent,
-            "application_number": number,
-            "holder_name": licensor,
-            "counterparty_name": licensee,
-            "amount": fee,
-            "term_start": start,
-            "term_end": end,
-            "details": {
-                "licence_type": licence_type,
-                "contract_effective": effective.isoformat(),
-                "co_owner_consent": flag(data, "co_owner_consent"),
-                "pledgee_consent": flag(data, "pledgee_consent"),
-                "patent_title": patent.title,
-            },
-        }
-
+    """File a licence contract for one patent (see :func:`licence_values`);
+    ``submit=False`` keeps it as a draft."""
     return create_filing(
         actor=actor,
-        service=service,
+        service=service_or_error(FilingKind.PATENT_LICENCE, Operation.ESTABLISH),
         idempotency_key=idempotency_key,
         documents=documents,
         submit=submit,
         now=now,
-        validate=validate,
+        data=data,
+        validate=lambda at: licence_values(actor, data, at),
     )
 
 

@@ -24,9 +24,54 @@ from iphub.filings.services.applications import (
     service_or_error,
     text,
 )
-from iphub.filings.services.workflow_steps import step
+from iphub.filings.services.workflow_steps import lock_filing, step
 from iphub.patents.models import LegalEventKind
 from iphub.patents.services import legal_event_append
+
+
+def pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict[str, Any]:
+    """Check a pledge (设立) form and return the filing's field values.
+
+    ``data``: application_number, pledgee (质权人), debt_amount (元), debt_start,
+    debt_end (债务履行期限届满日), debt_type, guarantee_scope, co_owner_consent,
+    has_valuation; pledgor defaults to the applicant's organisation.
+    """
+    number = checks.canonical_number(str(data.get("application_number", "")))
+    patent = checks.patent_for(number)
+    pledgor = text(data, "pledgor", "出质人", required=False) or actor.organisation.name
+    pledgee = text(data, "pledgee", "质权人")
+    amount = checks.parse_amount(data.get("debt_amount"), field="debt_amount")
+    start = checks.parse_date(data.get("debt_start"), field="debt_start", label="债务起始日")
+    end = checks.parse_date(data.get("debt_end"), field="debt_end", label="债务履行期限届满日")
+    debt_type = text(data, "debt_type", "被担保债权种类")
+    scope = text(data, "guarantee_scope", "担保范围")
+    checks.ensure_in_force(patent, today=local_today(at))
+    checks.ensure_patentee(
+        patent, pledgor, co_owner_consent=flag(data, "co_owner_consent"), field="pledgor"
+    )
+    checks.ensure_not_pledged(patent)
+    checks.ensure_term(start, end, patent, end_field="debt_end", what="债务履行期限")
+    return {
+        "patent": patent,
+        "application_number": number,
+        "holder_name": pledgor,
+        "counterparty_name": pledgee,
+        "amount": amount,
+        "term_start": start,
+        "term_end": end,
+        "details": {
+            "debt_type": debt_type,
+            "guarantee_scope": scope,
+            "co_owner_consent": flag(data, "co_owner_consent"),
+            "has_valuation": flag(data, "has_valuation"),
+            "patent_title": patent.title,
+        },
+    }
+
+
+def pledge_extra_required(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The valuation report is required once the form says there is one."""
+    return ("valuation_report",) if values["details"].get("has_valuation") else ()
 
 
 @transaction.atomic
@@ -39,64 +84,30 @@ def pledge_submit(
     submit: bool = True,
     now: dt.datetime | None = None,
 ) -> Filing:
-    """File a pledge registration (设立) for one patent; returns the filing.
-
-    ``data``: application_number, pledgee (质权人), debt_amount (元), debt_start,
-    debt_end (债务履行期限届满日), debt_type, guarantee_scope, co_owner_consent,
-    has_valuation; pledgor defaults to the applicant's organisation.
-    """
-    service = service_or_error(FilingKind.PATENT_PLEDGE, Operation.ESTABLISH)
-
-    def validate(at: dt.datetime) -> dict[str, Any]:
-        number = checks.canonical_number(str(data.get("application_number", "")))
-        patent = checks.patent_for(number)
-        pledgor = text(data, "pledgor", "出质人", required=False) or actor.organisation.name
-        pledgee = text(data, "pledgee", "质权人")
-        amount = checks.parse_amount(data.get("debt_amount"), field="debt_amount")
-        start = checks.parse_date(data.get("debt_start"), field="debt_start", label="债务起始日")
-        end = checks.parse_date(data.get("debt_end"), field="debt_end", label="债务履行期限届满日")
-        debt_type = text(data, "debt_type", "被担保债权种类")
-        scope = text(data, "guarantee_scope", "担保范围")
-        checks.ensure_in_force(patent, today=local_today(at))
-        checks.ensure_patentee(
-            patent, pledgor, co_owner_consent=flag(data, "co_owner_consent"), field="pledgor"
-        )
-        checks.ensure_not_pledged(patent)
-        checks.ensure_term(start, end, patent, end_field="debt_end", what="债务履行期限")
-        return {
-            "patent": patent,
-            "application_number": number,
-            "holder_name": pledgor,
-            "counterparty_name": pledgee,
-            "amount": amount,
-            "term_start": start,
-            "term_end": end,
-            "details": {
-                "debt_type": debt_type,
-                "guarantee_scope": scope,
-                "co_owner_consent": flag(data, "co_owner_consent"),
-                "has_valuation": flag(data, "has_valuation"),
-                "patent_title": patent.title,
-            },
-        }
-
+    """File a pledge registration (设立) for one patent (see :func:`pledge_values`);
+    ``submit=False`` keeps it as a draft."""
     return create_filing(
         actor=actor,
-        service=service,
+        service=service_or_error(FilingKind.PATENT_PLEDGE, Operation.ESTABLISH),
         idempotency_key=idempotency_key,
         documents=documents,
         submit=submit,
         now=now,
-        validate=validate,
-        extra_required=lambda v: ("valuation_report",) if v["details"]["has_valuation"] else (),
+        data=data,
+        validate=lambda at: pledge_values(actor, data, at),
+        extra_required=pledge_extra_required,
     )
 
 
-def _registered_pledge(actor: Any, registration_number: str) -> Filing:
+def registered_pledge(
+    actor: Any, registration_number: str, *, kind: str = FilingKind.PATENT_PLEDGE
+) -> Filing:
+    """The registration a change, extension or cancellation applies to (the
+    applicant's own, still in force)."""
     number = (registration_number or "").strip()
     pledge = (
         Filing.objects.filter(
-            kind=FilingKind.PATENT_PLEDGE,
+            kind=kind,
             registration_number=number,
             state=FilingState.REGISTERED,
             operation__in=checks.ACTIVE_PLEDGE_OPERATIONS,
@@ -124,7 +135,7 @@ def pledge_change_submit(
     service = service_or_error(FilingKind.PATENT_PLEDGE, Operation.CHANGE)
 
     def validate(at: dt.datetime) -> dict[str, Any]:
-        parent = _registered_pledge(actor, str(data.get("registration_number", "")))
+        parent = registered_pledge(actor, str(data.get("registration_number", "")))
         assert parent.patent is not None
         pledgee = text(data, "pledgee", "质权人", required=False) or parent.counterparty_name
         amount = (
@@ -176,7 +187,7 @@ def pledge_cancel_submit(
     service = service_or_error(FilingKind.PATENT_PLEDGE, Operation.CANCEL)
 
     def validate(at: dt.datetime) -> dict[str, Any]:
-        parent = _registered_pledge(actor, str(data.get("registration_number", "")))
+        parent = registered_pledge(actor, str(data.get("registration_number", "")))
         return {
             "parent": parent,
             "patent": parent.patent,
@@ -233,19 +244,23 @@ def pledge_register_effects(*, actor: Any, filing: Filing, now: dt.datetime) -> 
             source="filings",
         )
         return
-    assert filing.parent_id is not None
-    from iphub.filings.services.workflow_steps import lock_filing
+    amendment_effects(actor=actor, filing=filing, now=now)
+    if filing.operation == Operation.CANCEL:
+        legal_event_append(
+            actor=actor,
+            patent_id=patent.pk,
+            kind=LegalEventKind.PLEDGE_RELEASED,
+            date=today,
+            detail=f"质押登记 {filing.parent.registration_number if filing.parent else ''} 注销",
+            source="filings",
+        )
 
+
+def amendment_effects(*, actor: Any, filing: Filing, now: dt.datetime) -> None:
+    """An approved change or extension supersedes the registration it amends (已变更);
+    an approved cancellation cancels it (已注销)."""
+    assert filing.parent_id is not None
     parent = lock_filing(filing.parent_id)
-    if filing.operation == Operation.CHANGE:
-        step(actor=actor, filing=parent, name="supersede", now=now, note=str(filing))
-        return
-    step(actor=actor, filing=parent, name="cancel", now=now, note=str(filing))
-    legal_event_append(
-        actor=actor,
-        patent_id=patent.pk,
-        kind=LegalEventKind.PLEDGE_RELEASED,
-        date=today,
-        detail=f"质押登记 {parent.registration_number} 注销",
-        source="filings",
-    )
+    name = "cancel" if filing.operation == Operation.CANCEL else "supersede"
+    step(actor=actor, filing=parent, name=name, now=now, note=str(filing))
+    filing.parent = parent

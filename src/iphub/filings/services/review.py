@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -20,11 +20,26 @@ from iphub.filings.models import Filing, FilingKind, FilingState
 from iphub.filings.services.applications import Documents, check_documents, store_documents
 from iphub.filings.services.licences import licence_register_effects
 from iphub.filings.services.pledges import pledge_register_effects
+from iphub.filings.services.trademarks import trademark_pledge_register_effects
+from iphub.filings.services.transfers import transfer_register_effects
 from iphub.filings.services.workflow_steps import bump, lock_filing, record_event, step
 
 # No 0/O, 1/I/L: the code is read off paper and typed in.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-REGISTRATION_PREFIX = {FilingKind.PATENT_PLEDGE: "Y", FilingKind.PATENT_LICENCE: "X"}
+REGISTRATION_PREFIX = {
+    FilingKind.PATENT_PLEDGE: "Y",
+    FilingKind.PATENT_LICENCE: "X",
+    FilingKind.TRADEMARK_PLEDGE: "S",
+    FilingKind.PATENT_TRANSFER: "Z",
+    FilingKind.PATENT_PRODUCT: "C",
+}
+# What approving each kind does beyond its own state (product filings: nothing).
+REGISTER_EFFECTS: dict[str, Callable[..., None]] = {
+    FilingKind.PATENT_PLEDGE: pledge_register_effects,
+    FilingKind.PATENT_LICENCE: licence_register_effects,
+    FilingKind.TRADEMARK_PLEDGE: trademark_pledge_register_effects,
+    FilingKind.PATENT_TRANSFER: transfer_register_effects,
+}
 
 
 @transaction.atomic
@@ -102,10 +117,9 @@ def filing_approve(
         expected_version=expected_version,
         change=change,
     )
-    if filing.kind == FilingKind.PATENT_PLEDGE:
-        pledge_register_effects(actor=actor, filing=filing, now=now)
-    elif filing.kind == FilingKind.PATENT_LICENCE:
-        licence_register_effects(actor=actor, filing=filing, now=now)
+    effects = REGISTER_EFFECTS.get(filing.kind)
+    if effects is not None:
+        effects(actor=actor, filing=filing, now=now)
     return filing
 
 

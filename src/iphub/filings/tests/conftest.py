@@ -115,3 +115,53 @@ def file_pledge(
         idempotency_key=key or uuid.uuid4().hex,
         now=now,
     )
+
+
+def png(name: str = "照片.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+@pytest.fixture
+def province_clerk(regions: None) -> Any:
+    """The provincial window, which handles trademark pledges, transfers and products."""
+    from iphub.conftest import make_user
+    from iphub.core.models import Role
+
+    return make_user("province_clerk", Role.WINDOW, "420000")
+
+
+def trademark_data(**over: Any) -> dict[str, Any]:
+    data = {
+        "trademark_number": "12345678",
+        "trademark_name": "洪山测试",
+        "trademark_classes": "9, 35",
+        "valid_until": "2031-06-20",
+        "pledgee": "招商银行股份有限公司武汉分行",
+        "debt_amount": "2000000.00",
+        "debt_start": "2026-03-01",
+        "debt_end": "2028-02-29",
+        "debt_type": "流动资金贷款",
+        "joint_application": "1",
+        "similar_marks_included": "1",
+    }
+    data.update(over)
+    return data
+
+
+def trademark_documents() -> dict[str, list[Any]]:
+    return {
+        "application_form": [pdf("申请书.pdf")],
+        "main_contract": [pdf("主合同.pdf")],
+        "pledge_contract": [pdf("质权合同.pdf")],
+        "identity_proof": [png("营业执照.png")],
+    }
+
+
+def file_trademark_pledge(actor: Any, *, now: dt.datetime = MONDAY_10, **over: Any) -> Filing:
+    return services.trademark_pledge_submit(
+        actor=actor,
+        data=trademark_data(**over),
+        documents=trademark_documents(),
+        idempotency_key=uuid.uuid4().hex,
+        now=now,
+    )

@@ -27,7 +27,10 @@ def own_index(tmp_path: Path, settings: Any) -> Iterator[Path]:
 
 
 def fixture_rows() -> list[dict[str, str]]:
-    """Five battery patents (four in Hubei) and one car seat outside the chain."""
+    """Five battery patents (four in Hubei) and one car seat outside the chain.
+
+    Every patent has the inventors 张三 and 李四 (serial 2 also 王五), so the
+    same two names appear under three first applicants: three people each."""
     return [
         row(1, 授权公告日=""),
         row(
@@ -35,6 +38,7 @@ def fixture_rows() -> list[dict[str, str]]:
             申请号=app_no(2022, 1, 2),
             申请日="2022-05-10",
             申请人=f"{WUHAN_BATTERY};{YICHANG_MATERIALS}",
+            发明人="张三;李四;王五",
             名称="一种储能电池管理方法",
             摘要="本发明公开一种储能系统的管理方法。",
             主分类号="H02J7/00",

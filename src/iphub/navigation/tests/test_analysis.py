@@ -70,6 +70,22 @@ def test_applicants_with_yearly_trend_and_collaboration(result: dict[str, Any]) 
     assert result["network"]["joint_patents"] == 1
 
 
+def test_inventor_collaboration_tells_namesakes_apart(result: dict[str, Any]) -> None:
+    net = result["inventor_network"]
+    wuhan = f"（{WUHAN_BATTERY}）"
+    pairs = [({p["a"], p["b"]}, p["count"]) for p in net["pairs"]]
+    # 张三 and 李四 co-invented 1, 2 and 6 for the Wuhan company; 王五 joined them on 2.
+    assert pairs[0] == ({f"张三{wuhan}", f"李四{wuhan}"}, 3)
+    assert ({f"王五{wuhan}", f"张三{wuhan}"}, 1) in pairs
+    assert ({f"王五{wuhan}", f"李四{wuhan}"}, 1) in pairs
+    # The 张三 of Yichang's and of Beijing's patents are other people.
+    assert ({f"张三（{YICHANG_MATERIALS}）", f"李四（{YICHANG_MATERIALS}）"}, 1) in pairs
+    assert ({f"张三（{BEIJING_ENERGY}）", f"李四（{BEIJING_ENERGY}）"}, 1) in pairs
+    assert len(pairs) == 5 and net["joint_patents"] == 5
+    nodes = {n["name"]: n["count"] for n in net["nodes"]}
+    assert nodes[f"张三{wuhan}"] == 3 and nodes[f"王五{wuhan}"] == 1
+
+
 def test_technology_types_and_status(result: dict[str, Any]) -> None:
     tech = result["technology"]
     assert [(t["code"], t["count"]) for t in tech["subclasses"]] == [("H01M", 4), ("H02J", 1)]

@@ -67,6 +67,8 @@ def test_excel_sheets_hold_the_numbers_on_the_page(
     parser = _Tables()
     parser.feed(html)
     assert parser.tables["cities"][1][:3] == ["420100", "武汉市", "3"]
+    assert parser.tables["inventor_network"][1][2] == "3"
+    assert 'data-testid="chart-inventors"' in html and 'data-testid="chart-network"' in html
     resp = client.get(f"/navigation/analyses/{analysed.pk}/report.xlsx")
     assert resp.status_code == 200
     wb = load_workbook(io.BytesIO(b"".join(resp.streaming_content)), read_only=True)
@@ -78,6 +80,8 @@ def test_excel_sheets_hold_the_numbers_on_the_page(
         "subclasses": "技术构成（IPC 小类）",
         "segments": "产业链环节与湖北位势",
         "high_value": "高价值发明专利（按类别）",
+        "network": "申请人合作网络（共同申请）",
+        "inventor_network": "发明人合作网络（共同发明）",
     }
     for key, title in titles.items():
         rows = [

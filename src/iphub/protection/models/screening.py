@@ -58,6 +58,8 @@ class GroupKind(models.TextChoices):
     NEAR_DUPLICATE = "near_duplicate", _("明显相同/简单替换")
     BULK_FILING = "bulk_filing", _("短期集中申请")
     SPLIT_FILING = "split_filing", _("拆分申请")
+    IPC_OUTLIER = "ipc_outlier", _("偏离主营领域")
+    QUICK_ASSIGNMENT = "quick_assignment", _("申请后短期转让")
 
 
 class GroupStatus(models.TextChoices):

@@ -39,6 +39,7 @@ class ScreeningDoc:
     agency: str = ""
     address: str = ""
     app_date: dt.date | None = None
+    ipc: str = ""  # main IPC code, for the "far from the applicant's business" signal
 
 
 @dataclass(frozen=True)

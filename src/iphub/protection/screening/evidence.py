@@ -50,7 +50,7 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]
 
 @dataclass(frozen=True)
 class RiskInputs:
-    kind: str  # "near_duplicate" | "split_filing" | "bulk_filing"
+    kind: str  # a GroupKind value
     max_jaccard: float = 0.0
     size: int = 0
     same_applicant: bool = False
@@ -60,6 +60,11 @@ class RiskInputs:
     # Earlier staff decisions about the same agency or applicants: confirmed
     # groups raise the score of their next group, so a decision feeds later scoring.
     prior_confirmed: int = 0
+    # Members carrying the two per-filing signals (screening/signals.py).
+    ipc_outliers: int = 0
+    quick_assignments: int = 0
+    # For a quick-assignment group: the shortest filing-to-transfer time in days.
+    fastest_days: int = -1
 
 
 def risk_score(inputs: RiskInputs) -> int:
@@ -68,7 +73,8 @@ def risk_score(inputs: RiskInputs) -> int:
     The weights are a starting point for staff to tune, not a regulation: the
     similarity or burst carries most of the score; ties between the parties
     (same applicant, agency or address, the regulation's item 6) and the size
-    of the group add to it; confirmed history adds up to 10.
+    of the group add to it; an IPC far from the applicant's business and an
+    assignment soon after filing add to it; confirmed history adds up to 10.
     """
     score = 0.0
     if inputs.kind == "near_duplicate":
@@ -82,7 +88,16 @@ def risk_score(inputs: RiskInputs) -> int:
         score += 25 * max(0.0, min(1.0, (inputs.max_jaccard - 0.3) / 0.2))
         score += 8 if inputs.shared_agency else 0
         score += 7 if inputs.shared_address else 0
+    elif inputs.kind == "ipc_outlier":
+        score += 35 + min(25, 5 * max(0, inputs.size - 1))
+    elif inputs.kind == "quick_assignment":
+        score += 35 + min(25, 5 * max(0, inputs.size - 1))
+        score += 10 if 0 <= inputs.fastest_days <= 90 else 0
     else:
         score += 30 + min(40.0, 4 * inputs.z) + min(20, inputs.size / 5)
+    # A filing far from the applicant's business, or sold on right after filing,
+    # adds to whatever else the group shows (its own kind already counts it).
+    score += 8 if inputs.ipc_outliers and inputs.kind != "ipc_outlier" else 0
+    score += 10 if inputs.quick_assignments and inputs.kind != "quick_assignment" else 0
     score += min(10, 5 * inputs.prior_confirmed)
     return round(min(100.0, score))

@@ -56,6 +56,8 @@ def workstation_create(
     if region is None:
         raise ApplicationError("未知的行政区划代码。", fields={"region": "未知的行政区划代码。"})
     ensure_region_access(actor, region)
+    if not name.strip():
+        raise ApplicationError("请填写名称。", fields={"name": "请填写名称。"})
     if kind not in StationKind.values:
         raise ApplicationError("工作站类型无效。", fields={"kind": "工作站类型无效。"})
     bad = [f for f in fields or [] if f != "*" and f not in IPC_SECTIONS]
@@ -93,6 +95,8 @@ def station_activity_record(
     ensure_region_access(actor, station.region)
     if kind not in StationActivity.Kind.values:
         raise ApplicationError("活动类型无效。", fields={"kind": "活动类型无效。"})
+    if not title.strip():
+        raise ApplicationError("请填写活动内容。", fields={"title": "请填写活动内容。"})
     with transaction.atomic():
         activity = StationActivity.objects.create(
             station=station,

@@ -44,6 +44,22 @@ def _region(code: str, field: str = "region") -> Region:
     return region
 
 
+def _campaign_check(
+    *, name: str, starts_on: dt.date, ends_on: dt.date, case_types: list[str] | None
+) -> None:
+    if not name.strip():
+        raise ApplicationError("请填写名称。", fields={"name": "请填写名称。"})
+    if ends_on < starts_on:
+        raise ApplicationError(
+            "结束日期不能早于开始日期。", fields={"ends_on": "结束日期不能早于开始日期。"}
+        )
+    bad = [t for t in case_types or [] if t not in CaseType.values]
+    if bad:
+        raise ApplicationError(
+            "案件类型无效。", fields={"case_types": f"无效的类型：{', '.join(bad)}"}
+        )
+
+
 def campaign_create(
     *,
     actor: Any,
@@ -58,15 +74,7 @@ def campaign_create(
     require_roles(actor, Role.ENFORCEMENT)
     region = _region(region_code)
     ensure_region_access(actor, region)
-    if ends_on < starts_on:
-        raise ApplicationError(
-            "结束日期不能早于开始日期。", fields={"ends_on": "结束日期不能早于开始日期。"}
-        )
-    bad = [t for t in case_types or [] if t not in CaseType.values]
-    if bad:
-        raise ApplicationError(
-            "案件类型无效。", fields={"case_types": f"无效的类型：{', '.join(bad)}"}
-        )
+    _campaign_check(name=name, starts_on=starts_on, ends_on=ends_on, case_types=case_types)
     with transaction.atomic():
         campaign = Campaign.objects.create(
             name=name.strip(),
@@ -85,6 +93,45 @@ def campaign_create(
             after=snapshot(campaign),
         )
     return campaign
+
+
+def campaign_update(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    name: str,
+    region_code: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    scope: str = "",
+    case_types: list[str] | None = None,
+) -> Campaign:
+    """Change a campaign's name, scope, case types, region or period.
+
+    The officer must reach both the campaign's current region and the new one,
+    so a campaign cannot be moved out of (or pulled into) someone's region.
+    """
+    require_roles(actor, Role.ENFORCEMENT)
+    ensure_region_access(actor, campaign.region)
+    region = _region(region_code)
+    ensure_region_access(actor, region)
+    _campaign_check(name=name, starts_on=starts_on, ends_on=ends_on, case_types=case_types)
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        before = snapshot(locked)
+        locked.name, locked.scope = name.strip(), scope
+        locked.case_types, locked.region = case_types or [], region
+        locked.starts_on, locked.ends_on = starts_on, ends_on
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="campaign_update",
+            obj=locked,
+            region_path=region.path,
+            before=before,
+            after=snapshot(locked),
+        )
+    return locked
 
 
 def case_create(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
@@ -16,7 +17,7 @@ from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Region, Role
 from iphub.core.permissions import ensure_region_access, require_roles
-from iphub.patents.models import PartyRole, Patent, PatentParty
+from iphub.patents.models import LegalEvent, LegalEventKind, PartyRole, Patent, PatentParty
 from iphub.protection.errors import ProtectionErrorCode
 from iphub.protection.models import (
     DismissedPair,
@@ -42,6 +43,12 @@ from iphub.protection.screening.evidence import (
     display_text,
     risk_score,
     shared_passages,
+)
+from iphub.protection.screening.signals import (
+    IpcOutlier,
+    QuickAssignment,
+    find_ipc_outliers,
+    find_quick_assignments,
 )
 
 PROVINCE_CODE = "420000"
@@ -101,14 +108,18 @@ def screening_run_execute(run_id: int, *, params: ScreeningParams | None = None)
         dup = find_near_duplicates(docs, params=params, new_ids=new_ids, excluded_pairs=excluded)
         splits = find_split_filings(docs, params=params, excluded_pairs=excluded)
         bursts = find_bulk_filings(docs, params=params)
+        outliers = find_ipc_outliers(docs)
+        quick = find_quick_assignments(docs, _transfers())
         if new_ids is not None:
             wanted = set(new_ids)
             bursts = [b for b in bursts if wanted.intersection(b.members)]
             splits = [c for c in splits if wanted.intersection(c.members)]
+            outliers = [o for o in outliers if o.patent_id in wanted]
+            quick = [q for q in quick if q.patent_id in wanted]
         clusters = [(str(GroupKind.NEAR_DUPLICATE), c) for c in dup.clusters]
         clusters += [(str(GroupKind.SPLIT_FILING), c) for c in splits]
         with transaction.atomic():
-            found = _store_groups(run, docs, clusters, bursts)
+            found = _store_groups(run, docs, clusters, bursts, outliers, quick)
             run.docs, run.candidate_pairs = dup.docs, dup.candidate_pairs
             run.verified_pairs, run.groups_found = dup.verified_pairs, found
             run.status, run.finished_at = RunStatus.DONE, timezone.now()
@@ -133,7 +144,7 @@ def load_docs() -> list[ScreeningDoc]:
     ):
         keys.setdefault(patent_id, set()).add(key)
     rows = Patent.objects.order_by("id").values_list(
-        "id", "title", "abstract", "claims", "agency", "address", "app_date"
+        "id", "title", "abstract", "claims", "agency", "address", "app_date", "ipc_main"
     )
     return [
         ScreeningDoc(
@@ -145,9 +156,22 @@ def load_docs() -> list[ScreeningDoc]:
             agency=agency.strip(),
             address=address.strip(),
             app_date=app_date,
+            ipc=ipc_main,
         )
-        for pk, title, abstract, claims, agency, address, app_date in rows.iterator(chunk_size=5000)
+        for pk, title, abstract, claims, agency, address, app_date, ipc_main in rows.iterator(
+            chunk_size=5000
+        )
     ]
+
+
+def _transfers() -> dict[int, list[tuple[Any, str]]]:
+    """Every dated ``transferred`` legal event, per record: the assignment signal's input."""
+    out: dict[int, list[tuple[Any, str]]] = {}
+    for patent_id, date, detail in LegalEvent.objects.filter(
+        kind=LegalEventKind.TRANSFERRED, date__isnull=False
+    ).values_list("patent_id", "date", "detail"):
+        out.setdefault(patent_id, []).append((date, detail))
+    return out
 
 
 def _dismissed_pairs() -> set[tuple[int, int]]:
@@ -216,14 +240,54 @@ def _parties(member_ids: list[int]) -> tuple[list[str], list[str], dict[int, Any
     )
 
 
+def _signal_evidence(
+    outliers: Sequence[IpcOutlier], quick: Sequence[QuickAssignment]
+) -> dict[int, list[dict[str, Any]]]:
+    """Per record, the signals it carries, as the evidence rows a group page lists."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for o in outliers:
+        out.setdefault(o.patent_id, []).append(
+            {"kind": str(GroupKind.IPC_OUTLIER), "patent": o.patent_id, "ipc": o.ipc,
+             "earlier": o.earlier, "section_share": o.section_share,
+             "usual": [f"{c} {n}" for c, n in o.usual]}
+        )  # fmt: skip
+    for q in quick:
+        out.setdefault(q.patent_id, []).append(
+            {"kind": str(GroupKind.QUICK_ASSIGNMENT), "patent": q.patent_id,
+             "filed": q.filed.isoformat(), "transferred": q.transferred.isoformat(),
+             "days": q.days, "detail": q.detail}
+        )  # fmt: skip
+    return out
+
+
+def _with_signals(
+    inputs: RiskInputs, members: list[int], signals: dict[int, list[dict[str, Any]]]
+) -> tuple[RiskInputs, list[dict[str, Any]]]:
+    rows = [s for m in members for s in signals.get(m, [])]
+    kinds = Counter(s["kind"] for s in rows)
+    days = [s["days"] for s in rows if s["kind"] == GroupKind.QUICK_ASSIGNMENT]
+    return (
+        replace(
+            inputs,
+            ipc_outliers=kinds[GroupKind.IPC_OUTLIER],
+            quick_assignments=kinds[GroupKind.QUICK_ASSIGNMENT],
+            fastest_days=min(days, default=-1),
+        ),
+        rows,
+    )
+
+
 def _store_groups(
     run: ScreeningRun,
     docs: list[ScreeningDoc],
     clusters: list[tuple[str, DuplicateCluster]],
     bursts: list[BulkBurst],
+    outliers: Sequence[IpcOutlier] = (),
+    quick: Sequence[QuickAssignment] = (),
 ) -> int:
     existing = set(FlaggedGroup.objects.values_list("signature", flat=True))
     confirmed = _confirmed_parties()
+    signals = _signal_evidence(outliers, quick)
     found = 0
     for kind, cluster in clusters:
         signature = _signature(kind, ",".join(map(str, cluster.members)))
@@ -252,6 +316,7 @@ def _store_groups(
             shared_address=any(p.shared_address for p in cluster.pairs),
             prior_confirmed=_prior_confirmed(confirmed, applicants, agencies),
         )
+        inputs, member_signals = _with_signals(inputs, cluster.members, signals)
         title = rows[cluster.members[0]]["title"]
         what = "文本高度相似" if kind == GroupKind.NEAR_DUPLICATE else "同日申请、内容部分重合"
         summary = (
@@ -275,6 +340,7 @@ def _store_groups(
                     "shared_address": inputs.shared_address,
                 },
                 "prior_confirmed": inputs.prior_confirmed,
+                "signals": member_signals,
             },
         )
         found += 1
@@ -292,6 +358,7 @@ def _store_groups(
             z=burst.z,
             prior_confirmed=_prior_confirmed(confirmed, applicants, agencies),
         )
+        inputs, member_signals = _with_signals(inputs, burst.members, signals)
         summary = (
             f"{who}“{burst.entity}”{burst.month} 申请 {burst.count} 件（月中位数 {burst.median:g}）"
         )
@@ -312,8 +379,40 @@ def _store_groups(
                 "median": burst.median,
                 "z": round(burst.z, 2),
                 "prior_confirmed": inputs.prior_confirmed,
+                "signals": member_signals,
             },
         )
+        found += 1
+    # Each signal standing alone: one group per applicant, of its signalled filings.
+    per_applicant: dict[tuple[str, str], list[int]] = {}
+    for o in outliers:
+        per_applicant.setdefault((GroupKind.IPC_OUTLIER, o.applicant), []).append(o.patent_id)
+    for q in quick:
+        key = (GroupKind.QUICK_ASSIGNMENT, q.applicants[0] if q.applicants else "")
+        per_applicant.setdefault(key, []).append(q.patent_id)
+    for (kind, _key), members in sorted(per_applicant.items()):
+        members = sorted(set(members))
+        signature = _signature(kind, ",".join(map(str, members)))
+        if signature in existing:
+            continue
+        applicants, agencies, rows = _parties(members)
+        inputs = RiskInputs(
+            kind=kind,
+            size=len(members),
+            prior_confirmed=_prior_confirmed(confirmed, applicants, agencies),
+        )
+        inputs, member_signals = _with_signals(inputs, members, signals)
+        who = applicants[0] if applicants else "—"
+        if kind == GroupKind.IPC_OUTLIER:
+            summary = f"“{who}”{len(members)} 件申请的分类号远离其既往申请领域"
+        else:
+            summary = (
+                f"“{who}”{len(members)} 件申请在申请后短期内转让（最短 {inputs.fastest_days} 天）"
+            )
+        _create_group(
+            run, kind, signature, members, risk_score(inputs), summary, applicants, agencies,
+            {"signals": member_signals, "prior_confirmed": inputs.prior_confirmed},
+        )  # fmt: skip
         found += 1
     return found
 

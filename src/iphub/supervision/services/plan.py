@@ -22,6 +22,7 @@ from iphub.supervision.models import (
     PlanTarget,
     PlanTask,
     ResponsibleLevel,
+    TargetBasis,
     TaskKind,
 )
 
@@ -47,6 +48,14 @@ def _decimal(value: Any, where: str) -> Decimal:
         return Decimal(str(value))
     except InvalidOperation:
         raise _bad(f"{where} 的目标值“{value}”不是数字。") from None
+
+
+def _basis(target: dict[str, Any]) -> str:
+    # A target claims the plan's authority only when the file says so.
+    basis = target.get("basis", TargetBasis.DEFAULT)
+    if basis not in TargetBasis.values:
+        raise _bad(f"目标 {target.get('code')} 的来源应为 {TargetBasis.values}。")
+    return str(basis)
 
 
 @transaction.atomic
@@ -119,6 +128,8 @@ def plan_load(*, path: Path | None = None, replace: bool = False) -> tuple[Plan,
                         "comparator": g.get("comparator", "ge"),
                         "due": _date(g.get("due")),
                         "cumulative": bool(g.get("cumulative", True)),
+                        "basis": _basis(g),
+                        "basis_note": str(g.get("basis_note", ""))[:300],
                     },
                 )
                 target_keep.append(target.pk)

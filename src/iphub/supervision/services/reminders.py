@@ -3,7 +3,8 @@
 Run daily (``manage.py supervision_remind``). From the reminder date (3 working
 days before the due date) up to the due date, each prefecture-level unit whose
 report for the month has not been submitted gets one ``due_soon`` reminder per
-supervisor account of that unit; after the due date, one ``overdue`` notice. The
+supervisor account of that unit; after the due date, one ``overdue`` notice.
+Counties are reminded too when their city asked them to report. The
 unique constraint (user, month, kind) makes a second run, or two workers running
 at once, create nothing twice.
 """
@@ -18,6 +19,7 @@ from iphub.core.models import Role, User
 from iphub.core.selectors import prefecture_list
 from iphub.supervision import deadlines
 from iphub.supervision.models import MonthlyReport, ReminderKind, ReportReminder
+from iphub.supervision.selectors import reporting_counties
 
 
 def reminders_send(*, today: dt.date) -> list[ReportReminder]:
@@ -33,7 +35,8 @@ def reminders_send(*, today: dt.date) -> list[ReportReminder]:
         )
     )
     created = []
-    for region in prefecture_list():
+    units = list(prefecture_list()) + reporting_counties()
+    for region in units:
         if region.code in submitted:
             continue
         if kind == ReminderKind.DUE_SOON:

@@ -23,7 +23,7 @@ from iphub.supervision.models import (
     ReportEvent,
     ReportTaskEntry,
 )
-from iphub.supervision.selectors import plan_tasks
+from iphub.supervision.selectors import county_reporting_enabled, plan_tasks
 from iphub.supervision.uploads import check_upload
 
 TEXT_FIELDS = ("typical_cases", "problems", "next_steps")
@@ -55,6 +55,10 @@ def report_open(*, actor: Any, region: Region, month: dt.date) -> MonthlyReport:
         return report
     if region.level == RegionLevel.PROVINCE:
         raise ApplicationError("省级不报送月报。", code=SupervisionError.NOT_A_REPORTING_UNIT)
+    if region.level == RegionLevel.COUNTY and not county_reporting_enabled(region.parent_id or ""):
+        raise ApplicationError(
+            "所属市（州）未要求县级报送月报。", code=SupervisionError.NOT_A_REPORTING_UNIT
+        )
     probe = MonthlyReport(region=region, month=month)
     if workflow.party_of(actor, probe) != "reporter":
         raise AccessDenied("只有本地区的督导人员可以填报本地区月报。")

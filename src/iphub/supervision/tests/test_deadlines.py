@@ -84,3 +84,54 @@ def test_missing_reports_are_listed_after_the_deadline(cast: dict[str, User]) ->
     }
     assert after["420100"] == "逾期未报" and after["420500"] == "按时报送"
     assert len(after) == 17
+
+
+FEB = dt.date(2026, 2, 1)  # the 20th falls in the Spring Festival holiday (15-23 Feb)
+
+
+@pytest.mark.usefixtures("plan")
+def test_when_the_20th_is_a_holiday_the_whole_month_runs_to_the_next_working_day(
+    cast: dict[str, User],
+) -> None:
+    from iphub.conftest import make_user
+    from iphub.core.models import Region
+    from iphub.supervision.selectors import report_discipline
+
+    wuhan_sup = make_user("wuhan_supervisor", "supervisor", "420100")
+    city = cast["yichang_supervisor"]
+    report = report_open(actor=city, region=Region.objects.get(code="420500"), month=FEB)
+    report_update(actor=city, report_id=report.pk, data={"work": {"一": "春节期间值守"}})
+    assert report.due_date == dt.date(2026, 2, 24)
+    # Sent on the first working day after the holiday, after the 20th: on time.
+    report = report_transition(
+        actor=city, report_id=report.pk, action="submit", now=at(dt.date(2026, 2, 24), 21)
+    )
+    assert report.late is False
+    # On the holiday 20th the reminder still says "due soon", with the moved date.
+    soon = reminders_send(today=dt.date(2026, 2, 20))
+    assert [(r.user, r.kind) for r in soon] == [(wuhan_sup, ReminderKind.DUE_SOON)]
+    assert "02月24日" in soon[0].message
+    assert reminders_send(today=dt.date(2026, 2, 24)) == []
+    late = reminders_send(today=dt.date(2026, 2, 25))
+    assert [(r.user, r.kind) for r in late] == [(wuhan_sup, ReminderKind.OVERDUE)]
+
+    def status(now: dt.datetime) -> dict[str, str]:
+        rows = report_discipline(user=cast["supervisor"], month=FEB, now=now)
+        return {d.region.code: d.status for d in rows}
+
+    assert status(at(dt.date(2026, 2, 23), 20))["420100"] == "pending"
+    assert status(at(dt.date(2026, 2, 25), 0))["420100"] == "missing"
+    assert status(at(dt.date(2026, 2, 25), 0))["420500"] == "on_time"
+
+
+@pytest.mark.usefixtures("plan")
+def test_a_report_resubmitted_after_the_deadline_is_judged_by_its_first_submission(
+    cast: dict[str, User],
+) -> None:
+    city, province = cast["yichang_supervisor"], cast["supervisor"]
+    report = _submit(city, "420500", at(dt.date(2026, 5, 19)))
+    report_transition(actor=province, report_id=report.pk, action="return", reason="补充数据")
+    report = report_transition(
+        actor=city, report_id=report.pk, action="resubmit", now=at(dt.date(2026, 5, 27))
+    )
+    assert report.late is False and report.submitted_at == at(dt.date(2026, 5, 27))

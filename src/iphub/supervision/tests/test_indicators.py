@@ -121,13 +121,21 @@ def test_transfer_navigation_and_protection_figures(
     assert posted["420500"].value == 3 and needs["420100"].value == 0
 
 
-def test_enforcement_cases_are_not_available_to_a_supervisor(cast: dict[str, User]) -> None:
-    # protection.case_list is for enforcement staff only: the supervisor gets a
-    # marked gap, not a zero that would read as "no cases".
+def test_a_supervisor_gets_case_counts_but_not_the_case_files(cast: dict[str, User]) -> None:
+    # protection.case_counts gives supervisors counts; the case files
+    # (case_list) stay with enforcement staff, so there is no record list.
     v = _values("enforcement_cases", cast["supervisor"], "420500")["420500"]
-    assert v.value is None and v.source == Source.UNAVAILABLE and "无权" in v.note
+    assert v.value == 0 and v.source == Source.COMPUTED
+    yichang = _regions("420500")[0]
+    assert (
+        indicators.records("enforcement_cases", user=cast["supervisor"], region=yichang, month=MAY)
+        is None
+    )
     enforcer = _values("enforcement_cases", cast["wuhan_enforcer"], "420100")["420100"]
     assert enforcer.source == Source.COMPUTED and enforcer.value == 0
+    # A role the module refuses gets a marked gap, not a zero that reads as "no cases".
+    clerk = _values("enforcement_cases", cast["wuhan_clerk"], "420100")["420100"]
+    assert clerk.value is None and clerk.source == Source.UNAVAILABLE and "无权" in clerk.note
 
 
 def test_an_indicator_whose_selector_is_missing_reports_not_available(

@@ -43,6 +43,11 @@ def test_monthly_score_breakdown(
     make_pledge(
         orgs["wuhan_hongshan"], cast["wuhan_clerk"], "420100", "2000000", at(dt.date(2026, 5, 8))
     )
+    from model_bakery import baker
+
+    from iphub.protection.models import Case
+
+    baker.make(Case, number="鄂宜知执〔2026〕1号", region_id="420502", filed_on=dt.date(2026, 5, 9))
     city = cast["yichang_supervisor"]
     report = report_open(actor=city, region=Region.objects.get(code="420500"), month=MAY)
     report_update(
@@ -62,32 +67,67 @@ def test_monthly_score_breakdown(
     by = {s.region.code: s for s in scores}
     yc = by["420500"]
     # 宜昌: 50 万元 of 100 → 0.5 × 60 = 30; 2 of 4 pledges → 0.5 × 40 = 20;
-    # enforcement cases not available to the supervisor → left out;
-    # base = 100 × 50 / 100 = 50; bonus 2 × 1 = 2; late −5 → 47.
+    # 1 case of 1 → 100; base = 100 × 150 / 200 = 75; bonus 2 × 1 = 2; late −5 → 72.
     parts = {p.key: p.points for p in yc.parts}
     assert parts == {
         "pledge_amount": Decimal(30),
         "pledge_count": Decimal(20),
-        "enforcement_cases": None,
+        "enforcement_cases": Decimal(100),
     }
     assert (yc.base, yc.bonus, yc.penalty, yc.total) == (
-        Decimal("50.00"),
+        Decimal("75.00"),
         Decimal(2),
         Decimal(5),
-        Decimal("47.00"),
+        Decimal("72.00"),
     )
-    # 武汉: 200 万元 of 100 → capped 60; 1 pledge of its own target 1 → 40; base 100;
-    # no report after the 20th → −10 → 90.
+    # 武汉: 200 万元 of 100 → capped 60; 1 pledge of its own target 1 → 40; no case → 0;
+    # base = 100 × 100 / 200 = 50; no report after the 20th → −10 → 40.
     wh = by["420100"]
     assert (wh.base, wh.penalty, wh.missing, wh.total) == (
-        Decimal("100.00"),
+        Decimal("50.00"),
         Decimal(10),
         True,
-        Decimal("90.00"),
+        Decimal("40.00"),
     )
     # 襄阳: nothing → 0 − 10.
     assert by["420600"].total == Decimal("-10.00")
-    assert [s.region.code for s in scores] == ["420100", "420500", "420600"]
+    assert [s.region.code for s in scores] == ["420500", "420100", "420600"]
+
+
+@pytest.mark.usefixtures("plan")
+def test_an_indicator_without_a_source_is_left_out_not_scored_zero(
+    cast: dict[str, User], orgs: dict[str, Organisation]
+) -> None:
+    from iphub.supervision import indicators
+    from iphub.supervision.indicators import Indicator, Source, Unavailable
+
+    def gap(ctx: indicators.Ctx) -> dict[str, Decimal]:
+        raise Unavailable("模块 test 尚未启用")
+
+    indicators.register(Indicator("test_gap", "测试", "项", "test", Source.COMPUTED, gap))
+    try:
+        config = {
+            "indicators": [
+                {"key": "pledge_count", "weight": 40, "target": 4},
+                {"key": "test_gap", "weight": 60, "target": 1},
+            ]
+        }
+        scheme = ScoringScheme.objects.create(
+            name="缺口", year=2026, config=scheme_validate(config)
+        )
+        make_pledge(orgs["yichang"], cast["yichang_clerk"], "420500", "1", at(dt.date(2026, 5, 6)))
+        [s] = monthly_scores(
+            user=cast["supervisor"],
+            regions=[Region.objects.get(code="420500")],
+            month=MAY,
+            scheme=scheme,
+            today=dt.date(2026, 5, 1),
+        )
+    finally:
+        indicators.REGISTRY.pop("test_gap")
+    # 1 of 4 pledges → 10 of 40 points; the gap's 60 are left out: 100 × 10 / 40 = 25.
+    assert [p.points for p in s.parts] == [Decimal(10), None]
+    assert s.base == Decimal("25.00") and s.total == Decimal("25.00")
 
 
 @pytest.mark.usefixtures("plan")
@@ -104,9 +144,9 @@ def test_yearly_score_is_the_mean_of_the_months(
         until=dt.date(2026, 3, 1),
         today=dt.date(2026, 6, 1),
     )
-    # Jan: 0 − 10; Feb: 100 − 10; Mar: 0 − 10 → mean 23.33
-    assert rows[0].months[:3] == [Decimal("-10.00"), Decimal("90.00"), Decimal("-10.00")]
-    assert rows[0].total == Decimal("23.33")
+    # Jan: 0 − 10; Feb: 100 × (60 + 40 + 0) / 200 − 10 = 40; Mar: 0 − 10 → mean 6.67
+    assert rows[0].months[:3] == [Decimal("-10.00"), Decimal("40.00"), Decimal("-10.00")]
+    assert rows[0].total == Decimal("6.67")
 
 
 def test_a_bad_scheme_is_refused(regions: None) -> None:

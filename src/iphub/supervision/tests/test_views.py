@@ -147,7 +147,7 @@ def test_report_flow_through_the_pages_and_the_api(client: Any, cast: dict[str, 
     values = c.get(
         "/api/v1/supervision/indicators/enforcement_cases", {"month": "2026-05", "region": "420500"}
     ).json()
-    assert values[0]["source"] == "not_available"
+    assert values[0]["source"] == "computed" and values[0]["value"] == "0"
 
 
 def test_scores_and_plan_pages_render(client: Any, cast: dict[str, User]) -> None:

@@ -1,6 +1,6 @@
 """Writes of the transfer app (知慧桥), one module per entity."""
 
-from iphub.transfer.services.deals import deal_record
+from iphub.transfer.services.deals import deal_link_filing, deal_record
 from iphub.transfer.services.events import (
     event_create,
     event_invite_best,
@@ -27,6 +27,7 @@ from iphub.transfer.services.needs import (
 )
 
 __all__ = [
+    "deal_link_filing",
     "deal_record",
     "event_create",
     "event_invite_best",

@@ -14,9 +14,12 @@ from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Organisation
 from iphub.core.permissions import ensure_region_access, require_roles
+from iphub.filings.models import Filing, FilingKind, FilingState
+from iphub.filings.selectors import filing_get
 from iphub.patents.models import LegalEventKind, Patent
 from iphub.patents.services import legal_event_append
 from iphub.transfer.access import STAFF_ROLES
+from iphub.transfer.errors import TransferError
 from iphub.transfer.models import (
     Deal,
     DealKind,
@@ -32,6 +35,39 @@ _LICENCE_LABEL = {
     DealKind.ORDINARY: "普通许可",
     DealKind.OPEN_LICENCE: "开放许可",
 }
+
+
+# Which 一网通办 filing kind records which deal, and the filing states that
+# never became (or no longer are) a filing of the deal.
+FILING_KIND = {DealKind.TRANSFER: FilingKind.PATENT_TRANSFER}
+DEAD_FILING_STATES = (FilingState.REFUSED, FilingState.WITHDRAWN, FilingState.CANCELLED)
+
+
+def filing_kind_for(deal_kind: str) -> str:
+    """The filing kind a deal of ``deal_kind`` is filed as (licences: contract filing)."""
+    return FILING_KIND.get(DealKind(deal_kind), FilingKind.PATENT_LICENCE)
+
+
+def _filing_for(
+    actor: Any, *, filing_id: int, kind: str, patent_ids: set[int], deal_id: int | None = None
+) -> Filing:
+    """The filing ``actor`` picked for a deal, checked against the deal."""
+    filing = filing_get(user=actor, filing_id=filing_id)
+
+    def refuse(msg: str) -> ApplicationError:
+        return ApplicationError(msg, code=TransferError.FILING_MISMATCH, fields={"filing": msg})
+
+    if filing.kind != filing_kind_for(kind):
+        wanted = FilingKind(filing_kind_for(kind)).label
+        raise refuse(f"所选办件是“{filing.get_kind_display()}”，本成交应关联“{wanted}”。")
+    if filing.state in DEAD_FILING_STATES:
+        raise refuse(f"所选办件{filing.get_state_display()}，不能作为本成交的备案/登记。")
+    if filing.patent_id is not None and filing.patent_id not in patent_ids:
+        raise refuse("所选办件涉及的专利不在本成交的专利之中。")
+    other = filing.deals.exclude(pk=deal_id).first() if deal_id else filing.deals.first()
+    if other is not None:
+        raise refuse(f"所选办件已关联成交 #{other.pk}。")
+    return filing
 
 
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -75,10 +111,13 @@ def deal_record(
     patent_ids: list[int],
     match_id: int | None = None,
     event_id: int | None = None,
+    filing_id: int | None = None,
 ) -> Deal:
     """Staff record a concluded deal; each patent gets a ``transferred`` or
     ``licensed`` legal event, the match reaches ``deal`` and a transfer listing
-    is marked concluded. The deal counts in the buyer's region."""
+    is marked concluded. The deal counts in the buyer's region. ``filing_id``
+    links the 一网通办 transfer registration or licence filing of the deal (of the
+    right kind, about its patents, visible to the clerk, not linked elsewhere)."""
     require_roles(actor, *STAFF_ROLES)
     clean = _clean(data)
     orgs = Organisation.objects.select_related("region").in_bulk([seller_id, buyer_id])
@@ -99,13 +138,22 @@ def deal_record(
         if match is None:
             raise NotFound("未找到该匹配。")
     event = DockingEvent.objects.filter(pk=event_id).first() if event_id else None
+    filing = None
+    if filing_id is not None:
+        filing = _filing_for(
+            actor, filing_id=filing_id, kind=clean["kind"], patent_ids={p.pk for p in patents}
+        )
+    reference = str(data.get("filing_reference") or "").strip()[:60]
+    if filing is not None and not reference:
+        reference = filing.registration_number or filing.reference
     deal = Deal.objects.create(
         seller=seller,
         buyer=buyer,
         region=buyer.region,
         match=match,
         event=event,
-        filing_reference=str(data.get("filing_reference") or "")[:60],
+        filing=filing,
+        filing_reference=reference,
         recorded_by=actor,
         **clean,
     )
@@ -148,5 +196,35 @@ def deal_record(
         obj=deal,
         region_path=buyer.region.path,
         after=snapshot(deal) | {"patents": [p.pk for p in patents]},
+    )
+    return deal
+
+
+@transaction.atomic
+def deal_link_filing(*, actor: Any, deal_id: int, filing_id: int) -> Deal:
+    """Link a recorded deal to its 一网通办 filing once that has been filed."""
+    require_roles(actor, *STAFF_ROLES)
+    deal = Deal.objects.select_for_update().select_related("region").filter(pk=deal_id).first()
+    if deal is None:
+        raise NotFound("未找到该成交记录。")
+    ensure_region_access(actor, deal.region)
+    filing = _filing_for(
+        actor,
+        filing_id=filing_id,
+        kind=deal.kind,
+        patent_ids=set(deal.patents.values_list("pk", flat=True)),
+        deal_id=deal.pk,
+    )
+    before = {"filing": deal.filing_id, "filing_reference": deal.filing_reference}
+    deal.filing = filing
+    deal.filing_reference = filing.registration_number or filing.reference
+    deal.save(update_fields=["filing", "filing_reference"])
+    audit_record(
+        actor=actor,
+        action="deal_link_filing",
+        obj=deal,
+        region_path=deal.region.path,
+        before=before,
+        after={"filing": filing.pk, "filing_reference": deal.filing_reference},
     )
     return deal

@@ -35,6 +35,7 @@ def test_staff_opens_a_chain_and_downloads_the_pdf(
     # ECharts draws into a canvas once the map file has loaded.
     page.wait_for_selector("[data-testid=chart-trend] canvas")
     page.wait_for_selector("[data-testid=chart-map] canvas")
+    page.wait_for_selector("[data-testid=chart-inventors] canvas")
     page.wait_for_function(
         "() => echarts.getInstanceByDom(document.getElementById('chart-map'))"
         ".getOption().series.length === 1"

@@ -1,0 +1,195 @@
+"""Trademark pledge registration (商标专用权质权登记): establish, change, extend, cancel.
+
+商标法实施条例 Art. 70: the pledgor and the pledgee apply jointly and sign a
+written pledge contract. The platform has no trademark register, so what it can
+check before a clerk sees the filing is the form itself: a well-formed
+registration number and Nice classes, a right still in its term, a sane debt and
+term, the joint application and the similar-marks undertaking; the clerk checks
+the register.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from iphub.filings import checks
+from iphub.filings.errors import FilingErrorCode
+from iphub.filings.models import Filing, FilingKind, Operation
+from iphub.filings.services.applications import (
+    Documents,
+    create_filing,
+    flag,
+    local_today,
+    service_or_error,
+    text,
+)
+from iphub.filings.services.pledges import amendment_effects, registered_pledge
+
+AMENDMENTS = (Operation.CHANGE, Operation.EXTEND, Operation.CANCEL)
+
+
+def _debt_term(data: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
+    start = checks.parse_date(data.get("debt_start"), field="debt_start", label="债务起始日")
+    end = checks.parse_date(data.get("debt_end"), field="debt_end", label="债务履行期限届满日")
+    if end <= start:
+        raise checks.fail(
+            "debt_end", "债务履行期限的届满日须晚于起始日。", FilingErrorCode.BAD_TERM
+        )
+    return start, end
+
+
+def trademark_pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict[str, Any]:
+    """Check a trademark pledge (设立) form and return the filing's field values.
+
+    ``data``: trademark_number, trademark_name, trademark_classes ("9, 35"),
+    valid_until (专用权期限届满日), pledgee, debt_amount, debt_start, debt_end,
+    debt_type, joint_application, similar_marks_included; pledgor defaults to the
+    applicant's organisation.
+    """
+    today = local_today(at)
+    number = checks.trademark_number(data.get("trademark_number"))
+    mark = text(data, "trademark_name", "商标名称")
+    classes = checks.nice_classes(data.get("trademark_classes"))
+    valid_until = checks.parse_date(
+        data.get("valid_until"), field="valid_until", label="商标专用权期限届满日"
+    )
+    if valid_until < today:
+        raise checks.fail(
+            "valid_until",
+            "商标专用权已过有效期，应先办理续展注册再出质。",
+            FilingErrorCode.TRADEMARK_EXPIRED,
+        )
+    pledgor = text(data, "pledgor", "出质人", required=False) or actor.organisation.name
+    pledgee = text(data, "pledgee", "质权人")
+    amount = checks.parse_amount(data.get("debt_amount"), field="debt_amount")
+    start, end = _debt_term(data)
+    debt_type = text(data, "debt_type", "被担保债权种类")
+    if not flag(data, "joint_application"):
+        raise checks.fail(
+            "joint_application",
+            "商标专用权质权登记须由出质人和质权人共同申请，并订立书面质权合同。",
+            FilingErrorCode.NOT_JOINT,
+        )
+    if not flag(data, "similar_marks_included"):
+        raise checks.fail(
+            "similar_marks_included",
+            "出质人应将在相同或类似商品/服务上注册的相同或近似商标一并出质，请确认。",
+            FilingErrorCode.SIMILAR_MARKS,
+        )
+    return {
+        "application_number": "",
+        "holder_name": pledgor,
+        "counterparty_name": pledgee,
+        "amount": amount,
+        "term_start": start,
+        "term_end": end,
+        "details": {
+            "trademark_number": number,
+            "trademark_name": mark,
+            "trademark_classes": classes,
+            "valid_until": valid_until.isoformat(),
+            "debt_type": debt_type,
+            "joint_application": True,
+            "similar_marks_included": True,
+        },
+    }
+
+
+@transaction.atomic
+def trademark_pledge_submit(
+    *,
+    actor: Any,
+    data: Mapping[str, Any],
+    documents: Documents,
+    idempotency_key: str | None = None,
+    submit: bool = True,
+    now: dt.datetime | None = None,
+) -> Filing:
+    """File a trademark pledge registration (设立); ``submit=False`` keeps a draft."""
+    return create_filing(
+        actor=actor,
+        service=service_or_error(FilingKind.TRADEMARK_PLEDGE, Operation.ESTABLISH),
+        idempotency_key=idempotency_key,
+        documents=documents,
+        submit=submit,
+        now=now,
+        data=data,
+        validate=lambda at: trademark_pledge_values(actor, data, at),
+    )
+
+
+def _amendment_values(
+    actor: Any, operation: str, data: Mapping[str, Any], at: dt.datetime
+) -> dict[str, Any]:
+    parent = registered_pledge(
+        actor, str(data.get("registration_number", "")), kind=FilingKind.TRADEMARK_PLEDGE
+    )
+    assert parent.term_start is not None and parent.term_end is not None
+    values: dict[str, Any] = {
+        "parent": parent,
+        "application_number": "",
+        "holder_name": parent.holder_name,
+        "counterparty_name": parent.counterparty_name,
+        "amount": parent.amount,
+        "term_start": parent.term_start,
+        "term_end": parent.term_end,
+    }
+    if operation == Operation.CHANGE:
+        values["counterparty_name"] = (
+            text(data, "pledgee", "质权人", required=False) or parent.counterparty_name
+        )
+        values["amount"] = (
+            checks.parse_amount(data.get("debt_amount"), field="debt_amount", required=False)
+            or parent.amount
+        )
+        values["details"] = {**parent.details, "change_reason": text(data, "reason", "变更事由")}
+    elif operation == Operation.EXTEND:
+        end = checks.parse_date(
+            data.get("debt_end"), field="debt_end", label="延期后的债务履行期限届满日"
+        )
+        if end <= parent.term_end:
+            raise checks.fail(
+                "debt_end",
+                f"延期后的届满日须晚于原届满日（{parent.term_end:%Y-%m-%d}）。",
+                FilingErrorCode.BAD_TERM,
+            )
+        values["term_end"] = end
+        values["details"] = {**parent.details, "extend_reason": text(data, "reason", "延期事由")}
+    else:
+        values["details"] = {**parent.details, "cancel_reason": text(data, "reason", "注销事由")}
+    return values
+
+
+@transaction.atomic
+def trademark_pledge_amend_submit(
+    *,
+    actor: Any,
+    operation: str,
+    data: Mapping[str, Any],
+    documents: Documents,
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> Filing:
+    """Apply to change (变更), extend (延期) or cancel (注销) a registered trademark
+    pledge, by its registration number; each has its own form and materials."""
+    if operation not in AMENDMENTS:
+        raise checks.fail("operation", "请选择变更、延期或注销。")
+    return create_filing(
+        actor=actor,
+        service=service_or_error(FilingKind.TRADEMARK_PLEDGE, operation),
+        idempotency_key=idempotency_key,
+        documents=documents,
+        submit=True,
+        now=now,
+        validate=lambda at: _amendment_values(actor, operation, data, at),
+    )
+
+
+def trademark_pledge_register_effects(*, actor: Any, filing: Filing, now: dt.datetime) -> None:
+    """Approving a change, extension or cancellation moves the registration it amends."""
+    if filing.operation != Operation.ESTABLISH:
+        amendment_effects(actor=actor, filing=filing, now=now)

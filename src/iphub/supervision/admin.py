@@ -1,0 +1,189 @@
+"""Admin for the plan (tasks, measures, targets), the scoring scheme, and a
+read-only view of reports and reminders.
+
+Edits here leave audit rows like the pages do: the scoring scheme goes through
+``scheme_save``; the plan's structure through ``AuditedAdmin``. A report's state
+is never edited here: it moves only through ``workflow.TRANSITIONS``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from iphub.core.audit import audit_record, snapshot
+from iphub.core.errors import ApplicationError
+from iphub.supervision.models import (
+    MonthlyReport,
+    Plan,
+    PlanMeasure,
+    PlanTarget,
+    PlanTask,
+    ReportReminder,
+    ScoringScheme,
+)
+from iphub.supervision.scoring import scheme_validate
+from iphub.supervision.services.schemes import scheme_save
+
+
+class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Every add, change and delete (inline rows included) leaves an audit row."""
+
+    def _audit(
+        self, request: HttpRequest, obj: models.Model, verb: str, before: dict[str, Any] | None
+    ) -> None:
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=f"{obj._meta.label_lower}.admin_{verb}",
+            obj=obj,
+            before=before,
+            after=snapshot(obj) if verb != "delete" else None,
+        )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            self._audit(request, obj, "change" if change else "add", before)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            self._audit(request, obj, "delete", snapshot(obj))
+            super().delete_model(request, obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        with transaction.atomic():
+            befores = {
+                f.instance.pk: snapshot(type(f.instance).objects.get(pk=f.instance.pk))
+                for f in formset.forms
+                if f.instance.pk and f.has_changed()
+            }
+            instances = formset.save(commit=False)
+            for obj in formset.deleted_objects:
+                self._audit(request, obj, "delete", snapshot(obj))
+                obj.delete()
+            for obj in instances:
+                existed = obj.pk in befores
+                obj.save()
+                self._audit(request, obj, "change" if existed else "add", befores.get(obj.pk))
+            formset.save_m2m()
+
+
+class PlanTaskInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = PlanTask
+    extra = 0
+    fields = ("number", "kind", "title", "position")
+
+
+class PlanMeasureInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = PlanMeasure
+    extra = 0
+    fields = ("code", "text", "responsible_level", "lead_units", "position")
+
+
+class PlanTargetInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = PlanTarget
+    extra = 0
+    fields = (
+        "code",
+        "description",
+        "indicator",
+        "comparator",
+        "value",
+        "unit",
+        "due",
+        "cumulative",
+        "basis",
+        "basis_note",
+    )
+
+
+@admin.register(Plan)
+class PlanAdmin(AuditedAdmin):
+    list_display = ("title", "document_number", "year", "issued_on", "loaded_at")
+    inlines = (PlanTaskInline,)
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(AuditedAdmin):
+    list_display = ("number", "title", "kind", "plan")
+    list_filter = ("plan", "kind")
+    inlines = (PlanMeasureInline,)
+
+
+@admin.register(PlanMeasure)
+class PlanMeasureAdmin(AuditedAdmin):
+    list_display = ("code", "task", "responsible_level", "lead_units")
+    list_filter = ("task__plan", "responsible_level")
+    search_fields = ("code", "text", "lead_units")
+    inlines = (PlanTargetInline,)
+
+
+@admin.register(PlanTarget)
+class PlanTargetAdmin(AuditedAdmin):
+    list_display = ("code", "description", "indicator", "comparator", "value", "unit", "basis")
+    list_filter = ("basis", "measure__task__plan")
+    search_fields = ("code", "description", "indicator")
+
+
+class ScoringSchemeForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ScoringScheme
+        fields = ("name", "year", "active", "config")
+
+    def clean_config(self) -> Any:
+        config = self.cleaned_data["config"]
+        if not isinstance(config, dict):
+            raise forms.ValidationError("配置应为 JSON 对象。")
+        try:
+            return scheme_validate(config)
+        except ApplicationError as exc:
+            raise forms.ValidationError(
+                [f"{k}：{v}" for k, v in sorted(exc.fields.items())] or exc.message
+            ) from None
+
+
+@admin.register(ScoringScheme)
+class ScoringSchemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = ScoringSchemeForm
+    list_display = ("name", "year", "active", "updated_at")
+    list_filter = ("year", "active")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = scheme_save(
+            actor=request.user,
+            scheme_id=obj.pk if change else None,
+            name=obj.name,
+            year=obj.year,
+            active=obj.active,
+            config=obj.config,
+        )
+        obj.pk = saved.pk
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ReadOnlyAdmin):
+    list_display = ("region", "month", "state", "due_date", "first_submitted_at", "late")
+    list_filter = ("state", "late", "month")
+    search_fields = ("region__name",)
+
+
+@admin.register(ReportReminder)
+class ReportReminderAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "region", "month", "kind", "read_at")
+    list_filter = ("kind", "month")
