@@ -90,7 +90,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'iphub.sqlite3'}"),
+        # An empty DATABASE_URL means the embedded default, as an unset one does.
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'iphub.sqlite3'}",
         conn_max_age=60,
     )
 }
