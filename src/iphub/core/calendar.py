@@ -94,3 +94,16 @@ def due_at(
     first = effective_receipt_date(received, cutoff_hour=cutoff)
     last = add_working_days(first, working_days)
     return dt.datetime.combine(last, dt.time(hour=cutoff), tzinfo=LOCAL_TZ)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` moved by whole years; 29 February becomes 28 February in a common year.
+
+    Patent terms and "maintained for N years" run from the filing date; a term that
+    starts on a leap day ends on the last day of February (the anniversary day does
+    not exist), never on 1 March, so nothing is counted in force a day too long.
+    """
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from iphub.core.calendar import add_years
 from iphub.core.errors import ApplicationError
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingKind, FilingState, LicenceType, Operation
@@ -66,11 +67,7 @@ def patent_expiry(patent: Patent) -> dt.date | None:
     years = TERM_YEARS.get(kind, 20)
     if kind == "design" and patent.app_date < DESIGN_15_YEARS_FROM:
         years = 10
-    try:
-        end = patent.app_date.replace(year=patent.app_date.year + years)
-    except ValueError:  # 29 February
-        end = patent.app_date.replace(year=patent.app_date.year + years, day=28)
-    return end - dt.timedelta(days=1)
+    return add_years(patent.app_date, years) - dt.timedelta(days=1)
 
 
 def ensure_in_force(patent: Patent, *, today: dt.date, field: str = "application_number") -> None:

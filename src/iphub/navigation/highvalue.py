@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from iphub.core.calendar import add_years
 from iphub.navigation.models import HighValueCriterion
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -50,7 +51,7 @@ def in_force_sql(today: dt.date) -> str:
     Granted (a grant date, or a status saying 有权/有效/授权), no status word
     that ends it, and within the 20-year invention term.
     """
-    term_start = today.replace(year=today.year - INVENTION_TERM_YEARS)
+    term_start = add_years(today, -INVENTION_TERM_YEARS)
     return (
         "((p.grant_date IS NOT NULL OR regexp_matches(p.legal_status, '有权|有效|授权'))"
         f" AND NOT regexp_matches(p.legal_status, '{_DEAD_WORDS}')"
@@ -66,7 +67,7 @@ def classify(con: duckdb.DuckDBPyConnection, *, today: dt.date) -> None:
     prefixes = strategic_prefixes()
     con.execute("CREATE OR REPLACE TABLE sei (prefix VARCHAR, domain VARCHAR)")
     con.executemany("INSERT INTO sei VALUES (?, ?)", [[k, v] for k, v in prefixes.items()])
-    cutoff = today.replace(year=today.year - MAINTAINED_YEARS)
+    cutoff = add_years(today, -MAINTAINED_YEARS)
     types = ", ".join(f"'{t}'" for t in INVENTION_TYPES)
     con.execute(
         f"""

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from iphub.core.calendar import add_years
 from iphub.core.errors import ApplicationError
 from iphub.core.validators import validate_mobile
 from iphub.patents.ipc import IPCError, normalize_ipc
@@ -198,11 +199,7 @@ def patent_availability(patent: Patent, *, today: dt.date | None = None) -> Avai
     if "授权" in status:
         out.granted = True
     years = _TERM_YEARS.get(PatentType(patent.patent_type)) if patent.patent_type else None
-    if (
-        years
-        and patent.app_date
-        and patent.app_date.replace(year=patent.app_date.year + years) <= today
-    ):
+    if years and patent.app_date and add_years(patent.app_date, years) <= today:
         out.dead_reason = out.dead_reason or f"保护期已届满（{years} 年）"
     events = sorted(patent.legal_events.all(), key=lambda e: (e.date or dt.date.min, e.pk))
     for e in events:

@@ -49,3 +49,10 @@ def test_year_beyond_the_package_falls_back_to_weekdays() -> None:
     far = D(2030, 6, 7)  # a Friday
     assert not calendar.is_authoritative(far)
     assert calendar.add_working_days(far, 1) == D(2030, 6, 10)
+
+
+def test_add_years_from_a_leap_day_ends_on_28_february() -> None:
+    assert calendar.add_years(D(2024, 2, 29), 20) == D(2044, 2, 29)
+    assert calendar.add_years(D(2024, 2, 29), 10) == D(2034, 2, 28)
+    assert calendar.add_years(D(2026, 11, 28), -10) == D(2016, 11, 28)
+    assert calendar.add_years(D(2028, 2, 29), -1) == D(2027, 2, 28)

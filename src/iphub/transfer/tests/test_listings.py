@@ -145,3 +145,21 @@ def test_open_licence_declared_then_revoked_is_on_the_patent_history(
     assert listing.status == ListingStatus.REVOKED and listing.revoked_at is not None
     assert "撤回开放许可声明：拟转为独占许可" in events.order_by("-id").first().detail  # type: ignore[union-attr]
     assert not selectors.listing_hall().exists()
+
+
+@pytest.mark.django_db
+def test_a_utility_model_filed_on_a_leap_day_expires_on_28_february() -> None:
+    """Found by the matching benchmark: a 29 February filing date crashed the term check."""
+    import datetime as dt
+
+    from iphub.patents.models import Patent
+    from iphub.transfer.rules import patent_availability
+
+    patent = Patent.objects.create(
+        natural_key="leap",
+        title="闰日申请的实用新型",
+        patent_type="utility",
+        app_date=dt.date(2016, 2, 29),
+    )
+    assert patent_availability(patent, today=dt.date(2026, 2, 27)).dead_reason == ""
+    assert "保护期已届满" in patent_availability(patent, today=dt.date(2026, 2, 28)).dead_reason
