@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -22,7 +19,7 @@ from iphub.patents.exports import COLUMNS, export_rows
 from iphub.patents.models import ImportMode
 from iphub.patents.search import QuerySyntaxError
 from iphub.patents.selectors import FACET_TITLES
-from iphub.portal.excel import xlsx_response
+from iphub.portal.excel import csv_response, xlsx_response
 
 SORTS = [("relevance", "相关度"), ("date_desc", "申请日（新→旧）"), ("date_asc", "申请日（旧→新）")]
 FACET_FIELDS = {
@@ -33,7 +30,6 @@ FACET_FIELDS = {
     "city": "RG",
     "applicant": "PA",
 }
-ALLOWED_UPLOAD_SUFFIXES = {".csv", ".xlsx", ".jsonl", ".json", ".sql", ".txt"}
 
 
 def _facet_query(base: str, name: str, value: str) -> str:
@@ -119,7 +115,6 @@ def applicant(request: HttpRequest) -> HttpResponseBase:
 
 def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """Stream the whole result set (every row, not one page) to Excel or CSV."""
-    import csv
 
     query = request.GET.get("q", "").strip()
     try:
@@ -139,22 +134,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
             query={"检索式": query or "（全部记录）"},
         )
     if fmt == "csv":
-
-        class Echo:
-            def write(self, value: str) -> str:
-                return value
-
-        writer = csv.writer(Echo())
-
-        def lines() -> Any:
-            yield "\ufeff"
-            yield writer.writerow(headers)
-            for row in export_rows(query):
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="patents.csv"'
-        return response
+        return csv_response("patents.csv", headers, export_rows(query))
     return render(request, "portal/error.html", {"message": "仅支持 xlsx 或 csv。"}, status=404)
 
 
@@ -170,26 +150,10 @@ def imports(request: HttpRequest) -> HttpResponseBase:
         mode = request.POST.get("mode", "")
         if upload is None:
             errors["file"] = "请选择要导入的文件。"
-        elif Path(upload.name or "").suffix.lower() not in ALLOWED_UPLOAD_SUFFIXES:
-            errors["file"] = (
-                "只支持 CSV、Excel(.xlsx)、JSON Lines(.jsonl) 或 MySQL 导出(.sql) 文件。"
-            )
-        if not errors and upload is not None:
-            target = (
-                Path(settings.VAR_DIR)
-                / "imports"
-                / f"{uuid.uuid4().hex}{Path(upload.name or '').suffix.lower()}"
-            )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
+        else:
             try:
-                job = services.import_job_create(
-                    actor=request.user, path=target, file_name=upload.name or target.name, mode=mode
-                )
+                job = services.import_job_upload(actor=request.user, upload=upload, mode=mode)
             except ApplicationError as exc:
-                target.unlink(missing_ok=True)
                 errors = exc.fields or {"file": exc.message}
             else:
                 from iphub.patents.tasks import run_import_job

@@ -8,11 +8,12 @@ where its numbers came from.
 
 from __future__ import annotations
 
+import csv
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.http import FileResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -68,3 +69,27 @@ def xlsx_response(
         filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+class _Echo:
+    """A file-like object whose ``write`` hands the line back, so csv.writer yields text."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
+    """Stream rows as a UTF-8 CSV attachment, one line at a time."""
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a BOM.
+        yield writer.writerow(headers)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -10,7 +9,7 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from iphub.core import selectors, services
 from iphub.core.errors import ApplicationError
 from iphub.core.models import OrganisationKind, OrganisationTag, Role
 from iphub.core.permissions import region_path_of
-from iphub.portal.excel import xlsx_response
+from iphub.portal.excel import csv_response, xlsx_response
 from iphub.portal.forms import LoginForm
 from iphub.portal.workspace import workspace_tasks
 
@@ -230,22 +229,7 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
             "audit.xlsx", "审计日志", AUDIT_COLUMNS, rows(), query=_audit_params(request)
         )
     if fmt == "csv":
-
-        class Echo:
-            def write(self, value: str) -> str:
-                return value
-
-        writer = csv.writer(Echo())
-
-        def lines() -> Any:
-            yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a BOM.
-            yield writer.writerow(AUDIT_COLUMNS)
-            for row in rows():
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="audit.csv"'
-        return response
+        return csv_response("audit.csv", AUDIT_COLUMNS, rows())
     return render(
         request, "portal/error.html", {"message": "仅支持 csv 或 xlsx 格式。"}, status=404
     )

@@ -1,6 +1,11 @@
 """Writes of the patents app, one module per entity (records, imports, searches)."""
 
-from iphub.patents.services.imports import import_file, import_job_create, import_job_run
+from iphub.patents.services.imports import (
+    import_file,
+    import_job_create,
+    import_job_run,
+    import_job_upload,
+)
 from iphub.patents.services.records import legal_event_append, patent_delete, patents_upsert
 from iphub.patents.services.searches import (
     export_job_create,
@@ -16,6 +21,7 @@ __all__ = [
     "import_file",
     "import_job_create",
     "import_job_run",
+    "import_job_upload",
     "legal_event_append",
     "patent_delete",
     "patents_upsert",

@@ -17,6 +17,7 @@ sit in memory.
 from __future__ import annotations
 
 import csv
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -133,6 +134,27 @@ def import_job_create(*, actor: Any, path: Path, file_name: str, mode: str) -> I
         mode=mode,
         started_by=actor if actor and actor.is_authenticated else None,
     )
+
+
+def import_job_upload(*, actor: Any, upload: Any, mode: str) -> ImportJob:
+    """Store an uploaded file under var/imports and register its import.
+
+    The file's type is judged by its content in ``import_job_create``; a refused
+    file is deleted again, so nothing is left behind.
+    """
+    suffix = Path(str(upload.name or "")).suffix.lower()[:10]
+    target = Path(settings.VAR_DIR) / "imports" / f"{uuid.uuid4().hex}{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    try:
+        return import_job_create(
+            actor=actor, path=target, file_name=str(upload.name or target.name), mode=mode
+        )
+    except ApplicationError:
+        target.unlink(missing_ok=True)
+        raise
 
 
 def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJob:

@@ -63,11 +63,16 @@ def test_upload_page_validates_and_imports(
 
     pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4", content_type="application/pdf")
     bad = client.post("/patents/imports/", {"mode": "all", "file": pdf})
-    assert "只支持 CSV" in bad.content.decode()
+    assert "不是表格或文本数据" in bad.content.decode()
     disguised = SimpleUploadedFile("data.csv", b"%PDF-1.4\x00\x01", content_type="text/csv")
     bad = client.post("/patents/imports/", {"mode": "all", "file": disguised})
     assert bad.status_code == 200 and 'role="alert"' in bad.content.decode()
     assert not ImportJob.objects.exists()
+    # Refused uploads are not left lying on the server.
+    from django.conf import settings
+
+    stored = Path(settings.VAR_DIR) / "imports"
+    assert not stored.exists() or not any(stored.iterdir())
     path = write_csv(tmp_path / "up.csv", [row(1), row(2, 申请日="昨天")])
     with open(path, "rb") as fh:
         response = client.post("/patents/imports/", {"mode": "all", "file": fh})
