@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Form, Router, Schema
+from ninja import Form, Router, Schema, Status
 
 from iphub.filings import catalogue, selectors, services, workflow
 from iphub.filings.models import Filing
@@ -209,35 +209,33 @@ def catalogue_list(request: HttpRequest, q: str = "", level: str = "") -> list[d
     ]
 
 
+def _submit(service: Any, request: HttpRequest, payload: Any) -> Status:
+    """Call a ``<kind>_submit`` service with the form, files and idempotency key."""
+    filing = service(
+        actor=request.user,
+        data=payload.dict(),
+        documents=_files(request),
+        idempotency_key=_key(request, payload),
+        submit=not payload.draft,
+    )
+    return Status(201, _out(filing, request.user))
+
+
 @router.post(
     "/filings/pledges",
     response={201: FilingOut},
     summary="提交专利权质押登记（设立）",
     auth=_auth(),
 )
-def pledge_create(request: HttpRequest, payload: Form[PledgeIn]) -> tuple[int, dict[str, Any]]:
-    filing = services.pledge_submit(
-        actor=request.user,
-        data=payload.dict(),
-        documents=_files(request),
-        idempotency_key=_key(request, payload),
-        submit=not payload.draft,
-    )
-    return 201, _out(filing, request.user)
+def pledge_create(request: HttpRequest, payload: Form[PledgeIn]) -> Status:
+    return _submit(services.pledge_submit, request, payload)
 
 
 @router.post(
     "/filings/licences", response={201: FilingOut}, summary="提交专利实施许可合同备案", auth=_auth()
 )
-def licence_create(request: HttpRequest, payload: Form[LicenceIn]) -> tuple[int, dict[str, Any]]:
-    filing = services.licence_submit(
-        actor=request.user,
-        data=payload.dict(),
-        documents=_files(request),
-        idempotency_key=_key(request, payload),
-        submit=not payload.draft,
-    )
-    return 201, _out(filing, request.user)
+def licence_create(request: HttpRequest, payload: Form[LicenceIn]) -> Status:
+    return _submit(services.licence_submit, request, payload)
 
 
 @router.post(
@@ -246,17 +244,8 @@ def licence_create(request: HttpRequest, payload: Form[LicenceIn]) -> tuple[int,
     summary="提交商标专用权质权登记（设立）",
     auth=_auth(),
 )
-def trademark_pledge_create(
-    request: HttpRequest, payload: Form[TrademarkPledgeIn]
-) -> tuple[int, dict[str, Any]]:
-    filing = services.trademark_pledge_submit(
-        actor=request.user,
-        data=payload.dict(),
-        documents=_files(request),
-        idempotency_key=_key(request, payload),
-        submit=not payload.draft,
-    )
-    return 201, _out(filing, request.user)
+def trademark_pledge_create(request: HttpRequest, payload: Form[TrademarkPledgeIn]) -> Status:
+    return _submit(services.trademark_pledge_submit, request, payload)
 
 
 @router.post(
@@ -267,7 +256,7 @@ def trademark_pledge_create(
 )
 def trademark_pledge_amend(
     request: HttpRequest, operation: str, payload: Form[TrademarkAmendIn]
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     filing = services.trademark_pledge_amend_submit(
         actor=request.user,
         operation=operation,
@@ -275,35 +264,21 @@ def trademark_pledge_amend(
         documents=_files(request),
         idempotency_key=_key(request, payload),
     )
-    return 201, _out(filing, request.user)
+    return Status(201, _out(filing, request.user))
 
 
 @router.post(
     "/filings/transfers", response={201: FilingOut}, summary="提交专利权转让登记", auth=_auth()
 )
-def transfer_create(request: HttpRequest, payload: Form[TransferIn]) -> tuple[int, dict[str, Any]]:
-    filing = services.transfer_submit(
-        actor=request.user,
-        data=payload.dict(),
-        documents=_files(request),
-        idempotency_key=_key(request, payload),
-        submit=not payload.draft,
-    )
-    return 201, _out(filing, request.user)
+def transfer_create(request: HttpRequest, payload: Form[TransferIn]) -> Status:
+    return _submit(services.transfer_submit, request, payload)
 
 
 @router.post(
     "/filings/products", response={201: FilingOut}, summary="提交专利产品备案", auth=_auth()
 )
-def product_create(request: HttpRequest, payload: Form[ProductIn]) -> tuple[int, dict[str, Any]]:
-    filing = services.product_submit(
-        actor=request.user,
-        data=payload.dict(),
-        documents=_files(request),
-        idempotency_key=_key(request, payload),
-        submit=not payload.draft,
-    )
-    return 201, _out(filing, request.user)
+def product_create(request: HttpRequest, payload: Form[ProductIn]) -> Status:
+    return _submit(services.product_submit, request, payload)
 
 
 @router.post(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.protection import selectors
@@ -112,8 +112,10 @@ def group_decide(request: HttpRequest, group_id: int, payload: DecisionIn) -> di
 
 
 @router.post("/protection/runs", response={202: RunOut}, auth=_auth(), summary="发起全量筛查")
-def run_create(request: HttpRequest) -> tuple[int, Any]:
-    return 202, screening_services.screening_run_create(actor=request.user, kind=RunKind.FULL)
+def run_create(request: HttpRequest) -> Status:
+    return Status(
+        202, screening_services.screening_run_create(actor=request.user, kind=RunKind.FULL)
+    )
 
 
 class CaseIn(Schema):
@@ -167,7 +169,7 @@ def case_list(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
 
 
 @router.post("/protection/cases", response={201: CaseOut}, auth=_auth(), summary="登记案件线索")
-def case_create(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, Any]]:
+def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     case = enforcement_services.case_create(
         actor=request.user,
         title=payload.title,
@@ -177,7 +179,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, A
         source=payload.source,
         parties=payload.parties,
     )
-    return 201, _case_out(case)
+    return Status(201, _case_out(case))
 
 
 @router.get("/protection/cases/{int:case_id}", response=CaseOut, auth=_auth(), summary="案件详情")
@@ -293,9 +295,9 @@ def assistance_list(request: HttpRequest) -> list[dict[str, Any]]:
     auth=_auth(),
     summary="提交维权援助申请",
 )
-def assistance_submit(request: HttpRequest, payload: AssistanceIn) -> tuple[int, dict[str, Any]]:
+def assistance_submit(request: HttpRequest, payload: AssistanceIn) -> Status:
     item = assistance_services.assistance_request_submit(actor=request.user, **payload.dict())
-    return 201, _assistance_out(item)
+    return Status(201, _assistance_out(item))
 
 
 class FeedbackIn(Schema):
@@ -340,12 +342,12 @@ class ActivityIn(Schema):
 @router.post(
     "/protection/workstations", response={201: dict[str, Any]}, auth=_auth(), summary="登记工作站"
 )
-def workstation_create(request: HttpRequest, payload: StationIn) -> tuple[int, dict[str, Any]]:
+def workstation_create(request: HttpRequest, payload: StationIn) -> Status:
     data = payload.dict()
     station = assistance_services.workstation_create(
         actor=request.user, region_code=data.pop("region"), **data
     )
-    return 201, {"id": station.pk, "name": station.name}
+    return Status(201, {"id": station.pk, "name": station.name})
 
 
 @router.post(
@@ -354,16 +356,14 @@ def workstation_create(request: HttpRequest, payload: StationIn) -> tuple[int, d
     auth=_auth(),
     summary="登记工作站活动（办案、培训）",
 )
-def station_activity(
-    request: HttpRequest, station_id: int, payload: ActivityIn
-) -> tuple[int, dict[str, Any]]:
+def station_activity(request: HttpRequest, station_id: int, payload: ActivityIn) -> Status:
     station = selectors.workstation_list().filter(pk=station_id).first()
     if station is None:
         raise NotFound()
     activity = assistance_services.station_activity_record(
         actor=request.user, station=station, **payload.dict()
     )
-    return 201, {"id": activity.pk}
+    return Status(201, {"id": activity.pk})
 
 
 class FastTrackIn(Schema):
@@ -390,5 +390,7 @@ def fasttrack_list(request: HttpRequest) -> Any:
 @router.post(
     "/protection/fasttrack", response={201: FastTrackOut}, auth=_auth(), summary="提交快速预审申请"
 )
-def fasttrack_submit(request: HttpRequest, payload: FastTrackIn) -> tuple[int, Any]:
-    return 201, assistance_services.fasttrack_request_submit(actor=request.user, **payload.dict())
+def fasttrack_submit(request: HttpRequest, payload: FastTrackIn) -> Status:
+    return Status(
+        201, assistance_services.fasttrack_request_submit(actor=request.user, **payload.dict())
+    )
