@@ -51,7 +51,8 @@ def fund_create(*, actor: Any, data: dict[str, Any]) -> RiskCompensationFund:
     require_roles(actor, Role.SUPERVISOR)
     region = Region.objects.filter(code=str(data.get("region", ""))).first()
     if region is None:
-        raise ApplicationError("地区不存在。", fields={"region": "地区不存在。"})
+        msg = "请选择湖北省内的市（州）或县（市、区）：该地区代码不存在。"
+        raise ApplicationError(msg, fields={"region": msg})
     ensure_region_access(actor, region)
     name = str(data.get("name", "")).strip()
     if not name:
@@ -83,7 +84,8 @@ def claim_create(*, actor: Any, fund_id: int, data: dict[str, Any]) -> Compensat
     ensure_region_access(actor, fund.region)
     status = str(data.get("status") or ClaimStatus.PENDING)
     if status not in ClaimStatus.values:
-        raise ApplicationError("状态有误。", fields={"status": "状态有误。"})
+        msg = "状态只能是：" + "、".join(str(c.label) for c in ClaimStatus) + "。"
+        raise ApplicationError(msg, fields={"status": msg})
     for name, label in (("bank", "银行"), ("borrower", "借款企业")):
         if not str(data.get(name, "")).strip():
             raise ApplicationError(f"请填写{label}。", fields={name: f"请填写{label}。"})

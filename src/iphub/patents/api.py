@@ -73,10 +73,6 @@ def search(
         raise ApplicationError(
             "每页条数应在 1 到 100 之间。", fields={"page_size": "每页条数应在 1 到 100 之间。"}
         )
-    if sort not in ("relevance", "date_desc", "date_asc"):
-        raise ApplicationError(
-            "排序只能是 relevance、date_desc 或 date_asc。", fields={"sort": "排序方式无效。"}
-        )
     try:
         result = selectors.patent_search(q, sort=sort, page=page, page_size=page_size)
     except QuerySyntaxError as exc:

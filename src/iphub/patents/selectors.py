@@ -96,7 +96,8 @@ def patent_search(
     page = max(1, page)
     if sort not in SORT_ORDERS:
         raise ApplicationError(
-            "排序只能是 relevance、date_desc 或 date_asc。", fields={"sort": "排序方式无效。"}
+            "排序只能是 relevance、date_desc 或 date_asc。",
+            fields={"sort": "排序只能是 relevance、date_desc 或 date_asc。"},
         )
     result = get_index().search(
         query, sort=cast(Any, sort), page=page, page_size=page_size, facets=facets

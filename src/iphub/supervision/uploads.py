@@ -57,10 +57,13 @@ def sniff(content: bytes) -> tuple[str, str] | None:
 
 def check_upload(*, name: str, content: bytes) -> CheckedUpload:
     if not content:
-        raise ApplicationError("附件为空。", code=SupervisionError.UPLOAD_REFUSED)
+        msg = f"附件“{name}”是空文件，请重新选择要上传的文件。"
+        raise ApplicationError(msg, code=SupervisionError.UPLOAD_REFUSED, fields={"file": msg})
     if len(content) > MAX_BYTES:
         raise ApplicationError(
-            "附件超过 20 MB。", code=SupervisionError.UPLOAD_REFUSED, fields={"file": "附件过大。"}
+            "附件超过 20 MB。",
+            code=SupervisionError.UPLOAD_REFUSED,
+            fields={"file": "附件超过 20 MB，请压缩或拆分后上传。"},
         )
     kind = sniff(content)
     if kind is None:

@@ -127,7 +127,10 @@ def import_job_create(*, actor: Any, path: Path, file_name: str, mode: str) -> I
     except UnsupportedFileError as exc:
         raise ApplicationError(str(exc), fields={"file": str(exc)}) from None
     if path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise ApplicationError("文件超过 512 MB，请拆分后分批导入。", fields={"file": "文件过大。"})
+        raise ApplicationError(
+            "文件超过 512 MB，请拆分后分批导入。",
+            fields={"file": "文件超过 512 MB，请拆分后分批导入。"},
+        )
     return ImportJob.objects.create(
         file_name=file_name[:255],
         file_path=str(path),

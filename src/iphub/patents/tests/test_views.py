@@ -59,8 +59,15 @@ def test_upload_page_validates_and_imports(
     regions: None, cast: dict[str, Any], client: Any, tmp_path: Path
 ) -> None:
     client.force_login(cast["wuhan_clerk"])
+    from django.conf import settings
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    stored = Path(settings.VAR_DIR) / "imports"
+
+    def stored_files() -> set[str]:
+        return {p.name for p in stored.iterdir()} if stored.exists() else set()
+
+    before = stored_files()
     pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4", content_type="application/pdf")
     bad = client.post("/patents/imports/", {"mode": "all", "file": pdf})
     assert "不是表格或文本数据" in bad.content.decode()
@@ -69,10 +76,7 @@ def test_upload_page_validates_and_imports(
     assert bad.status_code == 200 and 'role="alert"' in bad.content.decode()
     assert not ImportJob.objects.exists()
     # Refused uploads are not left lying on the server.
-    from django.conf import settings
-
-    stored = Path(settings.VAR_DIR) / "imports"
-    assert not stored.exists() or not any(stored.iterdir())
+    assert stored_files() == before
     path = write_csv(tmp_path / "up.csv", [row(1), row(2, 申请日="昨天")])
     with open(path, "rb") as fh:
         response = client.post("/patents/imports/", {"mode": "all", "file": fh})

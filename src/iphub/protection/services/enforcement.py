@@ -149,7 +149,8 @@ def case_create(
     """Register a clue (线索) as a new case in the actor's region."""
     require_roles(actor, Role.ENFORCEMENT)
     if case_type not in CaseType.values:
-        raise ApplicationError("案件类型无效。", fields={"case_type": "案件类型无效。"})
+        msg = "案件类型只能是：" + "、".join(str(c.label) for c in CaseType) + "。"
+        raise ApplicationError(msg, fields={"case_type": msg})
     region = _region(region_code)
     ensure_region_access(actor, region)
     if campaign is not None and not (

@@ -173,7 +173,7 @@ def target_update(*, actor: Any, target_id: int, data: dict[str, Any]) -> PlanTa
             target.due = dt.date.fromisoformat(str(data["due"]))
         except ValueError:
             raise ApplicationError(
-                "日期格式应为 YYYY-MM-DD。", fields={"due": "日期格式有误。"}
+                "日期格式应为 YYYY-MM-DD。", fields={"due": "日期格式应为 YYYY-MM-DD。"}
             ) from None
     target.save()
     audit_record(
