@@ -21,6 +21,12 @@ VAR_DIR = Path(os.environ.get("IPHUB_VAR_DIR", REPO_DIR / "var"))
 SHARED_DATA_DIR = Path(os.environ.get("IPHUB_SHARED_DATA", REPO_DIR.parent / "shared" / "data"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 SEARCH_INDEX_DIR = Path(os.environ.get("IPHUB_INDEX_DIR", VAR_DIR / "index"))
+# The navigation analysis's columnar copy of the corpus (iphub.navigation.snapshot).
+NAVIGATION_SNAPSHOT_PATH = Path(
+    os.environ.get("IPHUB_NAV_SNAPSHOT", VAR_DIR / "navigation" / "corpus.duckdb")
+)
+# Above this many matches search facets are estimated from a hash sample (labelled 约).
+SEARCH_FACET_EXACT_LIMIT = 50_000
 MEDIA_ROOT = Path(os.environ.get("IPHUB_MEDIA_DIR", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.patents import selectors, services
@@ -55,6 +55,9 @@ class SearchOut(Schema):
     page_size: int
     hits: list[HitOut]
     facets: dict[str, list[FacetOut]]
+    facets_approximate: bool = Field(
+        False, description="分面计数是否为抽样估计（命中超过 5 万条时按哈希抽样计数后放大）"
+    )
 
 
 def _query_error(exc: QuerySyntaxError) -> ApplicationError:
@@ -92,6 +95,7 @@ def search(
             for r in result.rows
         ],
         "facets": {k: [vars(fv) for fv in v] for k, v in result.facets.items()},
+        "facets_approximate": result.facets_approximate,
     }
 
 

@@ -8,6 +8,7 @@ ghost documents. ``iphub reindex`` rebuilds everything from the database.
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.db.models import Prefetch
 
 from iphub.patents.models import PartyRole, Patent, PatentParty
 from iphub.patents.search import PatentIndex
+from iphub.patents.search.index import IndexSchemaChanged
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -26,12 +28,28 @@ _indexes: dict[Path, PatentIndex] = {}
 
 
 def get_index() -> PatentIndex:
-    """The process's handle on the index at ``settings.SEARCH_INDEX_DIR``."""
+    """The process's handle on the index at ``settings.SEARCH_INDEX_DIR``.
+
+    An index written by an older schema cannot be opened; it is derived data, so
+    it is emptied and recreated, and the log says to run ``iphub reindex`` (the
+    demo setup does so itself when the index and the database disagree).
+    """
     path = Path(settings.SEARCH_INDEX_DIR)
     with _lock:
         if path not in _indexes:
-            _indexes[path] = PatentIndex(path)
+            limit = getattr(settings, "SEARCH_FACET_EXACT_LIMIT", 50_000)
+            try:
+                _indexes[path] = PatentIndex(path, facet_exact_limit=limit)
+            except IndexSchemaChanged:
+                logger.warning("检索索引 %s 的结构已变更：已清空，请运行 reindex 重建。", path)
+                shutil.rmtree(path)
+                _indexes[path] = PatentIndex(path, facet_exact_limit=limit)
         return _indexes[path]
+
+
+def index_in_step() -> bool:
+    """Whether the index holds as many documents as the database has patents."""
+    return get_index().doc_count() == Patent.objects.count()
 
 
 def _region_codes(p: Patent) -> list[str]:

@@ -59,6 +59,8 @@ class SearchPage:
     sort: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # True when the facet counts were estimated from a sample of a large result set.
+    facets_approximate: bool = False
 
     @property
     def start(self) -> int:
@@ -118,7 +120,13 @@ def patent_search(
             }
         )
     out = SearchPage(
-        query=query, total=result.total, page=page, page_size=page_size, sort=sort, rows=rows
+        query=query,
+        total=result.total,
+        page=page,
+        page_size=page_size,
+        sort=sort,
+        rows=rows,
+        facets_approximate=result.facet_sample < 1.0,
     )
     if facets:
         regions = dict(Region.objects.values_list("code", "name"))

@@ -237,3 +237,37 @@ def test_rebuild_with_worker_pool_matches_serial(tmp_path: Path) -> None:
     assert n == len(CORPUS) and seen[-1] == len(CORPUS)
     assert ix.doc_count() == len(CORPUS)
     assert ix.count("电池") == len(expect(lambda d: "电池" in d["title"]))
+
+
+def test_large_result_sets_get_sampled_facets_close_to_the_exact_counts(tmp_path: Path) -> None:
+    # 4,000 records; above 500 matches this index counts facets on a hash sample.
+    corpus = [make_doc(i) for i in range(1, 4001)]
+    exact_ix = PatentIndex(tmp_path / "exact")
+    exact_ix.rebuild(corpus, total=len(corpus), workers=1)
+    sampled_ix = PatentIndex(tmp_path / "exact", facet_exact_limit=500)
+    exact = exact_ix.search("电池 OR 方法")
+    sampled = sampled_ix.search("电池 OR 方法")
+    assert exact.facet_sample == 1.0
+    assert 0 < sampled.facet_sample < 1.0
+    assert sampled.total == exact.total  # the total is never estimated
+    for name in ("type", "status", "city", "ipc_subclass"):
+        want = dict(exact.facets[name])
+        got = dict(sampled.facets[name])
+        assert set(got) == set(want), name
+        for key, n in want.items():
+            assert abs(got[key] - n) <= 0.25 * n, (name, key, got[key], n)
+    # A narrow query on the same index is still counted exactly.
+    narrow = sampled_ix.search("AN=201710601801.3")
+    assert narrow.facet_sample == 1.0 and dict(narrow.facets["type"]) == {corpus[0]["type"]: 1}
+
+
+def test_an_index_of_an_older_schema_is_reported_not_misread(tmp_path: Path) -> None:
+    import tantivy
+
+    from iphub.patents.search.index import IndexSchemaChanged
+
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("id", stored=True, indexed=True, fast=True)
+    tantivy.Index(sb.build(), str(tmp_path), reuse=True)
+    with pytest.raises(IndexSchemaChanged):
+        PatentIndex(tmp_path)

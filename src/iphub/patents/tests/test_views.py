@@ -32,6 +32,23 @@ def test_search_page_shows_hits_facets_and_highlights(two: None, client: Any) ->
     assert "专利类型" in page and "IPC 小类" in page
 
 
+def test_estimated_facets_are_labelled_as_estimates(two: None, client: Any, settings: Any) -> None:
+    exact = client.get("/patents/", {"q": "TYPE=invention"}).content.decode()
+    assert 'data-testid="facets-approximate"' not in exact
+    api = client.get("/api/v1/patents/search", {"q": "TYPE=invention"}).json()
+    assert api["facets_approximate"] is False
+
+    from iphub.patents import indexing
+
+    indexing._indexes.clear()  # the limit is read when the handle is opened
+    settings.SEARCH_FACET_EXACT_LIMIT = 1
+    page = client.get("/patents/", {"q": "TYPE=invention"}).content.decode()
+    assert 'data-testid="facets-approximate"' in page and "约" in page
+    assert "共 2 条" in page  # the hit count stays exact
+    api = client.get("/api/v1/patents/search", {"q": "TYPE=invention"}).json()
+    assert api["facets_approximate"] is True and api["total"] == 2
+
+
 def test_malformed_query_points_at_the_position(two: None, client: Any) -> None:
     page = client.get("/patents/", {"q": "TI=(电池"}).content.decode()
     assert 'data-testid="query-error"' in page

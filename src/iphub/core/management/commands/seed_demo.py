@@ -16,6 +16,10 @@ class Command(BaseCommand):
 
             for job in demo_patents_load():
                 self.stdout.write(f"专利数据 {job.file_name}：{job.message}")
+            from iphub.patents.indexing import index_in_step, reindex_all
+
+            if not index_in_step():  # e.g. an index emptied by a schema upgrade
+                self.stdout.write(f"检索索引与数据库不一致，已重建：{reindex_all()} 条")
         if apps.is_installed("iphub.navigation"):
             from iphub.navigation.services import chains_load
 
