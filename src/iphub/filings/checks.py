@@ -222,11 +222,13 @@ def ensure_not_ended(patent: Patent, *, today: dt.date, field: str = "applicatio
         # Not granted yet: the application itself may change hands.
 
 
-def pending_or_registered_transfer(patent: Patent) -> Filing | None:
-    """A transfer of ``patent`` under review or already registered."""
+def pending_transfer(patent: Patent) -> Filing | None:
+    """A transfer of ``patent`` still in the window (submitted, accepted, or returned
+    for correction). A registered one has already changed the patentee of record,
+    so the new owner may transfer again and the old one no longer can."""
     return (
         Filing.objects.filter(kind=FilingKind.PATENT_TRANSFER, patent=patent)
-        .filter(state__in=(FilingState.SUBMITTED, FilingState.ACCEPTED, FilingState.REGISTERED))
+        .filter(state__in=(FilingState.SUBMITTED, FilingState.ACCEPTED, FilingState.RETURNED))
         .first()
     )
 

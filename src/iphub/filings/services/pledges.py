@@ -25,7 +25,7 @@ from iphub.filings.services.applications import (
     text,
 )
 from iphub.filings.services.workflow_steps import lock_filing, step
-from iphub.patents.models import LegalEventKind
+from iphub.patents.models import LegalEventKind, Patent
 from iphub.patents.services import legal_event_append
 
 
@@ -214,16 +214,18 @@ def pledge_cancel_submit(
 def pledge_register_effects(*, actor: Any, filing: Filing, now: dt.datetime) -> None:
     """What approving a pledge filing does beyond its own state (called under lock).
 
-    Establish: checked again against the locked patent row, so two pledges of
-    one patent approved at once cannot both register; the patent's history gets
-    ``pledged``. Change: the old registration becomes 已变更. Cancel: the old
-    registration becomes 已注销 and the history gets ``pledge_released``.
+    Establish: checked again against the locked patent row (in force, the
+    pledgor still its patentee, not pledged), so two pledges of one patent
+    approved at once cannot both register; the patent's history gets ``pledged``.
+    Change: the old registration becomes 已变更. Cancel: the old registration
+    becomes 已注销 and the history gets ``pledge_released``.
     """
     assert filing.patent_id is not None
     patent = checks.patent_for(filing.application_number, lock=True)
     today = local_today(now)
     if filing.operation == Operation.ESTABLISH:
         checks.ensure_in_force(patent, today=today)
+        _ensure_still_patentee(patent, filing)
         existing = checks.active_pledge(patent, exclude_id=filing.pk)
         if existing is not None:
             raise ApplicationError(
@@ -254,6 +256,25 @@ def pledge_register_effects(*, actor: Any, filing: Filing, now: dt.datetime) -> 
             detail=f"质押登记 {filing.parent.registration_number if filing.parent else ''} 注销",
             source="filings",
         )
+
+
+def _ensure_still_patentee(patent: Patent, filing: Filing) -> None:
+    """The pledgor is still the patentee of record at approval (a transfer may
+    have been registered since the pledge was filed)."""
+    try:
+        checks.ensure_patentee(
+            patent,
+            filing.holder_name,
+            co_owner_consent=bool(filing.details.get("co_owner_consent")),
+            field="pledgor",
+        )
+    except ApplicationError as exc:
+        raise ApplicationError(
+            f"{exc.message}请以“出质人不是当事人专利登记簿记载的专利权人”为由不予登记。",
+            code=exc.code,
+            fields=exc.fields,
+            status=409,
+        ) from None
 
 
 def amendment_effects(*, actor: Any, filing: Filing, now: dt.datetime) -> None:

@@ -6,7 +6,8 @@ the patent's legal-status history. Checks: the right still exists (an
 application may change hands before grant), the transferor is the patentee of
 record with all co-owners' consent, a pledged patent needs the pledgee's consent
 (Civil Code Art. 444), a transfer abroad needs the technology-export
-registration, and one patent is not transferred twice at once.
+registration, and one patent is not transferred twice at once. Approval makes
+the transferee the patentee of record (see :func:`transfer_register_effects`).
 """
 
 from __future__ import annotations
@@ -28,9 +29,8 @@ from iphub.filings.services.applications import (
     service_or_error,
     text,
 )
-from iphub.patents.models import LegalEventKind
 from iphub.patents.names import applicant_key
-from iphub.patents.services import legal_event_append
+from iphub.patents.services import patent_owner_change
 
 
 def transfer_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict[str, Any]:
@@ -55,7 +55,7 @@ def transfer_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dic
     )
     if applicant_key(transferee) == applicant_key(transferor):
         raise checks.fail("transferee", "受让人与转让人相同。")
-    pending = checks.pending_or_registered_transfer(patent)
+    pending = checks.pending_transfer(patent)
     if pending is not None:
         raise checks.fail(
             "application_number",
@@ -122,13 +122,17 @@ def transfer_submit(
 
 
 def transfer_register_effects(*, actor: Any, filing: Filing, now: dt.datetime) -> None:
-    """Approving a transfer adds ``transferred`` to the patent's history."""
+    """Approving a transfer changes the patentee of record: the transferee takes
+    the transferor's place (co-owners stay), the history gets ``transferred``
+    with from/to, and the search index follows (``patents`` does all three).
+    From then on the old owner can no longer pledge, license or transfer it."""
     patent = checks.patent_for(filing.application_number, lock=True)
     price = f"；转让价款 {filing.amount} 元" if filing.amount else ""
-    legal_event_append(
+    patent_owner_change(
         actor=actor,
         patent_id=patent.pk,
-        kind=LegalEventKind.TRANSFERRED,
+        transferor=filing.holder_name,
+        transferee=filing.counterparty_name,
         date=local_today(now),
         detail=(
             f"转让登记 {filing.registration_number}；转让人：{filing.holder_name}；"

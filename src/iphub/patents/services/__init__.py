@@ -6,7 +6,12 @@ from iphub.patents.services.imports import (
     import_job_run,
     import_job_upload,
 )
-from iphub.patents.services.records import legal_event_append, patent_delete, patents_upsert
+from iphub.patents.services.records import (
+    legal_event_append,
+    patent_delete,
+    patent_owner_change,
+    patents_upsert,
+)
 from iphub.patents.services.searches import (
     export_job_create,
     export_job_run,
@@ -24,6 +29,7 @@ __all__ = [
     "import_job_upload",
     "legal_event_append",
     "patent_delete",
+    "patent_owner_change",
     "patents_upsert",
     "saved_search_alerts_check",
     "saved_search_create",

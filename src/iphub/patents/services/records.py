@@ -1,4 +1,5 @@
-"""Writes to patent records: upsert from validated rows, legal events, deletion."""
+"""Writes to patent records: upsert from validated rows, legal events, a change of
+owner (assignment), deletion."""
 
 from __future__ import annotations
 
@@ -251,6 +252,81 @@ def legal_event_append(
         after={"kind": kind, "date": date, "detail": detail},
     )
     return event
+
+
+@transaction.atomic
+def patent_owner_change(
+    *,
+    actor: Any,
+    patent_id: int,
+    transferor: str,
+    transferee: str,
+    date: dt.date | None,
+    detail: str = "",
+    source: str = "",
+) -> Patent:
+    """Record an assignment (权利转移): ``transferee`` takes ``transferor``'s place
+    among the patentees (applicants) of record; co-owners stay.
+
+    The patent row is locked; ``transferor`` must be a patentee of record now.
+    The ``applicants`` list and the applicant parties change together, the
+    history gets ``transferred`` (from → to), the change is audited and the
+    search index rewrites the document on commit (applicant search, facets).
+    """
+    patent = Patent.objects.select_for_update().filter(pk=patent_id).first()
+    if patent is None:
+        raise NotFound("未找到该专利。")
+    old_key, new_name = applicant_key(transferor), transferee.strip()[:200]
+    parties = list(patent.parties.filter(role=PartyRole.APPLICANT).order_by("position"))
+    names = [p.name for p in parties] or list(patent.applicants)
+    if not new_name or old_key not in [applicant_key(n) for n in names]:
+        holders = "、".join(names) or "（无记录）"
+        raise ApplicationError(
+            f"“{transferor}”不是该专利登记簿记载的专利权人（记载为：{holders}），不能登记转让。",
+            code="not_patentee",
+            fields={"transferor": f"记载的专利权人为：{holders}。"},
+            status=409,
+        )
+    after: list[str] = []
+    for name in names:
+        replacement = new_name if applicant_key(name) == old_key else name
+        if applicant_key(replacement) not in [applicant_key(n) for n in after]:
+            after.append(replacement)
+    PatentParty.objects.filter(patent=patent, role=PartyRole.APPLICANT).delete()
+    PatentParty.objects.bulk_create(
+        PatentParty(
+            patent=patent,
+            role=PartyRole.APPLICANT,
+            position=i,
+            name=name[:200],
+            key=applicant_key(name)[:200],
+            # A co-owner who stays keeps its link to an organisation, if any.
+            organisation_id=next(
+                (p.organisation_id for p in parties if p.key == applicant_key(name)), None
+            ),
+        )
+        for i, name in enumerate(after)
+    )
+    before = list(patent.applicants)
+    patent.applicants = after
+    patent.save(update_fields=["applicants", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="patent_owner_change",
+        obj=patent,
+        before={"applicants": before},
+        after={"applicants": after},
+    )
+    legal_event_append(
+        actor=actor,
+        patent_id=patent.pk,
+        kind=LegalEventKind.TRANSFERRED,
+        date=date,
+        detail=detail or f"转让人：{transferor}；受让人：{new_name}",
+        source=source,
+    )
+    index_on_commit([patent.pk])
+    return patent
 
 
 @transaction.atomic
