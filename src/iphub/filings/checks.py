@@ -16,7 +16,7 @@ from iphub.core.calendar import add_years
 from iphub.core.errors import ApplicationError
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingKind, FilingState, LicenceType, Operation
-from iphub.patents.models import LegalEventKind, PartyRole, Patent
+from iphub.patents.models import LegalEventKind, PartyRole, Patent, Trademark
 from iphub.patents.names import applicant_key
 from iphub.patents.numbers import NumberFormatError, application_type, normalize_application_number
 
@@ -31,6 +31,9 @@ ACTIVE_PLEDGE_OPERATIONS = (Operation.ESTABLISH, Operation.CHANGE, Operation.EXT
 # 商标注册号: digits only; the register's numbers have up to 8 digits today.
 TRADEMARK_NUMBER = re.compile(r"^\d{4,9}$")
 NICE_CLASSES = range(1, 46)
+# Words in an imported trademark status that mean the right is gone, or not yet there.
+TRADEMARK_ENDED_WORDS = ("无效", "注销", "撤销", "失效", "届满", "未续展")
+TRADEMARK_PENDING_WORDS = ("申请", "审查", "初审", "异议", "驳回", "待审")
 MAX_AMOUNT = Decimal("99999999999999.99")
 
 
@@ -265,3 +268,94 @@ def has_registered_licence(patent: Patent, licensee: str, *, today: dt.date) -> 
         if applicant_key(name) == key and (end is None or end >= today):
             return True
     return False
+
+
+# ---------------------------------------------------------------- trademarks
+
+
+def trademark_for(number: str, *, lock: bool = False) -> Trademark | None:
+    """The platform's record of the trademark (``iphub import_trademarks``), if any
+    (row-locked when ``lock``). The platform holds the records it imported, not
+    the national register, so a missing record is left to the clerk."""
+    qs = Trademark.objects.filter(registration_number=number)
+    if lock:
+        qs = qs.select_for_update()
+    return qs.first()
+
+
+def ensure_trademark_registered(mark: Trademark, *, field: str = "trademark_number") -> None:
+    """Registered and still valid: not cancelled, revoked, invalidated or lapsed
+    unrenewed, and not a mere application (trademark refusal ground 不予登记 ``not_valid``)."""
+    status = mark.status or ""
+    if any(w in status for w in TRADEMARK_ENDED_WORDS):
+        raise fail(
+            field,
+            f"商标 {mark.registration_number} 的专用权已被撤销、注销、宣告无效或期满未续展"
+            f"（商标库记载状态：{status}），不能出质。",
+            FilingErrorCode.TRADEMARK_EXPIRED,
+        )
+    if any(w in status for w in TRADEMARK_PENDING_WORDS):
+        raise fail(
+            field,
+            f"商标 {mark.registration_number} 尚未核准注册（商标库记载状态：{status}），"
+            "只有注册商标专用权可以出质。",
+            FilingErrorCode.TRADEMARK_NOT_REGISTERED,
+        )
+
+
+def ensure_trademark_owner(mark: Trademark, name: str, *, field: str = "pledgor") -> None:
+    """The pledgor is the registrant of record (ground ``name_mismatch``)."""
+    if applicant_key(name) != mark.owner_key:
+        raise fail(
+            field,
+            f"“{name}”不是商标 {mark.registration_number} 的注册人（商标库记载为：{mark.owner}）；"
+            "注册人名义已变更的，请先办理变更注册人名义。",
+            FilingErrorCode.NOT_TRADEMARK_OWNER,
+        )
+
+
+def ensure_trademark_matches(
+    mark: Trademark, name: str, classes: list[int], *, field: str = "trademark_classes"
+) -> None:
+    """The form names the recorded mark and only classes it is registered in."""
+    if name and mark.name and name != mark.name:
+        raise fail(
+            "trademark_name",
+            f"商标名称与商标库记载不一致（记载为：{mark.name}）。",
+            FilingErrorCode.TRADEMARK_MISMATCH,
+        )
+    registered = set(mark.nice_classes or [])
+    extra = [c for c in classes if registered and c not in registered]
+    if extra:
+        listed = "、".join(str(c) for c in sorted(registered))
+        raise fail(
+            field,
+            f"第 {'、'.join(str(c) for c in extra)} 类不在该商标核定使用的类别内"
+            f"（商标库记载为第 {listed} 类）。",
+            FilingErrorCode.TRADEMARK_MISMATCH,
+        )
+
+
+def active_trademark_pledge(number: str, *, exclude_id: int | None = None) -> Filing | None:
+    """The registered, not released, pledge of trademark ``number``, if any."""
+    qs = Filing.objects.filter(
+        kind=FilingKind.TRADEMARK_PLEDGE,
+        operation__in=ACTIVE_PLEDGE_OPERATIONS,
+        state=FilingState.REGISTERED,
+        details__trademark_number=number,
+    )
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.first()
+
+
+def ensure_trademark_not_pledged(number: str, *, field: str = "trademark_number") -> None:
+    """A trademark is pledged once until that pledge is cancelled (注销)."""
+    existing = active_trademark_pledge(number)
+    if existing is not None:
+        raise fail(
+            field,
+            f"商标 {number} 已办理质权登记（登记号 {existing.registration_number}），"
+            "须先办理质权注销登记才能再次出质。",
+            FilingErrorCode.ALREADY_PLEDGED,
+        )

@@ -1,11 +1,15 @@
 """Trademark pledge registration (商标专用权质权登记): establish, change, extend, cancel.
 
 商标法实施条例 Art. 70: the pledgor and the pledgee apply jointly and sign a
-written pledge contract. The platform has no trademark register, so what it can
-check before a clerk sees the filing is the form itself: a well-formed
+written pledge contract. Before a clerk sees the filing: a well-formed
 registration number and Nice classes, a right still in its term, a sane debt and
-term, the joint application and the similar-marks undertaking; the clerk checks
-the register.
+term, the joint application and the similar-marks undertaking; and, when the
+platform holds the mark's record (``iphub import_trademarks``), that it is
+registered and valid, that the pledgor is its registrant and that the classes are
+its own. A mark with a registered pledge not yet cancelled cannot be pledged
+again: checked at submission and again at approval under a row lock, as for
+patents. A mark the platform has no record of is left to the clerk, who checks
+the certificate (the filing says so).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Any
 
 from django.db import transaction
 
+from iphub.core.errors import ApplicationError
+from iphub.core.models import Organisation
 from iphub.filings import checks
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingKind, Operation
@@ -64,6 +70,12 @@ def trademark_pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime
             FilingErrorCode.TRADEMARK_EXPIRED,
         )
     pledgor = text(data, "pledgor", "出质人", required=False) or actor.organisation.name
+    mark_record = checks.trademark_for(number)
+    if mark_record is not None:
+        checks.ensure_trademark_registered(mark_record)
+        checks.ensure_trademark_owner(mark_record, pledgor)
+        checks.ensure_trademark_matches(mark_record, mark, classes)
+    checks.ensure_trademark_not_pledged(number)
     pledgee = text(data, "pledgee", "质权人")
     amount = checks.parse_amount(data.get("debt_amount"), field="debt_amount")
     start, end = _debt_term(data)
@@ -95,6 +107,8 @@ def trademark_pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime
             "debt_type": debt_type,
             "joint_application": True,
             "similar_marks_included": True,
+            # False: the platform has no record of the mark; the clerk checks the certificate.
+            "register_checked": mark_record is not None,
         },
     }
 
@@ -190,6 +204,34 @@ def trademark_pledge_amend_submit(
 
 
 def trademark_pledge_register_effects(*, actor: Any, filing: Filing, now: dt.datetime) -> None:
-    """Approving a change, extension or cancellation moves the registration it amends."""
+    """Approving an establishment checks the mark again under a row lock: the
+    trademark's record when the platform has one (still registered, the pledgor
+    its registrant), else the applicant organisation's row, so that two pledges
+    of one mark approved at once cannot both register. Approving a change,
+    extension or cancellation moves the registration it amends."""
     if filing.operation != Operation.ESTABLISH:
         amendment_effects(actor=actor, filing=filing, now=now)
+        return
+    number = str(filing.details.get("trademark_number", ""))
+    mark = checks.trademark_for(number, lock=True)
+    if mark is None:
+        Organisation.objects.select_for_update().filter(pk=filing.organisation_id).first()
+    else:
+        try:
+            checks.ensure_trademark_registered(mark)
+            checks.ensure_trademark_owner(mark, filing.holder_name)
+        except ApplicationError as exc:
+            raise ApplicationError(
+                f"{exc.message}请选择相应的不予登记理由。",
+                code=exc.code,
+                fields=exc.fields,
+                status=409,
+            ) from None
+    existing = checks.active_trademark_pledge(number, exclude_id=filing.pk)
+    if existing is not None:
+        raise ApplicationError(
+            f"商标 {number} 已办理质权登记（登记号 {existing.registration_number}），不能重复登记；"
+            "请注销原质权登记后再办理，或以“其他不符合出质条件的情形”为由不予登记。",
+            code=FilingErrorCode.ALREADY_PLEDGED,
+            status=409,
+        )

@@ -17,11 +17,14 @@ from iphub.filings.models import Filing, FilingState
 from iphub.filings.tests.conftest import (
     EXE,
     MONDAY_10,
+    OWNER,
     file_trademark_pledge,
     pdf,
     trademark_data,
     trademark_documents,
 )
+from iphub.patents.models import Trademark
+from iphub.patents.names import applicant_key
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +161,100 @@ def test_pages_and_api(cast: dict[str, Any], province_clerk: Any, client: Any) -
     assert body["kind"] == "trademark_pledge" and body["state"] == "submitted"
     detail = client.get(f"/filings/{body['id']}/").content.decode()
     assert "12345678" in detail and "质权人" in detail
+
+
+# ------------------------------------------------- the register and double pledges
+
+
+def _record(status: str = "注册", owner: str = OWNER, **over: Any) -> Trademark:
+    values: dict[str, Any] = {
+        "registration_number": "12345678",
+        "name": "洪山测试",
+        "nice_classes": [9, 35, 42],
+        "owner": owner,
+        "owner_key": applicant_key(owner),
+        "status": status,
+    }
+    return Trademark.objects.create(**(values | over))
+
+
+@pytest.mark.parametrize(
+    ("record", "over", "field", "words"),
+    [
+        ({"status": "注销"}, {}, "trademark_number", "期满未续展"),
+        ({"status": "商标无效"}, {}, "trademark_number", "期满未续展"),
+        ({"status": "初审公告"}, {}, "trademark_number", "尚未核准注册"),
+        ({"owner": "宜昌测试化工有限公司"}, {}, "pledgor", "不是商标 12345678 的注册人"),
+        ({}, {"trademark_classes": "9, 30"}, "trademark_classes", "第 30 类不在"),
+        ({}, {"trademark_name": "洪山"}, "trademark_name", "记载为：洪山测试"),
+    ],
+)
+def test_checked_against_the_platforms_record(
+    cast: dict[str, Any], record: dict[str, Any], over: dict[str, Any], field: str, words: str
+) -> None:
+    _record(**record)
+    with pytest.raises(ApplicationError) as exc:
+        file_trademark_pledge(cast["enterprise"], **over)
+    assert words in exc.value.fields[field]
+    assert Filing.objects.count() == 0
+
+
+def test_recorded_or_not_the_clerk_is_told(cast: dict[str, Any], client: Any) -> None:
+    unknown = file_trademark_pledge(cast["enterprise"])
+    assert unknown.details["register_checked"] is False
+    _record(registration_number="7654321")
+    known = file_trademark_pledge(cast["enterprise"], trademark_number="7654321")
+    assert known.details["register_checked"] is True
+    client.force_login(cast["enterprise"])
+    assert "平台商标库中没有该注册号" in client.get(f"/filings/{unknown.pk}/").content.decode()
+    assert "平台商标库中没有该注册号" not in client.get(f"/filings/{known.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("recorded", [True, False])
+def test_a_pledged_mark_cannot_be_pledged_again_until_released(
+    cast: dict[str, Any], province_clerk: Any, recorded: bool
+) -> None:
+    if recorded:
+        _record()
+    first = _registered(cast, province_clerk)
+    with pytest.raises(ApplicationError) as exc:
+        file_trademark_pledge(cast["enterprise"])
+    assert exc.value.code == "already_pledged"
+    assert str(first.registration_number) in exc.value.fields["trademark_number"]
+    # Another mark of the same owner is not affected.
+    assert file_trademark_pledge(cast["enterprise"], trademark_number="7654321").pk
+    cancel = _amend(cast, "cancel", {"registration_number": str(first.registration_number),
+                                     "reason": "已还款"}, "release_proof")  # fmt: skip
+    services.filing_accept(actor=province_clerk, filing_id=cancel.pk, now=MONDAY_10)
+    services.filing_approve(actor=province_clerk, filing_id=cancel.pk, now=MONDAY_10)
+    assert file_trademark_pledge(cast["enterprise"]).state == FilingState.SUBMITTED
+
+
+@pytest.mark.parametrize("recorded", [True, False])
+def test_second_of_two_pending_pledges_is_refused_at_approval(
+    cast: dict[str, Any], province_clerk: Any, recorded: bool
+) -> None:
+    if recorded:
+        _record()
+    # Both filed while the mark was free; the first approval wins.
+    a = file_trademark_pledge(cast["enterprise"])
+    b = file_trademark_pledge(cast["enterprise"], pledgee="另一银行股份有限公司")
+    for f in (a, b):
+        services.filing_accept(actor=province_clerk, filing_id=f.pk, now=MONDAY_10)
+    services.filing_approve(actor=province_clerk, filing_id=a.pk, now=MONDAY_10)
+    with pytest.raises(ApplicationError) as exc:
+        services.filing_approve(actor=province_clerk, filing_id=b.pk, now=MONDAY_10)
+    assert exc.value.status == 409 and "不能重复登记" in exc.value.message
+    b.refresh_from_db()
+    assert b.state == FilingState.ACCEPTED and b.registration_number is None
+
+
+def test_approval_rechecks_the_record(cast: dict[str, Any], province_clerk: Any) -> None:
+    mark = _record()
+    f = file_trademark_pledge(cast["enterprise"])
+    services.filing_accept(actor=province_clerk, filing_id=f.pk, now=MONDAY_10)
+    Trademark.objects.filter(pk=mark.pk).update(status="撤销")
+    with pytest.raises(ApplicationError) as exc:
+        services.filing_approve(actor=province_clerk, filing_id=f.pk, now=MONDAY_10)
+    assert exc.value.status == 409 and "不能出质" in exc.value.message
+    services.filing_refuse(actor=province_clerk, filing_id=f.pk, ground="not_valid")
