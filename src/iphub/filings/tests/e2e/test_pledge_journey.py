@@ -10,23 +10,11 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from iphub.conftest import PASSWORD
 from iphub.core.models import User
 from iphub.filings.tests.conftest import PDF, PNG
+from iphub.filings.tests.e2e.pages import login, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/workspace/")
-
-
-def _file(name: str, data: bytes, mime: str) -> dict[str, Any]:
-    return {"name": name, "mimeType": mime, "buffer": data}
 
 
 def test_pledge_filed_approved_and_notice_downloaded(
@@ -38,7 +26,7 @@ def test_pledge_filed_approved_and_notice_downloaded(
     screenshot_dir: Path,
 ) -> None:
     base = live_server.url
-    _login(page, base, "wuhan_enterprise")
+    login(page, base, "wuhan_enterprise")
     page.click("text=一网通办")
     page.click("a[href='/filings/pledge/new/']")
     page.fill("input[name=application_number]", patents["granted"])
@@ -49,12 +37,12 @@ def test_pledge_filed_approved_and_notice_downloaded(
     page.fill("input[name=debt_end]", "2029-02-28")
     page.fill("input[name=guarantee_scope]", "主债权及利息")
     page.set_input_files(
-        "[data-testid=file-application_form]", _file("申请表.pdf", PDF, "application/pdf")
+        "[data-testid=file-application_form]", upload("申请表.pdf", PDF, "application/pdf")
     )
     page.set_input_files(
-        "[data-testid=file-pledge_contract]", _file("合同.pdf", PDF, "application/pdf")
+        "[data-testid=file-pledge_contract]", upload("合同.pdf", PDF, "application/pdf")
     )
-    page.set_input_files("[data-testid=file-identity_proof]", _file("执照.png", PNG, "image/png"))
+    page.set_input_files("[data-testid=file-identity_proof]", upload("执照.png", PNG, "image/png"))
     page.click("[data-testid=submit]")
     assert "已提交待受理" in page.inner_text("[data-testid=state]")
     detail_url = page.url
@@ -62,7 +50,7 @@ def test_pledge_filed_approved_and_notice_downloaded(
 
     clerk_context = browser.new_context(locale="zh-CN")
     clerk = clerk_context.new_page()
-    _login(clerk, base, "wuhan_clerk")
+    login(clerk, base, "wuhan_clerk")
     clerk.click("text=待办队列")
     clerk.locator("[data-testid=filing-row] a").first.click()
     clerk.click("[data-testid=accept]")

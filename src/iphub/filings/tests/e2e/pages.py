@@ -1,0 +1,19 @@
+"""Small helpers the browser journeys share: log in, a file to upload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iphub.conftest import PASSWORD
+
+
+def login(page: Any, base: str, username: str) -> None:
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/workspace/")
+
+
+def upload(name: str, data: bytes, mime: str) -> dict[str, Any]:
+    return {"name": name, "mimeType": mime, "buffer": data}
