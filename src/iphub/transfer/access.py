@@ -60,3 +60,12 @@ def own_organisation(user: Any) -> Organisation:
         raise AccessDenied("只有企业、高校或服务机构账号才能以本单位名义发布。")
     org: Organisation = user.organisation
     return org
+
+
+def ensure_holder(user: Any, organisation: Organisation, what: str) -> None:
+    """Raise unless ``user`` acts for ``organisation``: some acts are the holder's own
+    declaration (withdrawing a listing, revoking an open licence, Patent Law Art. 50)
+    and staff cannot make them on its behalf. ``what`` names the act for the message."""
+    signed_in(user)
+    if not is_member(user, organisation.pk):
+        raise AccessDenied(f"只有挂牌单位“{organisation.name}”的账号可以{what}。")

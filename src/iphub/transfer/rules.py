@@ -158,6 +158,25 @@ def need_transition_check(current: str, target: str, who: str) -> None:
         )
 
 
+EDITABLE_NEED_STATUSES = (NeedStatus.OPEN, NeedStatus.STALE)
+
+
+def need_edit_check(status: str, deadline: dt.date) -> None:
+    """Raise unless a need in ``status`` may be edited: only a published need (open,
+    or stale awaiting confirmation) is; an expired one is renewed first, a closed one
+    posted again."""
+    if status in EDITABLE_NEED_STATUSES:
+        return
+    if status == NeedStatus.EXPIRED:
+        msg = (
+            f"该需求已过期（截止日期 {deadline:%Y-%m-%d} 已过），不能修改；"
+            "请先续期（在需求页填写新的截止日期），再修改。"
+        )
+    else:
+        msg = f"该需求已{NeedStatus(status).label}，不能修改；如仍有此需求，请重新发布。"
+    raise ApplicationError(msg, code=TransferError.NEED_EXPIRED, status=409)
+
+
 # --- patents: what their legal history allows ---------------------------------
 
 _DEAD_WORDS = ("失效", "终止", "届满", "无效", "撤回", "驳回", "放弃")

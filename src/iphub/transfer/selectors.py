@@ -4,6 +4,8 @@ public with contacts masked; everything else is scoped through
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,15 +14,19 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from iphub.core.errors import AccessDenied, NotFound
+from iphub.core.errors import AccessDenied, ApplicationError, NotFound
+from iphub.core.models import Organisation, Region
 from iphub.core.permissions import require_roles, scope_queryset
 from iphub.core.validators import mask_name, mask_phone
-from iphub.patents.models import PartyRole, PatentParty
+from iphub.patents.models import PartyRole, Patent, PatentParty
 from iphub.patents.names import applicant_key
+from iphub.patents.numbers import NumberFormatError, normalize_application_number
 from iphub.transfer.access import STAFF_ROLES, is_member, is_staff_over
 from iphub.transfer.models import (
     Deal,
+    DealKind,
     DockingEvent,
+    EventRegistration,
     ListingStatus,
     Match,
     MatchStage,
@@ -241,32 +247,149 @@ def event_pairs(event: DockingEvent) -> QuerySet[Any]:
     )
 
 
-def deal_list(*, user: Any) -> QuerySet[Deal]:
+def deal_list(*, user: Any, kind: str = "", month: str = "") -> QuerySet[Deal]:
     """The deals behind ``deal_stats`` (staff of the region, supervisors, auditors),
-    with parties, patents and the linked filing."""
+    with parties, patents and the linked filing; optionally of one ``kind`` and one
+    ``month`` (``YYYY-MM``) of signing."""
     require_roles(user, *STAFF_ROLES, "auditor")
-    return (
+    qs = (
         scope_queryset(user, Deal.objects.all())
         .select_related("seller", "buyer", "region", "filing", "match", "event")
         .prefetch_related("patents")
         .order_by("-signed_on", "-id")
     )
+    if kind:
+        if kind not in DealKind.values:
+            labels = "、".join(str(label) for label in DealKind.labels)
+            msg = f"成交类型“{kind}”无效，可选：{labels}。"
+            raise ApplicationError(msg, fields={"kind": msg})
+        qs = qs.filter(kind=kind)
+    if month:
+        try:
+            first = dt.date.fromisoformat(f"{month.strip()}-01")
+        except ValueError:
+            msg = f"月份“{month}”格式不对，应为 YYYY-MM，如 2026-03。"
+            raise ApplicationError(msg, fields={"month": msg}) from None
+        qs = qs.filter(signed_on__year=first.year, signed_on__month=first.month)
+    return qs
 
 
-def deal_filing_choices(*, user: Any, kind: str = "") -> QuerySet[Any]:
+def deal_filing_choices(*, user: Any, kind: str = "", q: str = "") -> QuerySet[Any]:
     """一网通办 transfer registrations and licence filings a clerk may link a deal to:
-    visible to ``user``, still alive, not linked to a deal yet."""
+    visible to ``user``, still alive, not linked to a deal yet; ``q`` narrows by
+    application number or holder name."""
     from iphub.filings.selectors import filing_list
     from iphub.transfer.services.deals import DEAD_FILING_STATES, filing_kind_for
 
     require_roles(user, *STAFF_ROLES)
-    kinds = [filing_kind_for(kind)] if kind else ["patent_transfer", "patent_licence"]
+    kinds = (
+        [filing_kind_for(kind)]
+        if kind in DealKind.values
+        else ["patent_transfer", "patent_licence"]
+    )
     return (
-        filing_list(user=user)
+        filing_list(user=user, q=q)
         .filter(kind__in=kinds, deals__isnull=True)
         .exclude(state__in=DEAD_FILING_STATES)
         .select_related("patent")
     )
+
+
+def deal_filing_kind_label(kind: str) -> str:
+    """Which 一网通办 filing records a deal of ``kind``, as the clerk reads it."""
+    from iphub.filings.models import FilingKind
+    from iphub.transfer.services.deals import filing_kind_for
+
+    if kind not in DealKind.values:
+        return f"{FilingKind.PATENT_TRANSFER.label}或{FilingKind.PATENT_LICENCE.label}"
+    return str(FilingKind(filing_kind_for(kind)).label)
+
+
+def deal_party_choices(*, user: Any) -> tuple[QuerySet[Organisation], QuerySet[Organisation]]:
+    """Who a clerk may name in a deal: any registered organisation as the seller or
+    licensor (a patent holder may sit anywhere), and as the buyer or licensee an
+    organisation of the clerk's region, where the deal is counted."""
+    from iphub.core.selectors import organisation_list
+
+    require_roles(user, *STAFF_ROLES)
+    sellers = Organisation.objects.select_related("region").order_by("name")
+    return sellers, organisation_list(user=user)
+
+
+def deal_get(*, user: Any, deal_id: int) -> Deal:
+    """One deal, for staff whose region holds it."""
+    deal = deal_list(user=user).filter(pk=deal_id).first()
+    if deal is None:
+        if Deal.objects.filter(pk=deal_id).exists():
+            raise AccessDenied("该成交不在您的管辖范围内。")
+        raise NotFound("未找到该成交记录。")
+    return deal
+
+
+def deal_patents_by_numbers(text: str) -> list[Patent]:
+    """The patents a clerk typed as application numbers (one per line, or separated
+    by commas), in that order; names the first number that is malformed
+    or not in the database."""
+    numbers = [n.strip() for n in re.split(r"[\r\n,，;；、]+", text or "") if n.strip()]
+    if not numbers:
+        raise ApplicationError(
+            "请填写成交专利的申请号。", fields={"patents": "请至少填写一个申请号。"}
+        )
+    canonical: list[str] = []
+    for raw in numbers:
+        try:
+            canonical.append(normalize_application_number(raw))
+        except NumberFormatError as exc:
+            raise ApplicationError(exc.message, fields={"patents": exc.message}) from None
+    found = {
+        p.application_number: p for p in Patent.objects.filter(application_number__in=canonical)
+    }
+    for raw, number in zip(numbers, canonical, strict=True):
+        if number not in found:
+            msg = f"未找到申请号为 {raw} 的专利，请核对后重填。"
+            raise ApplicationError(msg, fields={"patents": msg})
+    return list(dict.fromkeys(found[n] for n in canonical))
+
+
+@dataclass
+class DealPrefill:
+    """What a deal form starts from when a clerk records the deal of a match."""
+
+    match_id: int
+    seller_id: int | None
+    buyer_id: int
+    patents: str
+
+
+def deal_prefill(*, user: Any, match_id: int) -> DealPrefill:
+    """Parties and patent of a match, for the deal form (the clerk checks them)."""
+    m = match_get(user=user, match_id=match_id)
+    supply = [m.listing.organisation] if m.listing else patent_holders(m.patent_id)
+    return DealPrefill(
+        match_id=m.pk,
+        seller_id=supply[0].pk if supply else None,
+        buyer_id=m.need.organisation_id,
+        patents=m.patent.application_number,
+    )
+
+
+def event_region_choices(*, user: Any) -> QuerySet[Region]:
+    """The regions a clerk may host an event in: their own and those inside it."""
+    require_roles(user, *STAFF_ROLES)
+    return scope_queryset(user, Region.objects.all(), region_path_field="path").order_by("path")
+
+
+def event_registrations(event: DockingEvent) -> QuerySet[EventRegistration]:
+    return event.registrations.select_related("organisation", "registered_by").order_by(
+        "created_at", "id"
+    )
+
+
+def event_registration_of(*, user: Any, event: DockingEvent) -> EventRegistration | None:
+    """The user's organisation's registration to ``event``, if any."""
+    if user is None or not user.is_authenticated or user.organisation_id is None:
+        return None
+    return event.registrations.filter(organisation_id=user.organisation_id).first()
 
 
 def deal_stats(*, user: Any) -> list[dict[str, Any]]:
@@ -282,8 +405,6 @@ def deal_stats(*, user: Any) -> list[dict[str, Any]]:
     out: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"count": 0, "amount": Decimal("0.00")}
     )
-    from iphub.core.models import Region
-
     names = dict(Region.objects.values_list("code", "name"))
     for r in rows:
         parts = r["region__path"].split("/")

@@ -75,14 +75,22 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     kind = str(data.get("kind") or "")
     if kind not in DealKind.values:
         errors["kind"] = "请选择成交类型：转让或独占、排他、普通、开放许可。"
+    raw_amount = str(data.get("amount") or "").replace(",", "").replace("，", "").strip()
     try:
-        amount = Decimal(str(data.get("amount") or "").replace(",", ""))
+        amount = Decimal(raw_amount)
         if amount < 0 or amount >= Decimal("1e12"):
             raise InvalidOperation
-        amount = amount.quantize(Decimal("0.01"))
     except InvalidOperation:
-        errors["amount"] = "成交金额应为不小于 0 的金额（元，保留两位小数）。"
+        errors["amount"] = "成交金额应为不小于 0 的金额（元，最多两位小数），如 800000.50。"
         amount = Decimal(0)
+    else:
+        # Amounts are yuan to the fen: a third decimal is a typing slip, not a
+        # value to round away silently.
+        if amount != amount.quantize(Decimal("0.01")):
+            errors["amount"] = (
+                f"成交金额“{raw_amount}”超过两位小数：金额以元为单位，最多保留到分，如 800000.50。"
+            )
+        amount = amount.quantize(Decimal("0.01"))
     try:
         signed_on = dt.date.fromisoformat(str(data.get("signed_on") or ""))
     except ValueError:

@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -49,6 +51,11 @@ def event_create(*, actor: Any, data: Mapping[str, Any]) -> DockingEvent:
     online = str(data.get("online_url") or "").strip()
     if not venue and not online:
         errors["venue"] = "请填写线下地点或线上地址。"
+    if online:
+        try:
+            URLValidator(schemes=["http", "https"])(online)
+        except ValidationError:
+            errors["online_url"] = "线上地址应为以 http:// 或 https:// 开头的完整网址。"
     ipc = ipc_list_clean(data.get("ipc_prefixes"), errors)
     region_code = str(data.get("region") or (actor.region_id or ""))
     if errors:
@@ -151,16 +158,23 @@ def event_register(*, actor: Any, event_id: int, attendees: int = 1) -> EventReg
 
 
 @transaction.atomic
-def event_pair_outcome(*, actor: Any, pair_id: int, outcome: str, note: str = "") -> EventPair:
+def event_pair_outcome(
+    *, actor: Any, pair_id: int, outcome: str, note: str = "", event_id: int | None = None
+) -> EventPair:
     """Staff record how a pair went; a signed pair moves its match to negotiation
-    (the deal itself is recorded with its amount through ``deal_record``)."""
+    (the deal itself is recorded with its amount through ``deal_record``).
+    ``event_id``, when given, is the event the clerk is looking at: a pair of
+    another event is not found."""
     require_roles(actor, *STAFF_ROLES)
     pair = EventPair.objects.select_related("event__region", "match").filter(pk=pair_id).first()
-    if pair is None:
+    if pair is None or (event_id is not None and pair.event_id != event_id):
         raise NotFound("未找到该对接配对。")
     ensure_region_access(actor, pair.event.region)
     if outcome not in PairOutcome.values:
-        raise ApplicationError("请选择对接结果。", fields={"outcome": "结果无效。"})
+        choices = "、".join(str(label) for label in PairOutcome.labels)
+        raise ApplicationError(
+            f"请选择对接结果：{choices}。", fields={"outcome": f"可选：{choices}。"}
+        )
     before = pair.outcome
     pair.outcome, pair.note = outcome, note[:300]
     pair.save(update_fields=["outcome", "note"])

@@ -16,7 +16,7 @@ from iphub.core.errors import ApplicationError, NotFound
 from iphub.patents.models import LegalEvent, LegalEventKind, PartyRole, Patent, PatentParty
 from iphub.patents.names import applicant_key
 from iphub.patents.services import legal_event_append
-from iphub.transfer.access import own_organisation, side_of
+from iphub.transfer.access import ensure_holder, own_organisation
 from iphub.transfer.errors import TransferError
 from iphub.transfer.models import (
     CooperationForm,
@@ -173,7 +173,7 @@ def listing_create(
 def _locked(listing_id: int) -> SupplyListing:
     listing = (
         SupplyListing.objects.select_for_update(of=("self",))
-        .select_related("region")
+        .select_related("region", "organisation")
         .filter(pk=listing_id)
         .first()
     )
@@ -184,9 +184,9 @@ def _locked(listing_id: int) -> SupplyListing:
 
 @transaction.atomic
 def listing_withdraw(*, actor: Any, listing_id: int) -> SupplyListing:
-    """Take a transfer or licence listing off the supply hall."""
+    """The holder takes a transfer or licence listing off the supply hall."""
     listing = _locked(listing_id)
-    side_of(actor, organisation_id=listing.organisation_id, region_path=listing.region.path)
+    ensure_holder(actor, listing.organisation, "撤回该挂牌")
     if listing.mode == ListingMode.OPEN_LICENCE:
         raise ApplicationError(
             "开放许可须以书面声明撤回，请使用“撤回开放许可”。",
@@ -211,10 +211,11 @@ def listing_withdraw(*, actor: Any, listing_id: int) -> SupplyListing:
 
 @transaction.atomic
 def listing_revoke(*, actor: Any, listing_id: int, reason: str) -> SupplyListing:
-    """Withdraw an open-licence declaration (Patent Law Art. 50): written, published,
-    recorded on each patent's legal history; licences already taken stand."""
+    """The patentee withdraws its open-licence declaration (Patent Law Art. 50):
+    written, published, recorded on each patent's legal history; licences already
+    taken stand."""
     listing = _locked(listing_id)
-    side_of(actor, organisation_id=listing.organisation_id, region_path=listing.region.path)
+    ensure_holder(actor, listing.organisation, "撤回开放许可声明")
     if listing.mode != ListingMode.OPEN_LICENCE or listing.status != ListingStatus.ACTIVE:
         raise ApplicationError(
             "只有发布中的开放许可可以撤回。", code=TransferError.LISTING_NOT_ACTIVE, status=409

@@ -16,9 +16,8 @@ from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Organisation
 from iphub.core.permissions import ensure_region_access, require_roles
 from iphub.transfer.access import STAFF_ROLES, own_organisation, side_of
-from iphub.transfer.errors import TransferError
 from iphub.transfer.models import NeedSource, NeedStatus, TechnologyNeed
-from iphub.transfer.rules import need_clean, need_transition_check
+from iphub.transfer.rules import need_clean, need_edit_check, need_transition_check
 
 
 def _enqueue_matching(need_id: int) -> None:
@@ -105,12 +104,7 @@ def need_update(*, actor: Any, need_id: int, data: Mapping[str, Any]) -> Technol
     must be renewed first, so nobody edits a need that is no longer published."""
     need = _locked(need_id)
     side_of(actor, organisation_id=need.organisation_id, region_path=need.region.path)
-    if need.status not in (NeedStatus.OPEN, NeedStatus.STALE):
-        raise ApplicationError(
-            f"需求已{need.get_status_display()}，不能修改；请先续期。",
-            code=TransferError.NEED_EXPIRED,
-            status=409,
-        )
+    need_edit_check(need.status, need.deadline)
     before = snapshot(need)
     merged = {f: getattr(need, f) for f in ("title", "description", "industry_chain")}
     merged |= {
