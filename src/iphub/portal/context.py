@@ -27,6 +27,7 @@ MENU: list[tuple[str, Any, tuple[str, ...]]] = [
     ("filings:queue", _("待办队列"), (Role.WINDOW, Role.SUPERVISOR)),
     ("filings:board", _("时限看板"), (Role.WINDOW, Role.SUPERVISOR)),
     ("transfer:funnel", _("对接漏斗"), (Role.WINDOW, Role.SUPERVISOR)),
+    ("transfer:deal_list", _("成交台账"), (Role.WINDOW, Role.SUPERVISOR)),
     ("patents:imports", _("数据导入"), (Role.WINDOW, Role.SUPERVISOR)),
     ("portal:organisations", _("组织机构"), tuple(Role.values)),
     ("protection:groups", _("蓝天筛查"), (Role.ENFORCEMENT,)),

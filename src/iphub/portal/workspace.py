@@ -27,6 +27,20 @@ TASKS: list[tuple[str, Any, Any, str, tuple[str, ...]]] = [
         (Role.ENTERPRISE, Role.AGENCY, Role.WINDOW),
     ),
     (
+        "transfer_events",
+        _("供需对接活动"),
+        _("按产业链创建对接活动，邀请最佳匹配的供需双方，接受报名、记录对接结果"),
+        "transfer:event_new",
+        (Role.WINDOW, Role.SUPERVISOR),
+    ),
+    (
+        "transfer_deals",
+        _("成交登记与台账"),
+        _("登记专利转让、许可成交并关联一网通办备案/登记，按类型、月份查询和导出"),
+        "transfer:deal_list",
+        (Role.WINDOW, Role.SUPERVISOR),
+    ),
+    (
         "filings",
         _("一网通办"),
         _("专利质押登记一个工作日办结，许可、转让备案在线办理"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iphub.transfer import views
+from iphub.transfer import views, views_deals, views_events
 
 app_name = "transfer"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("needs/import/", views.need_import, name="need_import"),
     path("needs/import/template.xlsx", views.need_import_template, name="need_import_template"),
     path("needs/<int:need_id>/", views.need_detail, name="need_detail"),
+    path("needs/<int:need_id>/edit/", views.need_edit, name="need_edit"),
     path("needs/<int:need_id>/<str:action>/", views.need_action, name="need_action"),
     path("supply/", views.listing_hall, name="listings"),
     path("supply/new/", views.listing_new, name="listing_new"),
@@ -20,7 +21,12 @@ urlpatterns = [
     path("matches/<int:match_id>/<str:action>/", views.match_action, name="match_action"),
     path("inbox/", views.inbox, name="inbox"),
     path("funnel/", views.funnel, name="funnel"),
-    path("events/", views.event_list, name="events"),
-    path("events/<int:event_id>/", views.event_detail, name="event_detail"),
+    path("events/", views_events.event_list, name="events"),
+    path("events/new/", views_events.event_new, name="event_new"),
+    path("events/<int:event_id>/", views_events.event_detail, name="event_detail"),
     path("deals/", views.deal_stats, name="deals"),
+    path("deals/list/", views_deals.deal_list, name="deal_list"),
+    path("deals/new/", views_deals.deal_new, name="deal_new"),
+    path("deals/filings/", views_deals.deal_filing_options, name="deal_filing_options"),
+    path("deals/<int:deal_id>/filing/", views_deals.deal_filing, name="deal_filing"),
 ]

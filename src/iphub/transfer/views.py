@@ -1,5 +1,7 @@
 """Thin pages of 知慧桥: the need and supply halls, a need's page with its
-matches, posting forms, the staff import, funnel, events and deal figures."""
+matches, posting and editing forms, listing withdrawal, the staff import, the
+funnel and deal figures. Events live in ``views_events``, deal records in
+``views_deals``."""
 
 from __future__ import annotations
 
@@ -13,21 +15,22 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from iphub.core.errors import ApplicationError
+from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import Organisation
 from iphub.core.permissions import scope_queryset
 from iphub.patents.models import ImportMode
 from iphub.patents.selectors import applicant_portfolio
 from iphub.portal.excel import xlsx_response
 from iphub.transfer import selectors, services
-from iphub.transfer.access import STAFF_ROLES
-from iphub.transfer.models import CooperationForm, ListingMode, PairOutcome
+from iphub.transfer.access import STAFF_ROLES, ensure_holder, is_member
+from iphub.transfer.models import CooperationForm, ListingMode
+from iphub.transfer.rules import need_edit_check
 from iphub.transfer.services.need_imports import COLUMNS, EXAMPLE_ROW
 
 FILTERS = ("q", "form", "city", "ipc", "chain", "status")
 
 
-def _error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponseBase:
+def error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponseBase:
     return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
 
 
@@ -104,7 +107,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponseBase:
     try:
         need = selectors.need_get(user=request.user, need_id=need_id)
     except ApplicationError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     manage = selectors.can_manage_need(request.user, need)
     matches = selectors.match_list_for_need(user=request.user, need=need) if manage else None
     return render(
@@ -118,6 +121,52 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponseBase:
             "forms": dict(CooperationForm.choices),
         },
     )
+
+
+def _need_initial(need: Any) -> dict[str, Any]:
+    """The form's fields as the need holds them now."""
+    data = {k: getattr(need, k) for k in ("title", "description", "industry_chain")}
+    data |= {
+        "ipc_codes": ", ".join(need.ipc_codes),
+        "budget_min": need.budget_min if need.budget_min is not None else "",
+        "budget_max": need.budget_max if need.budget_max is not None else "",
+        "preferred_forms": list(need.preferred_forms),
+        "deadline": need.deadline.isoformat(),
+        "contact_name": need.contact_name,
+        "contact_phone": need.contact_phone,
+    }
+    return data
+
+
+@login_required
+def need_edit(request: HttpRequest, need_id: int) -> HttpResponseBase:
+    """The owner, or staff of its region, edit a published need (the service decides)."""
+    try:
+        need = selectors.need_get(user=request.user, need_id=need_id)
+        if not selectors.can_manage_need(request.user, need):
+            raise AccessDenied("只有发布需求的单位或所在地区的工作人员可以修改该需求。")
+    except ApplicationError as exc:
+        return error_page(request, exc)
+    context: dict[str, Any] = {
+        "need": need,
+        "forms": CooperationForm.choices,
+        "orgs": None,
+        "data": _need_initial(need),
+    }
+    if request.method == "POST":
+        data = _need_data(request.POST)
+        try:
+            services.need_update(actor=request.user, need_id=need_id, data=data)
+        except ApplicationError as exc:
+            context |= {"error": exc, "data": data}
+            return render(request, "transfer/need_form.html", context, status=exc.status)
+        messages.success(request, "需求已修改，系统将按新内容重新匹配专利。")
+        return redirect("transfer:need_detail", need_id=need_id)
+    try:
+        need_edit_check(need.status, need.deadline)
+    except ApplicationError as exc:
+        context |= {"error": exc, "locked": True}
+    return render(request, "transfer/need_form.html", context)
 
 
 @login_required
@@ -201,28 +250,52 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponseBase:
     try:
         listing = selectors.listing_get(user=request.user, listing_id=listing_id)
     except ApplicationError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     try:
         matches = selectors.match_list_for_listing(user=request.user, listing=listing)
     except ApplicationError:
         matches = None
-    return render(request, "transfer/listing_detail.html", {"l": listing, "matches": matches})
+    return render(
+        request,
+        "transfer/listing_detail.html",
+        {
+            "l": listing,
+            "matches": matches,
+            "owner": is_member(request.user, listing.organisation_id),
+        },
+    )
+
+
+LISTING_ACTIONS = {"withdraw": "撤回挂牌", "revoke": "撤回开放许可声明"}
 
 
 @login_required
-@require_POST
 def listing_action(request: HttpRequest, listing_id: int, action: str) -> HttpResponseBase:
+    """GET: the confirm step, saying what the action does; POST: do it (the holder only,
+    the service checks)."""
+    if action not in LISTING_ACTIONS:
+        return error_page(request, ApplicationError("未知操作：只能撤回挂牌或撤回开放许可。"))
+    try:
+        listing = selectors.listing_get(user=request.user, listing_id=listing_id)
+        ensure_holder(request.user, listing.organisation, LISTING_ACTIONS[action])
+    except ApplicationError as exc:
+        return error_page(request, exc)
+    context = {"l": listing, "action": action, "label": LISTING_ACTIONS[action]}
+    if request.method != "POST":
+        return render(request, "transfer/listing_confirm.html", context)
+    reason = request.POST.get("reason", "")
     try:
         if action == "withdraw":
             services.listing_withdraw(actor=request.user, listing_id=listing_id)
-        elif action == "revoke":
-            services.listing_revoke(
-                actor=request.user, listing_id=listing_id, reason=request.POST.get("reason", "")
-            )
+            messages.success(request, "挂牌已撤回，供给大厅不再展示。")
         else:
-            raise ApplicationError("未知操作。")
+            services.listing_revoke(actor=request.user, listing_id=listing_id, reason=reason)
+            messages.success(
+                request, "开放许可声明已撤回，并已记入各专利的法律状态；已经取得的许可继续有效。"
+            )
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        context |= {"error": exc, "reason": reason}
+        return render(request, "transfer/listing_confirm.html", context, status=exc.status)
     return redirect("transfer:listing_detail", listing_id=listing_id)
 
 
@@ -231,7 +304,7 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponseBase:
     try:
         m = selectors.match_get(user=request.user, match_id=match_id)
     except ApplicationError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(request, "transfer/match_detail.html", {"m": m})
 
 
@@ -279,48 +352,8 @@ def funnel(request: HttpRequest) -> HttpResponseBase:
         steps = selectors.match_funnel(user=request.user)
         deals = selectors.deal_stats(user=request.user)
     except ApplicationError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(request, "transfer/funnel.html", {"steps": steps, "deals": deals})
 
 
 deal_stats = funnel
-
-
-def event_list(request: HttpRequest) -> HttpResponseBase:
-    return render(request, "transfer/event_list.html", {"events": selectors.event_list()[:100]})
-
-
-def event_detail(request: HttpRequest, event_id: int) -> HttpResponseBase:
-    try:
-        event = selectors.event_get(event_id=event_id)
-        if request.method == "POST":
-            action = request.POST.get("action")
-            if action == "invite":
-                n = len(services.event_invite_best(actor=request.user, event_id=event_id))
-                messages.success(request, f"已邀请 {n} 对。")
-            elif action == "register":
-                services.event_register(actor=request.user, event_id=event_id)
-                messages.success(request, "报名成功。")
-            elif action == "outcome":
-                services.event_pair_outcome(
-                    actor=request.user,
-                    pair_id=int(request.POST.get("pair", "0")),
-                    outcome=request.POST.get("outcome", ""),
-                    note=request.POST.get("note", ""),
-                )
-            return redirect("transfer:event_detail", event_id=event_id)
-    except ApplicationError as exc:
-        if request.method == "POST":
-            messages.error(request, exc.message)
-            return redirect("transfer:event_detail", event_id=event_id)
-        return _error_page(request, exc)
-    return render(
-        request,
-        "transfer/event_detail.html",
-        {
-            "event": event,
-            "pairs": selectors.event_pairs(event),
-            "staff": _is_staff(request.user),
-            "outcomes": PairOutcome.choices,
-        },
-    )
