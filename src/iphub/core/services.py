@@ -266,7 +266,11 @@ TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 def api_token_authenticate(raw: str) -> User | None:
     """The active user a raw token belongs to, or ``None``."""
     token = (
-        ApiToken.objects.select_related("user", "user__region")
+        # The organisation and its region chain come along: an applicant's request
+        # reads them (filer name, handling office) and would fetch each lazily.
+        ApiToken.objects.select_related(
+            "user", "user__region", "user__organisation__region__parent__parent"
+        )
         .filter(digest=_digest(raw), revoked=False, user__is_active=True)
         .first()
     )

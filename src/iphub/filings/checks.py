@@ -35,6 +35,7 @@ NICE_CLASSES = range(1, 46)
 TRADEMARK_ENDED_WORDS = ("无效", "注销", "撤销", "失效", "届满", "未续展")
 TRADEMARK_PENDING_WORDS = ("申请", "审查", "初审", "异议", "驳回", "待审")
 MAX_AMOUNT = Decimal("99999999999999.99")
+LONG_TEXT = ("abstract", "claims", "description", "citations", "extra")
 
 
 def fail(field: str, message: str, code: str = "invalid") -> ApplicationError:
@@ -51,7 +52,8 @@ def canonical_number(raw: str, *, field: str = "application_number") -> str:
 
 def patent_for(number: str, *, field: str = "application_number", lock: bool = False) -> Patent:
     """The recorded patent with that application number (row-locked when ``lock``)."""
-    qs = Patent.objects.filter(application_number=number)
+    # The long texts are never read here; on real records they are most of the row.
+    qs = Patent.objects.filter(application_number=number).defer(*LONG_TEXT)
     if lock:
         qs = qs.select_for_update()
     patent = qs.first()
@@ -75,7 +77,7 @@ def patent_expiry(patent: Patent) -> dt.date | None:
 
 def ensure_in_force(patent: Patent, *, today: dt.date, field: str = "application_number") -> None:
     """Granted, and not lapsed, expired or invalidated (refusal grounds 2 and 3)."""
-    kinds = set(patent.legal_events.values_list("kind", flat=True))
+    kinds = set(patent.legal_events.order_by().values_list("kind", flat=True))
     status = patent.legal_status or ""
     ended = bool(kinds & set(ENDING_EVENTS)) or any(w in status for w in ENDED_WORDS)
     expiry = patent_expiry(patent)

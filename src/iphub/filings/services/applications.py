@@ -42,7 +42,14 @@ def handling_region(service: Service, organisation: Any) -> Region:
         code = parts[1]
     else:
         code = parts[0]
-    return Region.objects.get(pk=code)
+    # Usually one of the organisation's own region's ancestors, already loaded
+    # (the token authentication brings the chain along).
+    region = organisation.region
+    for _ in parts:
+        if region is None or region.code == code:
+            break
+        region = region.parent if Region.parent.is_cached(region) else None
+    return region if region is not None and region.code == code else Region.objects.get(pk=code)
 
 
 def check_documents(
@@ -79,8 +86,10 @@ def check_documents(
 
 
 def store_documents(filing: Filing, checked: Sequence[tuple[str, CheckedUpload]]) -> None:
-    for code, up in checked:
-        FilingDocument.objects.create(
+    """Save the files and their rows (one INSERT for all; each file is written
+    to storage by its field as the row is prepared)."""
+    FilingDocument.objects.bulk_create(
+        FilingDocument(
             filing=filing,
             material=code,
             file=ContentFile(up.content, name=f"{uuid.uuid4().hex}.{up.extension}"),
@@ -89,6 +98,8 @@ def store_documents(filing: Filing, checked: Sequence[tuple[str, CheckedUpload]]
             size=len(up.content),
             sha256=up.sha256,
         )
+        for code, up in checked
+    )
 
 
 def _replay(actor: Any, key: str | None) -> Filing | None:

@@ -65,7 +65,7 @@ def conflict(filing: Filing, label: str) -> ApplicationError:
 def lock_filing(filing_id: int) -> Filing:
     filing = (
         Filing.objects.select_for_update(of=("self",))
-        .select_related("region", "region__parent")
+        .select_related("region", "region__parent", "organisation")
         .filter(pk=filing_id)
         .first()
     )

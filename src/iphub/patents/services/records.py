@@ -27,6 +27,8 @@ from iphub.patents.models import (
 from iphub.patents.names import applicant_key, clean_person
 
 EDIT_ROLES = ("window", "supervisor")
+# Columns that can be most of a record and that no single-record write here reads.
+_LONG_TEXT = ("abstract", "claims", "description", "citations")
 
 _FIELDS = (
     "application_number",
@@ -224,7 +226,8 @@ def legal_event_append(
     """
     if kind not in LegalEventKind.values:
         raise ApplicationError(f"未知的法律状态事件“{kind}”。", fields={"kind": "未知事件类型。"})
-    patent = Patent.objects.select_for_update().filter(pk=patent_id).first()
+    # Locked, without the long texts no event touches.
+    patent = Patent.objects.select_for_update().filter(pk=patent_id).defer(*_LONG_TEXT).first()
     if patent is None:
         raise NotFound("未找到该专利。")
     event = LegalEvent.objects.create(
@@ -273,7 +276,7 @@ def patent_owner_change(
     history gets ``transferred`` (from → to), the change is audited and the
     search index rewrites the document on commit (applicant search, facets).
     """
-    patent = Patent.objects.select_for_update().filter(pk=patent_id).first()
+    patent = Patent.objects.select_for_update().filter(pk=patent_id).defer(*_LONG_TEXT).first()
     if patent is None:
         raise NotFound("未找到该专利。")
     old_key, new_name = applicant_key(transferor), transferee.strip()[:200]
