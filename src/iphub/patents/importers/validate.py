@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -91,26 +92,41 @@ class PatentIn:
 
 @dataclass(slots=True)
 class ImportReport:
-    """Totals of one import, filled by the service as rows are validated."""
+    """Totals of one import, filled by the service as rows are validated.
+
+    ``keep`` bounds what is held in memory: only the first ``keep`` bad rows and
+    warnings stay in ``bad_rows`` / ``warnings`` (``None``: all of them), while
+    ``bad`` and ``warning_count`` count every one and ``sink``, if given, receives
+    each row's errors and warnings as they come (the service writes them to the
+    full report file). A 1M-row file whose rows all carry a reclassified IPC code
+    would otherwise hold a million warnings.
+    """
 
     total: int = 0
     ok: int = 0
+    bad: int = 0
+    warning_count: int = 0
     bad_rows: list[list[RowError]] = field(default_factory=list)  # each: that row's errors
     warnings: list[RowError] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    keep: int | None = None
+    sink: Callable[[list[RowError]], None] | None = None
 
     def add(self, errors: list[RowError], accepted: bool) -> None:
         """Count one validated row."""
         self.total += 1
-        self.warnings.extend(e for e in errors if e.severity == "warning")
+        warnings = [e for e in errors if e.severity == "warning"]
+        self.warning_count += len(warnings)
+        room = len(warnings) if self.keep is None else self.keep - len(self.warnings)
+        self.warnings.extend(warnings[: max(0, room)])
         if accepted:
             self.ok += 1
         else:
-            self.bad_rows.append([e for e in errors if e.severity == "error"])
-
-    @property
-    def bad(self) -> int:
-        return len(self.bad_rows)
+            self.bad += 1
+            if self.keep is None or len(self.bad_rows) < self.keep:
+                self.bad_rows.append([e for e in errors if e.severity == "error"])
+        if errors and self.sink is not None:
+            self.sink(errors)
 
 
 # ---------------------------------------------------------------- dates

@@ -18,6 +18,8 @@ from iphub.patents.search import QuerySyntaxError, parse
 
 MAX_SAVED = 50
 EXPORT_FORMATS = ("xlsx", "csv")
+ALERT_CHUNK = 50_000  # new records matched per index query
+ALERT_IDS = 1000  # ids kept on an alert (the lowest, i.e. first imported)
 
 
 def _check_query(query: str) -> str:
@@ -56,26 +58,48 @@ def saved_search_delete(*, user: Any, saved_search_id: int) -> None:
 
 
 def saved_search_alerts_check(*, import_job: ImportJob) -> list[SearchAlert]:
-    """After an import, raise one alert per saved search that the new records match."""
+    """After an import, raise one alert per saved search that the new records match.
+
+    The new records are read and matched ``ALERT_CHUNK`` ids at a time, so a
+    1M-row import does not hold its million ids (nor a million-term filter).
+    """
     from iphub.patents.selectors import patent_ids_matching
 
+    saved_searches = list(SavedSearch.objects.all())
+    if not saved_searches:
+        return []
     started = import_job.claimed_at or import_job.created_at
-    new_ids = set(Patent.objects.filter(created_at__gte=started).values_list("pk", flat=True))
+    new = Patent.objects.filter(created_at__gte=started).order_by("pk")
+    counts = dict.fromkeys((s.pk for s in saved_searches), 0)
+    first_ids: dict[int, list[int]] = {s.pk: [] for s in saved_searches}
+    broken: set[int] = set()
+    last = 0
+    while chunk := set(new.filter(pk__gt=last).values_list("pk", flat=True)[:ALERT_CHUNK]):
+        last = max(chunk)
+        for saved in saved_searches:
+            if saved.pk in broken:
+                continue
+            try:
+                matched = patent_ids_matching(saved.query, among=chunk)
+            except QuerySyntaxError:
+                broken.add(saved.pk)
+                continue
+            counts[saved.pk] += len(matched)
+            kept = first_ids[saved.pk]
+            kept.extend(sorted(matched)[: ALERT_IDS - len(kept)])
+    if last == 0:
+        return []
     alerts: list[SearchAlert] = []
-    if not new_ids:
-        return alerts
-    for saved in SavedSearch.objects.all():
-        try:
-            matched = patent_ids_matching(saved.query, among=new_ids)
-        except QuerySyntaxError:
+    for saved in saved_searches:
+        if saved.pk in broken:
             continue
-        if matched:
+        if counts[saved.pk]:
             alerts.append(
                 SearchAlert.objects.create(
                     saved_search=saved,
                     import_job=import_job,
-                    new_count=len(matched),
-                    patent_ids=sorted(matched)[:1000],
+                    new_count=counts[saved.pk],
+                    patent_ids=first_ids[saved.pk],
                 )
             )
         SavedSearch.objects.filter(pk=saved.pk).update(last_checked_at=timezone.now())

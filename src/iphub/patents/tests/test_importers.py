@@ -235,6 +235,21 @@ def test_report_counts() -> None:
     assert report.bad_rows == [[bad]] and len(report.warnings) == 1
 
 
+def test_report_holds_only_the_first_rows_and_passes_every_one_on() -> None:
+    # A 1M-row import must not hold a million bad rows or warnings: the service
+    # keeps the first REPORT_LIMIT and writes every one to the full report file.
+    seen: list[RowError] = []
+    report = ImportReport(keep=2, sink=seen.extend)
+    for line in range(1, 6):
+        report.add([RowError(line, "ipc", "old code", "warning")], True)
+        report.add([RowError(line, "title", "missing")], False)
+    assert (report.total, report.ok, report.bad, report.warning_count) == (10, 5, 5, 5)
+    assert [errs[0].line_no for errs in report.bad_rows] == [1, 2]
+    assert [w.line_no for w in report.warnings] == [1, 2]
+    assert [(e.line_no, e.severity) for e in seen][-2:] == [(5, "warning"), (5, "error")]
+    assert len(seen) == 10
+
+
 def test_column_map_targets_are_canonical() -> None:
     fields = set(PatentIn.__dataclass_fields__)
     for target in COLUMN_MAP.values():

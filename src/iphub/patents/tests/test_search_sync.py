@@ -105,6 +105,22 @@ def test_saved_search_alerts_after_import(
     assert Patent.objects.get(pk=alert.patent_ids[0]).title == "一种固态电池电解质"
 
 
+def test_saved_search_alert_counts_a_large_import_read_in_chunks(
+    corpus: list[Patent], cast: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iphub.patents.services import searches
+
+    monkeypatch.setattr(searches, "ALERT_CHUNK", 2)
+    monkeypatch.setattr(searches, "ALERT_IDS", 3)
+    saved = services.saved_search_create(user=cast["enterprise"], name="隔膜", query="TI=隔膜")
+    rows = [row(20 + i, 名称=f"一种电池隔膜{i}") for i in range(5)] + [row(30, 名称="一种电机")]
+    import_file(actor=None, path=write_csv(tmp_path / "new.csv", rows))
+    alert = SearchAlert.objects.get(saved_search=saved)
+    assert alert.new_count == 5
+    new_ids = sorted(Patent.objects.filter(title__contains="隔膜").values_list("pk", flat=True))
+    assert alert.patent_ids == new_ids[:3]
+
+
 def test_saved_search_rejects_a_malformed_query(cast: dict[str, Any]) -> None:
     from iphub.core.errors import ApplicationError
 

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from iphub.core.models import AuditEntry
 from iphub.patents.indexing import get_index
 from iphub.patents.models import JobStatus, LegalEvent, Patent, PatentParty
-from iphub.patents.services import import_file
+from iphub.patents.services import import_file, imports
 from iphub.patents.tests.conftest import HEADERS, app_no, row, write_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,6 +50,38 @@ def test_skip_bad_rows_imports_the_good_ones_with_the_same_report(
     assert len(job.report["bad_rows"]) == 3
     assert Path(job.report["full_report"]).read_text("utf-8-sig").count("错误") >= 3
     assert AuditEntry.objects.filter(action="patent_import").exists()
+
+
+def test_report_of_a_long_import_keeps_the_first_rows_and_files_every_one(
+    regions: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "REPORT_LIMIT", 2)
+    rows = [row(i, 申请日="2021-13-45") if i % 2 else row(i) for i in range(1, 11)]
+    job = import_file(actor=None, path=write_csv(tmp_path / "long.csv", rows), mode="skip")
+    assert (job.ok, job.bad) == (5, 5)
+    assert [r["line"] for r in job.report["bad_rows"]] == [2, 4]
+    assert job.report["bad_rows_truncated"] is True
+    full = list(csv.reader(io.StringIO(Path(job.report["full_report"]).read_text("utf-8-sig"))))
+    assert full[0] == ["行号", "字段", "问题", "级别"]
+    assert [(r[0], r[1], r[3]) for r in full[1:]] == [
+        (str(line), "app_date", "错误") for line in (2, 4, 6, 8, 10)
+    ]
+
+
+def test_import_with_debug_on_does_not_keep_every_batchs_sql(
+    regions: None, tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DEBUG is the embedded default; Django would keep each batch's bulk INSERT,
+    # parameters spelled out, for the whole import (gigabytes at 1M rows).
+    settings.DEBUG = True
+    monkeypatch.setattr(imports, "BATCH", 5)
+    rows = [row(i, 名称=f"一种第{i:03d}号批次测试装置") for i in range(1, 16)]
+    job = import_file(actor=None, path=write_csv(tmp_path / "batches.csv", rows))
+    assert job.created == 15
+    # (After the import, the screening task writes groups that quote titles: only
+    # the import's own statements are looked for.)
+    inserts = [q["sql"] for q in connection.queries if 'INTO "patents_patent"' in q["sql"]]
+    assert not any("号批次测试装置" in sql for sql in inserts)
 
 
 def test_reimport_updates_instead_of_duplicating(regions: None, tmp_path: Path) -> None:
