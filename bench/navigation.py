@@ -1,7 +1,7 @@
 """Benchmark the patent-navigation landscape analysis of one chain, and its PDF report.
 
     python bench/navigation.py --docs 1000000 [--chain power-battery] [--db sqlite|postgres]
-                               [--repeat 3] [--seed 42]
+                               [--repeat 3] [--seed 42] [--source snapshot|database]
 
 Preparation (once per --docs/--seed/--db, cached under var/bench/nav_<db>_<docs>_<seed>/):
 the synthetic corpus of ``gen_corpus.generate`` (cached as var/bench/corpus_<docs>_<seed>.jsonl,
@@ -9,18 +9,27 @@ shared with bench/search.py) is bulk-loaded into a scratch database — a SQLite
 there, or the PostgreSQL database ``iphub_bench_nav`` through COPY — with applicant and
 inventor parties, a registered pledge on ~1% of granted inventions and staff evidence
 (foreign family, awards) on a few hundred; the tantivy index is built with
-``PatentIndex.rebuild``; the 51020 chains are seeded. Preparation runs in a child
-process, so the measuring process's peak memory covers the analysis and the PDF only.
+``PatentIndex.rebuild``; the 51020 chains are seeded; the navigation snapshot (the
+columnar DuckDB copy the analysis reads, ``iphub.navigation.snapshot``) is built and
+its build time reported as ``snapshot_s``. A work directory prepared before the
+snapshot existed gets it (with the missing migration) in a child step. Preparation
+runs in child processes, so the measuring process's peak memory covers the analysis
+and the PDF only.
 
 Measurement: ``services.analysis_run`` (the background task's own code: index search
 of the chain and its segments, DuckDB load and every table, result stored on the row)
 ``--repeat`` times, then ``reports.report_pdf`` and the Excel workbook on its result.
+``--source snapshot`` (default) requires every run to read the snapshot and stops if
+one falls back to the database; ``--source database`` hides the snapshot and disables
+background tasks, to measure the fallback path.
 
 Output: the analysis's stage timings, then one JSON line with ``docs, chain,
 chain_patents, analysis_s`` (median of the runs), ``analysis_first_s`` (the first,
 colder run), ``pdf_s, xlsx_s, peak_mb`` (``resource.getrusage(RUSAGE_SELF).ru_maxrss``
 of the measuring process: DuckDB's native memory and touched index pages included,
-which tracemalloc would miss) and ``timings`` (the stages of the median run).
+which tracemalloc would miss), ``timings`` (the stages of the median run), ``source``
+(where the analysis read its rows), ``snapshot_s`` and ``snapshot_mb`` (the
+snapshot's build time in preparation and its file size).
 """
 
 from __future__ import annotations
@@ -86,6 +95,12 @@ def configure(args: argparse.Namespace) -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{work / 'db.sqlite3'}"
     os.environ["IPHUB_INDEX_DIR"] = str(work / "index")
     os.environ["IPHUB_MEDIA_DIR"] = str(work / "media")
+    snapshot = work / "navigation.duckdb"
+    if getattr(args, "source", "snapshot") == "database":
+        # The fallback path: no snapshot to find, and no background rebuild to start.
+        snapshot = work / "no-snapshot.duckdb"
+        os.environ["IPHUB_TASK_BACKEND"] = "django.tasks.backends.dummy.DummyBackend"
+    os.environ["IPHUB_NAV_SNAPSHOT"] = str(snapshot)
     # As in production: with DEBUG on, Django would keep every query (and its
     # multi-megabyte id parameter) in connection.queries.
     os.environ.setdefault("IPHUB_DEBUG", "0")
@@ -307,7 +322,41 @@ def prepare(args: argparse.Namespace) -> None:
     index_s = time.perf_counter() - t3
     print(f"index: {n} docs in {index_s:.1f}s", flush=True)
     marker = {"docs": n, "load_s": round(load_s, 1), "index_s": round(index_s, 1)}
+    marker.update(build_snapshot(work))
     (work / "prepared.json").write_text(json.dumps(marker))
+
+
+def build_snapshot(work: Path) -> dict[str, float]:
+    """Build the navigation snapshot; its time and size for the marker."""
+    from iphub.navigation.snapshot import snapshot_build, snapshot_path
+
+    t = time.perf_counter()
+
+    def progress(done: int, total: int | None) -> None:
+        if done % 100_000 < 50_000:
+            print(f"  snapshot {done}/{total} ({time.perf_counter() - t:.0f}s)", flush=True)
+
+    meta = snapshot_build(progress=progress)
+    snapshot_s = time.perf_counter() - t
+    size_mb = snapshot_path().stat().st_size / 2**20
+    print(
+        f"snapshot: {meta['patents']} patents, {meta['parties']} applicant rows, "
+        f"{meta['inventors']} inventor rows in {snapshot_s:.1f}s ({size_mb:.0f} MB)",
+        flush=True,
+    )
+    return {"snapshot_s": round(snapshot_s, 1), "snapshot_mb": round(size_mb, 1)}
+
+
+def add_snapshot(args: argparse.Namespace) -> None:
+    """A work directory prepared before the snapshot existed: migrate, then build it."""
+    configure(args)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    marker_path = workdir(args) / "prepared.json"
+    marker = json.loads(marker_path.read_text())
+    marker.update(build_snapshot(workdir(args)))
+    marker_path.write_text(json.dumps(marker))
 
 
 def prepared(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -347,7 +396,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         elapsed = time.perf_counter() - t
         if job.status != AnalysisStatus.DONE:
             raise SystemExit(f"analysis failed: {job.message}")
-        print(f"run {i + 1}: {elapsed:.2f}s, {job.patent_count} patents, {job.timings}", flush=True)
+        source = job.result.get("source")
+        print(
+            f"run {i + 1}: {elapsed:.2f}s, {job.patent_count} patents, from {source}, "
+            f"{job.timings}",
+            flush=True,
+        )
+        if source != args.source:
+            raise SystemExit(f"the analysis read from {source}, expected {args.source}")
         runs.append((elapsed, job))
     median = statistics.median(t for t, _ in runs)
     job = min(runs, key=lambda r: abs(r[0] - median))[1]
@@ -375,6 +431,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "peak_mb": round(peak_mb, 1),
         "peak_mb_method": "ru_maxrss of the measuring process (preparation in a child process)",
         "timings": job.timings,
+        "source": job.result.get("source"),
     }
 
 
@@ -385,20 +442,31 @@ def main() -> None:
     ap.add_argument("--chain", default="power-battery", help="chain code (data/chains.json)")
     ap.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--source", choices=("snapshot", "database"), default="snapshot")
     ap.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--add-snapshot", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.prepare:
         prepare(args)
         return
+    if args.add_snapshot:
+        add_snapshot(args)
+        return
     cached = prepared(args)
+    base = [sys.executable, __file__, "--docs", str(args.docs), "--seed", str(args.seed)]
     if cached is None:
-        base = [sys.executable, __file__, "--docs", str(args.docs), "--seed", str(args.seed)]
         subprocess.run([*base, "--db", args.db, "--prepare"], check=True)
         cached = prepared(args)
         assert cached is not None
     else:
         print(f"prepared data reused: {workdir(args)}", flush=True)
+        if "snapshot_s" not in cached or not (workdir(args) / "navigation.duckdb").exists():
+            subprocess.run([*base, "--db", args.db, "--add-snapshot"], check=True)
+            cached = prepared(args)
+            assert cached is not None
     result = measure(args)
+    result["snapshot_s"] = cached.get("snapshot_s")
+    result["snapshot_mb"] = cached.get("snapshot_mb")
     result["prepare"] = cached
     print(json.dumps(result, ensure_ascii=False))
 

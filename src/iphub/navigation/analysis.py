@@ -1,7 +1,8 @@
 """The landscape analysis of GB/T 39551-2020 over a chain or any saved search.
 
-The search index picks the patents (ids); :mod:`frames` loads their narrow
-columns into an in-memory DuckDB; every table of the report is then one
+The search index picks the patents (ids); their narrow columns come into an
+in-memory DuckDB from the navigation snapshot when it is current, else from the
+database (:mod:`frames`, :mod:`snapshot`); every table of the report is then one
 columnar SQL query. The result is a plain JSON document stored on the
 ``Analysis`` row, which the page, the workbook and the PDF all render.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from iphub.navigation import frames, highvalue
+from iphub.navigation import frames, highvalue, snapshot
 from iphub.navigation.geo import hubei_map_names, province_names
 from iphub.navigation.models import ChainStage, HighValueCriterion, IndustryChain
 from iphub.patents.ipc import ipc_title
@@ -153,7 +154,7 @@ def _applicants(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     top = _rows(
         con,
         f"""
-        SELECT pa.key, mode(pa.name), count(DISTINCT pa.patent_id) AS n,
+        SELECT pa.key, count(DISTINCT pa.patent_id) AS n,
                count(DISTINCT pa.patent_id) FILTER (WHERE p.province_code = '420000')
         FROM parties pa JOIN p ON p.id = pa.patent_id
         GROUP BY pa.key ORDER BY n DESC, pa.key LIMIT {TOP_APPLICANTS}
@@ -161,9 +162,11 @@ def _applicants(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     )
     keys = [k for k, *_ in top]
     by_year: dict[str, dict[str, int]] = {k: {} for k in keys}
+    names: dict[str, str] = {}
     if keys:
         con.execute("CREATE OR REPLACE TEMP TABLE topkeys (key VARCHAR)")
         con.executemany("INSERT INTO topkeys VALUES (?)", [[k] for k in keys])
+        names = _common_names(con, "parties", "topkeys")
         for key, y, n in _rows(
             con,
             """
@@ -174,9 +177,24 @@ def _applicants(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         ):
             by_year[key][str(int(y))] = int(n)
     return [
-        {"key": k, "name": name, "count": int(n), "hubei": int(h), "by_year": by_year[k]}
-        for k, name, n, h in top
+        {"key": k, "name": names[k], "count": int(n), "hubei": int(h), "by_year": by_year[k]}
+        for k, n, h in top
     ]
+
+
+def _common_names(con: duckdb.DuckDBPyConnection, table: str, keys: str) -> dict[str, str]:
+    """Each key's most frequent spelling in ``table``, the first in sort order on a
+    tie (``mode`` picks any tied one, which could differ from run to run)."""
+    return dict(
+        _rows(
+            con,
+            f"""
+            SELECT key, first(name ORDER BY n DESC, name) FROM (
+                SELECT key, name, count(*) AS n FROM {table} JOIN {keys} USING (key) GROUP BY 1, 2
+            ) GROUP BY 1
+            """,
+        )
+    )
 
 
 def _technology(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -285,12 +303,13 @@ def _network(con: duckdb.DuckDBPyConnection, table: str = "parties") -> dict[str
     if keys:
         con.execute("CREATE OR REPLACE TEMP TABLE netkeys (key VARCHAR)")
         con.executemany("INSERT INTO netkeys VALUES (?)", [[k] for k in keys])
-        for key, name, n in _rows(
+        spelling = _common_names(con, table, "netkeys")
+        for key, n in _rows(
             con,
-            f"SELECT key, mode(name), count(DISTINCT patent_id) FROM {table} "
+            f"SELECT key, count(DISTINCT patent_id) FROM {table} "
             "JOIN netkeys USING (key) GROUP BY 1",
         ):
-            names[key] = (name, int(n))
+            names[key] = (spelling[key], int(n))
     joint = _rows(
         con,
         f"SELECT count(*) FROM (SELECT patent_id FROM {table} GROUP BY 1 HAVING count(*) > 1)",
@@ -407,10 +426,13 @@ def landscape(
     con = duckdb.connect()
     try:
         report(20, "载入专利数据")
-        frames.load_patents(con, selection.ids)
+        source = "snapshot" if snapshot.load_selected(con, selection.ids) else "database"
+        if source == "database":
+            frames.load_patents(con, selection.ids)
+        lap("load")
         frames.load_evidence(con, selection.ids)
         frames.load_segments(con, selection.segments)
-        lap("load")
+        lap("evidence_segments")
         report(50, "统计趋势、地区与申请人")
         trend = _trend(con, today)
         regions = _regions(con)
@@ -432,6 +454,10 @@ def landscape(
     finally:
         con.close()
     timings["total"] = round(time.perf_counter() - started, 3)
+    if source == "database":
+        # The snapshot was missing or older than the last write: rebuild it for
+        # the next analysis.
+        snapshot.snapshot_refresh_request()
     return {
         "title": selection.title,
         "query": selection.query,
@@ -449,4 +475,6 @@ def landscape(
         "key_patents": key_patents,
         "position": position,
         "timings": timings,
+        # Where the rows came from: "snapshot" (current copy) or "database".
+        "source": source,
     }

@@ -1,15 +1,24 @@
-"""Loading the selected patent rows from the database into DuckDB.
+"""The analysis tables of the selected patents, built in DuckDB.
 
-Why load rather than scan: DuckDB's ``sqlite``/``postgres`` scanner extensions
-are downloaded at first use (not possible on an offline server) and, for an id
-selection from the search index, would still have to push tens of thousands of
-ids into the scan. Instead one SQL statement per table fetches exactly the
-selected rows — the id list travels as one parameter (``json_each`` on SQLite,
-``= ANY(array)`` on PostgreSQL), so there is no per-id placeholder limit and no
-ORM object construction — and the columns go into DuckDB as a pandas frame.
-Only the narrow columns the analysis needs are read (no titles or texts: key
-patents fetch their titles afterwards), so 200k selected rows of a 1M corpus
-load in about a second and the columnar queries after that take milliseconds.
+:func:`derive` is the one place that turns raw patent and party rows into the
+tables every query of :mod:`iphub.navigation.analysis` reads: ``p`` (one row per
+patent), ``codes`` (patent, IPC code), ``parties`` (patent, normalised applicant
+key, name), ``lead`` (each patent's first applicant) and ``inventors`` (patent,
+person key, name). The raw rows come from one of two places:
+
+* the navigation snapshot (:mod:`iphub.navigation.snapshot`), a DuckDB file
+  holding the derived tables of the whole corpus, copied in the background and
+  used only while no patent or party has been written since; the selected rows
+  are kept with a semi-join on the id list, and the database is not read;
+* the database itself (:func:`load_patents`), when the snapshot is missing or
+  stale: one SQL statement per table fetches exactly the selected rows — the id
+  list travels as one parameter (``json_each`` on SQLite, ``= ANY(array)`` on
+  PostgreSQL), so there is no per-id placeholder limit and no ORM object
+  construction — and the rows go into DuckDB as pandas frames.
+
+Both paths run the same :func:`derive`, so they give the same numbers. Why not
+DuckDB's ``sqlite``/``postgres`` scanners: the extensions are downloaded at first
+use, which an offline server cannot do.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 from django.db import connection
 
@@ -37,6 +47,10 @@ PATENT_COLUMNS = [
     "ipc_codes",
     "citations",
 ]
+PARTY_COLUMNS = ["patent_id", "role", "key", "name", "position"]
+_TEXT_COLUMNS = ("app_date", "grant_date", "ipc_codes", "citations")
+# Above this many ids, evidence and pledges are read whole and filtered in DuckDB.
+ID_LIST_LIMIT = 20_000
 
 
 def _id_filter(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
@@ -46,7 +60,7 @@ def _id_filter(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
 
 
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+def fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return list(cur.fetchall())
@@ -57,22 +71,67 @@ def _text(col: str) -> str:
     return f"{col}::text" if connection.vendor == "postgresql" else col
 
 
-def load_patents(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> int:
-    """Create DuckDB tables ``p`` (one row per patent), ``codes`` (patent, IPC code),
-    ``parties`` (patent, normalised applicant key, name), ``lead`` (patent, first
-    applicant) and ``inventors`` (patent, person key, name) for ``ids``."""
-    table = Patent._meta.db_table
-    where, params = _id_filter("id", ids)
-    cols = ", ".join(
-        _text(c) if c in ("app_date", "grant_date", "ipc_codes", "citations") else c
-        for c in PATENT_COLUMNS
+def patent_select_columns() -> list[str]:
+    """The SELECT list of the patent columns, in ``PATENT_COLUMNS`` order."""
+    return [_text(c) if c in _TEXT_COLUMNS else c for c in PATENT_COLUMNS]
+
+
+def patent_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows, columns=PATENT_COLUMNS)
+
+
+def party_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows, columns=PARTY_COLUMNS)
+
+
+def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty ``raw_p`` and ``raw_parties`` with fixed types (an all-NULL column of
+    one batch must not decide a column's type)."""
+    con.execute(
+        "CREATE OR REPLACE TABLE raw_p (id BIGINT, patent_type VARCHAR, app_date VARCHAR, "
+        "grant_date VARCHAR, province_code VARCHAR, city_code VARCHAR, legal_status VARCHAR, "
+        "ipc_main VARCHAR, ipc_codes VARCHAR, citations VARCHAR)"
     )
-    rows = _fetch(f"SELECT {cols} FROM {table} WHERE {where}", params)
-    raw = pd.DataFrame.from_records(rows, columns=PATENT_COLUMNS)
-    if raw.empty:
-        raw = pd.DataFrame({c: pd.Series(dtype="object") for c in PATENT_COLUMNS})
-        raw["id"] = raw["id"].astype("int64")
-    con.register("raw_p", raw)
+    con.execute(
+        "CREATE OR REPLACE TABLE raw_parties (patent_id BIGINT, role VARCHAR, key VARCHAR, "
+        "name VARCHAR, position INTEGER)"
+    )
+
+
+def append_raw(
+    con: duckdb.DuckDBPyConnection, patents: pd.DataFrame, parties: pd.DataFrame
+) -> None:
+    """Append frames of database rows to ``raw_p`` and ``raw_parties``."""
+    if not patents.empty:
+        con.register("batch_p", patents)
+        con.execute(
+            "INSERT INTO raw_p SELECT "
+            + ", ".join(
+                f"CAST({c} AS {'BIGINT' if c == 'id' else 'VARCHAR'})" for c in PATENT_COLUMNS
+            )
+            + " FROM batch_p"
+        )
+        con.unregister("batch_p")
+    if not parties.empty:
+        con.register("batch_parties", parties)
+        con.execute(
+            "INSERT INTO raw_parties SELECT CAST(patent_id AS BIGINT), CAST(role AS VARCHAR), "
+            "CAST(key AS VARCHAR), CAST(name AS VARCHAR), CAST(position AS INTEGER) "
+            "FROM batch_parties"
+        )
+        con.unregister("batch_parties")
+
+
+def derive(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``p``, ``codes``, ``parties``, ``lead`` and ``inventors`` from ``raw_p``
+    and ``raw_parties``. Every derived row depends on its own patent's rows only,
+    so deriving the whole corpus and then selecting equals selecting first.
+
+    Inventor records carry only a name, and common names recur across the
+    country, so a person is a name *at* an organisation: the key is the name
+    plus the patent's first applicant, the usual disambiguation in patent
+    analytics when no inventor ids exist.
+    """
     con.execute(
         """
         CREATE OR REPLACE TABLE p AS
@@ -89,7 +148,6 @@ def load_patents(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> int:
         FROM raw_p
         """
     )
-    con.unregister("raw_p")
     # Every code of a patent once, the main code included even when the list lacks it.
     con.execute(
         """
@@ -100,35 +158,7 @@ def load_patents(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> int:
         ) WHERE length(code) >= 4
         """
     )
-    _load_parties(con, ids)
-    return len(rows)
-
-
-def _load_parties(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
-    """Tables ``parties`` (patent, normalised applicant key, name), ``lead`` (each
-    patent's first applicant) and ``inventors`` (patent, person key, name).
-
-    One query for both roles, filtered on the patent ids alone: with a ``role``
-    condition SQLite picks the (role, key) index and walks every applicant or
-    inventor of the whole corpus, where the patent-id index reads only the
-    selected patents' rows.
-
-    Inventor records carry only a name, and common names recur across the
-    country, so a person is a name *at* an organisation: the key is the name
-    plus the patent's first applicant, the usual disambiguation in patent
-    analytics when no inventor ids exist.
-    """
-    where, params = _id_filter("patent_id", ids)
-    rows = _fetch(
-        f"SELECT patent_id, role, key, name, position FROM {PatentParty._meta.db_table} "
-        f"WHERE {where}",
-        params,
-    )
-    columns = ["patent_id", "role", "key", "name", "position"]
-    frame = pd.DataFrame.from_records(rows, columns=columns)
-    if frame.empty:
-        frame = frame.astype({"patent_id": "int64", "position": "int64"})
-    con.register("raw_parties", frame)
+    con.execute("ALTER TABLE p DROP COLUMN ipc_list")  # in ``codes`` now
     applicant, inventor = PartyRole.APPLICANT.value, PartyRole.INVENTOR.value
     con.execute(
         "CREATE OR REPLACE TABLE parties AS "
@@ -151,39 +181,93 @@ def _load_parties(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
         WHERE i.role = '{inventor}' AND i.name <> ''
         """
     )
-    con.unregister("raw_parties")
+
+
+def load_patents(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> int:
+    """The database path: fetch the rows of ``ids`` and :func:`derive` the tables.
+
+    Parties are fetched for both roles in one query filtered on the patent ids
+    alone: with a ``role`` condition SQLite picks the (role, key) index and walks
+    every applicant or inventor of the whole corpus, where the patent-id index
+    reads only the selected patents' rows.
+    """
+    where, params = _id_filter("id", ids)
+    cols = ", ".join(patent_select_columns())
+    rows = fetch(f"SELECT {cols} FROM {Patent._meta.db_table} WHERE {where}", params)
+    where, params = _id_filter("patent_id", ids)
+    party_rows = fetch(
+        f"SELECT {', '.join(PARTY_COLUMNS)} FROM {PatentParty._meta.db_table} WHERE {where}",
+        params,
+    )
+    create_raw_tables(con)
+    append_raw(con, patent_frame(rows), party_frame(party_rows))
+    derive(con)
+    con.execute("DROP TABLE raw_p")
+    con.execute("DROP TABLE raw_parties")
+    return len(rows)
 
 
 def load_evidence(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
-    """Tables ``evidence`` (staff lists) and ``pledged`` (registered pledges) for ``ids``."""
-    where, params = _id_filter("patent_id", ids)
-    ev = _fetch(
+    """Tables ``evidence`` (staff lists) and ``pledged`` (registered pledges) for the
+    patents of table ``p`` (load that first), read from the database every time.
+
+    For a big selection the id list is left out of the SQL: sending hundreds of
+    thousands of ids costs more than reading every pledge event and staff entry
+    (a few thousand rows) and keeping the selected ones in DuckDB.
+    """
+    if len(ids) > ID_LIST_LIMIT:
+        where, params = "1 = 1", list[Any]()
+    else:
+        where, params = _id_filter("patent_id", ids)
+    ev = fetch(
         f"SELECT patent_id, criterion FROM {HighValueEvidence._meta.db_table} WHERE {where}",
         params,
     )
-    pledged = _fetch(
+    pledged = fetch(
         f"SELECT DISTINCT patent_id FROM {LegalEvent._meta.db_table} WHERE kind = %s AND {where}",
         [LegalEventKind.PLEDGED.value, *params],
     )
-    con.execute("CREATE OR REPLACE TABLE evidence (patent_id BIGINT, criterion VARCHAR)")
-    if ev:
-        con.executemany("INSERT INTO evidence VALUES (?, ?)", [list(r) for r in ev])
-    con.execute("CREATE OR REPLACE TABLE pledged (patent_id BIGINT)")
-    if pledged:
-        con.executemany("INSERT INTO pledged VALUES (?)", [list(r) for r in pledged])
+    ev_frame = pd.DataFrame.from_records(ev, columns=["patent_id", "criterion"])
+    pledged_frame = pd.DataFrame.from_records(pledged, columns=["patent_id"])
+    con.register("raw_evidence", ev_frame.astype({"patent_id": "int64", "criterion": "object"}))
+    con.register("raw_pledged", pledged_frame.astype({"patent_id": "int64"}))
+    con.execute(
+        "CREATE OR REPLACE TABLE evidence AS SELECT patent_id::BIGINT AS patent_id, "
+        "criterion::VARCHAR AS criterion FROM raw_evidence WHERE patent_id IN (SELECT id FROM p)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE pledged AS SELECT patent_id::BIGINT AS patent_id "
+        "FROM raw_pledged WHERE patent_id IN (SELECT id FROM p)"
+    )
+    con.unregister("raw_evidence")
+    con.unregister("raw_pledged")
 
 
 def load_segments(
     con: duckdb.DuckDBPyConnection, segments: Sequence[tuple[str, str, Sequence[int]]]
 ) -> None:
     """Table ``seg`` (patent, stage, segment name) from the segments' id lists."""
-    records = [(pid, stage, name) for stage, name, ids in segments for pid in ids]
-    frame = pd.DataFrame.from_records(records, columns=["patent_id", "stage", "segment"])
-    if frame.empty:
-        frame = frame.astype({"patent_id": "int64", "stage": "object", "segment": "object"})
+    parts = [
+        pd.DataFrame(
+            {"patent_id": np.asarray(ids, dtype=np.int64), "stage": stage, "segment": name}
+        )
+        for stage, name, ids in segments
+    ]
+    frame = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(
+            {
+                "patent_id": pd.Series(dtype="int64"),
+                "stage": pd.Series(dtype="object"),
+                "segment": pd.Series(dtype="object"),
+            }
+        )
+    )
     con.register("raw_seg", frame)
     con.execute(
         "CREATE OR REPLACE TABLE seg AS "
-        "SELECT DISTINCT patent_id::BIGINT AS patent_id, stage, segment FROM raw_seg"
+        "SELECT DISTINCT patent_id::BIGINT AS patent_id, stage::VARCHAR AS stage, "
+        "segment::VARCHAR AS segment FROM raw_seg"
     )
     con.unregister("raw_seg")

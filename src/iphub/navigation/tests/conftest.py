@@ -20,9 +20,11 @@ BEIJING_ENERGY = "北京测试能源有限公司"
 
 @pytest.fixture(autouse=True)
 def own_index(tmp_path: Path, settings: Any) -> Iterator[Path]:
-    """Each test gets an empty index directory, so counts are the test's own."""
+    """Each test gets an empty index directory and its own navigation snapshot
+    file, so counts are the test's own."""
     settings.SEARCH_INDEX_DIR = tmp_path / "index"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.NAVIGATION_SNAPSHOT_PATH = tmp_path / "navigation" / "corpus.duckdb"
     yield settings.SEARCH_INDEX_DIR
 
 

@@ -249,6 +249,11 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
             from iphub.protection.services.screening import screening_run_incremental
 
             screening_run_incremental(patent_ids=written_ids)
+        if apps.is_installed("iphub.navigation"):
+            # Keep the navigation analysis's columnar snapshot current.
+            from iphub.navigation.snapshot import snapshot_refresh_request
+
+            snapshot_refresh_request(only_if_exists=True)
     return job
 
 

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from iphub.patents.indexing import reindex_all
@@ -14,3 +15,8 @@ class Command(BaseCommand):
         total = reindex_all(progress=bar)
         bar.close()
         self.stdout.write(f"索引已重建：{total} 条。")
+        if apps.is_installed("iphub.navigation"):
+            # A reindex follows bulk changes: bring the navigation snapshot along.
+            from iphub.navigation.snapshot import snapshot_refresh_request
+
+            snapshot_refresh_request(only_if_exists=True)
