@@ -1,6 +1,7 @@
 """The landscape report as a PDF, drawn server-side with reportlab: the same
 charts as the page (trend, Hubei map, applicants, IPC composition) as vector
-graphics, followed by every table of :func:`reports.report_tables`.
+graphics, followed by every table of :func:`reports.report_tables`; the
+co-applicant and co-inventor networks are drawn as graphs above their tables.
 
 Chinese text uses the Adobe CID font STSong-Light, which every PDF reader
 supplies, so the file stays small and needs no font on the server.
@@ -9,20 +10,28 @@ supplies, so the file stays small and needs no font on the server.
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, Polygon, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from iphub.navigation.geo import hubei_polygons
 from iphub.navigation.reports import report_tables
@@ -33,6 +42,16 @@ PALETTE = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#f
 MAP_SCALE = ["#eef3fb", "#c6d8f0", "#8fb2e3", "#5a89d0", "#2f5fae", "#173d80"]
 WIDTH = A4[0] - 30 * mm
 MAX_TABLE_ROWS = 40
+# Node colours of the two collaboration graphs (ECharts' purple and pink).
+NETWORK_COLOURS = {"network": "#9a60b4", "inventor_network": "#ea7ccc"}
+NETWORK_TITLES = {
+    "network": "节点大小：专利数；连线粗细：共同申请数",
+    "inventor_network": "节点大小：专利数；连线粗细：共同发明数",
+}
+# The graph draws the strongest pairs (the table lists them all) and names the
+# nodes with most patents, so that labels stay readable.
+GRAPH_PAIRS = 20
+MAX_LABELS = 24
 
 
 def _font() -> None:
@@ -166,6 +185,104 @@ def ipc_pie(result: dict[str, Any]) -> Drawing:
     return d
 
 
+def _circle_order(counts: dict[str, int], pairs: list[dict[str, Any]]) -> list[str]:
+    """Nodes in the order they sit on the circle: breadth-first from the node with
+    most patents, strongest partners first, one connected group after another,
+    so that partners sit side by side and few edges cross the circle."""
+    partners: dict[str, list[tuple[int, str]]] = {n: [] for n in counts}
+    for p in pairs:
+        partners[p["a"]].append((int(p["count"]), p["b"]))
+        partners[p["b"]].append((int(p["count"]), p["a"]))
+    order: list[str] = []
+    seen: set[str] = set()
+    for start in sorted(counts, key=lambda n: (-counts[n], n)):
+        if start in seen:
+            continue
+        seen.add(start)
+        queue = [start]
+        while queue:
+            node = queue.pop(0)
+            order.append(node)
+            for _n, other in sorted(partners[node], key=lambda t: (-t[0], -counts[t[1]], t[1])):
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+    return order
+
+
+def network_graph(net: dict[str, Any] | None, *, title: str, colour: str) -> Drawing:
+    """A collaboration network on a circle: nodes sized by their patents, edges
+    as thick as the joint patents. The layout is fixed (:func:`_circle_order`,
+    clockwise from the top), so the same analysis always prints the same figure."""
+    d = Drawing(WIDTH, 270)
+    _title(d, title)
+    all_pairs = (net or {}).get("pairs") or []
+    pairs = sorted(all_pairs, key=lambda p: -int(p["count"]))[:GRAPH_PAIRS]
+    if not pairs:
+        d.add(String(20, d.height - 40, "（无合作记录）", fontName=FONT, fontSize=9))
+        return d
+    known: dict[str, int] = {}
+    for node in (net or {}).get("nodes") or []:
+        known.setdefault(node["name"], int(node["count"]))
+    counts: dict[str, int] = {}
+    for pair in pairs:
+        for name in (pair["a"], pair["b"]):
+            counts[name] = known.get(name, int(pair["count"]))
+    names = _circle_order(counts, pairs)
+    cx, cy, radius = WIDTH / 2, 125.0, 100.0
+    place = {
+        name: (
+            cx + radius * math.cos(math.pi / 2 - 2 * math.pi * i / len(names)),
+            cy + radius * math.sin(math.pi / 2 - 2 * math.pi * i / len(names)),
+        )
+        for i, name in enumerate(names)
+    }
+    widest = max(int(p["count"]) for p in pairs)
+    for pair in sorted(pairs, key=lambda p: int(p["count"])):
+        (x1, y1), (x2, y2) = place[pair["a"]], place[pair["b"]]
+        d.add(
+            Line(
+                x1,
+                y1,
+                x2,
+                y2,
+                strokeColor=colors.HexColor("#8c8c8c"),
+                strokeWidth=0.5 + 3.5 * int(pair["count"]) / widest,
+            )
+        )
+    top = max(counts.values())
+    fill = colors.HexColor(colour)
+    labelled = set(sorted(counts, key=lambda n: (-counts[n], n))[:MAX_LABELS])
+    for name in names:
+        x, y = place[name]
+        r = 3 + 9 * math.sqrt(counts[name] / top)
+        d.add(Circle(x, y, r, fillColor=fill, strokeColor=colors.white, strokeWidth=0.5))
+        if name not in labelled:
+            continue
+        dx, dy = x - cx, y - cy
+        anchor = "middle" if abs(dx) < 10 else ("start" if dx > 0 else "end")
+        scale = (radius + r + 4) / radius
+        label = f"{name[:14]} {counts[name]}"
+        d.add(
+            String(
+                cx + dx * scale,
+                cy + dy * scale - 2,
+                label,
+                fontName=FONT,
+                fontSize=6,
+                textAnchor=anchor,
+            )
+        )
+    notes = []
+    if len(all_pairs) > len(pairs):
+        notes.append(f"图中为合作最多的 {len(pairs)} 对，完整列表见下表")
+    if len(names) > MAX_LABELS:
+        notes.append(f"仅标注专利最多的 {MAX_LABELS} 个节点")
+    if notes:
+        d.add(String(0, 4, "；".join(notes) + "。", fontName=FONT, fontSize=7))
+    return d
+
+
 def _table(rows: list[list[Any]], headers: list[str], style: ParagraphStyle) -> Table:
     data = [[Paragraph(str(h), style) for h in headers]]
     for row in rows[:MAX_TABLE_ROWS]:
@@ -209,7 +326,16 @@ def report_pdf(*, title: str, query: str, result: dict[str, Any]) -> bytes:
         ipc_pie(result),
     ]
     for table in report_tables(result):
-        story.append(Paragraph(table.title, st["h2"]))
+        heading = Paragraph(table.title, st["h2"])
+        if table.key in NETWORK_COLOURS:
+            graph = network_graph(
+                result.get(table.key),
+                title=NETWORK_TITLES[table.key],
+                colour=NETWORK_COLOURS[table.key],
+            )
+            story.append(KeepTogether([heading, graph]))
+        else:
+            story.append(heading)
         if not table.rows:
             story.append(Paragraph("（无数据）", st["body"]))
             continue

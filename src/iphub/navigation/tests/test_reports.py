@@ -122,3 +122,37 @@ def test_pdf_draws_the_charts(
     assert near((0x54, 0x70, 0xC6))  # the trend line (ECharts blue)
     assert near((0x17, 0x3D, 0x80))  # Wuhan, the darkest unit on the map
     assert near((0xEE, 0xF3, 0xFB))  # the units without patents
+
+
+def _pdf_pages(tmp_path: Path, data: bytes) -> list[Image.Image]:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "all")], check=True, timeout=60
+    )
+    return [Image.open(p).convert("RGB") for p in sorted(tmp_path.glob("all*.png"))]
+
+
+def _pixels_near(img: Image.Image, rgb: tuple[int, int, int]) -> int:
+    counted: list[tuple[int, tuple[int, int, int]]] = img.getcolors(1 << 20) or []  # type: ignore[assignment]
+    return sum(n for n, c in counted if sum(abs(a - b) for a, b in zip(c, rgb, strict=True)) < 30)
+
+
+def test_pdf_draws_the_collaboration_networks_as_graphs(
+    client: Any, analysed: Any, cast: dict[str, Any], tmp_path: Path
+) -> None:
+    client.force_login(cast["supervisor"])
+    resp = client.get(f"/navigation/analyses/{analysed.pk}/report.pdf")
+    data = b"".join(resp.streaming_content)
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils (pdftoppm) is not installed")
+    pages = _pdf_pages(tmp_path, data)
+    # Co-applicants: two companies, drawn as two filled nodes (ECharts purple);
+    # co-inventors: the fixture's eight inventors (pink). The tables stay too.
+    applicants = max(_pixels_near(p, (0x9A, 0x60, 0xB4)) for p in pages)
+    inventors = max(_pixels_near(p, (0xEA, 0x7C, 0xCC)) for p in pages)
+    assert applicants > 40 and inventors > 4 * 40
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "申请人合作网络（共同申请）" in text and "共同申请数" in text
