@@ -318,10 +318,22 @@ def prepare(args: argparse.Namespace) -> None:
         if done % 50_000 < 256:
             print(f"  indexed {done}/{total} ({time.perf_counter() - t3:.0f}s)", flush=True)
 
-    PatentIndex(work / "index").rebuild(read(path), total=n, progress=progress)
-    index_s = time.perf_counter() - t3
-    print(f"index: {n} docs in {index_s:.1f}s", flush=True)
-    marker = {"docs": n, "load_s": round(load_s, 1), "index_s": round(index_s, 1)}
+    marker: dict[str, Any] = {"docs": n, "load_s": round(load_s, 1)}
+    source = Path(args.index_from) if args.index_from else None
+    if source is not None:
+        # bench/search.py indexes the same corpus file with the same ids and the same
+        # code, so its index is this one; it writes bench-build.json when complete.
+        while not (source / "bench-build.json").exists():
+            print(f"  waiting for {source} to be built", flush=True)
+            time.sleep(30)
+        shutil.copytree(source, work / "index")
+        marker["index_copied_from"] = str(source)
+        print(f"index: copied from {source} in {time.perf_counter() - t3:.1f}s", flush=True)
+    else:
+        PatentIndex(work / "index").rebuild(read(path), total=n, progress=progress)
+        index_s = time.perf_counter() - t3
+        print(f"index: {n} docs in {index_s:.1f}s", flush=True)
+        marker["index_s"] = round(index_s, 1)
     marker.update(build_snapshot(work))
     (work / "prepared.json").write_text(json.dumps(marker))
 
@@ -443,6 +455,11 @@ def main() -> None:
     ap.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--source", choices=("snapshot", "database"), default="snapshot")
+    ap.add_argument(
+        "--index-from",
+        help="copy the index bench/search.py built for the same --docs/--seed "
+        "(var/bench/index_<docs>_<seed>) instead of building it again",
+    )
     ap.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--add-snapshot", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -455,7 +472,8 @@ def main() -> None:
     cached = prepared(args)
     base = [sys.executable, __file__, "--docs", str(args.docs), "--seed", str(args.seed)]
     if cached is None:
-        subprocess.run([*base, "--db", args.db, "--prepare"], check=True)
+        extra = ["--index-from", args.index_from] if args.index_from else []
+        subprocess.run([*base, "--db", args.db, "--prepare", *extra], check=True)
         cached = prepared(args)
         assert cached is not None
     else:
