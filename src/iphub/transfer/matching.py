@@ -5,21 +5,23 @@ score = Σ weight × part, weights from ``settings.TRANSFER_MATCH_WEIGHTS``:
 * ``text``: lexical relevance — BM25 from the patent search index for the need's
   terms (normalised by the best hit of the same query) blended with the share of
   the need's terms the patent contains;
-* ``dense``: cosine of multilingual-e5-small embeddings (``embeddings.py``),
-  which catches paraphrases the terms miss. e5 costs tens to hundreds of
-  milliseconds per passage on a CPU, so it never sees the corpus: the index
-  supplies the candidates, every other part is scored on all of them, and only
-  the best ``TRANSFER_DENSE_RERANK`` of that first pass are embedded and
-  re-scored (retrieve, then re-rank). The rest keep ``dense`` 0 and, since the
-  dense part only adds, stay below the re-ranked window;
+* ``dense``: cosine of multilingual-e5-small vectors (``embeddings.py``), which
+  catches paraphrases the terms miss. Vectors are computed ahead (a need when
+  posted or edited, a patent when listed or by staff's ``embed_patents`` run) and
+  only *read* here, for every candidate: e5 never runs inside a match. A
+  candidate without a current vector (or a need without one yet) is scored
+  without this part — its other parts are weighted up by
+  ``Σw / (Σw − w_dense)`` so that it is neither punished nor favoured for the
+  gap — its explanation says so, and it is queued for embedding;
 * ``ipc``: how close the need's IPC area is to the patent's codes (same group
   1.0, subclass 0.75, class 0.5, section 0.2);
 * ``region``: same city 1.0, elsewhere in Hubei falling with distance, else 0.2;
 * ``availability``: listed with a form the need wants 1.0, listed otherwise
   0.7, not listed 0.4, and ×0.7 when pledged. Dead patents are never proposed.
 
-Every candidate carries its reasons (shared terms, IPC overlap, distance,
-listing), so a user sees *why*, not just a number.
+Candidates are the index's BM25 best ``BM25_POOL`` for the need's terms plus
+listed patents. Every candidate carries its reasons (shared terms, IPC overlap,
+distance, listing, semantic similarity), so a user sees *why*, not just a number.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -39,6 +42,7 @@ from iphub.patents.names import applicant_key
 from iphub.patents.search import QuerySyntaxError, query_tokens
 from iphub.patents.selectors import patent_search
 from iphub.transfer import embeddings
+from iphub.transfer.embeddings import need_text, patent_text
 from iphub.transfer.models import (
     CooperationForm,
     ListedPatent,
@@ -53,7 +57,6 @@ DEFAULT_WEIGHTS = {"text": 0.30, "dense": 0.30, "ipc": 0.20, "region": 0.10, "av
 BM25_POOL = 200  # lexical candidates per need
 LISTED_POOL = 2000  # listed patents always considered: an offer counts even when words differ
 MAX_TERMS = 24
-DENSE_RERANK = 20  # candidates embedded per need (see the module docstring)
 # Words every need says ("希望找到一种技术解决问题") that carry no technical meaning.
 STOP_TERMS = frozenset(
     {
@@ -98,21 +101,9 @@ def weights() -> dict[str, float]:
     return dict(getattr(settings, "TRANSFER_MATCH_WEIGHTS", DEFAULT_WEIGHTS))
 
 
-def dense_window() -> int:
-    return int(getattr(settings, "TRANSFER_DENSE_RERANK", DENSE_RERANK))
-
-
 def terms_of(text: str) -> list[str]:
     """The need's or patent's meaningful terms, in order, without repeats."""
     return list(dict.fromkeys(t for t in query_tokens(text) if len(t) > 1 and t not in STOP_TERMS))
-
-
-def need_text(need: TechnologyNeed) -> str:
-    return f"{need.title}。{need.description} {need.industry_chain}".strip()
-
-
-def patent_text(p: Patent) -> str:
-    return f"{p.title}。{p.abstract}"
 
 
 def ipc_proximity(
@@ -237,6 +228,7 @@ def rank_for_need(
     ids -= set(own)
     patents = list(
         Patent.objects.filter(pk__in=ids)
+        .defer("claims", "description")
         .select_related("region")
         .prefetch_related(Prefetch("legal_events", queryset=LegalEvent.objects.order_by("id")))
     )
@@ -279,35 +271,49 @@ def rank_for_need(
             "flags": avail.notes,
             "cosine": None,
         }
-        score = sum(w.get(k, 0.0) * v for k, v in parts.items())
-        out.append(Candidate(p, listing, score, parts, reasons))
-    out.sort(key=lambda c: (-c.score, c.patent.pk))
-    _rerank_dense(need, out[: dense_window()], w)
-    for c in out:
-        if c.reasons["cosine"] is None:
-            c.reasons["notes"] = [
-                "语义向量不可用，仅按检索词与分类号匹配"
-                if not embeddings.available()
-                else "未进入语义精排，仅按检索词与分类号匹配"
-            ]
-        c.reasons["summary"] = explain(c.reasons)
-        c.score = round(c.score, 4)
+        out.append(Candidate(p, listing, 0.0, parts, reasons))
+    _score(need, out, w)
     out.sort(key=lambda c: (-c.score, c.patent.pk))
     return out[:limit]
 
 
-def _rerank_dense(need: TechnologyNeed, window: list[Candidate], w: dict[str, float]) -> None:
-    """Add the dense part to the first-pass best ``window`` (vectors are cached per text)."""
-    if not window:
-        return
-    q = embeddings.embed([need_text(need)], kind="query")
-    docs = embeddings.embed([patent_text(c.patent) for c in window])
-    if q is None or docs is None:
-        return
-    for c, cos in zip(window, (float(x) for x in docs @ q[0]), strict=True):
-        c.components["dense"] = round(embeddings.rescale(cos), 4)
-        c.score += w.get("dense", 0.0) * c.components["dense"]
-        c.reasons["cosine"] = round(cos, 3)
+def _score(need: TechnologyNeed, found: list[Candidate], w: dict[str, float]) -> None:
+    """Add the dense part from stored vectors and total each candidate's score.
+
+    Candidates without a current vector are scored on the other parts, re-weighted
+    (see the module docstring), told so, and queued for embedding."""
+    q = embeddings.need_vector(need) if found else None
+    vecs = embeddings.patent_vectors(c.patent for c in found) if q is not None else {}
+    if q is None and found and need.pk and embeddings.available():
+        embeddings.queue_need(need.pk)
+    total = sum(w.values())
+    lexical = total - w.get("dense", 0.0)
+    missing = []
+    for c in found:
+        vec = vecs.get(c.patent.pk)
+        if vec is not None and q is not None:
+            cos = float(vec @ q)
+            c.components["dense"] = round(embeddings.rescale(cos), 4)
+            c.reasons["cosine"] = round(cos, 3)
+            c.score = sum(w.get(k, 0.0) * v for k, v in c.components.items())
+        else:
+            c.score = sum(w.get(k, 0.0) * v for k, v in c.components.items() if k != "dense")
+            c.score *= total / lexical if lexical > 0 else 1.0
+            c.reasons["notes"] = [_no_vector_note(need_has_vector=q is not None)]
+            if q is not None:
+                missing.append(c.patent.pk)
+        c.reasons["summary"] = explain(c.reasons)
+        c.score = round(c.score, 4)
+    if missing:
+        embeddings.queue_missing(missing)
+
+
+def _no_vector_note(*, need_has_vector: bool) -> str:
+    if not embeddings.available():
+        return "语义模型不可用，本次按检索词、分类号、地域和挂牌情况匹配"
+    if not need_has_vector:
+        return "需求的语义向量正在后台生成，本次按检索词、分类号、地域和挂牌情况匹配"
+    return "该专利的语义向量尚未生成（已排队），本次按检索词、分类号、地域和挂牌情况匹配"
 
 
 def explain(reasons: dict[str, Any]) -> str:
@@ -321,8 +327,9 @@ def explain(reasons: dict[str, Any]) -> str:
         bits.append(f"同城（{reasons.get('region')}）")
     elif reasons.get("distance_km") is not None:
         bits.append(f"相距约 {reasons['distance_km']} 公里（{reasons.get('region')}）")
-    if reasons.get("cosine") is not None and reasons["cosine"] >= 0.9:
-        bits.append("语义高度相关")
+    if reasons.get("cosine") is not None:
+        label = "语义高度相关" if reasons["cosine"] >= 0.9 else "语义相似度"
+        bits.append(f"{label}（余弦 {reasons['cosine']:.2f}）")
     bits.append(reasons.get("offer", ""))
     bits.extend(reasons.get("flags") or [])
     return "；".join(b for b in bits if b)
@@ -349,10 +356,14 @@ def open_needs_for_listing(listing: SupplyListing, *, pool: int = 50) -> list[Te
             or len(listing_terms & set(terms_of(need_text(n)))) >= 2
         ):
             keep[n.pk] = n
-    q = embeddings.embed([listing.title + "。" + (patents[0].abstract if patents else "")])
-    vecs = embeddings.embed([need_text(n) for n in needs], kind="query")
-    if q is not None and vecs is not None:
-        order = (vecs @ q[0]).argsort()[::-1][:pool]
-        for i in order:
-            keep.setdefault(needs[int(i)].pk, needs[int(i)])
+    # Nearest needs by stored vectors: the best of the listing's patents for each need.
+    pvecs = embeddings.patent_vectors(patents)
+    nvecs = embeddings.need_vectors(needs)
+    if pvecs and nvecs:
+        with_vec = [n for n in needs if n.pk in nvecs]
+        sims = (np.vstack([nvecs[n.pk] for n in with_vec]) @ np.vstack(list(pvecs.values())).T).max(
+            axis=1
+        )
+        for i in sims.argsort()[::-1][:pool]:
+            keep.setdefault(with_vec[int(i)].pk, with_vec[int(i)])
     return list(keep.values())

@@ -227,19 +227,46 @@ class Notification(models.Model):
         return self.title
 
 
-class TextEmbedding(models.Model):
-    """Cached sentence embedding of a text (need, listing or patent), keyed by a hash
-    of the text, so a record is embedded once and again only when its text changes."""
+class PatentVector(models.Model):
+    """A patent's e5 sentence vector, computed ahead of matching (when the patent is
+    listed, or by staff's ``embed_patents`` run), so that matching only reads it.
 
-    digest = models.CharField(max_length=64, unique=True)
+    ``digest`` is the hash of the text that was embedded: when a patent's title or
+    abstract changes the stored vector no longer counts, and the patent is embedded
+    again. Vectors are stored as float16 (768 bytes), enough for a cosine."""
+
+    patent = models.OneToOneField(
+        Patent, primary_key=True, on_delete=models.CASCADE, related_name="e5_vector"
+    )
+    digest = models.CharField(max_length=64)
     vector = models.BinaryField()
+    embedded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("文本向量")
-        verbose_name_plural = _("文本向量")
+        verbose_name = _("专利语义向量")
+        verbose_name_plural = _("专利语义向量")
 
     def __str__(self) -> str:
-        return self.digest[:12]
+        return f"{self.patent_id}:{self.digest[:12]}"
+
+
+class NeedVector(models.Model):
+    """A technology need's e5 query vector, stored in the background when the need is
+    posted, edited or renewed (``digest`` as for ``PatentVector``)."""
+
+    need = models.OneToOneField(
+        TechnologyNeed, primary_key=True, on_delete=models.CASCADE, related_name="e5_vector"
+    )
+    digest = models.CharField(max_length=64)
+    vector = models.BinaryField()
+    embedded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("需求语义向量")
+        verbose_name_plural = _("需求语义向量")
+
+    def __str__(self) -> str:
+        return f"{self.need_id}:{self.digest[:12]}"
 
 
 class EventStatus(models.TextChoices):

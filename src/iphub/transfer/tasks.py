@@ -1,23 +1,70 @@
-"""Background work of the transfer app (django.tasks): matching new needs and
-listings as they arrive, and the daily sweep that expires needs."""
+"""Background work of the transfer app (django.tasks): embedding needs and patents
+ahead of matching, matching new needs and listings as they arrive, and the daily
+sweep that expires needs."""
 
 from __future__ import annotations
 
+import logging
+
 from django.tasks import task
 
-from iphub.transfer import services
+from iphub.transfer import embeddings, services
+from iphub.transfer.models import SupplyListing, TechnologyNeed
+
+logger = logging.getLogger(__name__)
 
 
 @task()
 def match_need_task(need_id: int) -> int:
-    """Rank candidates for a need that was posted, edited or renewed."""
+    """Store the vector of a need that was posted, edited or renewed, then rank its
+    candidates (which only read stored vectors)."""
+    need = TechnologyNeed.objects.filter(pk=need_id).first()
+    if need is not None:
+        embeddings.need_embed(need=need)
     return len(services.match_run_for_need(need_id=need_id))
 
 
 @task()
 def match_listing_task(listing_id: int) -> int:
-    """Score open needs against a new listing and tell both sides."""
+    """Store the vectors of a new listing's patents, then score open needs against
+    it and tell both sides."""
+    listing = SupplyListing.objects.filter(pk=listing_id).first()
+    if listing is not None:
+        ids = list(listing.items.values_list("patent_id", flat=True))
+        embeddings.patents_embed(patent_ids=ids)
     return len(services.match_run_for_listing(listing_id=listing_id))
+
+
+@task()
+def embed_need_task(need_id: int) -> bool:
+    """Store a need's vector (queued when matching met a need without a current one)."""
+    need = TechnologyNeed.objects.filter(pk=need_id).first()
+    return need is not None and embeddings.need_embed(need=need)
+
+
+@task()
+def embed_patents_task(patent_ids: list[int] | None = None, listed_only: bool = False) -> int:
+    """Store the vectors of patents lacking a current one (those given, or all /
+    all listed); queued by matching for candidates met without a vector, and what
+    ``manage.py embed_patents --background`` runs. Progress goes to the log."""
+
+    def progress(run: embeddings.EmbedRun, total: int) -> None:
+        logger.info(
+            "embed_patents: %d/%d read, %d embedded, %.0f ms/passage",
+            run.seen,
+            total,
+            run.embedded,
+            run.per_passage_ms,
+        )
+
+    try:
+        run = embeddings.patents_embed(
+            patent_ids=patent_ids, listed_only=listed_only, progress=progress
+        )
+    finally:
+        if patent_ids:
+            embeddings.queue_done(patent_ids)
+    return run.embedded
 
 
 @task()
