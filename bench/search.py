@@ -207,30 +207,34 @@ def main() -> None:
     ap.add_argument("--keep-baselines", action="store_true", help="keep the loaded stores")
     ap.add_argument("--reuse-baselines", action="store_true", help="reuse kept stores")
     ap.add_argument("--reuse-index", action="store_true", help="reuse a built index")
-    ap.add_argument("--prepare-baselines", action="store_true",
-                    help="only load and keep the baseline stores, then stop")  # fmt: skip
+    ap.add_argument("--prepare-baselines", choices=("both", "sqlite", "pg"),
+                    help="only load and keep these baseline stores, then stop")  # fmt: skip
     args = ap.parse_args()
     key = f"{args.docs}_{args.seed}"
 
     t0 = time.perf_counter()
     path = corpus(args.docs, args.seed)
     print(f"corpus: {path} ({time.perf_counter() - t0:.1f}s)", flush=True)
-    result: dict[str, Any] = {"docs": args.docs}
-    specs = query_mix(path, args.seed)
-    p95 = 0.0
-    if not args.baselines_only:
-        result, p95 = run_tantivy(args, path, specs)
     if args.prepare_baselines:
-        for store in (
-            SQLiteBaseline(ROOT / "var" / "bench" / f"fts5_{key}.db", key=key, reuse=True),
-            PostgresBaseline(key=key, reuse=True, keep=True),
-        ):
+        stores: list[Any] = []
+        if args.prepare_baselines in ("both", "sqlite"):
+            stores.append(
+                SQLiteBaseline(ROOT / "var" / "bench" / f"fts5_{key}.db", key=key, reuse=True)
+            )
+        if args.prepare_baselines in ("both", "pg"):
+            stores.append(PostgresBaseline(key=key, reuse=True, keep=True))
+        for store in stores:
             if store.loaded_s is None:
                 t0 = time.perf_counter()
                 store.load(read(path))
                 store.mark_loaded(time.perf_counter() - t0)
             print(f"{store.name}: loaded in {store.loaded_s:.0f}s", flush=True)
         return
+    result: dict[str, Any] = {"docs": args.docs}
+    specs = query_mix(path, args.seed)
+    p95 = 0.0
+    if not args.baselines_only:
+        result, p95 = run_tantivy(args, path, specs)
     if not args.no_baselines:
         step = max(1, len(specs) // args.baseline_queries)
         subset = specs[::step]
