@@ -168,3 +168,19 @@ def matching_ids(
     # decompresses a docstore block per hit and took seconds.
     ids = searcher.fast_field_values("id", [addr for _score, addr in res.hits])
     return [int(i or 0) for i in ids]
+
+
+def scored_ids(query: str, *, limit: int) -> list[tuple[int, float]]:
+    """The best ``limit`` (database id, BM25 score) pairs for ``query``, best first.
+
+    For callers that rank candidates themselves (matchmaking): no total count,
+    so tantivy can skip non-competitive documents (block-max WAND), and no
+    stored documents or snippets — ids come from the fast field. Raises
+    ``QuerySyntaxError`` for a malformed query.
+    """
+    index = get_index()
+    q, _terms = index._compile(query)
+    searcher = index._index.searcher()
+    res = searcher.search(q, limit, count=False)
+    ids = searcher.fast_field_values("id", [addr for _score, addr in res.hits])
+    return [(int(i or 0), float(score)) for i, (score, _addr) in zip(ids, res.hits, strict=True)]

@@ -137,6 +137,13 @@ def patent_search(
     return out
 
 
+def patent_scores(query: str, *, limit: int) -> list[tuple[int, float]]:
+    """(id, relevance) of the best ``limit`` records for ``query``, without loading rows."""
+    from iphub.patents.indexing import scored_ids
+
+    return scored_ids(query, limit=limit)
+
+
 def patent_ids_matching(
     query: str, *, among: set[int] | None = None, limit: int | None = None
 ) -> list[int]:

@@ -40,7 +40,7 @@ from iphub.core.models import Region
 from iphub.patents.models import LegalEvent, PartyRole, Patent, PatentParty
 from iphub.patents.names import applicant_key
 from iphub.patents.search import QuerySyntaxError, query_tokens
-from iphub.patents.selectors import patent_search
+from iphub.patents.selectors import patent_scores
 from iphub.transfer import embeddings
 from iphub.transfer.embeddings import need_text, patent_text
 from iphub.transfer.models import (
@@ -191,10 +191,11 @@ def _bm25(terms: list[str]) -> dict[int, float]:
         return {}
     expr = " OR ".join(f'"{t}"' for t in terms[:MAX_TERMS])
     try:
-        page = patent_search(expr, page_size=BM25_POOL, facets=False)
+        # Ids and scores only: the candidates' rows are loaded once, later, for
+        # the ones that survive ranking.
+        return dict(patent_scores(expr, limit=BM25_POOL))
     except QuerySyntaxError:
         return {}
-    return {row["patent"].pk: float(row["score"]) for row in page.rows}
 
 
 def _active_listings(patent_ids: set[int] | None) -> dict[int, SupplyListing]:

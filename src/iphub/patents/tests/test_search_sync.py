@@ -58,6 +58,14 @@ def test_search_reads_the_index_with_facets(corpus: list[Patent]) -> None:
     assert [r["patent"].pk for r in wuhan.rows] == [corpus[0].pk]
 
 
+def test_scored_ids_rank_like_the_search_page(corpus: list[Patent]) -> None:
+    page = selectors.patent_search("电池 OR 光纤")
+    scored = selectors.patent_scores("电池 OR 光纤", limit=10)
+    assert [pk for pk, _ in scored] == [r["patent"].pk for r in page.rows]
+    assert [round(s, 4) for _, s in scored] == [round(r["score"], 4) for r in page.rows]
+    assert selectors.patent_scores("电池 OR 光纤", limit=1) == scored[:1]
+
+
 def test_delete_and_update_reach_the_index(corpus: list[Patent], cast: dict[str, Any]) -> None:
     services.patent_delete(actor=cast["wuhan_clerk"], patent_id=corpus[2].pk)
     assert get_index().count("光纤") == 0

@@ -66,9 +66,7 @@ def test_a_patent_not_yet_embedded_still_ranks_with_reasons_and_is_embedded_for_
     assert top.patent == corpus[1] and top.reasons["cosine"] is not None
 
 
-def test_an_edited_need_is_embedded_again(
-    corpus: dict[int, Patent], cast: dict[str, User]
-) -> None:
+def test_an_edited_need_is_embedded_again(corpus: dict[int, Patent], cast: dict[str, User]) -> None:
     need = services.need_create(actor=cast["enterprise"], data=need_data())
     before = NeedVector.objects.get(need=need)
     services.need_update(
