@@ -140,6 +140,23 @@ def test_unsupported_file_type_is_refused_by_content(regions: None, tmp_path: Pa
         import_file(actor=None, path=fake)
 
 
+def test_size_cap_applies_to_uploads_not_to_the_command_line(
+    regions: None, cast: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iphub.core.errors import ApplicationError
+
+    path = write_csv(tmp_path / "big.csv", [row(11), row(12)])
+    # A cap below this small file's size stands in for a 512 MB file.
+    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", path.stat().st_size - 1)
+    with pytest.raises(ApplicationError, match="512 MB"):
+        imports.import_job_create(
+            actor=cast["wuhan_clerk"], path=path, file_name="big.csv", mode="skip"
+        )
+    assert Patent.objects.count() == 0
+    job = import_file(actor=None, path=path)
+    assert job.status == JobStatus.DONE and Patent.objects.count() == 2
+
+
 def test_real_sample_files_import(regions: None, settings: Any) -> None:
     data = Path(settings.SHARED_DATA_DIR)
     sql = import_file(actor=None, path=data / "patent_export_62col_sample.sql")
