@@ -198,18 +198,32 @@ def _common_names(con: duckdb.DuckDBPyConnection, table: str, keys: str) -> dict
 
 
 def _technology(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    def top(expr: str) -> list[dict[str, Any]]:
+    # One (patent, subclass) and one (patent, main group) row each, built once: the
+    # counts below and the segments' subclasses are then plain counts, where
+    # count(DISTINCT patent_id) per group cost ~1 s at 400k patents.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE subs AS "
+        "SELECT DISTINCT patent_id, left(code, 4) AS sub FROM codes"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE groups AS "
+        "SELECT DISTINCT patent_id, split_part(code, '/', 1) || '/00' AS grp FROM codes"
+    )
+
+    def top(table: str, col: str) -> list[dict[str, Any]]:
         rows = _rows(
             con,
-            f"SELECT {expr} AS c, count(DISTINCT patent_id) AS n FROM codes "
+            f"SELECT {col} AS c, count(*) AS n FROM {table} "
             f"GROUP BY 1 ORDER BY n DESC, c LIMIT {TOP_CODES}",
         )
         return [{"code": c, "title": ipc_title(c) or "", "count": int(n)} for c, n in rows]
 
-    without = _rows(con, "SELECT count(*) FROM p WHERE id NOT IN (SELECT patent_id FROM codes)")
+    without = _rows(
+        con, "SELECT count(*) FROM p WHERE NOT EXISTS (SELECT 1 FROM codes WHERE patent_id = p.id)"
+    )
     return {
-        "subclasses": top("left(code, 4)"),
-        "main_groups": top("split_part(code, '/', 1) || '/00'"),
+        "subclasses": top("subs", "sub"),
+        "main_groups": top("groups", "grp"),
         "without_ipc": int(without[0][0]),
     }
 
@@ -228,10 +242,10 @@ def _segments(con: duckdb.DuckDBPyConnection, total_hubei_share: float) -> list[
         con,
         """
         SELECT stage, segment, sub, n FROM (
-            SELECT s.stage, s.segment, left(c.code, 4) AS sub, count(DISTINCT c.patent_id) AS n,
+            SELECT s.stage, s.segment, c.sub, count(*) AS n,
                    row_number() OVER (PARTITION BY s.stage, s.segment
-                                      ORDER BY count(DISTINCT c.patent_id) DESC, sub) AS r
-            FROM seg s JOIN codes c ON c.patent_id = s.patent_id GROUP BY 1, 2, 3
+                                      ORDER BY count(*) DESC, c.sub) AS r
+            FROM seg s JOIN subs c ON c.patent_id = s.patent_id GROUP BY 1, 2, 3
         ) WHERE r <= 3 ORDER BY stage, segment, r
         """,
     ):
@@ -290,11 +304,14 @@ def _types_and_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 def _network(con: duckdb.DuckDBPyConnection, table: str = "parties") -> dict[str, Any]:
     """The strongest collaboration pairs among the rows of ``table`` (``parties``:
     co-applicants; ``inventors``: co-inventors), with their nodes."""
+    # (patent, key) once each, so a pair's patents are a plain count (a key can
+    # occur twice in one patent under two spellings).
     pairs = _rows(
         con,
         f"""
-        SELECT a.key, b.key, count(DISTINCT a.patent_id) AS n
-        FROM {table} a JOIN {table} b ON a.patent_id = b.patent_id AND a.key < b.key
+        WITH k AS (SELECT DISTINCT patent_id, key FROM {table})
+        SELECT a.key, b.key, count(*) AS n
+        FROM k a JOIN k b ON a.patent_id = b.patent_id AND a.key < b.key
         GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT {TOP_PAIRS}
         """,
     )
@@ -424,6 +441,9 @@ def landscape(
         last = now
 
     con = duckdb.connect()
+    # Every query below orders its own output; not keeping row order lets DuckDB
+    # copy and aggregate in parallel.
+    con.execute("SET preserve_insertion_order = false")
     try:
         report(20, "载入专利数据")
         source = "snapshot" if snapshot.load_selected(con, selection.ids) else "database"
