@@ -29,6 +29,8 @@ HUBEI = "420000"
 INCOMPLETE_MONTHS = 18
 TOP_APPLICANTS = 20
 TOP_CODES = 15
+# The placeholder CNIPA prints for an inventor who asked not to be named.
+UNNAMED_INVENTOR = "请求不公布姓名"
 TOP_PAIRS = 40
 KEY_PATENTS = 20
 
@@ -304,17 +306,31 @@ def _types_and_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 def _network(con: duckdb.DuckDBPyConnection, table: str = "parties") -> dict[str, Any]:
     """The strongest collaboration pairs among the rows of ``table`` (``parties``:
     co-applicants; ``inventors``: co-inventors), with their nodes."""
+
     # (patent, key) once each, so a pair's patents are a plain count (a key can
-    # occur twice in one patent under two spellings).
-    pairs = _rows(
-        con,
-        f"""
-        WITH k AS (SELECT DISTINCT patent_id, key FROM {table})
-        SELECT a.key, b.key, count(*) AS n
-        FROM k a JOIN k b ON a.patent_id = b.patent_id AND a.key < b.key
-        GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT {TOP_PAIRS}
-        """,
-    )
+    # occur twice in one patent under two spellings). "请求不公布姓名" is an
+    # inventor who asked not to be named, not a person: left out.
+    # A pair on two or more patents needs both keys on two or more, so those keys
+    # are paired first (exact, and ~40% faster at 400k patents, where most
+    # inventors appear once); single-patent pairs are only needed when that finds
+    # fewer than TOP_PAIRS pairs.
+    def top_pairs(min_patents: int) -> list[tuple[Any, ...]]:
+        return _rows(
+            con,
+            f"""
+            WITH d AS (SELECT DISTINCT patent_id, key FROM {table}
+                       WHERE key NOT LIKE '{UNNAMED_INVENTOR}%'),
+                 c AS (SELECT key FROM d GROUP BY 1 HAVING count(*) >= {min_patents}),
+                 k AS (SELECT d.* FROM d SEMI JOIN c ON d.key = c.key)
+            SELECT a.key, b.key, count(*) AS n
+            FROM k a JOIN k b ON a.patent_id = b.patent_id AND a.key < b.key
+            GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT {TOP_PAIRS}
+            """,
+        )
+
+    pairs = top_pairs(2)
+    if len(pairs) < TOP_PAIRS:
+        pairs = top_pairs(1)
     keys = sorted({k for a, b, _ in pairs for k in (a, b)})
     names: dict[str, tuple[str, int]] = {}
     if keys:
