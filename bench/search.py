@@ -211,6 +211,7 @@ def main() -> None:
                     help="only load and keep these baseline stores, then stop")  # fmt: skip
     args = ap.parse_args()
     key = f"{args.docs}_{args.seed}"
+    fts5_path = ROOT / "var" / "bench" / f"fts5_{key}.db"
 
     t0 = time.perf_counter()
     path = corpus(args.docs, args.seed)
@@ -218,9 +219,7 @@ def main() -> None:
     if args.prepare_baselines:
         stores: list[Any] = []
         if args.prepare_baselines in ("both", "sqlite"):
-            stores.append(
-                SQLiteBaseline(ROOT / "var" / "bench" / f"fts5_{key}.db", key=key, reuse=True)
-            )
+            stores.append(SQLiteBaseline(fts5_path, key=key, reuse=True))
         if args.prepare_baselines in ("both", "pg"):
             stores.append(PostgresBaseline(key=key, reuse=True, keep=True))
         for store in stores:
@@ -240,9 +239,7 @@ def main() -> None:
         subset = specs[::step]
         print(f"\nbaselines on {len(subset)} of the {len(specs)} queries (every {step}th), "
               f"budget {args.budget:.0f}s/query", flush=True)  # fmt: skip
-        lite_store = SQLiteBaseline(
-            ROOT / "var" / "bench" / f"fts5_{key}.db", key=key, reuse=args.reuse_baselines
-        )
+        lite_store = SQLiteBaseline(fts5_path, key=key, reuse=args.reuse_baselines)
         lite = run_baseline(lite_store, path, subset, args.budget)
         print(f"sqlite fts5 trigram: load {lite['load_s']:.0f}s p50 {lite['p50']:.0f} ms "
               f"p95 {lite['p95']:.0f} ms timeouts {lite['timeouts']}", flush=True)  # fmt: skip

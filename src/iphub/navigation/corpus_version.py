@@ -42,26 +42,17 @@ from typing import Any
 
 from django.db import connection as default_connection
 
+from iphub.navigation import frames
 from iphub.patents.models import Patent, PatentParty
 
 TABLE = "navigation_corpus_version"
 SEQUENCE = "navigation_corpus_seq"
 TRIGGER_PREFIX = "navigation_corpus_"
-# The columns the snapshot copies: a write to any other column (titles, texts,
-# region links) leaves the snapshot valid.
-PATENT_COLUMNS = (
-    "id",
-    "patent_type",
-    "app_date",
-    "grant_date",
-    "province_code",
-    "city_code",
-    "legal_status",
-    "ipc_main",
-    "ipc_codes",
-    "citations",
-)
-PARTY_COLUMNS = ("id", "patent_id", "role", "position", "name", "key")
+# The columns the snapshot copies (frames.py reads the same ones): a write to any
+# other column (titles, texts, region links) leaves the snapshot valid. A party
+# row's id counts too, since replacing a patent's parties writes new rows.
+PATENT_COLUMNS = tuple(frames.PATENT_COLUMNS)
+PARTY_COLUMNS = ("id", *frames.PARTY_COLUMNS)
 
 
 @dataclass(frozen=True)
