@@ -20,6 +20,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,27 @@ MAX_RESULT_WINDOW = 100_000
 # sample keeps the error of any bucket above ~1% of the matches within a few
 # per cent, and the page labels those counts as estimates (约).
 FACET_EXACT_LIMIT = 50_000
+# Broad queries: the facets of the first SPECULATIVE_BUCKETS of the SHARDS hash
+# buckets (1/8 of the matches) are counted on a second thread while the search
+# counts the matches, and kept when that sample holds at least a quarter of
+# FACET_EXACT_LIMIT documents (from 100k matches on with the defaults). Both
+# passes evaluate the whole query and tantivy releases the GIL, so on two cores
+# a broad query costs about max(search, facets) instead of their sum (1M
+# records: p95 of the bench mix 70 -> 40-48 ms; 1/16 gave 49-57 ms, as fewer
+# queries reached its higher threshold). Below the threshold the speculative
+# result is dropped and the facets counted as before; selective queries pay
+# the extra pass, a few milliseconds.
+SPECULATIVE_BUCKETS = 8
+_speculation: ThreadPoolExecutor | None = None
+
+
+def _speculation_pool() -> ThreadPoolExecutor:
+    global _speculation
+    if _speculation is None:
+        _speculation = ThreadPoolExecutor(
+            max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="iphub-facets"
+        )
+    return _speculation
 
 
 class IndexSchemaChanged(Exception):
@@ -104,6 +126,28 @@ def _chunks(docs: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
             batch = []
     if batch:
         yield batch
+
+
+def rebuild_heap(total: int | None, threads: int) -> int:
+    """The indexing memory of a full rebuild, for all writer threads together.
+
+    Each writer thread flushes a segment whenever its share of the heap fills,
+    and searches and facet aggregations pay a fixed cost per segment (at 1M
+    records a 1 GB heap gave 6 segments and ~20 ms of facet time that did not
+    shrink with the sample). tantivy merges only when 8 segments of a size
+    accumulate, so the heap decides the segment count of a rebuilt index: give
+    each thread room for its whole share of the corpus (~3.5 KB of arena per
+    record: on the synthetic 1M corpus 500 MB per thread flushed every ~170k
+    records), capped by tantivy's per-thread
+    limit (< 4 GiB) and by a quarter of the machine's memory.
+    """
+    per_thread_max = 3_900_000_000
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        ram = 4_000_000_000
+    wanted = max(256_000_000, int((total or 0) * 3_500))
+    return max(threads * 50_000_000, min(wanted, threads * per_thread_max, ram // 4))
 
 
 class PatentIndex:
@@ -178,7 +222,7 @@ class PatentIndex:
         progress: Callable[[int, int | None], None] | None = None,
         *,
         workers: int | None = None,
-        heap: int = 1_000_000_000,
+        heap: int | None = None,
         batch_size: int = 256,
     ) -> int:
         """Replace the whole index with ``docs`` in a single commit.
@@ -192,8 +236,11 @@ class PatentIndex:
         """
         if workers is None:
             workers = os.cpu_count() or 1
+        threads = max(1, min(workers, 4))
+        if heap is None:
+            heap = rebuild_heap(total, threads)
         n = 0
-        with self._writer(heap=heap, threads=max(1, min(workers, 4))) as w:
+        with self._writer(heap=heap, threads=threads) as w:
             w.delete_all_documents()
             for prepared in self._prepared(docs, workers, batch_size):
                 for js in prepared:
@@ -261,6 +308,15 @@ class PatentIndex:
             raise ValueError(f"results beyond {MAX_RESULT_WINDOW} are not served; refine the query")
         q, terms = self._compile(query)
         searcher = self._index.searcher()
+        speculative: Future[Any] | None = None
+        if facets and searcher.num_docs >= self._speculation_threshold():
+            # Only the Rust call runs on the other thread; its result is read
+            # here, after the search, so the two threads do not take turns on
+            # the GIL (a Python thread waiting for it stalls up to the 5 ms
+            # switch interval, which cost ~10 ms a query when both did Python).
+            speculative = _speculation_pool().submit(
+                searcher.aggregate, *self._facet_request(q, SPECULATIVE_BUCKETS)
+            )
         if sort == "relevance":
             res = searcher.search(q, page_size, count=True, offset=offset)
         else:
@@ -268,6 +324,16 @@ class PatentIndex:
             res = searcher.search(
                 q, page_size, count=True, offset=offset, order_by_field="app_date", order=order
             )
+        total = _count(res)
+        facet_counts: dict[str, list[tuple[FacetValue, int]]] = {}
+        sample = 1.0
+        if speculative is not None:
+            raw = speculative.result()
+            if total >= self._speculation_threshold():
+                facet_counts = self._facet_counts(raw, SPECULATIVE_BUCKETS)
+                sample = SPECULATIVE_BUCKETS / SHARDS
+        if facets and total and not facet_counts:
+            facet_counts, sample = self._facets(searcher, q, total)
         hits = []
         for key, addr in res.hits:
             stored = searcher.doc(addr)
@@ -281,12 +347,11 @@ class PatentIndex:
                     abstract_html=highlight(abstract, terms, fragment=200),
                 )
             )
-        total = _count(res)
-        facet_counts: dict[str, list[tuple[FacetValue, int]]] = {}
-        sample = 1.0
-        if facets and total:
-            facet_counts, sample = self._facets(searcher, q, total)
         return SearchResult(total, hits, facet_counts, page, page_size, sample)
+
+    def _speculation_threshold(self) -> int:
+        """Matches from which the speculative 1/16 sample holds enough documents."""
+        return self.facet_exact_limit * SHARDS // (SPECULATIVE_BUCKETS * 4)
 
     def _facets(
         self, searcher: tantivy.Searcher, q: tantivy.Query, total: int
@@ -300,6 +365,12 @@ class PatentIndex:
         buckets_used = SHARDS
         if total > self.facet_exact_limit:
             buckets_used = max(1, min(SHARDS, -(-SHARDS * self.facet_exact_limit // total)))
+        raw = searcher.aggregate(*self._facet_request(q, buckets_used))
+        return self._facet_counts(raw, buckets_used), buckets_used / SHARDS
+
+    def _facet_request(self, q: tantivy.Query, buckets_used: int) -> tuple[tantivy.Query, Any]:
+        """The aggregation (query, spec) of the facets over the matches of ``q`` in
+        the first ``buckets_used`` hash buckets."""
         if buckets_used < SHARDS:
             in_sample = tantivy.Query.range_query(
                 self.schema, "shard", tantivy.FieldType.Integer, 0, buckets_used - 1
@@ -307,11 +378,14 @@ class PatentIndex:
             q = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, q), (tantivy.Occur.Must, in_sample)]
             )
-        scale = SHARDS / buckets_used
-        spec = {name: {"terms": {"field": f, "size": size}} for name, f, size in FACETS}
-        raw = searcher.aggregate(q, spec)
+        return q, {name: {"terms": {"field": f, "size": size}} for name, f, size in FACETS}
+
+    @staticmethod
+    def _facet_counts(raw: Any, buckets_used: int) -> dict[str, list[tuple[FacetValue, int]]]:
+        """The buckets of an aggregation result, scaled by ``SHARDS / buckets_used``."""
         if isinstance(raw, str):  # some builds return JSON text
             raw = json.loads(raw)
+        scale = SHARDS / buckets_used
         out: dict[str, list[tuple[FacetValue, int]]] = {}
         for name, _, _ in FACETS:
             buckets = raw.get(name, {}).get("buckets", [])
@@ -319,4 +393,4 @@ class PatentIndex:
         out["year"] = sorted(
             ((int(k), c) for k, c in out["year"]), key=lambda kc: kc[0], reverse=True
         )
-        return out, buckets_used / SHARDS
+        return out
