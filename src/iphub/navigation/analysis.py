@@ -58,14 +58,14 @@ def chain_selection(chain: IndustryChain) -> Selection:
     parts = list(chain.segments.all())
     queries = [chain.query] + [f"({chain.query}) AND ({s.query})" for s in parts]
     with ThreadPoolExecutor(max_workers=min(4, len(queries))) as pool:
-        found = list(pool.map(patent_ids_matching, queries))
+        found = list(pool.map(lambda q: patent_ids_matching(q, order="id"), queries))
     ids = found[0]
     segments = [(s.stage, s.name, seg_ids) for s, seg_ids in zip(parts, found[1:], strict=True)]
     return Selection(title=chain.name, query=chain.query, ids=ids, segments=segments)
 
 
 def query_selection(query: str, *, title: str = "") -> Selection:
-    return Selection(title=title or query, query=query, ids=patent_ids_matching(query))
+    return Selection(title=title or query, query=query, ids=patent_ids_matching(query, order="id"))
 
 
 def incomplete_from(today: dt.date) -> dt.date:
@@ -160,9 +160,8 @@ def _applicants(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     top = _rows(
         con,
         f"""
-        WITH pa AS (SELECT DISTINCT patent_id, key FROM parties)
         SELECT pa.key, count(*) AS n, count(*) FILTER (WHERE p.province_code = '420000')
-        FROM pa JOIN p ON p.id = pa.patent_id
+        FROM party_keys pa JOIN p ON p.id = pa.patent_id
         GROUP BY pa.key ORDER BY n DESC, pa.key LIMIT {TOP_APPLICANTS}
         """,
     )
@@ -204,18 +203,8 @@ def _common_names(con: duckdb.DuckDBPyConnection, table: str, keys: str) -> dict
 
 
 def _technology(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    # One (patent, subclass) and one (patent, main group) row each, built once: the
-    # counts below and the segments' subclasses are then plain counts, where
-    # count(DISTINCT patent_id) per group cost ~1 s at 400k patents.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE subs AS "
-        "SELECT DISTINCT patent_id, left(code, 4) AS sub FROM codes"
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE groups AS "
-        "SELECT DISTINCT patent_id, split_part(code, '/', 1) || '/00' AS grp FROM codes"
-    )
-
+    # ``subs`` and ``groups`` hold each (patent, code) once (frames.derive), so the
+    # counts below are plain counts.
     def top(table: str, col: str) -> list[dict[str, Any]]:
         rows = _rows(
             con,
@@ -311,17 +300,15 @@ def _network(con: duckdb.DuckDBPyConnection, table: str = "parties") -> dict[str
     """The strongest collaboration pairs among the rows of ``table`` (``parties``:
     co-applicants; ``inventors``: co-inventors), with their nodes."""
 
-    # (patent, key) once each, so a pair's patents are a plain count (a key can
-    # occur twice in one patent under two spellings), and each key's patent count
-    # once: the pairs, the node sizes and the joint count all read these two
-    # tables instead of scanning the party rows again. "请求不公布姓名" is an
-    # inventor who asked not to be named, not a person: no node, no pair.
+    # ``party_keys``/``inventor_keys`` hold each (patent, key) once (frames.derive),
+    # so a pair's patents are a plain count (a key can occur twice in one patent
+    # under two spellings); each key's patent count is taken once, and the pairs,
+    # the node sizes and the joint count all read these two tables. "请求不公布姓名"
+    # is an inventor who asked not to be named, not a person: no node, no pair.
+    keys_table = {"parties": "party_keys", "inventors": "inventor_keys"}[table]
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE net_d AS SELECT DISTINCT patent_id, key FROM {table}"
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE net_c AS SELECT key, count(*) AS n FROM net_d "
-        f"WHERE key NOT LIKE '{UNNAMED_INVENTOR}%' GROUP BY 1"
+        "CREATE OR REPLACE TEMP TABLE net_c AS SELECT key, count(*) AS n FROM "
+        f"{keys_table} WHERE key NOT LIKE '{UNNAMED_INVENTOR}%' GROUP BY 1"
     )
 
     # A pair on two or more patents needs both keys on two or more, so those keys
@@ -332,7 +319,7 @@ def _network(con: duckdb.DuckDBPyConnection, table: str = "parties") -> dict[str
         return _rows(
             con,
             f"""
-            WITH k AS (SELECT d.patent_id, d.key FROM net_d d JOIN net_c c USING (key)
+            WITH k AS (SELECT d.patent_id, d.key FROM {keys_table} d JOIN net_c c USING (key)
                        WHERE c.n >= {min_patents})
             SELECT a.key, b.key, count(*) AS n
             FROM k a JOIN k b ON a.patent_id = b.patent_id AND a.key < b.key
@@ -353,7 +340,7 @@ def _network(con: duckdb.DuckDBPyConnection, table: str = "parties") -> dict[str
             names[key] = (spelling[key], int(n))
     joint = _rows(
         con,
-        "SELECT count(*) FROM (SELECT patent_id FROM net_d GROUP BY 1 HAVING count(*) > 1)",
+        f"SELECT count(*) FROM (SELECT patent_id FROM {keys_table} GROUP BY 1 HAVING count(*) > 1)",
     )[0][0]
     return {
         "joint_patents": int(joint),

@@ -6,10 +6,10 @@ and turning them into frames took ~11 s of a 14 s analysis at 1M records,
 while the columnar queries took ~2 s. The snapshot moves that cost out of the
 analysis: a background job copies the narrow columns of *every* patent and
 party row, in the shape the analysis queries (tables ``p``, ``codes``,
-``parties``, ``lead``, ``inventors`` of :func:`frames.derive`), into one
-DuckDB file (``settings.NAVIGATION_SNAPSHOT_PATH``). An analysis then attaches
-the file read-only and keeps the selected rows with a semi-join against the id
-list, registered as a column.
+``parties``, ``inventors`` and their distinct projections of
+:func:`frames.derive`), into one DuckDB file
+(``settings.NAVIGATION_SNAPSHOT_PATH``). An analysis then attaches the file
+read-only and keeps the selected rows with a semi-join against the id list.
 
 Correctness comes first: the snapshot records the corpus version
 (:mod:`iphub.navigation.corpus_version`) it was copied at, and an analysis uses
@@ -53,15 +53,22 @@ from iphub.patents.models import Patent, PatentParty
 logger = logging.getLogger(__name__)
 
 # Bump when frames.derive or the copied columns change: older files are then ignored.
-FORMAT = "1"
+FORMAT = "2"
 BATCH = 50_000
 SNAPSHOT_TABLES = {
     "p": "id",
     "codes": "patent_id",
     "parties": "patent_id",
-    "lead": "patent_id",
     "inventors": "patent_id",
+    "subs": "patent_id",
+    "groups": "patent_id",
+    "party_keys": "patent_id",
+    "inventor_keys": "patent_id",
 }
+# The inventor rows with their names are read once per analysis, for the
+# spellings of the few dozen network nodes: a view over the attached file costs
+# a scan of the key column, where copying the ~1.2M selected rows cost ~0.3 s.
+SELECTED_VIEWS = ("inventors",)
 
 Progress = Callable[[int, int | None], None]
 
@@ -125,19 +132,22 @@ def attach_fresh(con: duckdb.DuckDBPyConnection) -> bool:
 
 def load_selected(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> bool:
     """Create the analysis tables for ``ids`` from the snapshot if it is current
-    (returns True), else leave ``con`` untouched and return False."""
+    (returns True), else leave ``con`` untouched and return False.
+
+    The snapshot stays attached, read-only, until ``con`` is closed: the tables of
+    ``SELECTED_VIEWS`` are views over it rather than copies.
+    """
     if not attach_fresh(con):
         return False
-    try:
-        con.register("sel_ids", pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)}))
-        for table, key in SNAPSHOT_TABLES.items():
-            con.execute(
-                f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM snap.{table} "
-                f"WHERE {key} IN (SELECT id FROM sel_ids)"
-            )
-        con.unregister("sel_ids")
-    finally:
-        con.execute("DETACH snap")
+    con.register("sel_ids", pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)}))
+    con.execute("CREATE OR REPLACE TEMP TABLE sel AS SELECT id FROM sel_ids")
+    con.unregister("sel_ids")
+    for table, key in SNAPSHOT_TABLES.items():
+        kind = "VIEW" if table in SELECTED_VIEWS else "TABLE"
+        con.execute(
+            f"CREATE OR REPLACE {kind} {table} AS SELECT * FROM snap.{table} "
+            f"WHERE {key} IN (SELECT id FROM sel)"
+        )
     return True
 
 
@@ -204,6 +214,7 @@ def snapshot_build(*, progress: Progress | None = None, batch: int = BATCH) -> d
                 if progress:
                     progress(done, max(total, done))
             frames.derive(con)
+            con.execute("DROP TABLE lead")  # only inventors' keys are made from it
             con.execute("DROP TABLE raw_p")
             con.execute("DROP TABLE raw_parties")
             counts = {

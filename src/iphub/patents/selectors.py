@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
@@ -145,12 +145,17 @@ def patent_scores(query: str, *, limit: int) -> list[tuple[int, float]]:
 
 
 def patent_ids_matching(
-    query: str, *, among: set[int] | None = None, limit: int | None = None
+    query: str,
+    *,
+    among: set[int] | None = None,
+    limit: int | None = None,
+    order: Literal["relevance", "id"] = "relevance",
 ) -> list[int]:
-    """Ids of every record matching ``query`` (optionally only those in ``among``)."""
+    """Ids of every record matching ``query`` (optionally only those in ``among``),
+    best first or, with ``order="id"``, in ascending id order (cheaper)."""
     from iphub.patents.indexing import matching_ids
 
-    return matching_ids(query, among=among, limit=limit)
+    return matching_ids(query, among=among, limit=limit, order=order)
 
 
 def patent_get(patent_id: int) -> Patent:

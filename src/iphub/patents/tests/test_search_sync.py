@@ -66,6 +66,17 @@ def test_scored_ids_rank_like_the_search_page(corpus: list[Patent]) -> None:
     assert selectors.patent_scores("电池 OR 光纤", limit=1) == scored[:1]
 
 
+def test_ids_in_id_order_are_the_same_set_as_best_first(corpus: list[Patent]) -> None:
+    # Navigation asks for the matching set in id order (no scoring); it must be
+    # exactly the set the ranked search returns.
+    best_first = selectors.patent_ids_matching("电池 OR 光纤")
+    by_id = selectors.patent_ids_matching("电池 OR 光纤", order="id")
+    assert len(best_first) == 3
+    assert by_id == sorted(best_first)
+    assert selectors.patent_ids_matching("电池 OR 光纤", order="id", limit=2) == by_id[:2]
+    assert selectors.patent_ids_matching("不存在的词", order="id") == []
+
+
 def test_delete_and_update_reach_the_index(corpus: list[Patent], cast: dict[str, Any]) -> None:
     services.patent_delete(actor=cast["wuhan_clerk"], patent_id=corpus[2].pk)
     assert get_index().count("光纤") == 0
