@@ -30,8 +30,6 @@ HUBEI = "420000"
 INCOMPLETE_MONTHS = 18
 TOP_APPLICANTS = 20
 TOP_CODES = 15
-# The placeholder CNIPA prints for an inventor who asked not to be named.
-UNNAMED_INVENTOR = "请求不公布姓名"
 TOP_PAIRS = 40
 KEY_PATENTS = 20
 
@@ -160,46 +158,70 @@ def _applicants(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     top = _rows(
         con,
         f"""
-        SELECT pa.key, count(*) AS n, count(*) FILTER (WHERE p.province_code = '420000')
-        FROM party_keys pa JOIN p ON p.id = pa.patent_id
-        GROUP BY pa.key ORDER BY n DESC, pa.key LIMIT {TOP_APPLICANTS}
+        WITH top AS (
+            SELECT pa.kid, count(*) AS n, count(*) FILTER (WHERE p.province_code = '420000') AS h
+            FROM party_keys pa JOIN p ON p.id = pa.patent_id
+            GROUP BY pa.kid ORDER BY n DESC, pa.kid LIMIT {TOP_APPLICANTS}
+        )
+        SELECT top.kid, d.key, top.n, top.h FROM top JOIN party_dict d USING (kid)
+        ORDER BY top.n DESC, d.key
         """,
     )
-    keys = [k for k, *_ in top]
-    by_year: dict[str, dict[str, int]] = {k: {} for k in keys}
-    names: dict[str, str] = {}
-    if keys:
-        con.execute("CREATE OR REPLACE TEMP TABLE topkeys (key VARCHAR)")
-        con.executemany("INSERT INTO topkeys VALUES (?)", [[k] for k in keys])
-        names = _common_names(con, "parties", "topkeys")
-        for key, y, n in _rows(
+    key_of = {int(kid): str(key) for kid, key, *_ in top}
+    by_year: dict[str, dict[str, int]] = {key: {} for key in key_of.values()}
+    names: dict[int, str] = {}
+    if key_of:
+        con.execute("CREATE OR REPLACE TEMP TABLE topkids (kid INTEGER)")
+        con.executemany("INSERT INTO topkids VALUES (?)", [[k] for k in key_of])
+        names = _common_names(con, "parties", "party_keys", "topkids")
+        for kid, y, n in _rows(
             con,
             """
-            SELECT pa.key, year(p.app_date), count(DISTINCT p.id) FROM parties pa
-            JOIN topkeys USING (key) JOIN p ON p.id = pa.patent_id
+            SELECT pa.kid, year(p.app_date), count(DISTINCT p.id) FROM parties pa
+            JOIN topkids USING (kid) JOIN p ON p.id = pa.patent_id
             WHERE p.app_date IS NOT NULL GROUP BY 1, 2
             """,
         ):
-            by_year[key][str(int(y))] = int(n)
+            by_year[key_of[int(kid)]][str(int(y))] = int(n)
     return [
-        {"key": k, "name": names[k], "count": int(n), "hubei": int(h), "by_year": by_year[k]}
-        for k, n, h in top
+        {
+            "key": key,
+            "name": names[int(kid)],
+            "count": int(n),
+            "hubei": int(h),
+            "by_year": by_year[key],
+        }
+        for kid, key, n, h in top
     ]
 
 
-def _common_names(con: duckdb.DuckDBPyConnection, table: str, keys: str) -> dict[str, str]:
-    """Each key's most frequent spelling in ``table``, the first in sort order on a
-    tie (``mode`` picks any tied one, which could differ from run to run)."""
-    return dict(
-        _rows(
+def _common_names(
+    con: duckdb.DuckDBPyConnection, table: str, keys_table: str, kids: str
+) -> dict[int, str]:
+    """Each numbered key's most frequent spelling in ``table`` (rows of the selected
+    patents only), the first in sort order on a tie (``mode`` picks any tied one,
+    which could differ from run to run).
+
+    ``table`` may be a view of the whole corpus (the snapshot's ``inventors``):
+    the rows are restricted to the selection through ``keys_table``, which holds
+    the selected patents' (patent, key) pairs, and only the few keys of ``kids``
+    are read, an integer filter instead of a scan of name strings.
+    """
+    return {
+        int(kid): str(name)
+        for kid, name in _rows(
             con,
             f"""
-            SELECT key, first(name ORDER BY n DESC, name) FROM (
-                SELECT key, name, count(*) AS n FROM {table} JOIN {keys} USING (key) GROUP BY 1, 2
+            SELECT kid, first(name ORDER BY n DESC, name) FROM (
+                SELECT kid, name, count(*) AS n FROM {table}
+                WHERE kid IN (SELECT kid FROM {kids})
+                  AND patent_id IN (SELECT patent_id FROM {keys_table}
+                                    WHERE kid IN (SELECT kid FROM {kids}))
+                GROUP BY 1, 2
             ) GROUP BY 1
             """,
         )
-    )
+    }
 
 
 def _technology(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -305,39 +327,49 @@ def _network(con: duckdb.DuckDBPyConnection, table: str = "parties") -> dict[str
     # under two spellings); each key's patent count is taken once, and the pairs,
     # the node sizes and the joint count all read these two tables. "请求不公布姓名"
     # is an inventor who asked not to be named, not a person: no node, no pair.
-    keys_table = {"parties": "party_keys", "inventors": "inventor_keys"}[table]
+    name = {"parties": "party", "inventors": "inventor"}[table]
+    keys_table, dict_table = f"{name}_keys", f"{name}_dict"
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE net_c AS SELECT key, count(*) AS n FROM "
-        f"{keys_table} WHERE key NOT LIKE '{UNNAMED_INVENTOR}%' GROUP BY 1"
+        f"CREATE OR REPLACE TEMP TABLE net_c AS SELECT kid, count(*) AS n FROM {keys_table} "
+        f"WHERE kid NOT IN (SELECT kid FROM {dict_table} WHERE unnamed) GROUP BY 1"
     )
 
     # A pair on two or more patents needs both keys on two or more, so those keys
     # are paired first (exact, and ~40% faster at 400k patents, where most
     # inventors appear once); single-patent pairs are only needed when that finds
-    # fewer than TOP_PAIRS pairs.
+    # fewer than TOP_PAIRS pairs. Integer keys are numbered in key order, so
+    # ``a.kid < b.kid`` and the ORDER BY are those of the keys themselves.
     def top_pairs(min_patents: int) -> list[tuple[Any, ...]]:
         return _rows(
             con,
             f"""
-            WITH k AS (SELECT d.patent_id, d.key FROM {keys_table} d JOIN net_c c USING (key)
+            WITH k AS (SELECT d.patent_id, d.kid FROM {keys_table} d JOIN net_c c USING (kid)
                        WHERE c.n >= {min_patents})
-            SELECT a.key, b.key, count(*) AS n
-            FROM k a JOIN k b ON a.patent_id = b.patent_id AND a.key < b.key
+            SELECT a.kid, b.kid, count(*) AS n
+            FROM k a JOIN k b ON a.patent_id = b.patent_id AND a.kid < b.kid
             GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT {TOP_PAIRS}
             """,
         )
 
-    pairs = top_pairs(2)
-    if len(pairs) < TOP_PAIRS:
-        pairs = top_pairs(1)
-    keys = sorted({k for a, b, _ in pairs for k in (a, b)})
+    kid_pairs = top_pairs(2)
+    if len(kid_pairs) < TOP_PAIRS:
+        kid_pairs = top_pairs(1)
+    kids = sorted({k for a, b, _ in kid_pairs for k in (a, b)})
+    key_of: dict[int, str] = {}
     names: dict[str, tuple[str, int]] = {}
-    if keys:
-        con.execute("CREATE OR REPLACE TEMP TABLE netkeys (key VARCHAR)")
-        con.executemany("INSERT INTO netkeys VALUES (?)", [[k] for k in keys])
-        spelling = _common_names(con, table, "netkeys")
-        for key, n in _rows(con, "SELECT key, n FROM net_c JOIN netkeys USING (key)"):
-            names[key] = (spelling[key], int(n))
+    if kids:
+        con.execute("CREATE OR REPLACE TEMP TABLE netkids (kid INTEGER)")
+        con.executemany("INSERT INTO netkids VALUES (?)", [[k] for k in kids])
+        spelling = _common_names(con, table, keys_table, "netkids")
+        for kid, key, n in _rows(
+            con,
+            f"SELECT kid, d.key, c.n FROM netkids JOIN {dict_table} d USING (kid) "
+            "JOIN net_c c USING (kid)",
+        ):
+            key_of[int(kid)] = str(key)
+            names[str(key)] = (spelling[int(kid)], int(n))
+    keys = sorted(names)
+    pairs = [(key_of[a], key_of[b], n) for a, b, n in kid_pairs]
     joint = _rows(
         con,
         f"SELECT count(*) FROM (SELECT patent_id FROM {keys_table} GROUP BY 1 HAVING count(*) > 1)",

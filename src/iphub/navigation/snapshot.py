@@ -53,22 +53,25 @@ from iphub.patents.models import Patent, PatentParty
 logger = logging.getLogger(__name__)
 
 # Bump when frames.derive or the copied columns change: older files are then ignored.
-FORMAT = "2"
+FORMAT = "4"
 BATCH = 50_000
-SNAPSHOT_TABLES = {
+SNAPSHOT_TABLES: dict[str, str | None] = {
     "p": "id",
     "codes": "patent_id",
     "parties": "patent_id",
-    "inventors": "patent_id",
     "subs": "patent_id",
     "groups": "patent_id",
     "party_keys": "patent_id",
     "inventor_keys": "patent_id",
+    # Read through views of the whole table. The key numberings are corpus-wide;
+    # the inventor rows with their names are read once, for the spellings of a
+    # few dozen network nodes, by a query that restricts them to the selection's
+    # patents itself (``analysis._common_names``): copying the ~1M selected rows
+    # cost ~0.3 s of every analysis.
+    "party_dict": None,
+    "inventor_dict": None,
+    "inventors": None,
 }
-# The inventor rows with their names are read once per analysis, for the
-# spellings of the few dozen network nodes: a view over the attached file costs
-# a scan of the key column, where copying the ~1.2M selected rows cost ~0.3 s.
-SELECTED_VIEWS = ("inventors",)
 
 Progress = Callable[[int, int | None], None]
 
@@ -134,8 +137,8 @@ def load_selected(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> bool:
     """Create the analysis tables for ``ids`` from the snapshot if it is current
     (returns True), else leave ``con`` untouched and return False.
 
-    The snapshot stays attached, read-only, until ``con`` is closed: the tables of
-    ``SELECTED_VIEWS`` are views over it rather than copies.
+    The snapshot stays attached, read-only, until ``con`` is closed: the tables
+    without a key column in ``SNAPSHOT_TABLES`` are views of it, not copies.
     """
     if not attach_fresh(con):
         return False
@@ -143,9 +146,11 @@ def load_selected(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> bool:
     con.execute("CREATE OR REPLACE TEMP TABLE sel AS SELECT id FROM sel_ids")
     con.unregister("sel_ids")
     for table, key in SNAPSHOT_TABLES.items():
-        kind = "VIEW" if table in SELECTED_VIEWS else "TABLE"
+        if key is None:
+            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM snap.{table}")
+            continue
         con.execute(
-            f"CREATE OR REPLACE {kind} {table} AS SELECT * FROM snap.{table} "
+            f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM snap.{table} "
             f"WHERE {key} IN (SELECT id FROM sel)"
         )
     return True
