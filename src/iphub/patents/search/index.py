@@ -48,6 +48,14 @@ FACETS: list[tuple[str, str, int]] = [
     ("city", "city", 30),
     ("applicant", "pa_raw", 10),
 ]
+# Indexing memory of a full rebuild, shared by the writer threads. Each thread
+# writes a segment whenever its share fills, and searches pay a cost per
+# segment; measured at 1M records on this machine (2 cores): 1 GB -> 6 segments,
+# build 524 s; 3.5 GB -> 2 segments, build 673 s (the larger hash tables of the
+# indexing threads are slower to fill) and queries 3-8 ms faster at p95;
+# 250 MB -> 20-odd segments that tantivy's merge policy merged to 7, build 627 s.
+# The build has a 10-minute budget at 1M, so 1 GB.
+REBUILD_HEAP = 1_000_000_000
 # Deep pagination costs a top-(offset+limit) heap in Rust; beyond this the user
 # should refine the query rather than page.
 MAX_RESULT_WINDOW = 100_000
@@ -128,28 +136,6 @@ def _chunks(docs: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
         yield batch
 
 
-def rebuild_heap(total: int | None, threads: int) -> int:
-    """The indexing memory of a full rebuild, for all writer threads together.
-
-    Each writer thread flushes a segment whenever its share of the heap fills,
-    and searches and facet aggregations pay a fixed cost per segment (at 1M
-    records a 1 GB heap gave 6 segments and ~20 ms of facet time that did not
-    shrink with the sample). tantivy merges only when 8 segments of a size
-    accumulate, so the heap decides the segment count of a rebuilt index: give
-    each thread room for its whole share of the corpus (~3.5 KB of arena per
-    record: on the synthetic 1M corpus 500 MB per thread flushed every ~170k
-    records), capped by tantivy's per-thread
-    limit (< 4 GiB) and by a quarter of the machine's memory.
-    """
-    per_thread_max = 3_900_000_000
-    try:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError):
-        ram = 4_000_000_000
-    wanted = max(256_000_000, int((total or 0) * 3_500))
-    return max(threads * 50_000_000, min(wanted, threads * per_thread_max, ram // 4))
-
-
 class PatentIndex:
     """A tantivy patent index stored in directory ``path`` (created if missing)."""
 
@@ -222,7 +208,7 @@ class PatentIndex:
         progress: Callable[[int, int | None], None] | None = None,
         *,
         workers: int | None = None,
-        heap: int | None = None,
+        heap: int = REBUILD_HEAP,
         batch_size: int = 256,
     ) -> int:
         """Replace the whole index with ``docs`` in a single commit.
@@ -237,8 +223,6 @@ class PatentIndex:
         if workers is None:
             workers = os.cpu_count() or 1
         threads = max(1, min(workers, 4))
-        if heap is None:
-            heap = rebuild_heap(total, threads)
         n = 0
         with self._writer(heap=heap, threads=threads) as w:
             w.delete_all_documents()
