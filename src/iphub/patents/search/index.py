@@ -88,6 +88,17 @@ def _speculation_pool() -> ThreadPoolExecutor:
     return _speculation
 
 
+def _forget_pool_after_fork() -> None:
+    # A forked worker (gunicorn with --preload, multiprocessing "fork") inherits
+    # the pool object but none of its threads: work submitted to it would wait
+    # forever. The child starts a pool of its own on first use.
+    global _speculation
+    _speculation = None
+
+
+os.register_at_fork(after_in_child=_forget_pool_after_fork)
+
+
 class IndexSchemaChanged(Exception):
     """The directory holds an index written with an older schema; rebuild it."""
 

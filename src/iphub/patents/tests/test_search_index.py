@@ -271,3 +271,40 @@ def test_an_index_of_an_older_schema_is_reported_not_misread(tmp_path: Path) -> 
     tantivy.Index(sb.build(), str(tmp_path), reuse=True)
     with pytest.raises(IndexSchemaChanged):
         PatentIndex(tmp_path)
+
+
+def test_a_forked_worker_still_gets_facets_for_a_broad_query(tmp_path: Path) -> None:
+    # gunicorn --preload forks workers from a process that may already have run
+    # a search; the facet thread of the parent does not exist in the child, and
+    # a broad query there must still answer instead of waiting for it forever.
+    import os
+    import select
+    import signal
+    import warnings
+
+    corpus = [make_doc(i) for i in range(1, 2001)]
+    ix = PatentIndex(tmp_path / "ix", facet_exact_limit=100)
+    ix.rebuild(corpus, total=len(corpus), workers=1)
+    before = ix.search("电池 OR 方法")
+    assert 0 < before.facet_sample < 1.0  # counted on the other thread
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork of a threaded process
+        pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe, never return into pytest
+        try:
+            res = ix.search("电池 OR 方法")
+            os.write(write_end, f"{res.total} {sum(n for _, n in res.facets['type'])}".encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    ready, _, _ = select.select([read_end], [], [], 60)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    answer = os.read(read_end, 100).decode() if ready else ""
+    os.close(read_end)
+    assert answer, "the forked worker did not answer within 60 s"
+    total, typed = (int(x) for x in answer.split())
+    assert total == before.total
+    assert typed == sum(n for _, n in before.facets["type"])
