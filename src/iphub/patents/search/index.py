@@ -50,11 +50,13 @@ FACETS: list[tuple[str, str, int]] = [
 ]
 # Indexing memory of a full rebuild, shared by the writer threads. Each thread
 # writes a segment whenever its share fills, and searches pay a cost per
-# segment; measured at 1M records on this machine (2 cores): 1 GB -> 6 segments,
-# build 524 s; 3.5 GB -> 2 segments, build 673 s (the larger hash tables of the
-# indexing threads are slower to fill) and queries 3-8 ms faster at p95;
-# 250 MB -> 20-odd segments that tantivy's merge policy merged to 7, build 627 s.
-# The build has a 10-minute budget at 1M, so 1 GB.
+# segment. Measured at 1M records on this machine (2 cores), whose speed drifts
+# by up to ~45% within an hour: 1 GB -> 6 segments, builds of 524 s and 635 s;
+# 3.5 GB -> 2 segments, 673 s, queries a few ms faster at p95; 250 MB -> 20-odd
+# segments that tantivy's merge policy merged to 7, 627 s. Whether the larger
+# heap itself slows indexing is not settled by those runs; 1 GB is the setting
+# with a build measured inside the 10-minute budget, and needs no more memory
+# than a small server has.
 REBUILD_HEAP = 1_000_000_000
 # Deep pagination costs a top-(offset+limit) heap in Rust; beyond this the user
 # should refine the query rather than page.
