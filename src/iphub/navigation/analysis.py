@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,8 +171,7 @@ def _applicants(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     by_year: dict[str, dict[str, int]] = {key: {} for key in key_of.values()}
     names: dict[int, str] = {}
     if key_of:
-        con.execute("CREATE OR REPLACE TEMP TABLE topkids (kid INTEGER)")
-        con.executemany("INSERT INTO topkids VALUES (?)", [[k] for k in key_of])
+        _kid_table(con, "topkids", key_of)
         names = _common_names(con, "parties", "party_keys", "topkids")
         for kid, y, n in _rows(
             con,
@@ -193,6 +192,12 @@ def _applicants(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         }
         for kid, key, n, h in top
     ]
+
+
+def _kid_table(con: duckdb.DuckDBPyConnection, name: str, kids: Iterable[int]) -> None:
+    """A temporary one-column table of integer keys, for the queries to join."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (kid INTEGER)")
+    con.executemany(f"INSERT INTO {name} VALUES (?)", [[k] for k in kids])
 
 
 def _common_names(
@@ -327,7 +332,7 @@ def _network(con: duckdb.DuckDBPyConnection, table: str = "parties") -> dict[str
     # under two spellings); each key's patent count is taken once, and the pairs,
     # the node sizes and the joint count all read these two tables. "请求不公布姓名"
     # is an inventor who asked not to be named, not a person: no node, no pair.
-    name = {"parties": "party", "inventors": "inventor"}[table]
+    name = frames.KEYED_TABLES[table]
     keys_table, dict_table = f"{name}_keys", f"{name}_dict"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE net_c AS SELECT kid, count(*) AS n FROM {keys_table} "
@@ -358,8 +363,7 @@ def _network(con: duckdb.DuckDBPyConnection, table: str = "parties") -> dict[str
     key_of: dict[int, str] = {}
     names: dict[str, tuple[str, int]] = {}
     if kids:
-        con.execute("CREATE OR REPLACE TEMP TABLE netkids (kid INTEGER)")
-        con.executemany("INSERT INTO netkids VALUES (?)", [[k] for k in kids])
+        _kid_table(con, "netkids", kids)
         spelling = _common_names(con, table, keys_table, "netkids")
         for kid, key, n in _rows(
             con,

@@ -50,6 +50,9 @@ PATENT_COLUMNS = [
 PARTY_COLUMNS = ["patent_id", "role", "key", "name", "position"]
 # The placeholder CNIPA prints for an inventor who asked not to be named.
 UNNAMED_INVENTOR = "请求不公布姓名"
+# Tables of (patent, key, name) rows whose keys derive() numbers, with the prefix
+# of their ``*_dict`` (key -> integer) and ``*_keys`` (distinct patent, integer).
+KEYED_TABLES = {"parties": "party", "inventors": "inventor"}
 _TEXT_COLUMNS = ("app_date", "grant_date", "ipc_codes", "citations")
 # Above this many ids, evidence and pledges are read whole and filtered in DuckDB.
 ID_LIST_LIMIT = 20_000
@@ -205,7 +208,7 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
     # networks group and self-join a million (patent, inventor) rows, and long
     # name strings cost ~3x what integers do there; numbering in key order keeps
     # every tie-break of the analysis the same as ordering by the key itself.
-    for rows, name in (("parties", "party"), ("inventors", "inventor")):
+    for rows, name in KEYED_TABLES.items():
         con.execute(
             f"CREATE OR REPLACE TABLE {name}_dict AS "
             "SELECT key, (row_number() OVER (ORDER BY key))::INTEGER AS kid, "

@@ -322,14 +322,15 @@ class PatentIndex:
                 q, page_size, count=True, offset=offset, order_by_field="app_date", order=order
             )
         total = _count(res)
+        # Collected even when it is not used, so an error on the other thread
+        # surfaces here instead of vanishing.
+        guessed = speculative.result() if speculative is not None else None
         facet_counts: dict[str, list[tuple[FacetValue, int]]] = {}
         sample = 1.0
-        if speculative is not None:
-            raw = speculative.result()
-            if total >= self._speculation_threshold():
-                facet_counts = self._facet_counts(raw, SPECULATIVE_BUCKETS)
-                sample = SPECULATIVE_BUCKETS / SHARDS
-        if facets and total and not facet_counts:
+        if guessed is not None and total >= self._speculation_threshold():
+            facet_counts = self._facet_counts(guessed, SPECULATIVE_BUCKETS)
+            sample = SPECULATIVE_BUCKETS / SHARDS
+        elif facets and total:
             facet_counts, sample = self._facets(searcher, q, total)
         hits = []
         for key, addr in res.hits:
@@ -347,7 +348,8 @@ class PatentIndex:
         return SearchResult(total, hits, facet_counts, page, page_size, sample)
 
     def _speculation_threshold(self) -> int:
-        """Matches from which the speculative 1/16 sample holds enough documents."""
+        """Matches from which the speculative sample (SPECULATIVE_BUCKETS of SHARDS)
+        holds at least a quarter of ``facet_exact_limit`` documents."""
         return self.facet_exact_limit * SHARDS // (SPECULATIVE_BUCKETS * 4)
 
     def _facets(
