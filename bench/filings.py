@@ -231,7 +231,7 @@ def gunicorn(env: dict[str, str], *, port: int, workers: int, threads: int) -> I
         sys.executable, "-m", "gunicorn", "iphub.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
         "--worker-class", "gthread", "--threads", str(threads),
-        "--keep-alive", "30", "--log-level", "warning", "--timeout", "60",
+        "--keep-alive", "30", "--log-level", "warning", "--timeout", "60", "--preload",
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
     base = f"127.0.0.1:{port}"
