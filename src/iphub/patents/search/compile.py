@@ -52,7 +52,7 @@ class Compiler:
                 clauses.append((Occur.Must, Q.all_query()))
             return Q.boolean_query(clauses)
         if isinstance(node, Or):
-            return Q.boolean_query([(Occur.Should, self._node(c, negated)) for c in node.children])
+            return Q.boolean_query([(Occur.Should, q) for q in self._should(node, negated)])
         if isinstance(node, Not):
             inner = self._node(node.child, not negated)
             return Q.boolean_query([(Occur.Must, Q.all_query()), (Occur.MustNot, inner)])
@@ -61,6 +61,33 @@ class Compiler:
         if isinstance(node, Term):
             return self._term(node, negated)
         raise TypeError(f"unknown node {node!r}")
+
+    def _should(self, node: Node, negated: bool) -> list[tantivy.Query]:
+        """The SHOULD clauses of ``node`` in one flat list.
+
+        ``a OR b`` where each word is searched in several fields would otherwise be
+        a union of unions. BM25 sums the same clause scores either way, but only a
+        flat union of term queries lets tantivy skip documents that cannot reach
+        the top k (block-max WAND) when no total count is asked for — the
+        matchmaker's OR of 24 need terms over 1M patents (``scored_ids``).
+        """
+        if isinstance(node, Or):
+            return [q for c in node.children for q in self._should(c, negated)]
+        if isinstance(node, Term) and node.field in TEXT_TARGETS:
+            toks = phrase_tokens(node.text) if node.phrase else query_tokens(node.text)
+            if len(toks) == 1:
+                if not negated:
+                    self.highlight.extend(toks)
+                return self._field_terms(toks[0], TEXT_TARGETS[node.field], boost=True)
+        return [self._node(node, negated)]
+
+    def _field_terms(self, tok: str, fields: list[str], *, boost: bool) -> list[tantivy.Query]:
+        """One BM25 term query per field for ``tok``, weighted by field when several."""
+        subs = []
+        for f in fields:
+            q = Q.term_query(self.schema, f, tok, index_option="freq")
+            subs.append(Q.boost_query(q, FIELD_BOOST[f]) if boost and len(fields) > 1 else q)
+        return subs
 
     def _filter(self, q: tantivy.Query) -> tantivy.Query:
         # Keyword/date matches must not move BM25 ranking (a rare applicant name
@@ -146,12 +173,7 @@ class Compiler:
             return Q.empty_query()
         per_token = []
         for tok in toks:
-            subs = []
-            for f in fields:
-                q = Q.term_query(self.schema, f, tok, index_option="freq")
-                if boost and len(fields) > 1:
-                    q = Q.boost_query(q, FIELD_BOOST[f])
-                subs.append(q)
+            subs = self._field_terms(tok, fields, boost=boost)
             per_token.append(
                 subs[0] if len(subs) == 1 else Q.boolean_query([(Occur.Should, q) for q in subs])
             )
