@@ -34,7 +34,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,7 +93,12 @@ def _digest(kind: str, text: str) -> str:
 
 
 def patent_digest(p: Patent) -> str:
-    return _digest("passage", patent_text(p)[: clip_chars()])
+    return passage_digest(patent_text(p))
+
+
+def passage_digest(text: str) -> str:
+    """Digest of a patent's ``patent_text``: a stored vector is current if it matches."""
+    return _digest("passage", text[: clip_chars()])
 
 
 def need_digest(need: TechnologyNeed) -> str:
@@ -138,15 +143,20 @@ def need_vector(need: TechnologyNeed) -> np.ndarray | None:
 
 def patent_vectors(patents: Iterable[Patent]) -> dict[int, np.ndarray]:
     """Stored, current vectors of ``patents`` by patent id (stale or missing: absent)."""
-    by_id = {p.pk: p for p in patents}
+    return passage_vectors({p.pk: patent_text(p) for p in patents})
+
+
+def passage_vectors(texts: Mapping[int, str]) -> dict[int, np.ndarray]:
+    """Stored vectors by patent id, kept only where still current for ``texts``
+    (patent id → its ``patent_text``)."""
     out: dict[int, np.ndarray] = {}
-    ids = list(by_id)
+    ids = list(texts)
     for i in range(0, len(ids), 900):  # SQLite's bound-parameter limit
         rows = PatentVector.objects.filter(patent_id__in=ids[i : i + 900]).values_list(
             "patent_id", "digest", "vector"
         )
         for pid, digest, raw in rows:
-            if digest == patent_digest(by_id[pid]):
+            if digest == passage_digest(texts[pid]):
                 out[pid] = _unpack(raw)
     return out
 

@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from iphub.core.models import Region
@@ -51,7 +50,7 @@ from iphub.transfer.models import (
     SupplyListing,
     TechnologyNeed,
 )
-from iphub.transfer.rules import patent_availability
+from iphub.transfer.rules import EventFacts, availability_of
 
 DEFAULT_WEIGHTS = {"text": 0.30, "dense": 0.30, "ipc": 0.20, "region": 0.10, "availability": 0.10}
 BM25_POOL = 200  # lexical candidates per need
@@ -210,6 +209,44 @@ def _active_listings(patent_ids: set[int] | None) -> dict[int, SupplyListing]:
     return out
 
 
+# What the ranking reads of a candidate patent: columns, not model instances. Building
+# 200 ``Patent`` objects with their JSON fields and prefetched legal events was two
+# thirds of a match's time at 1M patents; only the ``limit`` winners become objects.
+_FACT_COLUMNS = (
+    "pk",
+    "title",
+    "abstract",
+    "ipc_codes",
+    "legal_status",
+    "patent_type",
+    "app_date",
+    "grant_date",
+    "region_id",
+)
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A candidate while it is being scored: the patent's id and text, no instance."""
+
+    pk: int
+    text: str
+    listing: SupplyListing | None
+    components: dict[str, float]
+    reasons: dict[str, Any]
+    score: float = 0.0
+
+
+def _legal_events(ids: set[int]) -> dict[int, list[EventFacts]]:
+    out: dict[int, list[EventFacts]] = {}
+    rows = LegalEvent.objects.filter(patent_id__in=ids).values_list(
+        "patent_id", "kind", "date", "detail", "pk"
+    )
+    for pid, kind, date, detail, pk in rows:
+        out.setdefault(pid, []).append((kind, date, detail, pk))
+    return out
+
+
 def rank_for_need(
     need: TechnologyNeed, *, limit: int = 20, among: set[int] | None = None
 ) -> list[Candidate]:
@@ -227,28 +264,33 @@ def rank_for_need(
         role=PartyRole.APPLICANT, key=applicant_key(need.organisation.name), patent_id__in=ids
     ).values_list("patent_id", flat=True)
     ids -= set(own)
-    patents = list(
-        Patent.objects.filter(pk__in=ids)
-        .defer("claims", "description")
-        .select_related("region")
-        .prefetch_related(Prefetch("legal_events", queryset=LegalEvent.objects.order_by("id")))
-    )
+    rows = list(Patent.objects.filter(pk__in=ids).values_list(*_FACT_COLUMNS))
+    events = _legal_events(ids)
+    regions = Region.objects.in_bulk({r[-1] for r in rows if r[-1]})
     today = timezone.localdate()
-    out = []
-    for p in patents:
-        avail = patent_availability(p, today=today)
+    drafts = []
+    for pk, title, abstract, ipc_codes, status, ptype, app_date, grant_date, region_id in rows:
+        avail = availability_of(
+            legal_status=status,
+            patent_type=ptype,
+            app_date=app_date,
+            grant_date=grant_date,
+            events=events.get(pk, []),
+            today=today,
+        )
         if not avail.alive:
             continue
-        listing = listed.get(p.pk)
+        listing = listed.get(pk)
         # Substring tests, not a second segmentation: jieba over 200 abstracts per
         # need was most of the matcher's time without e5 (and Chinese words match
         # as substrings even where jieba cuts the patent's text differently).
-        body = patent_text(p)
+        body = f"{title}。{abstract}"  # embeddings.patent_text, from the columns
         shared = sorted((t for t in terms if t in body), key=body.find)
         coverage = len(shared) / max(1, min(len(terms), 12))
-        text = 0.6 * (bm25.get(p.pk, 0.0) / top if top else 0.0) + 0.4 * min(1.0, coverage)
-        ipc, ipc_pairs = ipc_proximity(need.ipc_codes, p.ipc_codes)
-        region_score, where = region_proximity(need.region, listing.region if listing else p.region)
+        text = 0.6 * (bm25.get(pk, 0.0) / top if top else 0.0) + 0.4 * min(1.0, coverage)
+        ipc, ipc_pairs = ipc_proximity(need.ipc_codes, ipc_codes or [])
+        where_region = listing.region if listing else regions.get(region_id or "")
+        region_score, where = region_proximity(need.region, where_region)
         if listing is None:
             availability, offer = 0.4, "未挂牌（可联系专利权人洽谈）"
         elif forms_fit(need.preferred_forms, listing):
@@ -272,26 +314,32 @@ def rank_for_need(
             "flags": avail.notes,
             "cosine": None,
         }
-        out.append(Candidate(p, listing, 0.0, parts, reasons))
-    _score(need, out, w)
-    out.sort(key=lambda c: (-c.score, c.patent.pk))
-    return out[:limit]
+        drafts.append(_Draft(pk, body, listing, parts, reasons))
+    _score(need, drafts, w)
+    drafts.sort(key=lambda d: (-d.score, d.pk))
+    best = drafts[:limit]
+    patents = (
+        Patent.objects.defer("claims", "description")
+        .select_related("region")
+        .in_bulk([d.pk for d in best])
+    )
+    return [Candidate(patents[d.pk], d.listing, d.score, d.components, d.reasons) for d in best]
 
 
-def _score(need: TechnologyNeed, found: list[Candidate], w: dict[str, float]) -> None:
+def _score(need: TechnologyNeed, found: list[_Draft], w: dict[str, float]) -> None:
     """Add the dense part from stored vectors and total each candidate's score.
 
     Candidates without a current vector are scored on the other parts, re-weighted
     (see the module docstring), told so, and queued for embedding."""
     q = embeddings.need_vector(need) if found else None
-    vecs = embeddings.patent_vectors(c.patent for c in found) if q is not None else {}
+    vecs = embeddings.passage_vectors({d.pk: d.text for d in found}) if q is not None else {}
     if q is None and found and need.pk and embeddings.available():
         embeddings.queue_need(need.pk)
     total = sum(w.values())
     lexical = total - w.get("dense", 0.0)
     missing = []
     for c in found:
-        vec = vecs.get(c.patent.pk)
+        vec = vecs.get(c.pk)
         if vec is not None and q is not None:
             cos = float(vec @ q)
             c.components["dense"] = round(embeddings.rescale(cos), 4)
@@ -302,7 +350,7 @@ def _score(need: TechnologyNeed, found: list[Candidate], w: dict[str, float]) ->
             c.score *= total / lexical if lexical > 0 else 1.0
             c.reasons["notes"] = [_no_vector_note(need_has_vector=q is not None)]
             if q is not None:
-                missing.append(c.patent.pk)
+                missing.append(c.pk)
         c.reasons["summary"] = explain(c.reasons)
         c.score = round(c.score, 4)
     if missing:

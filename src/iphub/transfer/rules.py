@@ -205,34 +205,58 @@ class Availability:
         return not self.dead_reason
 
 
+# (kind, date, detail, id) of one legal event: what availability reads of it.
+EventFacts = tuple[str, dt.date | None, str, int]
+
+
 def patent_availability(patent: Patent, *, today: dt.date | None = None) -> Availability:
     """Read a patent's legal events and status text: dead, pledged, granted, exclusively licensed.
 
     ``patent.legal_events`` should be prefetched when called in a loop.
     """
+    return availability_of(
+        legal_status=patent.legal_status,
+        patent_type=patent.patent_type,
+        app_date=patent.app_date,
+        grant_date=patent.grant_date,
+        events=[(e.kind, e.date, e.detail, e.pk) for e in patent.legal_events.all()],
+        today=today,
+    )
+
+
+def availability_of(
+    *,
+    legal_status: str | None,
+    patent_type: str | None,
+    app_date: dt.date | None,
+    grant_date: dt.date | None,
+    events: list[EventFacts],
+    today: dt.date | None = None,
+) -> Availability:
+    """:func:`patent_availability` from the plain facts, for callers that read many
+    patents as column values rather than model instances (the matchmaker)."""
     today = today or timezone.localdate()
-    out = Availability(granted=bool(patent.grant_date))
-    status = patent.legal_status or ""
+    out = Availability(granted=bool(grant_date))
+    status = legal_status or ""
     if any(w in status for w in _DEAD_WORDS):
         out.dead_reason = f"法律状态为“{status}”"
     if "授权" in status:
         out.granted = True
-    years = _TERM_YEARS.get(PatentType(patent.patent_type)) if patent.patent_type else None
-    if years and patent.app_date and add_years(patent.app_date, years) <= today:
+    years = _TERM_YEARS.get(PatentType(patent_type)) if patent_type else None
+    if years and app_date and add_years(app_date, years) <= today:
         out.dead_reason = out.dead_reason or f"保护期已届满（{years} 年）"
-    events = sorted(patent.legal_events.all(), key=lambda e: (e.date or dt.date.min, e.pk))
-    for e in events:
-        if e.kind in (LegalEventKind.LAPSED, LegalEventKind.EXPIRED, LegalEventKind.INVALIDATED):
-            out.dead_reason = f"{e.get_kind_display()}（{e.date or '日期不详'}）"
-        elif e.kind == LegalEventKind.GRANTED:
+    for kind, date, detail, _pk in sorted(events, key=lambda e: (e[1] or dt.date.min, e[3])):
+        if kind in (LegalEventKind.LAPSED, LegalEventKind.EXPIRED, LegalEventKind.INVALIDATED):
+            out.dead_reason = f"{LegalEventKind(kind).label}（{date or '日期不详'}）"
+        elif kind == LegalEventKind.GRANTED:
             out.granted = True
-        elif e.kind == LegalEventKind.PLEDGED:
+        elif kind == LegalEventKind.PLEDGED:
             out.pledged = True
-        elif e.kind == LegalEventKind.PLEDGE_RELEASED:
+        elif kind == LegalEventKind.PLEDGE_RELEASED:
             out.pledged = False
-        elif e.kind == LegalEventKind.LICENSED and ("独占" in e.detail or "排他" in e.detail):
+        elif kind == LegalEventKind.LICENSED and ("独占" in detail or "排他" in detail):
             # The filing's detail carries "期限 <start> 至 <end>"; no end means still in force.
-            m = _TERM_RE.search(e.detail)
+            m = _TERM_RE.search(detail)
             until = dt.date.fromisoformat(m.group(1)) if m else dt.date.max
             if until >= today:
                 out.exclusive_licence_until = until
