@@ -12,7 +12,7 @@ from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import Organisation, User
 from iphub.patents.models import LegalEvent, LegalEventKind, Patent
 from iphub.transfer import embeddings, selectors, services
-from iphub.transfer.matching import rank_for_need
+from iphub.transfer.matching import Candidate, rank_for_need
 from iphub.transfer.models import (
     EventPair,
     Match,
@@ -54,6 +54,32 @@ def test_the_obviously_related_patent_ranks_first_and_says_why(
         assert titles.index(corpus[3].pk) > titles.index(corpus[1].pk)
     if embeddings.available():
         assert ranked[0].reasons["cosine"] is not None and ranked[0].components["dense"] > 0
+
+
+def test_a_pledge_on_the_history_is_flagged_and_a_lapse_drops_the_patent(
+    need: TechnologyNeed, corpus: dict[int, Patent]
+) -> None:
+    def best() -> dict[int, Candidate]:
+        return {c.patent.pk: c for c in rank_for_need(need)}
+
+    unlisted = best()[corpus[1].pk]
+    assert unlisted.components["availability"] == 0.4
+    LegalEvent.objects.create(
+        patent=corpus[1], kind=LegalEventKind.PLEDGED, date=dt.date(2026, 1, 5), detail="质押登记"
+    )
+    pledged = best()[corpus[1].pk]
+    assert "该专利已质押" in pledged.reasons["flags"]
+    assert "该专利已质押" in pledged.reasons["summary"]
+    assert pledged.components["availability"] == pytest.approx(0.28)
+    LegalEvent.objects.create(
+        patent=corpus[1], kind=LegalEventKind.PLEDGE_RELEASED, date=dt.date(2026, 2, 1)
+    )
+    assert not best()[corpus[1].pk].reasons["flags"]
+    # The status text still says granted; the history's lapse is what counts.
+    LegalEvent.objects.create(
+        patent=corpus[1], kind=LegalEventKind.LAPSED, date=dt.date(2026, 3, 1)
+    )
+    assert corpus[1].pk not in best()
 
 
 def test_new_need_is_matched_in_the_background_and_owner_told(
