@@ -85,7 +85,12 @@ def need_text(need: TechnologyNeed) -> str:
 
 
 def patent_text(p: Patent) -> str:
-    return f"{p.title}。{p.abstract}"
+    return passage_text(p.title, p.abstract)
+
+
+def passage_text(title: str, abstract: str) -> str:
+    """The text of a patent that is embedded and matched: title and abstract."""
+    return f"{title}。{abstract}"
 
 
 def _digest(kind: str, text: str) -> str:

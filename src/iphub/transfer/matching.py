@@ -41,7 +41,7 @@ from iphub.patents.names import applicant_key
 from iphub.patents.search import QuerySyntaxError, query_tokens
 from iphub.patents.selectors import patent_scores
 from iphub.transfer import embeddings
-from iphub.transfer.embeddings import need_text, patent_text
+from iphub.transfer.embeddings import need_text, passage_text, patent_text
 from iphub.transfer.models import (
     CooperationForm,
     ListedPatent,
@@ -284,7 +284,7 @@ def rank_for_need(
         # Substring tests, not a second segmentation: jieba over 200 abstracts per
         # need was most of the matcher's time without e5 (and Chinese words match
         # as substrings even where jieba cuts the patent's text differently).
-        body = f"{title}。{abstract}"  # embeddings.patent_text, from the columns
+        body = passage_text(title, abstract)
         shared = sorted((t for t in terms if t in body), key=body.find)
         coverage = len(shared) / max(1, min(len(terms), 12))
         text = 0.6 * (bm25.get(pk, 0.0) / top if top else 0.0) + 0.4 * min(1.0, coverage)
