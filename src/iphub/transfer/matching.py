@@ -238,6 +238,7 @@ class _Draft:
 
 
 def _legal_events(ids: set[int]) -> dict[int, list[EventFacts]]:
+    """The legal events of ``ids`` as plain facts, by patent id (one query)."""
     out: dict[int, list[EventFacts]] = {}
     rows = LegalEvent.objects.filter(patent_id__in=ids).values_list(
         "patent_id", "kind", "date", "detail", "pk"
@@ -264,32 +265,32 @@ def rank_for_need(
         role=PartyRole.APPLICANT, key=applicant_key(need.organisation.name), patent_id__in=ids
     ).values_list("patent_id", flat=True)
     ids -= set(own)
-    rows = list(Patent.objects.filter(pk__in=ids).values_list(*_FACT_COLUMNS))
+    rows = list(Patent.objects.filter(pk__in=ids).values_list(*_FACT_COLUMNS, named=True))
     events = _legal_events(ids)
-    regions = Region.objects.in_bulk({r[-1] for r in rows if r[-1]})
+    regions = Region.objects.in_bulk({r.region_id for r in rows if r.region_id})
     today = timezone.localdate()
     drafts = []
-    for pk, title, abstract, ipc_codes, status, ptype, app_date, grant_date, region_id in rows:
+    for r in rows:
         avail = availability_of(
-            legal_status=status,
-            patent_type=ptype,
-            app_date=app_date,
-            grant_date=grant_date,
-            events=events.get(pk, []),
+            legal_status=r.legal_status,
+            patent_type=r.patent_type,
+            app_date=r.app_date,
+            grant_date=r.grant_date,
+            events=events.get(r.pk, []),
             today=today,
         )
         if not avail.alive:
             continue
-        listing = listed.get(pk)
+        listing = listed.get(r.pk)
         # Substring tests, not a second segmentation: jieba over 200 abstracts per
         # need was most of the matcher's time without e5 (and Chinese words match
         # as substrings even where jieba cuts the patent's text differently).
-        body = passage_text(title, abstract)
+        body = passage_text(r.title, r.abstract)
         shared = sorted((t for t in terms if t in body), key=body.find)
         coverage = len(shared) / max(1, min(len(terms), 12))
-        text = 0.6 * (bm25.get(pk, 0.0) / top if top else 0.0) + 0.4 * min(1.0, coverage)
-        ipc, ipc_pairs = ipc_proximity(need.ipc_codes, ipc_codes or [])
-        where_region = listing.region if listing else regions.get(region_id or "")
+        text = 0.6 * (bm25.get(r.pk, 0.0) / top if top else 0.0) + 0.4 * min(1.0, coverage)
+        ipc, ipc_pairs = ipc_proximity(need.ipc_codes, r.ipc_codes or [])
+        where_region = listing.region if listing else regions.get(r.region_id or "")
         region_score, where = region_proximity(need.region, where_region)
         if listing is None:
             availability, offer = 0.4, "未挂牌（可联系专利权人洽谈）"
@@ -314,7 +315,7 @@ def rank_for_need(
             "flags": avail.notes,
             "cosine": None,
         }
-        drafts.append(_Draft(pk, body, listing, parts, reasons))
+        drafts.append(_Draft(r.pk, body, listing, parts, reasons))
     _score(need, drafts, w)
     drafts.sort(key=lambda d: (-d.score, d.pk))
     best = drafts[:limit]

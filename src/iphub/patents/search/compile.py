@@ -74,20 +74,12 @@ class Compiler:
         if isinstance(node, Or):
             return [q for c in node.children for q in self._should(c, negated)]
         if isinstance(node, Term) and node.field in TEXT_TARGETS:
-            toks = phrase_tokens(node.text) if node.phrase else query_tokens(node.text)
+            toks = _text_tokens(node)
             if len(toks) == 1:
                 if not negated:
                     self.highlight.extend(toks)
-                return self._field_terms(toks[0], TEXT_TARGETS[node.field], boost=True)
+                return self._word(toks[0], TEXT_TARGETS[node.field], boost=True)
         return [self._node(node, negated)]
-
-    def _field_terms(self, tok: str, fields: list[str], *, boost: bool) -> list[tantivy.Query]:
-        """One BM25 term query per field for ``tok``, weighted by field when several."""
-        subs = []
-        for f in fields:
-            q = Q.term_query(self.schema, f, tok, index_option="freq")
-            subs.append(Q.boost_query(q, FIELD_BOOST[f]) if boost and len(fields) > 1 else q)
-        return subs
 
     def _filter(self, q: tantivy.Query) -> tantivy.Query:
         # Keyword/date matches must not move BM25 ranking (a rare applicant name
@@ -145,27 +137,35 @@ class Compiler:
         return Q.term_query(self.schema, "ipc_pfx", code if len(code) <= 4 else code + "/")
 
     def _text(self, fields: list[str], t: Term, negated: bool) -> tantivy.Query:
-        if t.phrase:
-            toks = phrase_tokens(t.text)
-            if len(toks) > 1:
-                words: list[str | tuple[int, str]] = list(toks)
-                if not negated:
-                    self.highlight.append(t.text.strip().lower())
-                return self._any_field(lambda f: Q.phrase_query(self.schema, f, words), fields)
-        else:
-            toks = query_tokens(t.text)
+        toks = _text_tokens(t)
+        if t.phrase and len(toks) > 1:
+            words: list[str | tuple[int, str]] = list(toks)
+            if not negated:
+                self.highlight.append(t.text.strip().lower())
+            return self._any_field(lambda f: Q.phrase_query(self.schema, f, words), fields)
         if not negated:
             self.highlight.extend(toks)
         return self._and_tokens(toks, fields, boost=True)
 
+    def _per_field(
+        self, make: Callable[[str], tantivy.Query], fields: list[str], *, boost: bool = True
+    ) -> list[tantivy.Query]:
+        """``make(field)`` for each field, weighted by ``FIELD_BOOST`` when there are several."""
+        if not boost or len(fields) == 1:
+            return [make(f) for f in fields]
+        return [Q.boost_query(make(f), FIELD_BOOST[f]) for f in fields]
+
     def _any_field(self, make: Callable[[str], tantivy.Query], fields: list[str]) -> tantivy.Query:
-        subs = []
-        for f in fields:
-            q = make(f)
-            subs.append(Q.boost_query(q, FIELD_BOOST[f]) if len(fields) > 1 else q)
+        subs = self._per_field(make, fields)
         if len(subs) == 1:
             return subs[0]
         return Q.boolean_query([(Occur.Should, q) for q in subs])
+
+    def _word(self, tok: str, fields: list[str], *, boost: bool) -> list[tantivy.Query]:
+        """One BM25 term query per field for the index token ``tok``."""
+        return self._per_field(
+            lambda f: Q.term_query(self.schema, f, tok, index_option="freq"), fields, boost=boost
+        )
 
     def _and_tokens(self, toks: list[str], fields: list[str], *, boost: bool) -> tantivy.Query:
         if not toks:
@@ -173,10 +173,16 @@ class Compiler:
             return Q.empty_query()
         per_token = []
         for tok in toks:
-            subs = self._field_terms(tok, fields, boost=boost)
+            subs = self._word(tok, fields, boost=boost)
             per_token.append(
                 subs[0] if len(subs) == 1 else Q.boolean_query([(Occur.Should, q) for q in subs])
             )
         if len(per_token) == 1:
             return per_token[0]
         return Q.boolean_query([(Occur.Must, q) for q in per_token])
+
+
+def _text_tokens(t: Term) -> list[str]:
+    """The index tokens a text term looks for: a quoted phrase's own tokens, else the
+    finest cover of the words (``tokenize.query_tokens``)."""
+    return phrase_tokens(t.text) if t.phrase else query_tokens(t.text)

@@ -235,9 +235,8 @@ class PatentIndex:
         """
         if workers is None:
             workers = os.cpu_count() or 1
-        threads = max(1, min(workers, 4))
         n = 0
-        with self._writer(heap=heap, threads=threads) as w:
+        with self._writer(heap=heap, threads=max(1, min(workers, 4))) as w:
             w.delete_all_documents()
             for prepared in self._prepared(docs, workers, batch_size):
                 for js in prepared:

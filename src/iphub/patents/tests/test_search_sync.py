@@ -66,6 +66,25 @@ def test_scored_ids_rank_like_the_search_page(corpus: list[Patent]) -> None:
     assert selectors.patent_scores("电池 OR 光纤", limit=1) == scored[:1]
 
 
+def test_an_or_of_words_scores_each_patent_as_the_sum_of_its_words(corpus: list[Patent]) -> None:
+    # The OR is compiled as one flat list of per-field word queries (for top-k
+    # pruning); a patent must still score what its words score one by one, in
+    # every field they occur in, title weighted above abstract.
+    either = dict(selectors.patent_scores("电池 OR 制备", limit=10))
+    battery = dict(selectors.patent_scores("电池", limit=10))
+    making = dict(selectors.patent_scores("制备", limit=10))
+    assert set(either) == set(battery) | set(making)
+    assert len(either) == 3
+    for pk, score in either.items():
+        assert score == pytest.approx(battery.get(pk, 0.0) + making.get(pk, 0.0), rel=1e-5)
+    # All three have a word in the title; the two battery patents say 电池 in the
+    # abstract as well, which the title-only OR does not count.
+    in_title = dict(selectors.patent_scores("TI=电池 OR TI=制备", limit=10))
+    assert set(in_title) == set(either)
+    assert len(battery) == 2
+    assert all(in_title[pk] < either[pk] for pk in battery)
+
+
 def test_ids_in_id_order_are_the_same_set_as_best_first(corpus: list[Patent]) -> None:
     # Navigation asks for the matching set in id order (no scoring); it must be
     # exactly the set the ranked search returns.
