@@ -224,9 +224,43 @@ def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
     return env
 
 
+def cpu_seconds(match: Any) -> float:
+    """CPU time (user + system) of the live processes whose stat ``match(pid, stat)`` accepts.
+
+    Linux ``/proc`` only; elsewhere 0. Processes that exit in between are not
+    counted, which is why the server and database are read while still running.
+    """
+    total = 0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # Fields after the command name (which may contain spaces) in parentheses.
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        rest = stat[stat.rindex(")") + 2 :].split()
+        if match(int(entry.name), name, rest):
+            total += int(rest[11]) + int(rest[12])  # utime, stime
+    return total / tick
+
+
+def cpu_by_role(server_pgid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server (gunicorn's process group), the
+    database (every ``postgres`` process) and this process (the clients)."""
+    return {
+        "server": cpu_seconds(lambda pid, name, rest: int(rest[2]) == server_pgid),
+        "database": cpu_seconds(lambda pid, name, rest: name.startswith("postgres")),
+        "client": time.process_time(),
+    }
+
+
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], *, port: int, workers: int, threads: int) -> Iterator[str]:
-    """Serve the app with gunicorn on 127.0.0.1:``port`` until the block ends."""
+def gunicorn(
+    env: dict[str, str], *, port: int, workers: int, threads: int
+) -> Iterator[tuple[str, int]]:
+    """Serve the app with gunicorn on 127.0.0.1:``port`` until the block ends;
+    yields the address and the server's process group."""
     cmd = [
         sys.executable, "-m", "gunicorn", "iphub.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -249,7 +283,7 @@ def gunicorn(env: dict[str, str], *, port: int, workers: int, threads: int) -> I
             if time.monotonic() > deadline:
                 raise SystemExit("gunicorn did not answer within 60 s")
             time.sleep(0.3)
-        yield base
+        yield base, proc.pid
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -457,12 +491,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         tallies = [Tally() for _ in world.clients]
         env = server_env(database_url, var_dir)
-        with gunicorn(env, port=free_port(), workers=args.workers, threads=args.threads) as base:
+        with gunicorn(env, port=free_port(), workers=args.workers, threads=args.threads) as (
+            base,
+            server_pgid,
+        ):
             print(
                 f"gunicorn {args.workers} workers x {args.threads} threads at {base}; "
                 f"{args.clients} clients for {args.seconds:g} s",
                 flush=True,
             )
+            cpu_before = cpu_by_role(server_pgid)
             start = time.monotonic()
             stop_at = start + args.seconds
             threads = [
@@ -478,6 +516,8 @@ def main(argv: list[str] | None = None) -> int:
             for t in threads:
                 t.join()
             elapsed = time.monotonic() - start
+            cpu_after = cpu_by_role(server_pgid)
+            cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_before}
         submitted = [i for t in tallies for i in t.submitted]
         approved = [i for t in tallies for i in t.approved]
         counts = db_counts(submitted, approved)
@@ -490,12 +530,16 @@ def main(argv: list[str] | None = None) -> int:
         if stop_cluster:
             subprocess.run(stop_cluster, check=False)
 
-    report = summarize(tallies, elapsed, counts, args)
+    report = summarize(tallies, elapsed, counts, args, cpu)
     return 0 if report["errors"] == 0 and report["lost"] == 0 else 1
 
 
 def summarize(
-    tallies: list[Tally], elapsed: float, counts: dict[str, int], args: argparse.Namespace
+    tallies: list[Tally],
+    elapsed: float,
+    counts: dict[str, int],
+    args: argparse.Namespace,
+    cpu: dict[str, float],
 ) -> dict[str, Any]:
     cycles = sum(t.cycles for t in tallies)
     errors: Counter[str] = Counter()
@@ -526,6 +570,13 @@ def summarize(
         f"approved but not registered {counts['not_registered']}, "
         f"unacknowledged {counts['unacknowledged']}"
     )
+    # Where a cycle's CPU goes: on two cores, 100 cycles/s leaves 20 ms for all three.
+    cpu_ms = {k: round(1000 * v / cycles, 1) if cycles else 0.0 for k, v in cpu.items()}
+    print(
+        "CPU per cycle: "
+        + ", ".join(f"{k} {v} ms" for k, v in cpu_ms.items())
+        + f"; total {sum(cpu_ms.values()):.1f} ms"
+    )
     if any(t.exhausted for t in tallies):
         print("note: some clients ran out of patents; raise --max-rate")
     p95 = max(r["p95_ms"] for r in steps.values())
@@ -543,6 +594,7 @@ def summarize(
         "workers": args.workers,
         "threads": args.threads,
         "steps": steps,
+        "cpu_ms_per_cycle": cpu_ms,
         "target_met": cycles_per_s >= 100 and p95 <= 300 and n_errors == 0 and not counts["lost"],
     }
     print(json.dumps(report, ensure_ascii=False))

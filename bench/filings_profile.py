@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", choices=STEPS, default=None)
     ap.add_argument("--queries", choices=STEPS, default=None)
     ap.add_argument("--sort", default="cumulative", help="cProfile sort key (tottime, ...)")
+    ap.add_argument("--top", type=int, default=40, help="lines of the profile to print")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args(argv)
 
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("  ", q[:220])
         if args.profile:
             out = io.StringIO()
-            pstats.Stats(prof, stream=out).sort_stats(args.sort).print_stats(40)
+            pstats.Stats(prof, stream=out).sort_stats(args.sort).print_stats(args.top)
             print(out.getvalue())
         print(json.dumps({"cycles": len(times["submit"]), **rows}))
     finally:

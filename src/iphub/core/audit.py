@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +55,7 @@ def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[s
     return data
 
 
-def audit_record(
+def audit_entry(
     *,
     actor: User | None,
     action: str,
@@ -68,7 +68,8 @@ def audit_record(
     after: dict[str, Any] | None = None,
     outcome: str = "success",
 ) -> AuditEntry:
-    """Append one audit entry. Only changed keys are kept when both sides are given."""
+    """One audit entry, not yet saved (see :func:`audit_record`, :func:`audit_record_all`).
+    Only changed keys are kept when both sides are given."""
     from iphub.core.models import AuditEntry
 
     if before is not None and after is not None:
@@ -80,7 +81,7 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     authenticated = actor is not None and actor.is_authenticated
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if authenticated else None,
         actor_name=actor.get_username() if authenticated and actor else "",
         ip=_ip.get(),
@@ -93,3 +94,24 @@ def audit_record(
         after=_jsonable(after) if after is not None else None,
         outcome=outcome,
     )
+
+
+def _saved[**P](build: Callable[P, AuditEntry]) -> Callable[P, AuditEntry]:
+    def record(*args: P.args, **kwargs: P.kwargs) -> AuditEntry:
+        entry = build(*args, **kwargs)
+        entry.save()
+        return entry
+
+    return record
+
+
+audit_record = _saved(audit_entry)
+audit_record.__doc__ = """Append one audit entry (arguments as :func:`audit_entry`)."""
+
+
+def audit_record_all(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Append several entries made by :func:`audit_entry` in one INSERT, in order
+    (a service that takes two steps at once, such as create-and-submit)."""
+    from iphub.core.models import AuditEntry
+
+    return AuditEntry.objects.bulk_create(entries)

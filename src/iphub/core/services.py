@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError, ErrorCode
+from iphub.core.joined import JoinedLoader
 from iphub.core.models import (
     STAFF_ROLES,
     ApiToken,
@@ -263,17 +264,19 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
 
+# The organisation and its region chain come along: an applicant's request reads
+# them (filer name, handling office) and would fetch each lazily. Built once
+# (core.joined): compiling this select_related afresh cost 3.4 ms a request.
+_TOKEN_LOADER = JoinedLoader(
+    ApiToken,
+    ["user__region", "user__organisation__region__parent__parent"],
+    '"t0"."digest" = %s AND "t0"."revoked" = %s AND "user"."is_active" = %s',
+)
+
+
 def api_token_authenticate(raw: str) -> User | None:
     """The active user a raw token belongs to, or ``None``."""
-    token = (
-        # The organisation and its region chain come along: an applicant's request
-        # reads them (filer name, handling office) and would fetch each lazily.
-        ApiToken.objects.select_related(
-            "user", "user__region", "user__organisation__region__parent__parent"
-        )
-        .filter(digest=_digest(raw), revoked=False, user__is_active=True)
-        .first()
-    )
+    token = _TOKEN_LOADER.first([_digest(raw), False, True])
     if token is None:
         return None
     now = timezone.now()

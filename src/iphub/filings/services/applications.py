@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from iphub.core.audit import audit_record
+from iphub.core.audit import audit_entry, audit_record_all
 from iphub.core.calendar import LOCAL_TZ
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Region
@@ -20,10 +20,10 @@ from iphub.core.permissions import require_roles
 from iphub.filings import catalogue, checks
 from iphub.filings.catalogue import Service
 from iphub.filings.errors import FilingErrorCode
-from iphub.filings.models import Filing, FilingDocument
-from iphub.filings.services.workflow_steps import record_event, step
+from iphub.filings.models import Filing, FilingDocument, FilingEvent, FilingState
+from iphub.filings.services.workflow_steps import advance, event_row
 from iphub.filings.uploads import CheckedUpload, check_upload
-from iphub.filings.workflow import APPLICANT_ROLES
+from iphub.filings.workflow import APPLICANT_ROLES, ensure_may, transition
 
 Documents = Mapping[str, Sequence[Any]]
 
@@ -144,17 +144,26 @@ def create_filing(
         service, documents, extra_required=extra_required(values), require=submit
     )
     organisation = actor.organisation
+    filing = Filing(
+        kind=str(service.kind),
+        operation=service.operation,
+        region=handling_region(service, organisation),
+        organisation=organisation,
+        created_by=actor,
+        idempotency_key=key,
+        **values,
+    )
+    # A form submitted at once is stored already submitted: one INSERT, and the
+    # two history rows (create, submit) and audit entries in one INSERT each,
+    # the same rows that creating a draft and then submitting it would leave.
+    submitted: tuple[dict[str, Any], dict[str, Any]] | None = None
+    if submit:
+        t = transition("submit")
+        ensure_may(actor, t, filing)
+        submitted = advance(actor=actor, filing=filing, t=t, now=now)
     try:
         with transaction.atomic():
-            filing = Filing.objects.create(
-                kind=str(service.kind),
-                operation=service.operation,
-                region=handling_region(service, organisation),
-                organisation=organisation,
-                created_by=actor,
-                idempotency_key=key,
-                **values,
-            )
+            filing.save(force_insert=True)
     except IntegrityError:
         # The same form arrived twice at once; the other request created it.
         existing = _replay(actor, key)
@@ -162,16 +171,34 @@ def create_filing(
             raise
         return existing
     store_documents(filing, checked)
-    record_event(filing, action="create", actor=actor, at=now)
-    audit_record(
-        actor=actor,
-        action=f"{service.kind}_create",
-        obj=filing,
-        region_path=filing.region.path,
-        after={"operation": filing.operation, "application_number": filing.application_number},
-    )
-    if submit:
-        filing = step(actor=actor, filing=filing, name="submit", now=now)
+    created = {"operation": filing.operation, "application_number": filing.application_number}
+    events = [event_row(filing, action="create", actor=actor, at=now, to=FilingState.DRAFT)]
+    audits = [
+        audit_entry(
+            actor=actor,
+            action=f"{service.kind}_create",
+            obj=filing,
+            region_path=filing.region.path,
+            after=created,
+        )
+    ]
+    if submitted is not None:
+        before, after = submitted
+        events.append(
+            event_row(filing, action="submit", actor=actor, at=now, frm=FilingState.DRAFT)
+        )
+        audits.append(
+            audit_entry(
+                actor=actor,
+                action="filing_submit",
+                obj=filing,
+                region_path=filing.region.path,
+                before=before,
+                after=after,
+            )
+        )
+    FilingEvent.objects.bulk_create(events)
+    audit_record_all(audits)
     return filing
 
 

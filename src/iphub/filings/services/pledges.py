@@ -244,6 +244,7 @@ def pledge_register_effects(*, actor: Any, filing: Filing, now: dt.datetime) -> 
                 f"质权人：{filing.counterparty_name}；债务金额：{filing.amount} 元"
             ),
             source="filings",
+            locked=patent,
         )
         return
     amendment_effects(actor=actor, filing=filing, now=now)
@@ -255,6 +256,7 @@ def pledge_register_effects(*, actor: Any, filing: Filing, now: dt.datetime) -> 
             date=today,
             detail=f"质押登记 {filing.parent.registration_number if filing.parent else ''} 注销",
             source="filings",
+            locked=patent,
         )
 
 

@@ -13,7 +13,7 @@ from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import AuditEntry
 from iphub.filings import services
 from iphub.filings.models import Filing, FilingState
-from iphub.filings.tests.conftest import MONDAY_10, file_pledge
+from iphub.filings.tests.conftest import MONDAY_10, file_pledge, pledge_data, pledge_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +212,34 @@ def test_escalation_command(cast: dict[str, Any], patents: dict[str, str]) -> No
     f.refresh_from_db()
     assert f.escalated_to_id == "420000"
     assert "1" in out.getvalue()
+
+
+def test_filing_at_once_leaves_the_record_of_a_draft_then_submitted(
+    cast: dict[str, Any], patents: dict[str, str]
+) -> None:
+    # Submitting a form directly is stored in one go; its history and audit
+    # trail must read as if it had been created as a draft and then submitted.
+    ent = cast["enterprise"]
+    direct = file_pledge(ent, patents["granted"])
+    draft = services.pledge_submit(
+        actor=ent,
+        data=pledge_data(patents["second"]),
+        documents=pledge_documents(),
+        submit=False,
+        now=MONDAY_10,
+    )
+    stepped = services.filing_submit(actor=ent, filing_id=draft.pk, now=MONDAY_10)
+    for f in (direct, stepped):
+        f.refresh_from_db()
+        assert (f.state, f.version, f.submitted_at) == (FilingState.SUBMITTED, 1, MONDAY_10)
+        assert f.due_at is not None and f.due_at > MONDAY_10
+        history = [(e.action, e.from_state, e.to_state) for e in f.events.order_by("id")]
+        assert history == [("create", "", "draft"), ("submit", "draft", "submitted")]
+        submit_audit = AuditEntry.objects.get(action="filing_submit", object_id=str(f.pk))
+        assert submit_audit.before["state"] == "draft"
+        assert submit_audit.after["state"] == "submitted"
+        assert AuditEntry.objects.filter(
+            action="patent_pledge_create", object_id=str(f.pk)
+        ).exists()
+    assert direct.due_at == stepped.due_at
+    assert direct.documents.count() == 3

@@ -219,15 +219,22 @@ def legal_event_append(
     detail: str = "",
     source: str = "",
     status: str | None = None,
+    locked: Patent | None = None,
 ) -> LegalEvent:
     """Append to a patent's legal-status history (pledges, licences, transfers, ...).
 
     ``status`` optionally replaces the patent's current legal-status text.
+    ``locked`` is that patent when the caller has already row-locked it in this
+    transaction (an approval checks the patent under lock first), which spares
+    a second locking read.
     """
     if kind not in LegalEventKind.values:
         raise ApplicationError(f"未知的法律状态事件“{kind}”。", fields={"kind": "未知事件类型。"})
-    # Locked, without the long texts no event touches.
-    patent = Patent.objects.select_for_update().filter(pk=patent_id).defer(*_LONG_TEXT).first()
+    if locked is not None and locked.pk == patent_id:
+        patent: Patent | None = locked
+    else:
+        # Locked, without the long texts no event touches.
+        patent = Patent.objects.select_for_update().filter(pk=patent_id).defer(*_LONG_TEXT).first()
     if patent is None:
         raise NotFound("未找到该专利。")
     event = LegalEvent.objects.create(
