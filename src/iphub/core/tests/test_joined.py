@@ -22,11 +22,11 @@ def test_token_user_arrives_with_organisation_and_regions_as_the_orm_loads_them(
 ) -> None:
     user = cast["enterprise"]
     _, raw = services.api_token_create(user=user, name="script")
-    expected = User.objects.select_related("region", "organisation__region__parent__parent").get(
-        pk=user.pk
-    )
+    expected: Any = User.objects.select_related(
+        "region", "organisation__region__parent__parent"
+    ).get(pk=user.pk)
     with CaptureQueriesContext(connection) as queries:
-        found = services.api_token_authenticate(raw)
+        found: Any = services.api_token_authenticate(raw)
         assert found is not None
         # Everything an applicant's request reads, without a further query.
         chain = [found.organisation.name, found.organisation.region.path]
