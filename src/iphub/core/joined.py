@@ -48,8 +48,10 @@ class JoinedLoader:
         *,
         lock: bool = False,
         limit: int | None = None,
+        defer: Sequence[str] = (),
     ) -> None:
         self.model = model
+        self.defer = frozenset(defer)
         self.paths = tuple(paths)
         self.where = where
         self.lock = lock

@@ -14,6 +14,7 @@ from typing import Any
 
 from iphub.core.calendar import add_years
 from iphub.core.errors import ApplicationError
+from iphub.core.joined import JoinedLoader
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingKind, FilingState, LicenceType, Operation
 from iphub.patents.models import LegalEventKind, PartyRole, Patent, Trademark
@@ -50,13 +51,19 @@ def canonical_number(raw: str, *, field: str = "application_number") -> str:
         raise fail(field, f"申请号有误：{exc}", FilingErrorCode.INVALID_NUMBER) from None
 
 
+# The long texts are never read here; on real records they are most of the row.
+# SQL built once (core.joined): every filing's submission and approval runs this.
+_PATENT = {
+    lock: JoinedLoader(
+        Patent, [], '"t0"."application_number" = %s', defer=LONG_TEXT, lock=lock, limit=1
+    )
+    for lock in (False, True)
+}
+
+
 def patent_for(number: str, *, field: str = "application_number", lock: bool = False) -> Patent:
     """The recorded patent with that application number (row-locked when ``lock``)."""
-    # The long texts are never read here; on real records they are most of the row.
-    qs = Patent.objects.filter(application_number=number).defer(*LONG_TEXT)
-    if lock:
-        qs = qs.select_for_update()
-    patent = qs.first()
+    patent: Patent | None = _PATENT[lock].first([number])
     if patent is None:
         raise fail(
             field, f"专利数据库中没有申请号为 {number} 的专利。", FilingErrorCode.PATENT_NOT_FOUND
@@ -102,7 +109,10 @@ def ensure_in_force(patent: Patent, *, today: dt.date, field: str = "application
 
 
 def patentee_keys(patent: Patent) -> list[str]:
-    keys = [p.key for p in patent.parties.all() if p.role == PartyRole.APPLICANT]
+    """The normalised names of the patentees of record (the applicant parties)."""
+    keys = list(
+        patent.parties.filter(role=PartyRole.APPLICANT).order_by().values_list("key", flat=True)
+    )
     return keys or [applicant_key(n) for n in patent.applicants]
 
 
@@ -126,8 +136,8 @@ def ensure_patentee(
         )
 
 
-def active_pledge(patent: Patent, *, exclude_id: int | None = None) -> Filing | None:
-    """The registered pledge currently on ``patent``, if any."""
+def active_pledge(patent: Patent, *, exclude_id: int | None = None) -> str | None:
+    """The registration number of the pledge currently registered on ``patent``, if any."""
     qs = Filing.objects.filter(
         kind=FilingKind.PATENT_PLEDGE,
         patent=patent,
@@ -136,7 +146,8 @@ def active_pledge(patent: Patent, *, exclude_id: int | None = None) -> Filing | 
     )
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
-    return qs.first()
+    # A registered filing always has its number; only the number is shown.
+    return next(iter(qs.order_by().values_list("registration_number", flat=True)[:1]), None)
 
 
 def ensure_not_pledged(patent: Patent, *, field: str = "application_number") -> None:
@@ -145,8 +156,7 @@ def ensure_not_pledged(patent: Patent, *, field: str = "application_number") -> 
     if existing is not None:
         raise fail(
             field,
-            f"该专利已质押（登记号 {existing.registration_number}），"
-            "须先办理质押注销登记才能再次出质。",
+            f"该专利已质押（登记号 {existing}），须先办理质押注销登记才能再次出质。",
             FilingErrorCode.ALREADY_PLEDGED,
         )
 

@@ -229,7 +229,7 @@ def pledge_register_effects(*, actor: Any, filing: Filing, now: dt.datetime) -> 
         existing = checks.active_pledge(patent, exclude_id=filing.pk)
         if existing is not None:
             raise ApplicationError(
-                f"该专利已质押（登记号 {existing.registration_number}），不能重复登记；"
+                f"该专利已质押（登记号 {existing}），不能重复登记；"
                 "请以“专利权已被申请质押登记且处于质押期间”为由不予登记。",
                 code="already_pledged",
                 status=409,
