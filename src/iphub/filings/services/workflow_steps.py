@@ -164,8 +164,10 @@ def step(
         raise conflict(filing, t.label)
     old_state, old_version = filing.state, filing.version
     before, values = advance(actor=actor, filing=filing, t=t, now=now, change=change)
+    # Only what the step changed (each field is a parameter the ORM compiles).
+    changed = {k: v for k, v in values.items() if before[k] != v}
     updated = Filing.objects.filter(pk=filing.pk, version=old_version, state=old_state).update(
-        **values, updated_at=now
+        **changed, updated_at=now
     )
     if updated != 1:
         filing.refresh_from_db()
