@@ -49,9 +49,11 @@ class JoinedLoader:
         lock: bool = False,
         limit: int | None = None,
         defer: Sequence[str] = (),
+        only: Sequence[str] = (),
     ) -> None:
         self.model = model
         self.defer = frozenset(defer)
+        self.only = tuple(only)
         self.paths = tuple(paths)
         self.where = where
         self.lock = lock
@@ -61,9 +63,12 @@ class JoinedLoader:
         self._converters: dict[str, list[tuple[int, list[Any], Any]]] = {}
 
     def _tables(self) -> tuple[_Table, ...]:
-        tables = {
-            BASE: _Table(BASE, self.model, tuple(self.model._meta.concrete_fields), None, None)
-        }
+        # Deferred fields of the base row are left out, and load on access as with .defer().
+        own = tuple(f for f in self.model._meta.concrete_fields if f.name not in self.defer)
+        if self.only:
+            # Columns for values(), in the order asked.
+            own = tuple(self.model._meta.get_field(name) for name in self.only)  # type: ignore[misc]
+        tables = {BASE: _Table(BASE, self.model, own, None, None)}
         for path in self.paths:
             owner, prefix = tables[BASE], ""
             for name in path.split("__"):
@@ -109,8 +114,9 @@ class JoinedLoader:
         self._sql[using] = sql
         return sql
 
-    def all(self, params: Sequence[Any], *, using: str = "default") -> list[Any]:
-        """Every row the condition selects, as ``model`` instances."""
+    def values(self, params: Sequence[Any], *, using: str = "default") -> list[list[Any]]:
+        """Every row the condition selects, as the columns' Python values (with
+        ``only``: those fields, in that order)."""
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(self.sql(using), list(params))
@@ -122,8 +128,12 @@ class JoinedLoader:
             for i, convs, col in converters:
                 for conv in convs:
                     row[i] = conv(row[i], col, connection)
-            out.append(self._instances(row, using))
+            out.append(row)
         return out
+
+    def all(self, params: Sequence[Any], *, using: str = "default") -> list[Any]:
+        """Every row the condition selects, as ``model`` instances."""
+        return [self._instances(row, using) for row in self.values(params, using=using)]
 
     def _converters_for(self, using: str) -> list[tuple[int, list[Any], Any]]:
         """What turns each column's database value into the field's Python value

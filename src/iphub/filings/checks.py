@@ -17,7 +17,14 @@ from iphub.core.errors import ApplicationError
 from iphub.core.joined import JoinedLoader
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingKind, FilingState, LicenceType, Operation
-from iphub.patents.models import LegalEventKind, PartyRole, Patent, Trademark
+from iphub.patents.models import (
+    LegalEvent,
+    LegalEventKind,
+    PartyRole,
+    Patent,
+    PatentParty,
+    Trademark,
+)
 from iphub.patents.names import applicant_key
 from iphub.patents.numbers import NumberFormatError, application_type, normalize_application_number
 
@@ -61,6 +68,23 @@ _PATENT = {
 }
 
 
+# A patent's facts every submission and approval reads: its legal-event kinds, its
+# patentees, the pledge registered on it (SQL built once, as above).
+_EVENT_KINDS = JoinedLoader(LegalEvent, [], '"t0"."patent_id" = %s', only=["kind"])
+_PATENTEE_KEYS = JoinedLoader(
+    PatentParty, [], '"t0"."patent_id" = %s AND "t0"."role" = %s', only=["key"]
+)
+_ACTIVE_PLEDGE = JoinedLoader(
+    Filing,
+    [],
+    '"t0"."kind" = %s AND "t0"."patent_id" = %s AND "t0"."operation" IN ('
+    + ", ".join(["%s"] * len(ACTIVE_PLEDGE_OPERATIONS))
+    + ') AND "t0"."state" = %s AND "t0"."id" <> %s',
+    only=["registration_number"],
+    limit=1,
+)
+
+
 def patent_for(number: str, *, field: str = "application_number", lock: bool = False) -> Patent:
     """The recorded patent with that application number (row-locked when ``lock``)."""
     patent: Patent | None = _PATENT[lock].first([number])
@@ -84,7 +108,7 @@ def patent_expiry(patent: Patent) -> dt.date | None:
 
 def ensure_in_force(patent: Patent, *, today: dt.date, field: str = "application_number") -> None:
     """Granted, and not lapsed, expired or invalidated (refusal grounds 2 and 3)."""
-    kinds = set(patent.legal_events.order_by().values_list("kind", flat=True))
+    kinds = {kind for (kind,) in _EVENT_KINDS.values([patent.pk])}
     status = patent.legal_status or ""
     ended = bool(kinds & set(ENDING_EVENTS)) or any(w in status for w in ENDED_WORDS)
     expiry = patent_expiry(patent)
@@ -110,9 +134,7 @@ def ensure_in_force(patent: Patent, *, today: dt.date, field: str = "application
 
 def patentee_keys(patent: Patent) -> list[str]:
     """The normalised names of the patentees of record (the applicant parties)."""
-    keys = list(
-        patent.parties.filter(role=PartyRole.APPLICANT).order_by().values_list("key", flat=True)
-    )
+    keys = [key for (key,) in _PATENTEE_KEYS.values([patent.pk, PartyRole.APPLICANT])]
     return keys or [applicant_key(n) for n in patent.applicants]
 
 
@@ -138,16 +160,18 @@ def ensure_patentee(
 
 def active_pledge(patent: Patent, *, exclude_id: int | None = None) -> str | None:
     """The registration number of the pledge currently registered on ``patent``, if any."""
-    qs = Filing.objects.filter(
-        kind=FilingKind.PATENT_PLEDGE,
-        patent=patent,
-        operation__in=ACTIVE_PLEDGE_OPERATIONS,
-        state=FilingState.REGISTERED,
+    found = _ACTIVE_PLEDGE.values(
+        [
+            FilingKind.PATENT_PLEDGE,
+            patent.pk,
+            *ACTIVE_PLEDGE_OPERATIONS,
+            FilingState.REGISTERED,
+            # Ids start at 1: 0 excludes nothing.
+            exclude_id or 0,
+        ]
     )
-    if exclude_id is not None:
-        qs = qs.exclude(pk=exclude_id)
     # A registered filing always has its number; only the number is shown.
-    return next(iter(qs.order_by().values_list("registration_number", flat=True)[:1]), None)
+    return str(found[0][0]) if found else None
 
 
 def ensure_not_pledged(patent: Patent, *, field: str = "application_number") -> None:

@@ -67,3 +67,14 @@ def test_loader_converts_values_and_leaves_a_missing_relation_empty(
     # Booleans and datetimes come back as Python values on SQLite too.
     assert got.is_active is True and got.date_joined == clerk.date_joined
     assert loader.first([-1]) is None
+
+
+def test_deferred_fields_are_not_read_until_touched(cast: dict[str, User]) -> None:
+    clerk = cast["wuhan_clerk"]
+    loader = JoinedLoader(User, [], '"t0"."id" = %s', defer=["email", "first_name"])
+    assert '"email"' not in loader.sql("default")
+    got = loader.first([clerk.pk])
+    assert got is not None and got.get_deferred_fields() == {"email", "first_name"}
+    with CaptureQueriesContext(connection) as queries:
+        assert got.email == clerk.email
+    assert len(queries) == 1
