@@ -24,9 +24,10 @@ but not in state 已登记.
 
 Output: a table per step (count, rate, p50/p95/p99, max), the error summary, the
 CPU each cycle cost the server, the database and the client (Linux ``/proc``; on
-two cores, 100 cycles/s means 20 ms for all three together), and as the last line one JSON object with ``cycles_per_s, p95_ms, errors, lost`` and
-more. Target on the 2-core machine: >= 100 cycles/s, p95 <= 300 ms per step,
-no errors, nothing lost.
+two cores, 100 cycles/s means 20 ms for all three together), and as the last
+line one JSON object with ``cycles_per_s, p95_ms, errors, lost`` and more.
+Target on the 2-core machine: >= 100 cycles/s, p95 <= 300 ms per step, no
+errors, nothing lost.
 """
 
 from __future__ import annotations
@@ -225,13 +226,10 @@ def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
     return env
 
 
-def cpu_seconds(match: Any) -> float:
-    """CPU time (user + system) of the live processes whose stat ``match(pid, stat)`` accepts.
-
-    Linux ``/proc`` only; elsewhere 0. Processes that exit in between are not
-    counted, which is why the server and database are read while still running.
-    """
-    total = 0
+def process_cpu(match: Any) -> dict[int, float]:
+    """CPU seconds (user + system) so far of each live process whose
+    ``match(name, stat fields)`` accepts; Linux ``/proc`` only, elsewhere empty."""
+    out: dict[int, float] = {}
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     for entry in Path("/proc").glob("[0-9]*"):
         try:
@@ -241,19 +239,54 @@ def cpu_seconds(match: Any) -> float:
         # Fields after the command name (which may contain spaces) in parentheses.
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         rest = stat[stat.rindex(")") + 2 :].split()
-        if match(int(entry.name), name, rest):
-            total += int(rest[11]) + int(rest[12])  # utime, stime
-    return total / tick
+        if match(name, rest):
+            out[int(entry.name)] = (int(rest[11]) + int(rest[12])) / tick  # utime, stime
+    return out
 
 
-def cpu_by_role(server_pgid: int) -> dict[str, float]:
-    """CPU seconds used so far by the server (gunicorn's process group), the
-    database (every ``postgres`` process) and this process (the clients)."""
-    return {
-        "server": cpu_seconds(lambda pid, name, rest: int(rest[2]) == server_pgid),
-        "database": cpu_seconds(lambda pid, name, rest: name.startswith("postgres")),
-        "client": time.process_time(),
-    }
+class CpuMeter:
+    """CPU used during the run by the server (gunicorn's process group), the
+    database (every ``postgres`` process) and this process (the clients).
+
+    Sampled every second, because processes come and go during a run (Django
+    closes a database connection after ``CONN_MAX_AGE``, ending its PostgreSQL
+    backend): each process counts up to its last sample, so at most a second of
+    an exiting process's work is missed.
+    """
+
+    def __init__(self, server_pgid: int) -> None:
+        self.roles = {
+            "server": lambda name, rest: int(rest[2]) == server_pgid,
+            "database": lambda name, rest: name.startswith("postgres"),
+        }
+        self.first: dict[str, dict[int, float]] = {}
+        self.last: dict[str, dict[int, float]] = {r: {} for r in self.roles}
+        self.stop = threading.Event()
+        self.sample()
+        self.first = {r: dict(v) for r, v in self.last.items()}
+        self.client0 = time.process_time()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> None:
+        for role, match in self.roles.items():
+            self.last[role].update(process_cpu(match))
+
+    def _run(self) -> None:
+        while not self.stop.wait(1.0):
+            self.sample()
+
+    def finish(self) -> dict[str, float]:
+        """CPU seconds per role since the meter started."""
+        self.stop.set()
+        self.thread.join()
+        self.sample()
+        used = {
+            role: sum(v - self.first[role].get(pid, 0.0) for pid, v in self.last[role].items())
+            for role in self.roles
+        }
+        used["client"] = time.process_time() - self.client0
+        return used
 
 
 @contextlib.contextmanager
@@ -503,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{args.clients} clients for {args.seconds:g} s",
                 flush=True,
             )
-            cpu_before = cpu_by_role(server_pgid)
+            meter = CpuMeter(server_pgid)
             start = time.monotonic()
             stop_at = start + args.seconds
             threads = [
@@ -519,8 +552,7 @@ def main(argv: list[str] | None = None) -> int:
             for t in threads:
                 t.join()
             elapsed = time.monotonic() - start
-            cpu_after = cpu_by_role(server_pgid)
-            cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_before}
+            cpu = meter.finish()
         submitted = [i for t in tallies for i in t.submitted]
         approved = [i for t in tallies for i in t.approved]
         counts = db_counts(submitted, approved)
