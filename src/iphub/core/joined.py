@@ -35,6 +35,17 @@ class _Table:
     parent: str | None
     via: ForeignKey[Any, Any] | None
 
+    @property
+    def attnames(self) -> list[str]:
+        return [f.attname for f in self.fields]
+
+    @property
+    def pk_at(self) -> int:
+        """Where the primary key is among ``fields``."""
+        pk = self.model._meta.pk
+        assert pk is not None
+        return self.attnames.index(pk.attname)
+
 
 class JoinedLoader:
     """Load ``model`` rows with the foreign-key ``paths`` joined, like
@@ -51,6 +62,8 @@ class JoinedLoader:
         defer: Sequence[str] = (),
         only: Sequence[str] = (),
     ) -> None:
+        if defer and only:
+            raise ValueError("give defer or only, not both")
         self.model = model
         self.defer = frozenset(defer)
         self.only = tuple(only)
@@ -59,6 +72,13 @@ class JoinedLoader:
         self.lock = lock
         self.limit = limit
         self.tables = self._tables()
+        # Per table: its slice of a row, its field names and its primary key's place
+        # (none with only=, which gives values and no instances).
+        self._layout: list[tuple[_Table, int, int, list[str], int]] = []
+        start = 0
+        for t in self.tables if not self.only else ():
+            self._layout.append((t, start, start + len(t.fields), t.attnames, t.pk_at))
+            start += len(t.fields)
         self._sql: dict[str, str] = {}
         self._converters: dict[str, list[tuple[int, list[Any], Any]]] = {}
 
@@ -66,7 +86,7 @@ class JoinedLoader:
         # Deferred fields of the base row are left out, and load on access as with .defer().
         own = tuple(f for f in self.model._meta.concrete_fields if f.name not in self.defer)
         if self.only:
-            # Columns for values(), in the order asked.
+            # Columns for values() only, in the order asked: no instances without them all.
             own = tuple(self.model._meta.get_field(name) for name in self.only)  # type: ignore[misc]
         tables = {BASE: _Table(BASE, self.model, own, None, None)}
         for path in self.paths:
@@ -133,6 +153,8 @@ class JoinedLoader:
 
     def all(self, params: Sequence[Any], *, using: str = "default") -> list[Any]:
         """Every row the condition selects, as ``model`` instances."""
+        if self.only:
+            raise TypeError("a loader built with only= gives values(), not instances")
         return [self._instances(row, using) for row in self.values(params, using=using)]
 
     def _converters_for(self, using: str) -> list[tuple[int, list[Any], Any]]:
@@ -156,14 +178,9 @@ class JoinedLoader:
 
     def _instances(self, row: list[Any], using: str) -> Any:
         made: dict[str, Any] = {}
-        start = 0
-        for t in self.tables:
-            values = row[start : start + len(t.fields)]
-            start += len(t.fields)
-            pk_at = t.fields.index(t.model._meta.pk)  # type: ignore[arg-type]
-            obj = None
-            if values[pk_at] is not None:
-                obj = t.model.from_db(using, [f.attname for f in t.fields], values)
+        for t, start, end, attnames, pk_at in self._layout:
+            values = row[start:end]
+            obj = None if values[pk_at] is None else t.model.from_db(using, attnames, values)
             made[t.alias] = obj
             if t.via is not None and t.parent is not None and made[t.parent] is not None:
                 t.via.set_cached_value(made[t.parent], obj)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -29,15 +30,14 @@ def test_token_user_arrives_with_organisation_and_regions_as_the_orm_loads_them(
         found: Any = services.api_token_authenticate(raw)
         assert found is not None
         # Everything an applicant's request reads, without a further query.
-        chain = [found.organisation.name, found.organisation.region.path]
-        chain.append(found.organisation.region.parent.parent.name)
+        assert found.organisation.name == expected.organisation.name
+        assert found.organisation.region.path == "420000/420100/420111"
+        assert found.organisation.region.parent.parent.code == "420000"
         assert found.region is None
     # One SELECT, plus the first use's "last used" stamp.
     assert len(queries) <= 2
     assert _fields(found) == _fields(expected)
     assert _fields(found.organisation) == _fields(expected.organisation)
-    assert found.organisation.region.path == "420000/420100/420111"
-    assert found.organisation.region.parent.parent.code == "420000"
     assert found.last_login == expected.last_login and found.date_joined == expected.date_joined
 
 
@@ -78,3 +78,11 @@ def test_deferred_fields_are_not_read_until_touched(cast: dict[str, User]) -> No
     with CaptureQueriesContext(connection) as queries:
         assert got.email == clerk.email
     assert len(queries) == 1
+
+
+def test_a_columns_only_loader_gives_values_in_the_order_asked(cast: dict[str, User]) -> None:
+    clerk = cast["wuhan_clerk"]
+    loader = JoinedLoader(User, [], '"t0"."id" = %s', only=["is_active", "username"])
+    assert loader.values([clerk.pk]) == [[True, "wuhan_clerk"]]
+    with pytest.raises(TypeError):
+        loader.first([clerk.pk])

@@ -22,7 +22,7 @@ from iphub.filings import catalogue, checks
 from iphub.filings.catalogue import Service
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingDocument, FilingEvent, FilingState
-from iphub.filings.services.workflow_steps import advance, event_row
+from iphub.filings.services.workflow_steps import advance, event_row, step_records
 from iphub.filings.uploads import CheckedUpload, check_upload
 from iphub.filings.workflow import APPLICANT_ROLES, ensure_may, transition
 
@@ -196,19 +196,11 @@ def create_filing(
     ]
     if submitted is not None:
         before, after = submitted
-        events.append(
-            event_row(filing, action="submit", actor=actor, at=now, frm=FilingState.DRAFT)
+        event, audit = step_records(
+            filing, "submit", actor=actor, at=now, frm=FilingState.DRAFT, before=before, after=after
         )
-        audits.append(
-            audit_entry(
-                actor=actor,
-                action="filing_submit",
-                obj=filing,
-                region_path=filing.region.path,
-                before=before,
-                after=after,
-            )
-        )
+        events.append(event)
+        audits.append(audit)
     FilingEvent.objects.bulk_create(events)
     audit_record_all(audits)
     return filing

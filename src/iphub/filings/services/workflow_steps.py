@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F
 from django.utils import timezone
 
-from iphub.core.audit import audit_record
+from iphub.core.audit import audit_entry
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.joined import JoinedLoader
 from iphub.filings import catalogue, workflow
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingEvent, FilingState
+
+if TYPE_CHECKING:
+    from iphub.core.models import AuditEntry
 
 _TRACKED = (
     "state",
@@ -172,16 +175,37 @@ def step(
     if updated != 1:
         filing.refresh_from_db()
         raise conflict(filing, t.label)
-    record_event(filing, action=name, actor=actor, at=now, note=note, frm=old_state)
-    audit_record(
+    event, audit = step_records(
+        filing, name, actor=actor, at=now, frm=old_state, note=note, before=before, after=values
+    )
+    event.save()
+    audit.save()
+    return filing
+
+
+def step_records(
+    filing: Filing,
+    name: str,
+    *,
+    actor: Any,
+    at: dt.datetime,
+    frm: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    note: str = "",
+) -> tuple[FilingEvent, AuditEntry]:
+    """The history row and the audit entry (unsaved) of step ``name`` just taken
+    on ``filing`` from state ``frm``; ``before``/``after`` as :func:`advance` gives them."""
+    event = event_row(filing, action=name, actor=actor, at=at, note=note, frm=frm)
+    audit = audit_entry(
         actor=actor,
         action=f"filing_{name}",
         obj=filing,
         region_path=filing.region.path,
         before=before,
-        after=values,
+        after=after,
     )
-    return filing
+    return event, audit
 
 
 def bump(filing: Filing) -> None:
