@@ -10,11 +10,14 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+
+from iphub.core.inserts import RowInserter
 
 if TYPE_CHECKING:
     from iphub.core.models import AuditEntry, User
@@ -96,10 +99,18 @@ def audit_entry(
     )
 
 
+@functools.cache
+def _rows() -> RowInserter[AuditEntry]:
+    # Built on first use: core.models is not importable while apps load this module.
+    from iphub.core.models import AuditEntry
+
+    return RowInserter(AuditEntry)
+
+
 def _saved[**P](build: Callable[P, AuditEntry]) -> Callable[P, AuditEntry]:
     def record(*args: P.args, **kwargs: P.kwargs) -> AuditEntry:
         entry = build(*args, **kwargs)
-        entry.save()
+        _rows().insert([entry])
         return entry
 
     return record
@@ -112,6 +123,4 @@ audit_record.__doc__ = """Append one audit entry (arguments as :func:`audit_entr
 def audit_record_all(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Append several entries made by :func:`audit_entry` in one INSERT, in order
     (a service that takes two steps at once, such as create-and-submit)."""
-    from iphub.core.models import AuditEntry
-
-    return AuditEntry.objects.bulk_create(entries)
+    return _rows().insert(entries)

@@ -21,8 +21,14 @@ from iphub.core.permissions import require_roles
 from iphub.filings import catalogue, checks
 from iphub.filings.catalogue import Service
 from iphub.filings.errors import FilingErrorCode
-from iphub.filings.models import Filing, FilingDocument, FilingEvent, FilingState
-from iphub.filings.services.workflow_steps import advance, event_row, step_records
+from iphub.filings.models import Filing, FilingDocument, FilingState
+from iphub.filings.services.workflow_steps import (
+    EVENT_ROWS,
+    FILING_ROWS,
+    advance,
+    event_row,
+    step_records,
+)
 from iphub.filings.uploads import CheckedUpload, check_upload
 from iphub.filings.workflow import APPLICANT_ROLES, ensure_may, transition
 
@@ -175,7 +181,7 @@ def create_filing(
         submitted = advance(actor=actor, filing=filing, t=t, now=now)
     try:
         with transaction.atomic():
-            filing.save(force_insert=True)
+            FILING_ROWS.insert([filing])
     except IntegrityError:
         # The same form arrived twice at once; the other request created it.
         existing = _replay(actor, key)
@@ -201,7 +207,7 @@ def create_filing(
         )
         events.append(event)
         audits.append(audit)
-    FilingEvent.objects.bulk_create(events)
+    EVENT_ROWS.insert(events)
     audit_record_all(audits)
     return filing
 

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F
 from django.utils import timezone
 
-from iphub.core.audit import audit_entry
+from iphub.core.audit import audit_entry, audit_record_all
 from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.inserts import RowInserter
 from iphub.core.joined import JoinedLoader
 from iphub.filings import catalogue, workflow
 from iphub.filings.errors import FilingErrorCode
@@ -25,6 +26,10 @@ from iphub.filings.models import Filing, FilingEvent, FilingState
 
 if TYPE_CHECKING:
     from iphub.core.models import AuditEntry
+
+# History rows are only ever appended, one or two per step: INSERT built once.
+EVENT_ROWS = RowInserter(FilingEvent)
+FILING_ROWS = RowInserter(Filing)
 
 _TRACKED = (
     "state",
@@ -108,7 +113,7 @@ def record_event(
 ) -> FilingEvent:
     """Append one row to the filing's history."""
     event = event_row(filing, action=action, actor=actor, at=at, note=note, frm=frm)
-    event.save()
+    EVENT_ROWS.insert([event])
     return event
 
 
@@ -178,8 +183,8 @@ def step(
     event, audit = step_records(
         filing, name, actor=actor, at=now, frm=old_state, note=note, before=before, after=values
     )
-    event.save()
-    audit.save()
+    EVENT_ROWS.insert([event])
+    audit_record_all([audit])
     return filing
 
 
