@@ -65,7 +65,22 @@ test-sqlite: setup system-deps
 test-pg: setup system-deps services
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
-test: lint typecheck test-sqlite test-pg
+# The two suites run side by side: they share nothing (each has its own temporary
+# var dir and database; the cache is in-process), and the PostgreSQL suite spends
+# half its time waiting on the server, so together they take little more than the
+# PostgreSQL suite alone (measured: 172 s against 83 s + 170 s one after the other).
+# Each writes its own log, printed whole when it fails and as its summary otherwise.
+test: lint typecheck setup system-deps services
+	@mkdir -p var
+	@DATABASE_URL= $(VENV)/bin/pytest > var/test-sqlite.log 2>&1 & sqlite=$$!; \
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest > var/test-pg.log 2>&1 & pg=$$!; \
+	wait $$sqlite; rs=$$?; wait $$pg; rp=$$?; \
+	for run in sqlite:$$rs pg:$$rp; do \
+	  name=$${run%%:*}; rc=$${run##*:}; \
+	  echo "== pytest on $$name (var/test-$$name.log)"; \
+	  if [ "$$rc" = 0 ]; then tail -n 1 var/test-$$name.log; else cat var/test-$$name.log; fi; \
+	done; \
+	[ "$$rs" = 0 ] && [ "$$rp" = 0 ] || { echo "make test: pytest failed (SQLite exit $$rs, PostgreSQL exit $$rp)."; exit 1; }
 	@echo "make test: ruff, mypy, pytest (SQLite + PostgreSQL) all passed."
 
 clean:
