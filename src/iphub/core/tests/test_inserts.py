@@ -1,5 +1,5 @@
 """RowInserter stores what save() would, gives back the keys in order, and
-refuses what save() refuses."""
+refuses what save() refuses; RowUpdater writes only where its guard holds."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from iphub.core.audit import audit_entry
-from iphub.core.inserts import RowInserter
-from iphub.core.models import AuditEntry, User
+from iphub.core.inserts import RowInserter, RowUpdater
+from iphub.core.models import AuditEntry, Organisation, User
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +85,25 @@ def test_models_the_orm_would_insert_differently_are_refused() -> None:
         RowInserter(Keyed)
     with pytest.raises(TypeError, match="database-side"):
         RowInserter(Defaulted)
+
+
+def test_update_changes_the_guarded_row_and_a_stale_guard_changes_nothing(
+    orgs: dict[str, Organisation],
+) -> None:
+    org, other = orgs["wuhan_hongshan"], orgs["yichang"]
+    updater = RowUpdater(Organisation)
+    # By attname and by name; JSON and a foreign key as the ORM would store them.
+    values = {"region_id": other.region_id, "tags": ["高新技术企业"], "contact_name": "李四"}
+    assert updater.update(values, {"id": org.pk, "name": org.name}) == 1
+    org.refresh_from_db()
+    assert (org.region_id, org.tags, org.contact_name) == (
+        other.region_id,
+        ["高新技术企业"],
+        "李四",
+    )
+    # The guard no longer holds (someone renamed it): nothing is written.
+    assert updater.update({"contact_name": "王五"}, {"id": org.pk, "name": "旧名称"}) == 0
+    org.refresh_from_db()
+    assert org.contact_name == "李四"
+    other.refresh_from_db()
+    assert other.contact_name == ""

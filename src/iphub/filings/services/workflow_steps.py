@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from iphub.core.audit import audit_entry, audit_record_all
 from iphub.core.errors import ApplicationError, NotFound
-from iphub.core.inserts import RowInserter
+from iphub.core.inserts import RowInserter, RowUpdater
 from iphub.core.joined import JoinedLoader
 from iphub.filings import catalogue, workflow
 from iphub.filings.errors import FilingErrorCode
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 # History rows are only ever appended, one or two per step: INSERT built once.
 EVENT_ROWS = RowInserter(FilingEvent)
 FILING_ROWS = RowInserter(Filing)
+FILING_UPDATE = RowUpdater(Filing)
 
 _TRACKED = (
     "state",
@@ -172,11 +173,11 @@ def step(
         raise conflict(filing, t.label)
     old_state, old_version = filing.state, filing.version
     before, values = advance(actor=actor, filing=filing, t=t, now=now, change=change)
-    # Only what the step changed (each field is a parameter the ORM compiles).
+    # Only what the step changed; a transition changes the same fields each time,
+    # so the guarded UPDATE's SQL is built once per kind of step (core.inserts).
     changed = {k: v for k, v in values.items() if before[k] != v}
-    updated = Filing.objects.filter(pk=filing.pk, version=old_version, state=old_state).update(
-        **changed, updated_at=now
-    )
+    guard = {"id": filing.pk, "version": old_version, "state": old_state}
+    updated = FILING_UPDATE.update({**changed, "updated_at": now}, guard)
     if updated != 1:
         filing.refresh_from_db()
         raise conflict(filing, t.label)
