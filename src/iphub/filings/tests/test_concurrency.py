@@ -1,5 +1,6 @@
-"""Two reviewers approving the same filing at the same moment, on two real
-database connections: exactly one wins, the other is told who handled it."""
+"""Races on two real database connections: two reviewers approving the same
+filing (exactly one wins, the other is told who handled it), and one form sent
+twice at once (one filing)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,36 @@ def test_two_reviewers_approve_at_once(cast: dict[str, Any], patents: dict[str, 
     assert f.state == FilingState.REGISTERED and f.handled_by_name == wins[0]
     assert f.events.filter(action="approve").count() == 1
     assert LegalEvent.objects.filter(patent=f.patent, kind="pledged").count() == 1
+
+
+def test_the_same_form_sent_twice_at_once_makes_one_filing(
+    cast: dict[str, Any], patents: dict[str, str]
+) -> None:
+    """A double click: two requests with one idempotency key on two connections.
+    Both pass the replay lookup before either commits; the unique key stops the
+    second INSERT, which then answers with the first request's filing."""
+    barrier = threading.Barrier(2)
+    results: list[Any] = []
+
+    def send() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(file_pledge(cast["enterprise"], patents["granted"], key="form-42"))
+        except Exception as exc:  # the test reports whatever the loser got
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert [type(r) for r in results] == [Filing, Filing]
+    assert results[0].pk == results[1].pk
+    filing = Filing.objects.get()
+    assert filing.documents.count() == 3
+    assert list(filing.events.values_list("action", flat=True).order_by("id")) == [
+        "create",
+        "submit",
+    ]
