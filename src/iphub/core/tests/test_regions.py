@@ -36,6 +36,18 @@ def test_loading_twice_does_not_duplicate(regions: None) -> None:
     assert services.regions_load() == before
 
 
+def test_loading_again_repairs_a_changed_region_and_adds_a_missing_one(regions: None) -> None:
+    def row(code: str) -> dict[str, Any]:
+        return dict(Region.objects.filter(code=code).values().get())
+
+    hongshan = row("420111")
+    Region.objects.filter(code="420111").update(name="改错", path="420111", latitude=None)
+    Region.objects.filter(code="429021").delete()  # 神农架林区, a leaf
+    services.regions_load()
+    assert row("420111") == hongshan
+    assert row("429021")["parent_id"] == "420000"
+
+
 def test_region_api(client: Any, regions: None) -> None:
     body = client.get("/api/v1/regions?parent=420500").json()
     assert {r["code"] for r in body} >= {"420502", "420506"}
