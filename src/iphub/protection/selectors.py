@@ -54,7 +54,9 @@ def flagged_group_list(*, user: Any, status: str = "", kind: str = "") -> QueryS
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.annotate(member_count=Count("members"))
+    # Explicitly: Django drops Meta.ordering from a GROUP BY query (the count), which
+    # left the list in no order and its pages liable to repeat or skip groups.
+    return qs.annotate(member_count=Count("members")).order_by("-score", "-id")
 
 
 def flagged_group_get(*, user: Any, group_id: int) -> FlaggedGroup:

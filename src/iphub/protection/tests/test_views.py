@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
+from collections import Counter
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from iphub.core.models import AuditEntry, User
+from iphub.protection import selectors
 from iphub.protection.models import AssistanceRequest, FlaggedGroup, GroupKind, GroupStatus
 from iphub.protection.services.assistance import (
     assistance_feedback_submit,
@@ -316,3 +320,31 @@ def test_api_fasttrack_and_feedback_by_the_requester_only(
         content_type="application/json",
     )
     assert rated.json()["satisfaction"] == 4
+
+
+def test_group_list_puts_the_highest_risk_first_on_every_page(
+    client: Client, flagged: FlaggedGroup, cast: dict[str, User]
+) -> None:
+    # 24 more groups in the same district, made with scores out of order.
+    scores = [(n * 37) % 97 for n in range(24)]
+    FlaggedGroup.objects.bulk_create(
+        FlaggedGroup(
+            run=flagged.run,
+            kind=flagged.kind,
+            signature=f"test-{n}",
+            score=score,
+            region=flagged.region,
+            summary=f"测试组 {n}",
+        )
+        for n, score in enumerate(scores)
+    )
+    officer = cast["wuhan_enforcer"]
+    visible = selectors.flagged_group_list(user=officer, status=GroupStatus.OPEN).count()
+    client.force_login(officer)
+    seen: list[int] = []
+    for page in range(1, math.ceil(visible / 20) + 1):
+        response = client.get(f"/protection/screening/?page={page}")
+        seen += [int(s) for s in re.findall(r'data-testid="group-score">(\d+)<', response.text)]
+    assert len(seen) == visible >= 25
+    assert seen == sorted(seen, reverse=True)
+    assert not Counter([*scores, flagged.score]) - Counter(seen)
