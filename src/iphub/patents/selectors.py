@@ -280,9 +280,12 @@ def patents_unresolved_regions(*, user: Any) -> QuerySet[Patent]:
 
 
 def saved_search_list(*, user: Any) -> QuerySet[SavedSearch]:
-    """The user's saved searches with their unread alert counts."""
-    return SavedSearch.objects.filter(user=user).annotate(
-        unread=Count("alerts", filter=Q(alerts__read=False))
+    """The user's saved searches with their unread alert counts, newest first."""
+    # Ordered here: Django drops Meta.ordering from a query with an aggregate (GROUP BY).
+    return (
+        SavedSearch.objects.filter(user=user)
+        .annotate(unread=Count("alerts", filter=Q(alerts__read=False)))
+        .order_by("-created_at", "-id")
     )
 
 

@@ -166,9 +166,13 @@ def case_actions(case: Case) -> list[dict[str, str]]:
 
 
 def campaign_list(*, user: Any) -> QuerySet[Campaign]:
-    """Campaigns in the officer's region, with the number of cases each holds."""
+    """Campaigns in the officer's region, with the number of cases each holds, latest first."""
+    # Ordered here: Django drops Meta.ordering from a query with an aggregate (GROUP BY).
     return _enforcement_scope(
-        user, Campaign.objects.select_related("region").annotate(case_count=Count("cases"))
+        user,
+        Campaign.objects.select_related("region")
+        .annotate(case_count=Count("cases"))
+        .order_by("-starts_on", "-id"),
     )
 
 
@@ -210,7 +214,9 @@ def enforcement_statistics(*, user: Any) -> dict[str, Any]:
 
 
 def workstation_list(*, region_code: str = "", kind: str = "") -> QuerySet[Workstation]:
-    """The public registry of stations (contacts are masked where shown)."""
+    """The public registry of stations by district and name (contacts are masked
+    where shown)."""
+    # Ordered here: Django drops Meta.ordering from a query with an aggregate (GROUP BY).
     qs = (
         Workstation.objects.filter(active=True)
         .select_related("region", "host")
@@ -218,6 +224,7 @@ def workstation_list(*, region_code: str = "", kind: str = "") -> QuerySet[Works
             cases_handled=Count("activities", filter=Q(activities__kind="case")),
             trainings=Count("activities", filter=Q(activities__kind="training")),
         )
+        .order_by("region", "name", "id")
     )
     if region_code:
         region = Region.objects.filter(code=region_code).first()
@@ -231,13 +238,17 @@ def workstation_list(*, region_code: str = "", kind: str = "") -> QuerySet[Works
 
 
 def workstation_managed(*, user: Any) -> QuerySet[Workstation]:
-    """Stations (active or not) an enforcement officer keeps the records of: their region."""
+    """Stations (active or not) an enforcement officer keeps the records of: their
+    region, by district and name."""
+    # Ordered here: Django drops Meta.ordering from a query with an aggregate (GROUP BY).
     return _enforcement_scope(
         user,
-        Workstation.objects.select_related("region", "host").annotate(
+        Workstation.objects.select_related("region", "host")
+        .annotate(
             cases_handled=Count("activities", filter=Q(activities__kind="case")),
             trainings=Count("activities", filter=Q(activities__kind="training")),
-        ),
+        )
+        .order_by("region", "name", "id"),
     )
 
 

@@ -230,8 +230,13 @@ def notification_list(*, user: Any) -> QuerySet[Notification]:
 
 
 def event_list() -> QuerySet[DockingEvent]:
-    """Docking events are public announcements."""
-    return DockingEvent.objects.select_related("region").annotate(n_pairs=Count("pairs"))
+    """Docking events are public announcements; the latest first."""
+    # Ordered here: Django drops Meta.ordering from a query with an aggregate (GROUP BY).
+    return (
+        DockingEvent.objects.select_related("region")
+        .annotate(n_pairs=Count("pairs"))
+        .order_by("-date", "-id")
+    )
 
 
 def event_get(*, event_id: int) -> DockingEvent:
