@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from iphub.core.calendar import LOCAL_TZ
 from iphub.filings import services
@@ -128,3 +131,47 @@ def test_board_and_on_time_rates(
     assert "武汉市" in page
     client.force_login(cast["enterprise"])
     assert client.get("/filings/board/").status_code == 403
+
+
+def test_board_exports_what_it_shows_as_excel(
+    cast: dict[str, Any], patents: dict[str, str], client: Any
+) -> None:
+    clerk = cast["wuhan_clerk"]
+    now = timezone.now()
+    # Twenty days back: more than any run of public holidays, so surely late.
+    earlier = now - dt.timedelta(days=20)
+    on_time = file_pledge(cast["enterprise"], patents["granted"], now=now)
+    services.filing_accept(actor=clerk, filing_id=on_time.pk, now=now)
+    services.filing_approve(actor=clerk, filing_id=on_time.pk, now=now)
+    late = file_pledge(cast["enterprise"], patents["second"], now=earlier)
+    services.filing_accept(actor=clerk, filing_id=late.pk, now=earlier)
+    services.filing_approve(actor=clerk, filing_id=late.pk, now=now)
+    waiting = file_pledge(
+        cast["enterprise"], patents["co_owned"], co_owner_consent="1", now=earlier
+    )
+    services.filing_accept(actor=clerk, filing_id=waiting.pk, now=earlier)
+
+    client.force_login(cast["supervisor"])
+    page = client.get("/filings/board/").content.decode()
+    assert 'data-testid="export-rates"' in page and 'data-testid="export-waiting"' in page
+
+    def sheet(export: str) -> list[tuple[Any, ...]]:
+        response = client.get(f"/filings/board/?export={export}")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        return list(book.worksheets[0].iter_rows(values_only=True))
+
+    month = timezone.localtime(now).strftime("%Y-%m")
+    rates = sheet("rates")
+    assert rates[0] == ("维度", "名称", "月份", "办结件数", "按时件数", "按时办结率（%）")
+    assert ("地市", "武汉市", month, 2, 1, 50) in rates
+    assert ("事项", "专利权质押登记", month, 2, 1, 50) in rates
+    waiting_rows = sheet("waiting")
+    assert waiting_rows[0][:2] == ("受理地区", "申请编号")
+    assert [(r[0], r[1], r[5]) for r in waiting_rows[1:]] == [
+        ("武汉市", waiting.reference, "已超期")
+    ]
+
+    client.force_login(cast["enterprise"])
+    assert client.get("/filings/board/?export=rates").status_code == 403
