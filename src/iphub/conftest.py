@@ -4,9 +4,12 @@ and a provincial supervisor — plus the regions they live in."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from iphub.core import services
 from iphub.core.demo import demo_uscc
@@ -72,3 +75,27 @@ def cast(orgs: dict[str, Organisation]) -> dict[str, User]:
         "supervisor": make_user("province_supervisor", Role.SUPERVISOR, "420000"),
         "yichang_supervisor": make_user("yichang_supervisor", Role.SUPERVISOR, "420500"),
     }
+
+
+def at_once(*calls: Callable[[], Any]) -> list[Any]:
+    """Run each call in its own thread, all released together, each on its own
+    database connection (a real race on PostgreSQL); what each returned or raised,
+    in the order given."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # the caller asserts on what the loser got
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results

@@ -4,12 +4,13 @@ twice at once (one filing)."""
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from iphub.conftest import at_once, make_user
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Role
 from iphub.filings import services
@@ -24,30 +25,12 @@ pytestmark = [
 
 
 def test_two_reviewers_approve_at_once(cast: dict[str, Any], patents: dict[str, str]) -> None:
-    from iphub.conftest import make_user
-
     second_clerk = make_user("wuhan_clerk_2", Role.WINDOW, "420100")
     f = file_pledge(cast["enterprise"], patents["granted"])
     services.filing_accept(actor=cast["wuhan_clerk"], filing_id=f.pk)
-    barrier = threading.Barrier(2)
-    results: dict[str, Any] = {}
-
-    def review(user: Any) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[user.username] = services.filing_approve(actor=user, filing_id=f.pk)
-        except ApplicationError as exc:
-            results[user.username] = exc
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=review, args=(u,)) for u in (cast["wuhan_clerk"], second_clerk)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    clerks = (cast["wuhan_clerk"], second_clerk)
+    outcomes = at_once(*(partial(services.filing_approve, actor=u, filing_id=f.pk) for u in clerks))
+    results = {u.username: r for u, r in zip(clerks, outcomes, strict=True)}
     wins = [k for k, v in results.items() if isinstance(v, Filing)]
     losses = [v for v in results.values() if isinstance(v, ApplicationError)]
     assert len(wins) == 1 and len(losses) == 1
@@ -64,23 +47,11 @@ def test_the_same_form_sent_twice_at_once_makes_one_filing(
     """A double click: two requests with one idempotency key on two connections.
     Both pass the replay lookup before either commits; the unique key stops the
     second INSERT, which then answers with the first request's filing."""
-    barrier = threading.Barrier(2)
-    results: list[Any] = []
 
-    def send() -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(file_pledge(cast["enterprise"], patents["granted"], key="form-42"))
-        except Exception as exc:  # the test reports whatever the loser got
-            results.append(exc)
-        finally:
-            connections.close_all()
+    def send() -> Filing:
+        return file_pledge(cast["enterprise"], patents["granted"], key="form-42")
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    results = at_once(send, send)
     assert [type(r) for r in results] == [Filing, Filing]
     assert results[0].pk == results[1].pk
     filing = Filing.objects.get()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection
 
+from iphub.conftest import at_once
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import AuditEntry, User
 from iphub.protection import selectors
@@ -198,23 +198,13 @@ def test_statistics_per_campaign_and_region(cast: dict[str, User]) -> None:
 def test_two_officers_at_once_move_the_case_only_once(cast: dict[str, User]) -> None:
     officer = cast["wuhan_enforcer"]
     case = new_case(officer)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def move() -> None:
-        try:
-            barrier.wait()
-            case_transition(actor=officer, case=case, target=CaseState.FILED)
-            outcomes.append("moved")
-        except ApplicationError as exc:
-            outcomes.append(exc.code)
-        finally:
-            connections.close_all()
+    def move() -> str:
+        case_transition(actor=officer, case=case, target=CaseState.FILED)
+        return "moved"
 
-    threads = [threading.Thread(target=move) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = [
+        r if isinstance(r, str) else getattr(r, "code", repr(r)) for r in at_once(move, move)
+    ]
     assert sorted(outcomes) == ["moved", "transition_not_allowed"]
     assert CaseTransition.objects.filter(case=case).count() == 1
