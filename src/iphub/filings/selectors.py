@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +110,34 @@ def filing_board(*, user: Any, now: dt.datetime | None = None) -> list[BoardRow]
     return sorted(rows.values(), key=lambda r: r.region.code)
 
 
+BOARD_COLUMNS = ("受理地区", "申请编号", "事项", "状态", "办理时限", "情况", "已上报上级")
+
+
+def board_table(rows: list[BoardRow]) -> Iterator[list[Any]]:
+    """The board as one row per filing (columns ``BOARD_COLUMNS``), with every list
+    it is on: a filing due within the next hours today is both 临近超期 and 今日到期."""
+    for r in rows:
+        on: dict[int, tuple[Filing, list[str]]] = {}
+        for label, filings in (
+            ("已超期", r.overdue),
+            ("临近超期", r.at_risk),
+            ("今日到期", r.due_today),
+        ):
+            for f in filings:
+                on.setdefault(f.pk, (f, []))[1].append(label)
+        for f, labels in sorted(on.values(), key=lambda item: (item[0].due_at, item[0].pk)):
+            assert f.due_at is not None  # only filings with a due time are on the board
+            yield [
+                r.region.name,
+                f.reference,
+                f.get_kind_display(),
+                f.get_state_display(),
+                f.due_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+                "、".join(labels),
+                "是" if f.escalated_at else "否",
+            ]
+
+
 @dataclass
 class RateCell:
     decided: int = 0
@@ -171,6 +200,20 @@ def filing_on_time_rates(
         by_city={k: dict(v) for k, v in sorted(by_city.items())},
         by_service={k: dict(v) for k, v in sorted(by_service.items())},
     )
+
+
+RATE_COLUMNS = ("维度", "名称", "月份", "办结件数", "按时件数", "按时办结率（%）")
+
+
+def on_time_table(report: OnTimeReport) -> Iterator[list[Any]]:
+    """The on-time rates as rows (columns ``RATE_COLUMNS``): per city, then per
+    service, each month that had decisions."""
+    for dimension, table in (("地市", report.by_city), ("事项", report.by_service)):
+        for name, cells in table.items():
+            for month in report.months:
+                cell = cells.get(month)
+                if cell is not None:
+                    yield [dimension, name, month, cell.decided, cell.on_time, cell.rate]
 
 
 def pledges_registered(*, user: Any) -> QuerySet[Filing]:

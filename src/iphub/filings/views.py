@@ -4,7 +4,6 @@ board, notice and its public verification. Every rule lives in services."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -14,13 +13,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
 from iphub.filings import catalogue, selectors, services, workflow
 from iphub.filings.catalogue import LEVEL_LABELS
-from iphub.filings.models import Filing, FilingKind, FilingState, LicenceType, Operation
+from iphub.filings.models import FilingKind, FilingState, LicenceType, Operation
 from iphub.filings.notices import notice_lines, notice_pdf, notice_title
 from iphub.filings.services.products import RELATIONS
 from iphub.portal.excel import xlsx_response
@@ -197,52 +195,18 @@ def board(request: HttpRequest) -> HttpResponseBase:
         return xlsx_response(
             "filings-waiting.xlsx",
             "待办申请",
-            ["受理地区", "申请编号", "事项", "状态", "办理时限", "情况", "已上报上级"],
-            _waiting_rows(rows),
+            selectors.BOARD_COLUMNS,
+            selectors.board_table(rows),
         )
     if export == "rates":
         return xlsx_response(
             "filings-on-time.xlsx",
             "按时办结率",
-            ["维度", "名称", "月份", "办结件数", "按时件数", "按时办结率（%）"],
-            _rate_rows(rates),
+            selectors.RATE_COLUMNS,
+            selectors.on_time_table(rates),
             query={"月份": f"{rates.months[0]} 至 {rates.months[-1]}"},
         )
     return render(request, "filings/board.html", {"rows": rows, "rates": rates})
-
-
-def _waiting_rows(rows: list[selectors.BoardRow]) -> Iterator[list[Any]]:
-    """One row per filing on the board, with every list it is on (a filing due
-    within the hour is both 临近超期 and 今日到期)."""
-    for r in rows:
-        seen: dict[int, tuple[Filing, list[str]]] = {}
-        for label, filings in (
-            ("已超期", r.overdue),
-            ("临近超期", r.at_risk),
-            ("今日到期", r.due_today),
-        ):
-            for f in filings:
-                seen.setdefault(f.pk, (f, []))[1].append(label)
-        for f, labels in sorted(seen.values(), key=lambda item: (item[0].due_at, item[0].pk)):
-            due = timezone.localtime(f.due_at).strftime("%Y-%m-%d %H:%M") if f.due_at else ""
-            yield [
-                r.region.name,
-                f.reference,
-                f.get_kind_display(),
-                f.get_state_display(),
-                due,
-                "、".join(labels),
-                "是" if f.escalated_at else "否",
-            ]
-
-
-def _rate_rows(rates: selectors.OnTimeReport) -> Iterator[list[Any]]:
-    for dimension, table in (("地市", rates.by_city), ("事项", rates.by_service)):
-        for name, cells in table.items():
-            for month in rates.months:
-                cell = cells.get(month)
-                if cell is not None:
-                    yield [dimension, name, month, cell.decided, cell.on_time, cell.rate]
 
 
 @login_required
