@@ -15,6 +15,7 @@ from django.utils import timezone
 from iphub.core.audit import audit_entry, audit_record_all
 from iphub.core.calendar import LOCAL_TZ
 from iphub.core.errors import ApplicationError
+from iphub.core.inserts import RowInserter
 from iphub.core.joined import JoinedLoader
 from iphub.core.models import Region
 from iphub.core.permissions import require_roles
@@ -22,13 +23,7 @@ from iphub.filings import catalogue, checks
 from iphub.filings.catalogue import Service
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingDocument, FilingState
-from iphub.filings.services.workflow_steps import (
-    EVENT_ROWS,
-    FILING_ROWS,
-    advance,
-    event_row,
-    step_records,
-)
+from iphub.filings.services.workflow_steps import EVENT_ROWS, advance, event_row, step_records
 from iphub.filings.uploads import CheckedUpload, check_upload
 from iphub.filings.workflow import APPLICANT_ROLES, ensure_may, transition
 
@@ -109,6 +104,9 @@ def store_documents(filing: Filing, checked: Sequence[tuple[str, CheckedUpload]]
     )
 
 
+# Every submission inserts one filing: INSERT built once (core.inserts).
+_FILING_ROWS = RowInserter(Filing)
+
 # Asked on every submission, found only on a repeat: SQL built once (core.joined).
 _REPLAY = JoinedLoader(
     Filing,
@@ -181,7 +179,7 @@ def create_filing(
         submitted = advance(actor=actor, filing=filing, t=t, now=now)
     try:
         with transaction.atomic():
-            FILING_ROWS.insert([filing])
+            _FILING_ROWS.insert([filing])
     except IntegrityError:
         # The same form arrived twice at once; the other request created it.
         existing = _replay(actor, key)

@@ -27,9 +27,9 @@ from iphub.filings.models import Filing, FilingEvent, FilingState
 if TYPE_CHECKING:
     from iphub.core.models import AuditEntry
 
-# History rows are only ever appended, one or two per step: INSERT built once.
+# Statements built once (core.inserts): the history rows every step appends, and
+# the guarded UPDATE every step makes.
 EVENT_ROWS = RowInserter(FilingEvent)
-FILING_ROWS = RowInserter(Filing)
 FILING_UPDATE = RowUpdater(Filing)
 
 _TRACKED = (

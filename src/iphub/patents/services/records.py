@@ -28,10 +28,10 @@ from iphub.patents.models import (
 from iphub.patents.names import applicant_key, clean_person
 
 EDIT_ROLES = ("window", "supervisor")
-# Columns that can be most of a record and that no single-record write here reads.
 # Appended on every registration, licence and transfer: INSERT built once.
 _EVENT_ROWS = RowInserter(LegalEvent)
 
+# Columns that can be most of a record and that no single-record write here reads.
 _LONG_TEXT = ("abstract", "claims", "description", "citations")
 
 _FIELDS = (
