@@ -69,24 +69,144 @@ DEMO_ORGANISATIONS = [
 
 @dataclass(frozen=True)
 class DemoAccount:
+    """One demo account; ``try_this`` and ``path`` say what to try first after signing in."""
+
     username: str
     role: str
     region: str | None
     organisation: str | None
     note: str
+    try_this: str = ""
+    path: str = "/"
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("province_supervisor", Role.SUPERVISOR, "420000", None, "省局督导（全省）"),
-    DemoAccount("wuhan_clerk", Role.WINDOW, "420100", None, "武汉市窗口人员"),
-    DemoAccount("hongshan_clerk", Role.WINDOW, "420111", None, "武汉市洪山区窗口人员"),
-    DemoAccount("yichang_clerk", Role.WINDOW, "420500", None, "宜昌市窗口人员"),
-    DemoAccount("wuhan_enforcer", Role.ENFORCEMENT, "420100", None, "武汉市执法人员"),
-    DemoAccount("province_auditor", Role.AUDITOR, "420000", None, "省级审计管理员"),
     DemoAccount(
-        "enterprise_user", Role.ENTERPRISE, None, "武汉光谷演示光电科技有限公司", "企业用户"
+        "province_supervisor",
+        Role.SUPERVISOR,
+        "420000",
+        None,
+        "省局督导（全省）",
+        "看各市督导考核得分与月报报送情况",
+        "/supervision/",
     ),
-    DemoAccount("agency_user", Role.AGENCY, None, "湖北演示专利代理事务所", "服务机构用户"),
+    DemoAccount(
+        "wuhan_supervisor",
+        Role.SUPERVISOR,
+        "420100",
+        None,
+        "武汉市督导人员",
+        "填报本市月度工作报告",
+        "/supervision/reports/",
+    ),
+    DemoAccount(
+        "yichang_supervisor",
+        Role.SUPERVISOR,
+        "420500",
+        None,
+        "宜昌市督导人员",
+        "查看被退回的月报并修改后重新报送",
+        "/supervision/reports/",
+    ),
+    DemoAccount(
+        "wuhan_clerk",
+        Role.WINDOW,
+        "420100",
+        None,
+        "武汉市窗口人员",
+        "审核待办的质押、许可备案（有今日到期和已超期的）",
+        "/filings/queue/",
+    ),
+    DemoAccount(
+        "hongshan_clerk",
+        Role.WINDOW,
+        "420111",
+        None,
+        "武汉市洪山区窗口人员",
+        "办理本区的备案申请",
+        "/filings/queue/",
+    ),
+    DemoAccount(
+        "yichang_clerk",
+        Role.WINDOW,
+        "420500",
+        None,
+        "宜昌市窗口人员",
+        "查看本市技术需求与匹配的专利",
+        "/transfer/",
+    ),
+    DemoAccount(
+        "wuhan_enforcer",
+        Role.ENFORCEMENT,
+        "420100",
+        None,
+        "武汉市执法人员",
+        "处理“蓝天”行动筛出的本市可疑申请",
+        "/protection/screening/",
+    ),
+    DemoAccount(
+        "province_enforcer",
+        Role.ENFORCEMENT,
+        "420000",
+        None,
+        "省局执法人员（全省）",
+        "查看全省维权案件与援助请求",
+        "/protection/cases/",
+    ),
+    DemoAccount(
+        "province_auditor",
+        Role.AUDITOR,
+        "420000",
+        None,
+        "省级审计管理员",
+        "查看操作日志：谁在何时改了什么",
+        "/audit/",
+    ),
+    DemoAccount(
+        "enterprise_user",
+        Role.ENTERPRISE,
+        None,
+        "武汉光谷演示光电科技有限公司",
+        "企业用户（武汉）",
+        "查看本企业的技术需求及匹配到的专利",
+        "/transfer/needs/mine/",
+    ),
+    DemoAccount(
+        "yichang_enterprise",
+        Role.ENTERPRISE,
+        None,
+        "宜昌演示磷化工股份有限公司",
+        "企业用户（宜昌）",
+        "发布一条技术需求，看系统匹配专利",
+        "/transfer/needs/new/",
+    ),
+    DemoAccount(
+        "university_user",
+        Role.ENTERPRISE,
+        None,
+        "武汉演示大学技术转移中心",
+        "高校技术转移中心用户",
+        "查看本校挂牌的专利及意向企业",
+        "/transfer/supply/",
+    ),
+    DemoAccount(
+        "bank_user",
+        Role.ENTERPRISE,
+        None,
+        "演示银行武汉分行",
+        "银行用户（质权人）",
+        "检索可质押的专利",
+        "/patents/",
+    ),
+    DemoAccount(
+        "agency_user",
+        Role.AGENCY,
+        None,
+        "湖北演示专利代理事务所",
+        "服务机构用户",
+        "代企业办理专利质押登记",
+        "/filings/",
+    ),
 ]
 
 
