@@ -15,6 +15,7 @@ from typing import Any
 from iphub.core.calendar import add_years
 from iphub.core.errors import ApplicationError
 from iphub.core.joined import JoinedLoader
+from iphub.core.models import Role
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingKind, FilingState, LicenceType, Operation
 from iphub.patents.models import (
@@ -156,6 +157,42 @@ def ensure_patentee(
             "该专利为共有专利，须取得全体共有人同意。",
             FilingErrorCode.CO_OWNER_CONSENT,
         )
+
+
+# The material that proves an agency acts for the owner (catalogue code).
+AUTHORISATION = "power_of_attorney"
+
+
+def filer_party(actor: Any, raw: Any, *, field: str, label: str) -> tuple[str, str]:
+    """The party who disposes of the right (pledgor, licensor, transferor) as the
+    form names it, checked against who files: ``(name, client)``.
+
+    Blank means the filer's own organisation. An enterprise (any applicant that
+    is not an agency) may only dispose of its own rights: naming another
+    organisation is refused here, at submission, whatever the register says
+    (issue 18: a Wuhan enterprise pledged a Yichang company's patent). An agency
+    may act for a client; ``client`` is then the client's name, and the caller
+    requires the owner's authorisation (:data:`AUTHORISATION`, 委托书) among the
+    materials (:func:`authorisation_required`). Whether the party is the
+    patentee (or registrant) of record is checked separately by the caller.
+    """
+    own = actor.organisation.name
+    name = str(raw or "").strip()[:200] or own
+    if applicant_key(name) == applicant_key(own):
+        return name, ""
+    if actor.role == Role.AGENCY:
+        return name, name
+    message = (
+        f"{label}须为本单位（{own}），“{name}”不是本单位。"
+        f"企业只能以本单位名义办理本单位的权利；请将{label}改为本单位（或留空），"
+        f"或由“{name}”自行申请、委托代理机构凭其委托书代为办理。"
+    )
+    raise fail(field, message, FilingErrorCode.PARTY_NOT_FILER)
+
+
+def authorisation_required(details: Any) -> tuple[str, ...]:
+    """An agency filing for a client must carry the owner's 委托书."""
+    return (AUTHORISATION,) if details.get("agent_for") else ()
 
 
 def active_pledge(patent: Patent, *, exclude_id: int | None = None) -> str | None:

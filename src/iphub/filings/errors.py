@@ -12,6 +12,8 @@ class FilingErrorCode(StrEnum):
     NOT_GRANTED = "patent_not_granted"
     NOT_IN_FORCE = "patent_not_in_force"
     NOT_PATENTEE = "not_patentee"
+    # The pledgor/licensor/transferor is not the enterprise that files.
+    PARTY_NOT_FILER = "party_not_filer"
     CO_OWNER_CONSENT = "co_owner_consent_missing"
     ALREADY_PLEDGED = "already_pledged"
     TERM_AFTER_EXPIRY = "term_after_expiry"

@@ -76,13 +76,14 @@ def check_documents(
                 out.append((code, check_upload(f, field=code)))
             except ApplicationError as exc:
                 errors.update(exc.fields)
+    bad_file = bool(errors)
     for m in service.materials:
         needed = m.required or m.code in extra_required
         if require and needed and not documents.get(m.code) and m.code not in present:
             errors.setdefault(m.code, f"请上传：{m.name}。")
     if errors:
         first = next(iter(errors.values()))
-        code = FilingErrorCode.BAD_FILE if out or documents else FilingErrorCode.MISSING_MATERIAL
+        code = FilingErrorCode.BAD_FILE if bad_file else FilingErrorCode.MISSING_MATERIAL
         raise ApplicationError(f"申请材料有误：{first}", code=code, fields=errors)
     return out
 

@@ -25,10 +25,13 @@ from iphub.filings.services.applications import (
     draft_form,
     store_documents,
 )
-from iphub.filings.services.licences import licence_values
+from iphub.filings.services.licences import licence_extra_required, licence_values
 from iphub.filings.services.pledges import pledge_extra_required, pledge_values
 from iphub.filings.services.products import product_extra_required, product_values
-from iphub.filings.services.trademarks import trademark_pledge_values
+from iphub.filings.services.trademarks import (
+    trademark_pledge_extra_required,
+    trademark_pledge_values,
+)
 from iphub.filings.services.transfers import transfer_extra_required, transfer_values
 from iphub.filings.services.workflow_steps import bump, lock_filing, record_event, step
 from iphub.filings.workflow import ensure_may, transition
@@ -37,16 +40,12 @@ Values = Callable[[Any, Mapping[str, Any], dt.datetime], dict[str, Any]]
 Extra = Callable[[Mapping[str, Any]], tuple[str, ...]]
 
 
-def _none(values: Mapping[str, Any]) -> tuple[str, ...]:
-    return ()
-
-
 # The form of each kind that can be kept as a draft (new registrations; a change
 # or cancellation is a short form filed at once).
 DRAFTABLE: dict[str, tuple[Values, Extra]] = {
     FilingKind.PATENT_PLEDGE: (pledge_values, pledge_extra_required),
-    FilingKind.PATENT_LICENCE: (licence_values, _none),
-    FilingKind.TRADEMARK_PLEDGE: (trademark_pledge_values, _none),
+    FilingKind.PATENT_LICENCE: (licence_values, licence_extra_required),
+    FilingKind.TRADEMARK_PLEDGE: (trademark_pledge_values, trademark_pledge_extra_required),
     FilingKind.PATENT_TRANSFER: (transfer_values, transfer_extra_required),
     FilingKind.PATENT_PRODUCT: (product_values, product_extra_required),
 }

@@ -42,12 +42,16 @@ def licence_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict
 
     ``data``: application_number, licensee, licence_type (exclusive/sole/ordinary/
     open), fee (元, optional), licence_start, licence_end, contract_effective,
-    co_owner_consent, pledgee_consent; licensor defaults to the applicant.
+    co_owner_consent, pledgee_consent; licensor defaults to the applicant's
+    organisation and must be it unless an agency files for its client
+    (:func:`checks.filer_party`).
     """
     today = local_today(at)
     number = checks.canonical_number(str(data.get("application_number", "")))
     patent = checks.patent_for(number)
-    licensor = text(data, "licensor", "许可人", required=False) or actor.organisation.name
+    licensor, client = checks.filer_party(
+        actor, data.get("licensor"), field="licensor", label="许可人"
+    )
     licensee = text(data, "licensee", "被许可人")
     licence_type = str(data.get("licence_type") or "")
     if licence_type not in LicenceType.values:
@@ -88,8 +92,14 @@ def licence_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict
             "co_owner_consent": flag(data, "co_owner_consent"),
             "pledgee_consent": flag(data, "pledgee_consent"),
             "patent_title": patent.title,
+            "agent_for": client,
         },
     }
+
+
+def licence_extra_required(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The owner's 委托书 when an agency files for a client."""
+    return checks.authorisation_required(values["details"])
 
 
 @transaction.atomic
@@ -113,6 +123,7 @@ def licence_submit(
         now=now,
         data=data,
         validate=lambda at: licence_values(actor, data, at),
+        extra_required=licence_extra_required,
     )
 
 

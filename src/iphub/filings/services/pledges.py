@@ -34,11 +34,14 @@ def pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict[
 
     ``data``: application_number, pledgee (质权人), debt_amount (元), debt_start,
     debt_end (债务履行期限届满日), debt_type, guarantee_scope, co_owner_consent,
-    has_valuation; pledgor defaults to the applicant's organisation.
+    has_valuation; pledgor defaults to the applicant's organisation and must be
+    it unless an agency files for its client (:func:`checks.filer_party`).
     """
     number = checks.canonical_number(str(data.get("application_number", "")))
     patent = checks.patent_for(number)
-    pledgor = text(data, "pledgor", "出质人", required=False) or actor.organisation.name
+    pledgor, client = checks.filer_party(
+        actor, data.get("pledgor"), field="pledgor", label="出质人"
+    )
     pledgee = text(data, "pledgee", "质权人")
     amount = checks.parse_amount(data.get("debt_amount"), field="debt_amount")
     start = checks.parse_date(data.get("debt_start"), field="debt_start", label="债务起始日")
@@ -65,13 +68,17 @@ def pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict[
             "co_owner_consent": flag(data, "co_owner_consent"),
             "has_valuation": flag(data, "has_valuation"),
             "patent_title": patent.title,
+            "agent_for": client,
         },
     }
 
 
 def pledge_extra_required(values: Mapping[str, Any]) -> tuple[str, ...]:
-    """The valuation report is required once the form says there is one."""
-    return ("valuation_report",) if values["details"].get("has_valuation") else ()
+    """The valuation report is required once the form says there is one; the
+    owner's 委托书 when an agency files for a client."""
+    details = values["details"]
+    valuation = ("valuation_report",) if details.get("has_valuation") else ()
+    return valuation + checks.authorisation_required(details)
 
 
 @transaction.atomic

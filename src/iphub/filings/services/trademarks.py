@@ -54,7 +54,8 @@ def trademark_pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime
     ``data``: trademark_number, trademark_name, trademark_classes ("9, 35"),
     valid_until (专用权期限届满日), pledgee, debt_amount, debt_start, debt_end,
     debt_type, joint_application, similar_marks_included; pledgor defaults to the
-    applicant's organisation.
+    applicant's organisation and must be it unless an agency files for its
+    client (:func:`checks.filer_party`).
     """
     today = local_today(at)
     number = checks.trademark_number(data.get("trademark_number"))
@@ -69,7 +70,9 @@ def trademark_pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime
             "商标专用权已过有效期，应先办理续展注册再出质。",
             FilingErrorCode.TRADEMARK_EXPIRED,
         )
-    pledgor = text(data, "pledgor", "出质人", required=False) or actor.organisation.name
+    pledgor, client = checks.filer_party(
+        actor, data.get("pledgor"), field="pledgor", label="出质人"
+    )
     mark_record = checks.trademark_for(number)
     if mark_record is not None:
         checks.ensure_trademark_registered(mark_record)
@@ -109,8 +112,14 @@ def trademark_pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime
             "similar_marks_included": True,
             # False: the platform has no record of the mark; the clerk checks the certificate.
             "register_checked": mark_record is not None,
+            "agent_for": client,
         },
     }
+
+
+def trademark_pledge_extra_required(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The owner's 委托书 when an agency files for a client."""
+    return checks.authorisation_required(values["details"])
 
 
 @transaction.atomic
@@ -133,6 +142,7 @@ def trademark_pledge_submit(
         now=now,
         data=data,
         validate=lambda at: trademark_pledge_values(actor, data, at),
+        extra_required=trademark_pledge_extra_required,
     )
 
 

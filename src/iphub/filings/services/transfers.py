@@ -38,12 +38,15 @@ def transfer_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dic
 
     ``data``: application_number, transferee, transferee_foreign, price (元,
     optional), contract_date, co_owner_consent, pledgee_consent; transferor
-    defaults to the applicant's organisation.
+    defaults to the applicant's organisation and must be it unless an agency
+    files for its client (:func:`checks.filer_party`).
     """
     today = local_today(at)
     number = checks.canonical_number(str(data.get("application_number", "")))
     patent = checks.patent_for(number)
-    transferor = text(data, "transferor", "转让人", required=False) or actor.organisation.name
+    transferor, client = checks.filer_party(
+        actor, data.get("transferor"), field="transferor", label="转让人"
+    )
     transferee = text(data, "transferee", "受让人")
     price = checks.parse_amount(data.get("price"), field="price", required=False)
     signed = checks.parse_date(data.get("contract_date"), field="contract_date", label="合同签订日")
@@ -80,12 +83,14 @@ def transfer_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dic
             "co_owner_consent": flag(data, "co_owner_consent"),
             "pledgee_consent": flag(data, "pledgee_consent"),
             "patent_title": patent.title,
+            "agent_for": client,
         },
     }
 
 
 def transfer_extra_required(values: Mapping[str, Any]) -> tuple[str, ...]:
-    """Consents and the export registration become required when the form says so."""
+    """Consents and the export registration become required when the form says
+    so; the owner's 委托书 when an agency files for a client."""
     details = values["details"]
     out = []
     if details.get("transferee_foreign"):
@@ -94,7 +99,7 @@ def transfer_extra_required(values: Mapping[str, Any]) -> tuple[str, ...]:
         out.append("pledgee_consent")
     if details.get("co_owner_consent"):
         out.append("co_owner_consent")
-    return tuple(out)
+    return tuple(out) + checks.authorisation_required(details)
 
 
 @transaction.atomic
