@@ -195,6 +195,61 @@ def authorisation_required(details: Any) -> tuple[str, ...]:
     return (AUTHORISATION,) if details.get("agent_for") else ()
 
 
+# Who disposes of the right, per kind of filing, as its pages call them.
+PARTY_LABELS = {
+    FilingKind.PATENT_PLEDGE: "出质人",
+    FilingKind.TRADEMARK_PLEDGE: "出质人",
+    FilingKind.PATENT_LICENCE: "许可人",
+    FilingKind.PATENT_TRANSFER: "转让人",
+}
+# States in which a clerk still decides: the register is compared as it stands now.
+UNDECIDED = (FilingState.DRAFT, FilingState.SUBMITTED, FilingState.ACCEPTED, FilingState.RETURNED)
+
+
+def party_warnings(filing: Filing) -> list[str]:
+    """What the clerk should look at before deciding, in Chinese: where the filer
+    (申请单位), the party who disposes of the right (出质人/许可人/转让人) and the
+    holder of record differ.
+
+    Submission already refuses most of this; the list catches what slipped in
+    before the rule, an agency's filing for a client (its 委托书 shown as on file
+    or missing), and a register that changed after submission (a transfer
+    registered meanwhile). The register is compared only while the filing is
+    undecided; a registered transfer has itself changed the patentee. Reads the
+    filing's prefetched ``documents``.
+    """
+    label = PARTY_LABELS.get(filing.kind)
+    if label is None:
+        return []
+    out: list[str] = []
+    filer, party = filing.organisation.name, filing.holder_name
+    if applicant_key(party) != applicant_key(filer):
+        client = filing.details.get("agent_for")
+        if client:
+            out.append(f"代理机构“{filer}”代{label}“{party}”办理，请核对委托书。")
+            if not any(d.material == AUTHORISATION for d in filing.documents.all()):
+                out.append(f"未上传{label}“{party}”出具的委托书。")
+        else:
+            out.append(
+                f"申请单位“{filer}”与{label}“{party}”不一致：企业只能以本单位名义办理本单位的权利。"
+            )
+    if filing.state not in UNDECIDED or filing.operation != Operation.ESTABLISH:
+        return out
+    if filing.patent is not None:
+        keys = patentee_keys(filing.patent)
+        holders = "、".join(filing.patent.applicants) or "（无记录）"
+        if applicant_key(party) not in keys:
+            out.append(f"{label}“{party}”不是专利登记簿记载的专利权人（记载为：{holders}）。")
+        own = applicant_key(filer)
+        if own != applicant_key(party) and not filing.details.get("agent_for") and own not in keys:
+            out.append(f"申请单位“{filer}”不是该专利的专利权人（记载为：{holders}）。")
+    elif filing.kind == FilingKind.TRADEMARK_PLEDGE:
+        mark = trademark_for(str(filing.details.get("trademark_number", "")))
+        if mark is not None and applicant_key(party) != mark.owner_key:
+            out.append(f"{label}“{party}”不是商标库记载的注册人（记载为：{mark.owner}）。")
+    return out
+
+
 def active_pledge(patent: Patent, *, exclude_id: int | None = None) -> str | None:
     """The registration number of the pledge currently registered on ``patent``, if any."""
     found = _ACTIVE_PLEDGE.values(

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
-from iphub.filings import catalogue, selectors, services, workflow
+from iphub.filings import catalogue, checks, selectors, services, workflow
 from iphub.filings.catalogue import LEVEL_LABELS
 from iphub.filings.models import FilingKind, FilingState, LicenceType, Operation
 from iphub.filings.notices import notice_lines, notice_pdf, notice_title
@@ -228,6 +228,8 @@ def detail(request: HttpRequest, filing_id: int) -> HttpResponseBase:
             "has_notice": bool(filing.verification_code),
             "holder_label": PARTY_LABELS[filing.kind][0],
             "counterparty_label": PARTY_LABELS[filing.kind][1],
+            # Filer, party and holder of record compared for the clerk (and the applicant).
+            "party_warnings": checks.party_warnings(filing),
         },
     )
 

@@ -229,3 +229,51 @@ def test_page_and_api_refuse_another_pledgor(
     # The same company's own patent, pledgor left blank: accepted.
     resp = client.post("/api/v1/filings/pledges", pledge_data(patents["granted"]) | _files())
     assert resp.status_code == 201, resp.content
+
+
+def _review_screen(client: Any, clerk: Any, filing: Filing) -> str:
+    client.force_login(clerk)
+    page = client.get(f"/filings/{filing.pk}/")
+    assert page.status_code == 200
+    return str(page.content.decode())
+
+
+def test_review_screen_flags_a_mismatch(
+    cast: dict[str, Any],
+    patents: dict[str, str],
+    agency: Any,
+    province_clerk: Any,
+    client: Any,
+) -> None:
+    clerk = cast["wuhan_clerk"]
+    # A clean filing: the enterprise's own patent, no box.
+    own = file_pledge(cast["enterprise"], patents["granted"])
+    assert 'data-testid="party-warnings"' not in _review_screen(client, clerk, own)
+
+    # A filing made before the rule, naming another company as pledgor.
+    legacy = file_pledge(cast["enterprise"], patents["second"])
+    Filing.objects.filter(pk=legacy.pk).update(holder_name=YICHANG)
+    page = _review_screen(client, clerk, legacy)
+    assert 'data-testid="party-warnings"' in page
+    assert f"申请单位“{OWNER}”与出质人“{YICHANG}”不一致" in page
+    assert f"出质人“{YICHANG}”不是专利登记簿记载的专利权人（记载为：{OWNER}）" in page
+
+    # An agency's filing for its client: named, with the 委托书 to check.
+    by_agent = services.licence_submit(
+        actor=agency,
+        data=licence_data(patents["utility"], licensor=OWNER, licence_end="2027-12-31"),
+        documents=licence_docs(power_of_attorney=[pdf("委托书.pdf")]),
+        now=MONDAY_10,
+    )
+    page = _review_screen(client, clerk, by_agent)
+    assert f"代理机构“武汉测试专利代理事务所”代许可人“{OWNER}”办理，请核对委托书" in page
+    assert "未上传" not in page
+
+    # The register changed after submission: a transfer of the patent was registered.
+    transfer = file_transfer(cast["enterprise"], patents["granted"])
+    services.filing_accept(actor=province_clerk, filing_id=transfer.pk, now=MONDAY_10)
+    services.filing_approve(actor=province_clerk, filing_id=transfer.pk, now=MONDAY_10)
+    page = _review_screen(client, clerk, own)
+    assert f"出质人“{OWNER}”不是专利登记簿记载的专利权人（记载为：武汉受让科技有限公司）" in page
+    # The registered transfer itself shows no flag: it made the change.
+    assert 'data-testid="party-warnings"' not in _review_screen(client, province_clerk, transfer)
