@@ -51,48 +51,15 @@ from iphub.transfer.models import (
     TechnologyNeed,
 )
 from iphub.transfer.rules import EventFacts, availability_of
+from iphub.transfer.stopwords import GENERIC_TERMS, technical_terms
 
 DEFAULT_WEIGHTS = {"text": 0.30, "dense": 0.30, "ipc": 0.20, "region": 0.10, "availability": 0.10}
 BM25_POOL = 200  # lexical candidates per need
 LISTED_POOL = 2000  # listed patents always considered: an offer counts even when words differ
 MAX_TERMS = 24
-# Words every need says ("希望找到一种技术解决问题") that carry no technical meaning.
-STOP_TERMS = frozenset(
-    {
-        "希望",
-        "找到",
-        "技术",
-        "需要",
-        "解决",
-        "问题",
-        "一种",
-        "方法",
-        "提高",
-        "企业",
-        "我们",
-        "目前",
-        "进行",
-        "实现",
-        "相关",
-        "获得",
-        "寻求",
-        "合作",
-        "能够",
-        "现有",
-        "存在",
-        "提供",
-        "及其",
-        "以及",
-        "用于",
-        "包括",
-        "通过",
-        "装置",
-        "系统",
-        "本发明",
-        "公开",
-        "所述",
-    }
-)
+# Generic words (need boilerplate and patent language) are neither searched
+# with nor offered as shared terms: see ``stopwords.py``.
+STOP_TERMS = GENERIC_TERMS
 IPC_LEVELS = ((1.0, "同组"), (0.75, "同小类"), (0.5, "同大类"), (0.2, "同部"))
 
 
@@ -369,8 +336,11 @@ def _no_vector_note(*, need_has_vector: bool) -> str:
 def explain(reasons: dict[str, Any]) -> str:
     """One Chinese sentence a user reads under a match."""
     bits = []
-    if reasons.get("shared_terms"):
-        bits.append("共同技术词：" + "、".join(reasons["shared_terms"][:5]))
+    # Filtered here too, so reasons stored before a word joined the stop list
+    # read right without matching again.
+    shared = technical_terms(list(reasons.get("shared_terms") or []))
+    if shared:
+        bits.append("共同技术词：" + "、".join(shared[:5]))
     if reasons.get("ipc_overlap"):
         bits.append("分类号相近：" + reasons["ipc_overlap"][0])
     if reasons.get("same_city"):

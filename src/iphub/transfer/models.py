@@ -40,6 +40,22 @@ class NeedSource(models.TextChoices):
     IMPORT = "import", _("批量导入")
 
 
+class MatchingStatus(models.TextChoices):
+    """Where the background matching of a need stands (blank: never queued)."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("匹配中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class MatchingStage(models.TextChoices):
+    """The steps of a need's matching, shown while it runs."""
+
+    EMBED = "embed", _("生成需求语义向量")
+    RANK = "rank", _("检索并排序候选专利")
+
+
 class TechnologyNeed(models.Model):
     """需求库: one enterprise's technical problem it wants solved by a patent or a partner."""
 
@@ -76,6 +92,14 @@ class TechnologyNeed(models.Model):
     # stale sweep counts from here.
     confirmed_at = models.DateTimeField(_("最近确认"))
     matched_at = models.DateTimeField(null=True, blank=True)
+    # The latest matching run as its owner sees it on the need's page (queued when
+    # posted, edited or renewed; the task reports its stage and outcome here).
+    matching_status = models.CharField(
+        _("匹配状态"), max_length=8, choices=MatchingStatus.choices, blank=True
+    )
+    matching_stage = models.CharField(max_length=100, blank=True)
+    matching_message = models.CharField(max_length=300, blank=True)
+    matching_progressed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("技术需求")
@@ -204,6 +228,14 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need_id}↔{self.patent_id} {self.score:.2f}"
+
+    @property
+    def why(self) -> str:
+        """The reasons as one sentence, built when shown (so generic words that
+        joined the stop list since the match was stored are not offered)."""
+        from iphub.transfer.matching import explain
+
+        return explain(self.reasons) if self.reasons else ""
 
 
 class Notification(models.Model):

@@ -13,8 +13,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
+from iphub.core.jobs import JobProgress, job_state
 from iphub.core.models import Organisation, Region
 from iphub.core.permissions import require_roles, scope_queryset
 from iphub.core.validators import mask_name, mask_phone
@@ -29,6 +32,8 @@ from iphub.transfer.models import (
     EventRegistration,
     ListingStatus,
     Match,
+    MatchingStage,
+    MatchingStatus,
     MatchStage,
     NeedStatus,
     Notification,
@@ -95,6 +100,29 @@ def need_get(*, user: Any, need_id: int) -> TechnologyNeed:
     if need.status != NeedStatus.OPEN and not can_manage_need(user, need):
         raise NotFound("未找到该技术需求。")
     return need
+
+
+_MATCHING_PERCENT = {MatchingStage.EMBED: 20, MatchingStage.RANK: 60}
+
+
+def need_matching_progress(need: TechnologyNeed) -> JobProgress | None:
+    """Where the background matching of ``need`` stands, for its owner's page
+    (None for a need never queued, such as one stored before matching was tracked)."""
+    if not need.matching_status:
+        return None
+    stage = need.matching_stage
+    running = need.matching_status == MatchingStatus.RUNNING
+    return JobProgress(
+        key=f"need-{need.pk}-matching",
+        title=_("智能匹配"),
+        state=job_state(need.matching_status, last_progress_at=need.matching_progressed_at),
+        state_text=str(MatchingStatus.RUNNING.label) if running else "",
+        poll_url=reverse("transfer:need_matching", args=[need.pk]),
+        percent=_MATCHING_PERCENT.get(MatchingStage(stage)) if stage in MatchingStage else None,
+        stage=str(MatchingStage(stage).label) if running and stage in MatchingStage else "",
+        message=need.matching_message,
+        last_progress_at=need.matching_progressed_at,
+    )
 
 
 def need_contact(user: Any, need: TechnologyNeed) -> dict[str, str]:

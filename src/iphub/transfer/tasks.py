@@ -17,11 +17,10 @@ logger = logging.getLogger(__name__)
 @task()
 def match_need_task(need_id: int) -> int:
     """Store the vector of a need that was posted, edited or renewed, then rank its
-    candidates (which only read stored vectors)."""
-    need = TechnologyNeed.objects.filter(pk=need_id).first()
-    if need is not None:
-        embeddings.need_embed(need=need)
-    return len(services.match_run_for_need(need_id=need_id))
+    candidates (which only read stored vectors); the need's page follows along."""
+    from iphub.transfer.services.matches import need_matching_run
+
+    return need_matching_run(need_id=need_id)
 
 
 @task()

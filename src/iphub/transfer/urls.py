@@ -12,6 +12,7 @@ urlpatterns = [
     path("needs/import/template.xlsx", views.need_import_template, name="need_import_template"),
     path("needs/<int:need_id>/", views.need_detail, name="need_detail"),
     path("needs/<int:need_id>/edit/", views.need_edit, name="need_edit"),
+    path("needs/<int:need_id>/matching/", views.need_matching, name="need_matching"),
     path("needs/<int:need_id>/<str:action>/", views.need_action, name="need_action"),
     path("supply/", views.listing_hall, name="listings"),
     path("supply/new/", views.listing_new, name="listing_new"),

@@ -15,7 +15,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from iphub.core.errors import AccessDenied, ApplicationError
+from iphub.core.errors import AccessDenied, ApplicationError, NotFound
+from iphub.core.jobs import job_progress_response
 from iphub.core.models import Organisation
 from iphub.core.permissions import scope_queryset
 from iphub.patents.models import ImportMode
@@ -23,8 +24,8 @@ from iphub.patents.selectors import applicant_portfolio
 from iphub.portal.excel import xlsx_response
 from iphub.transfer import selectors, services
 from iphub.transfer.access import STAFF_ROLES, ensure_holder, is_member
-from iphub.transfer.models import CooperationForm, ListingMode
-from iphub.transfer.rules import need_edit_check
+from iphub.transfer.models import CooperationForm, ListingMode, MatchStage, NeedStatus
+from iphub.transfer.rules import EDITABLE_NEED_STATUSES, need_edit_check
 from iphub.transfer.services.need_imports import COLUMNS, EXAMPLE_ROW
 
 FILTERS = ("q", "form", "city", "ipc", "chain", "status")
@@ -109,7 +110,10 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponseBase:
     except ApplicationError as exc:
         return error_page(request, exc)
     manage = selectors.can_manage_need(request.user, need)
-    matches = selectors.match_list_for_need(user=request.user, need=need) if manage else None
+    matches = list(selectors.match_list_for_need(user=request.user, need=need)) if manage else []
+    for m in matches:
+        m.open_to_answer = m.stage == MatchStage.MATCHED  # type: ignore[attr-defined]
+    staff = _is_staff(request.user)
     return render(
         request,
         "transfer/need_detail.html",
@@ -118,9 +122,25 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponseBase:
             "contact": selectors.need_contact(request.user, need),
             "manage": manage,
             "matches": matches,
+            "matching": selectors.need_matching_progress(need) if manage else None,
+            "can_edit": need.status in EDITABLE_NEED_STATUSES,
+            "can_mark_stale": staff and need.status == NeedStatus.OPEN,
             "forms": dict(CooperationForm.choices),
         },
     )
+
+
+@login_required
+def need_matching(request: HttpRequest, need_id: int) -> HttpResponseBase:
+    """The need's matching progress, polled by its page until matching is done."""
+    try:
+        need = selectors.need_get(user=request.user, need_id=need_id)
+        job = selectors.need_matching_progress(need)
+        if not selectors.can_manage_need(request.user, need) or job is None:
+            raise NotFound("未找到该需求的匹配任务。")
+    except ApplicationError as exc:
+        return error_page(request, exc)
+    return job_progress_response(request, job)
 
 
 def _need_initial(need: Any) -> dict[str, Any]:

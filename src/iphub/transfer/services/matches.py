@@ -3,6 +3,7 @@ reject, request contact), and the notifications that tell them."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +21,8 @@ from iphub.transfer.errors import TransferError
 from iphub.transfer.matching import Candidate, open_needs_for_listing, rank_for_need
 from iphub.transfer.models import (
     Match,
+    MatchingStage,
+    MatchingStatus,
     MatchStage,
     NeedStatus,
     Notification,
@@ -27,9 +30,65 @@ from iphub.transfer.models import (
     TechnologyNeed,
 )
 
+logger = logging.getLogger(__name__)
+
 # A listing is pushed to a need only when the pair is reasonably strong; a need's
 # own ranking shows its top candidates whatever their score.
 MIN_SCORE = 0.35
+
+
+def _matching_report(need_id: int, **fields: Any) -> int:
+    """Write where a need's matching stands (its own statement, outside any
+    transaction of the matching itself, so the page sees it at once)."""
+    fields["matching_progressed_at"] = timezone.now()
+    return TechnologyNeed.objects.filter(pk=need_id).update(**fields)
+
+
+def need_matching_queue(*, need_id: int) -> None:
+    """Mark a need's matching as queued and enqueue it once the caller's
+    transaction commits (posting, editing and renewing a need call this)."""
+    from iphub.transfer.tasks import match_need_task
+
+    _matching_report(
+        need_id, matching_status=MatchingStatus.QUEUED, matching_stage="", matching_message=""
+    )
+    transaction.on_commit(lambda: match_need_task.enqueue(need_id))
+
+
+def need_matching_run(*, need_id: int) -> int:
+    """The background matching of one need, reporting each stage on the need:
+    its vector first, then the ranking; a failure is recorded with its reason
+    (the need's page shows it) instead of leaving the page at 匹配中.
+    Returns the number of matches the need has."""
+    from iphub.transfer import embeddings
+
+    if not _matching_report(
+        need_id,
+        matching_status=MatchingStatus.RUNNING,
+        matching_stage=str(MatchingStage.EMBED),
+        matching_message="",
+    ):
+        return 0
+    try:
+        need = TechnologyNeed.objects.get(pk=need_id)
+        embeddings.need_embed(need=need)
+        _matching_report(need_id, matching_stage=str(MatchingStage.RANK))
+        found = match_run_for_need(need_id=need_id)
+    except Exception as exc:
+        logger.exception("matching of need %s failed", need_id)
+        _matching_report(
+            need_id,
+            matching_status=MatchingStatus.FAILED,
+            matching_message=f"匹配失败：{exc}"[:300],
+        )
+        return 0
+    _matching_report(
+        need_id,
+        matching_status=MatchingStatus.DONE,
+        matching_stage="",
+        matching_message=f"找到 {len(found)} 项候选专利。" if found else "",
+    )
+    return len(found)
 
 
 def notify(*, organisations: Iterable[Organisation], title: str, body: str, link: str) -> int:

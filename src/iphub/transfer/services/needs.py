@@ -21,9 +21,9 @@ from iphub.transfer.rules import need_clean, need_edit_check, need_transition_ch
 
 
 def _enqueue_matching(need_id: int) -> None:
-    from iphub.transfer.tasks import match_need_task
+    from iphub.transfer.services.matches import need_matching_queue
 
-    transaction.on_commit(lambda: match_need_task.enqueue(need_id))
+    need_matching_queue(need_id=need_id)
 
 
 def _with_contact_defaults(data: Mapping[str, Any], org: Organisation) -> dict[str, Any]:
