@@ -70,7 +70,7 @@ def pledge_records(ctx: Ctx, region: Region) -> RecordTable:
     )
 
 
-def on_time_rate(ctx: Ctx) -> dict[str, Decimal]:
+def on_time_rate(ctx: Ctx) -> dict[str, Decimal | None]:
     rates = selector(FILINGS, "filing_on_time_rates")
     report = rates(user=ctx.user, months=1, now=ctx.end - (ctx.end - ctx.start) / 2)
     month_key = ctx.month.strftime("%Y-%m")
@@ -79,15 +79,15 @@ def on_time_rate(ctx: Ctx) -> dict[str, Decimal]:
         for r in ctx.regions:
             if reg.path == r.path or reg.path.startswith(r.path + "/"):
                 names[r.code].add(reg.name)
-    out: dict[str, Decimal] = {}
+    out: dict[str, Decimal | None] = {}
     for r in ctx.regions:
         decided = on_time = 0
         for name in names[r.code]:
             cell = report.by_city.get(name, {}).get(month_key)
             if cell is not None:
                 decided, on_time = decided + cell.decided, on_time + cell.on_time
-        # No decided filing: nothing was late, the rate is 100%.
-        out[r.code] = Decimal(100) * on_time / decided if decided else Decimal(100)
+        # No decided filing: the rate is 0/0, not 100 % (None: 无数据, scored 0).
+        out[r.code] = Decimal(100) * on_time / decided if decided else None
     return out
 
 

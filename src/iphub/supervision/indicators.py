@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -26,6 +26,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from iphub.core.calendar import LOCAL_TZ
 from iphub.core.errors import ApplicationError
@@ -47,12 +48,28 @@ SOURCE_LABELS = {
     Source.UNAVAILABLE: "暂无数据源",
 }
 
+# A rate over zero cases (0/0): computed, but there is nothing to measure.
+NO_DATA = "无数据"
+NO_DATA_NOTE = "本月没有可计算的件数（分母为 0），不计分。"
+
 
 @dataclass(frozen=True, slots=True)
 class Value:
     value: Decimal | None
     source: Source
     note: str = ""
+
+    @property
+    def no_data(self) -> bool:
+        """A computed indicator with nothing to compute from (a rate over zero cases)."""
+        return self.value is None and self.source == Source.COMPUTED
+
+    @property
+    def display(self) -> str:
+        """The value as pages and exports show it: the number, 无数据 for 0/0, else —."""
+        if self.value is not None:
+            return str(self.value)
+        return gettext(NO_DATA) if self.no_data else "—"
 
 
 @dataclass(frozen=True)
@@ -86,7 +103,9 @@ class Unavailable(Exception):
     """The module or selector an indicator needs is not there (or not for this user)."""
 
 
-Compute = Callable[[Ctx], dict[str, Decimal]]
+# A compute function returns None for a region where the indicator is a rate
+# over zero cases: shown as 无数据 and scored 0 (see scoring.py).
+Compute = Callable[[Ctx], Mapping[str, Decimal | None]]
 Records = Callable[[Ctx, Region], RecordTable]
 
 
@@ -171,7 +190,12 @@ def compute(key: str, *, user: Any, regions: list[Region], month: dt.date) -> di
         note = f"本角色无权读取该数据（{exc.message}）"
         return {r.code: Value(None, Source.UNAVAILABLE, note) for r in ctx.regions}
     q = Decimal(1).scaleb(-ind.decimals)
-    return {code: Value(v.quantize(q), Source.COMPUTED) for code, v in raw.items()}
+    return {
+        code: Value(v.quantize(q), Source.COMPUTED)
+        if v is not None
+        else Value(None, Source.COMPUTED, NO_DATA_NOTE)
+        for code, v in raw.items()
+    }
 
 
 def records(key: str, *, user: Any, region: Region, month: dt.date) -> RecordTable | None:

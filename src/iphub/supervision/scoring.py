@@ -6,8 +6,15 @@ Monthly score, for one locality (all figures from the scheme):
 
 * each indicator with a value: points = weight × min(value / target, 1)
   (for a lower-is-better indicator, min(target / value, 1));
-* base = 100 × Σ points / Σ weights of the indicators that have a value:
-  an indicator no module can compute yet is left out rather than scored 0;
+* a rate over zero cases (the on-time rate of a month in which the locality
+  decided no filing) has no value: it is shown as 无数据 and earns 0 points,
+  its weight still counted. 0/0 is not 100 %: scoring it as full marks gave
+  every city 15 points for handling nothing, and leaving it out would hand its
+  weight to the other indicators, rewarding inactivity the same way;
+* base = 100 × Σ points / Σ weights of the indicators that have a value or are
+  rates over zero cases: an indicator no module can compute yet (or a figure
+  not reported) is left out rather than scored 0, since the locality could not
+  have shown anything;
 * bonus = min(typical cases × typical_case_bonus, typical_case_bonus_max),
   for a report that was submitted;
 * penalty = late_penalty for a late report, missing_penalty when the due date
@@ -24,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from iphub.core.calendar import LOCAL_TZ
 from iphub.core.errors import ApplicationError
@@ -91,6 +99,15 @@ class Part:
     value: Decimal | None
     source: str
     points: Decimal | None
+    # A rate over zero cases: no value, 0 points.
+    no_data: bool = False
+
+    @property
+    def value_text(self) -> str:
+        """The value as shown: the number, 无数据 for a rate over zero cases, else —."""
+        if self.value is not None:
+            return str(self.value)
+        return gettext(indicators.NO_DATA) if self.no_data else "—"
 
 
 @dataclass
@@ -108,6 +125,11 @@ class Score:
     @property
     def total(self) -> Decimal:
         return (self.base + self.bonus - self.penalty).quantize(TWO, ROUND_HALF_UP)
+
+    @property
+    def deduction(self) -> str:
+        """The penalty as a deduction: "-5" when points are taken, "0" (never "-0") when none."""
+        return f"-{self.penalty.normalize():f}" if self.penalty else "0"
 
 
 def _d(value: Any) -> Decimal:
@@ -136,7 +158,9 @@ def monthly_scores(
             target = _d(cfg.get("region_targets", {}).get(code, {}).get(key, item["target"]))
             v = values[code]
             points = None
-            if v.value is not None:
+            if v.no_data:
+                points = Decimal(0)
+            elif v.value is not None:
                 v_ = max(v.value, Decimal(0))
                 if ind.higher_is_better:
                     ratio = min(v_ / target, Decimal(1))
@@ -144,7 +168,16 @@ def monthly_scores(
                     ratio = min(target / v_, Decimal(1)) if v_ else Decimal(1)
                 points = _d(item["weight"]) * ratio
             s.parts.append(
-                Part(key, ind.label, _d(item["weight"]), target, v.value, v.source, points)
+                Part(
+                    key,
+                    ind.label,
+                    _d(item["weight"]),
+                    target,
+                    v.value,
+                    v.source,
+                    points,
+                    no_data=v.no_data,
+                )
             )
     reports = {
         r.region_id: r for r in MonthlyReport.objects.filter(region__in=regions, month=month)

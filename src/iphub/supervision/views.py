@@ -65,6 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
     month = _month(request)
     units = selectors.reporting_units(user=request.user)
     key = request.GET.get("indicator") or "score"
+    no_data: set[str] = set()
     if key == "score":
         scores = scoring.monthly_scores(user=request.user, regions=units, month=month)
         values: dict[str, tuple[Any, str, str]] = {
@@ -77,6 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         ind = indicators.REGISTRY[key]
         computed = indicators.compute(key, user=request.user, regions=units, month=month)
         values = {c: (v.value, str(v.source), v.note) for c, v in computed.items()}
+        no_data = {c for c, v in computed.items() if v.no_data}
         label, unit = ind.label, ind.unit
     rows: list[dict[str, Any]] = [
         {
@@ -84,6 +86,8 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
             "value": values[r.code][0],
             "source": values[r.code][1],
             "note": values[r.code][2],
+            # A rate over zero cases: shown and exported as 无数据, not as a number.
+            "no_data": r.code in no_data,
         }
         for r in units
     ]
@@ -96,7 +100,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
                 [
                     r["region"].code,
                     r["region"].name,
-                    r["value"],
+                    indicators.NO_DATA if r["no_data"] else r["value"],
                     indicators.SOURCE_LABELS.get(r["source"], r["source"]),
                     r["note"],
                 ]
@@ -170,7 +174,7 @@ def city(request: HttpRequest, code: str) -> HttpResponseBase:
             (
                 [
                     r["ind"].label,
-                    r["value"].value,
+                    indicators.NO_DATA if r["value"].no_data else r["value"].value,
                     r["ind"].unit,
                     indicators.SOURCE_LABELS[r["value"].source],
                     r["value"].note,

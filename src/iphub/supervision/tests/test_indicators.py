@@ -58,7 +58,9 @@ def test_on_time_rate_counts_late_decisions(
         make_pledge(orgs["yichang"], clerk, "420500", "100", at(dt.date(2026, 5, 12)), late=late)
     rate = _values("filing_on_time_rate", cast["supervisor"], "420500", "420100")
     assert rate["420500"].value == Decimal("75.0")
-    assert rate["420100"].value == Decimal("100.0")  # nothing decided, nothing late
+    # Nothing decided in Wuhan: 0/0 is no data, not 100 %.
+    assert rate["420100"].value is None and rate["420100"].no_data
+    assert rate["420100"].display == "无数据" and rate["420500"].display == "75.0"
 
 
 def test_transfer_navigation_and_protection_figures(

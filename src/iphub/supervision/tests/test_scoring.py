@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -160,3 +161,60 @@ def test_a_bad_scheme_is_refused(regions: None) -> None:
             }
         )
     assert set(exc.value.fields) == {"indicators.0.key", "indicators.1.weight"}
+
+
+@pytest.mark.usefixtures("plan")
+def test_a_rate_over_zero_cases_is_no_data_and_scores_zero(
+    cast: dict[str, User], orgs: dict[str, Organisation]
+) -> None:
+    config = {
+        "indicators": [
+            {"key": "filing_on_time_rate", "weight": 15, "target": 100},
+            {"key": "pledge_count", "weight": 10, "target": 1},
+        ]
+    }
+    scheme = ScoringScheme.objects.create(name="按时率", year=2026, config=scheme_validate(config))
+    make_pledge(orgs["yichang"], cast["yichang_clerk"], "420500", "1", at(dt.date(2026, 5, 6)))
+    scores = monthly_scores(
+        user=cast["supervisor"],
+        regions=list(Region.objects.filter(code__in=["420100", "420500"])),
+        month=MAY,
+        scheme=scheme,
+        today=dt.date(2026, 5, 10),
+    )
+    by = {s.region.code: s for s in scores}
+    # 宜昌 decided one filing on time: 100 % → 15, 1 pledge → 10; base 100.
+    assert [p.points for p in by["420500"].parts] == [Decimal(15), Decimal(10)]
+    assert by["420500"].base == Decimal("100.00")
+    # 武汉 decided nothing: the rate is 无数据 and earns 0 of its 15 (it used to
+    # score 15 on a "100 %" of nothing); no pledge → 0. Base 0, not 60.
+    rate, count = by["420100"].parts
+    assert rate.value is None and rate.no_data and rate.value_text == "无数据"
+    assert rate.points == Decimal(0) and count.points == Decimal(0)
+    assert by["420100"].base == Decimal("0.00")
+
+
+def test_a_deduction_of_nothing_shows_as_0_not_minus_0(regions: None) -> None:
+    from iphub.supervision.scoring import Score
+
+    region = Region.objects.get(code="420100")
+    assert Score(region=region, month=MAY).deduction == "0"
+    assert Score(region=region, month=MAY, penalty=Decimal("5.00")).deduction == "-5"
+    assert Score(region=region, month=MAY, penalty=Decimal(10)).deduction == "-10"
+
+
+@pytest.mark.usefixtures("plan")
+def test_city_page_shows_no_data_and_no_minus_zero(client: Any, cast: dict[str, User]) -> None:
+    from iphub.supervision import deadlines
+    from iphub.supervision.selectors import today_local
+
+    # The current month: nothing decided yet, and the report not yet due (no deduction).
+    month = deadlines.month_start(today_local())
+    client.force_login(cast["supervisor"])
+    html = client.get("/supervision/city/420100/", {"month": f"{month:%Y-%m}"}).content.decode()
+    assert 'data-testid="value-filing_on_time_rate">无数据<' in html
+    assert 'data-testid="actual-filing_on_time_rate">无数据<' in html
+    assert 'data-testid="points-filing_on_time_rate">0<' in html
+    assert 'data-testid="deduction">0<' in html and ">-0<" not in html
+    ranking = client.get("/supervision/scores/", {"month": f"{month:%Y-%m}"}).content.decode()
+    assert "无数据" in ranking and ">-0<" not in ranking
