@@ -1,11 +1,327 @@
 """Demo records of the protection app for ``make run`` (seed_demo calls :func:`demo_load`).
 
-A placeholder: helper h1b fills it (records created through the services, marked 演示).
+Made through the services by the demo accounts whose work it is: enforcers of
+Wuhan and of the province launch a campaign, register workstations in several
+districts and move enforcement cases through their states; the demo
+enterprises ask for assistance and fast-track pre-examination. A 蓝天 full run
+over the imported patents is executed here, synchronously, so that flagged
+groups exist when ``seed_demo`` ends. Names carry 演示; each record is looked
+up by its name before it is made, so a second run creates nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from iphub.core.models import Organisation, User
+from iphub.protection.models import (
+    AssistanceRequest,
+    Campaign,
+    Case,
+    CaseState,
+    CaseType,
+    DisputeKind,
+    FastTrackRequest,
+    FastTrackStatus,
+    FlaggedGroup,
+    RunKind,
+    RunStatus,
+    ScreeningRun,
+    StationActivity,
+    StationKind,
+    Workstation,
+)
+from iphub.protection.services import assistance, enforcement, screening
+
+CAMPAIGN = "2026年湖北省知识产权执法“铁拳”专项行动（演示）"
+
+# (name, kind, region, host organisation or "", fields, enforcer username)
+WORKSTATIONS = [
+    (
+        "武汉市知识产权维权援助中心（演示）",
+        StationKind.ASSISTANCE_CENTRE,
+        "420100",
+        "",
+        ["*"],
+        "wuhan_enforcer",
+    ),
+    (
+        "洪山区光谷光电企业知识产权保护工作站（演示）",
+        StationKind.ENTERPRISE,
+        "420111",
+        "武汉光谷演示光电科技有限公司",
+        ["G", "H"],
+        "wuhan_enforcer",
+    ),
+    (
+        "江岸区汉口商圈知识产权保护工作站（演示）",
+        StationKind.MARKET,
+        "420102",
+        "",
+        ["*"],
+        "wuhan_enforcer",
+    ),
+    (
+        "中国（宜昌）知识产权保护中心（演示）",
+        StationKind.PROTECTION_CENTRE,
+        "420500",
+        "",
+        ["*"],
+        "province_enforcer",
+    ),
+    (
+        "西陵区磷化工产业园知识产权保护工作站（演示）",
+        StationKind.PARK,
+        "420502",
+        "宜昌西陵演示智能装备有限公司",
+        ["B", "C"],
+        "province_enforcer",
+    ),
+]
+
+# (title, type, region, enforcer, target state, respondent, with the campaign)
+CASES = [
+    (
+        "某商贸行销售假冒“光谷”注册商标商品案（演示）",
+        CaseType.TRADEMARK_INFRINGEMENT,
+        "420100",
+        "wuhan_enforcer",
+        CaseState.CLOSED,
+        "武汉某某商贸行（演示）",
+        True,
+    ),
+    (
+        "某电子商务公司网店假冒专利标识案（演示）",
+        CaseType.COUNTERFEIT_PATENT,
+        "420100",
+        "wuhan_enforcer",
+        CaseState.DECIDED,
+        "武汉某某电子商务有限公司（演示）",
+        True,
+    ),
+    (
+        "光电探测器专利侵权纠纷行政裁决案（演示）",
+        CaseType.PATENT_DISPUTE,
+        "420100",
+        "wuhan_enforcer",
+        CaseState.INVESTIGATED,
+        "武汉某某光学仪器有限公司（演示）",
+        False,
+    ),
+    (
+        "某代理机构代理非正常专利申请案（演示）",
+        CaseType.AGENCY_MISCONDUCT,
+        "420100",
+        "wuhan_enforcer",
+        CaseState.FILED,
+        "某某知识产权代理有限公司（演示）",
+        False,
+    ),
+    (
+        "群众举报农贸市场地理标志商标违法使用线索（演示）",
+        CaseType.GI_MISUSE,
+        "420100",
+        "wuhan_enforcer",
+        CaseState.CLUE,
+        "某农贸市场摊位经营者（演示）",
+        False,
+    ),
+    (
+        "某化工公司冒用磷化工专利号案（演示）",
+        CaseType.COUNTERFEIT_PATENT,
+        "420500",
+        "province_enforcer",
+        CaseState.FILED,
+        "宜昌某某化工贸易有限公司（演示）",
+        True,
+    ),
+    (
+        "宜昌某超市销售侵犯注册商标专用权商品案（演示）",
+        CaseType.TRADEMARK_INFRINGEMENT,
+        "420500",
+        "province_enforcer",
+        CaseState.CLOSED,
+        "宜昌某某超市（演示）",
+        True,
+    ),
+]
+PATH = [
+    CaseState.CLUE,
+    CaseState.FILED,
+    CaseState.INVESTIGATED,
+    CaseState.DECIDED,
+    CaseState.CLOSED,
+]
+
+
+def _user(username: str) -> User:
+    return User.objects.select_related("region", "organisation__region").get(username=username)
+
+
+def _campaign(today: dt.date) -> tuple[Campaign, bool]:
+    found = Campaign.objects.filter(name=CAMPAIGN).first()
+    if found is not None:
+        return found, False
+    campaign = enforcement.campaign_create(
+        actor=_user("province_enforcer"),
+        name=CAMPAIGN,
+        region_code="420000",
+        starts_on=today - dt.timedelta(days=90),
+        ends_on=today + dt.timedelta(days=120),
+        scope="重点查处商标侵权、假冒专利和非正常专利申请，覆盖商圈、电商平台与产业园区（演示）",
+        case_types=[
+            CaseType.TRADEMARK_INFRINGEMENT,
+            CaseType.COUNTERFEIT_PATENT,
+            CaseType.ABNORMAL_FILING,
+        ],
+    )
+    return campaign, True
+
+
+def _workstations(today: dt.date) -> int:
+    made = 0
+    for name, kind, region, host, fields, who in WORKSTATIONS:
+        if Workstation.objects.filter(name=name).exists():
+            continue
+        actor = _user(who)
+        station = assistance.workstation_create(
+            actor=actor,
+            name=name,
+            kind=kind,
+            region_code=region,
+            host=Organisation.objects.filter(name=host).first() if host else None,
+            services=["维权援助", "纠纷调解", "培训宣传"],
+            fields=fields,
+            contact_name="陈工（演示）",
+            contact_phone="02787000000",
+            established_on=today - dt.timedelta(days=400),
+        )
+        assistance.station_activity_record(
+            actor=actor,
+            station=station,
+            kind=StationActivity.Kind.TRAINING,
+            title="企业知识产权保护实务培训（演示）",
+            date=today - dt.timedelta(days=30),
+            participants=45,
+        )
+        made += 1
+    return made
+
+
+def _cases(campaign: Campaign) -> int:
+    made = 0
+    for title, case_type, region, who, target, respondent, in_campaign in CASES:
+        if Case.objects.filter(title=title).exists():
+            continue
+        actor = _user(who)
+        case = enforcement.case_create(
+            actor=actor,
+            title=title,
+            case_type=case_type,
+            region_code=region,
+            description="根据举报线索开展检查（演示数据）。",
+            source="群众举报" if target == CaseState.CLUE else "专项行动检查",
+            campaign=campaign if in_campaign else None,
+            parties=[{"role": "respondent", "name": respondent}],
+        )
+        for state in PATH[1 : PATH.index(target) + 1]:
+            decided = state == CaseState.DECIDED
+            case = enforcement.case_transition(
+                actor=actor,
+                case=case,
+                target=state,
+                note="（演示）",
+                penalty_amount=Decimal("50000.00") if decided else None,
+                penalty_detail="责令停止侵权，没收侵权商品，罚款五万元（演示）" if decided else "",
+            )
+        made += 1
+    return made
+
+
+def _requests() -> int:
+    made = 0
+    wuhan, yichang = _user("enterprise_user"), _user("yichang_enterprise")
+    subject = "竞争对手仿制本公司光模块产品，请求维权援助（演示）"
+    if not AssistanceRequest.objects.filter(requester=wuhan, subject=subject).exists():
+        item = assistance.assistance_request_submit(
+            actor=wuhan,
+            subject=subject,
+            description="发现某公司在展会上展示与本公司专利产品结构相同的光模块，请求协助取证（演示）。",
+            dispute_kind=DisputeKind.DOMESTIC,
+            field="G",
+            counterpart="武汉某某光学仪器有限公司（演示）",
+        )
+        item = assistance.assistance_request_close(
+            actor=_user("wuhan_enforcer"),
+            item=item,
+            outcome="已指导企业固定证据并提出专利侵权纠纷行政裁决请求（演示）。",
+        )
+        assistance.assistance_feedback_submit(
+            actor=wuhan, item=item, satisfaction=5, feedback="响应及时（演示）"
+        )
+        made += 1
+    subject = "出口产品在美国被诉专利侵权，请求海外维权指导（演示）"
+    if not AssistanceRequest.objects.filter(requester=yichang, subject=subject).exists():
+        assistance.assistance_request_submit(
+            actor=yichang,
+            subject=subject,
+            description="美国某公司起诉本公司出口的磷酸盐产品侵犯其专利，需要应诉指导（演示）。",
+            dispute_kind=DisputeKind.OVERSEAS,
+            field="C",
+            counterpart="某美国化工公司（演示）",
+            country="美国",
+        )
+        made += 1
+    fast = [
+        (wuhan, "一种光模块的高速并行光接口结构（演示）", "G02B6/42", FastTrackStatus.ACCEPTED),
+        (wuhan, "一种激光雷达的多线扫描装置（演示）", "G01S7/481", FastTrackStatus.COMPLETED),
+        (yichang, "一种电池级磷酸二氢锂的提纯方法（演示）", "C01B25/30", None),
+    ]
+    for who, title, ipc, status in fast:
+        if FastTrackRequest.objects.filter(requester=who, title=title).exists():
+            continue
+        item = assistance.fasttrack_request_submit(actor=who, title=title, ipc_main=ipc)
+        if status is not None:
+            assistance.fasttrack_request_decide(
+                actor=_user("wuhan_enforcer"), item=item, status=status, note="（演示）"
+            )
+        made += 1
+    return made
+
+
+def _screening() -> ScreeningRun | None:
+    """One full 蓝天 run over the corpus, executed here rather than by the
+    background task, so that ``seed_demo`` ends with the groups stored.
+
+    Created and executed in one transaction: the task the run enqueues on
+    commit then finds it already claimed and does nothing.
+    """
+    if ScreeningRun.objects.filter(kind=RunKind.FULL, status=RunStatus.DONE).exists():
+        return None
+    with transaction.atomic():
+        run = screening.screening_run_create(actor=_user("province_enforcer"), kind=RunKind.FULL)
+        return screening.screening_run_execute(run.pk)
+
 
 def demo_load() -> list[str]:
-    """Create the demo records once (idempotent); returns summary lines to print."""
-    return []
+    """Create the demo protection records once (idempotent); returns summary lines."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        campaign, new_campaign = _campaign(today)
+        stations = _workstations(today)
+        cases = _cases(campaign)
+        requests = _requests()
+    run = _screening()
+    lines = [
+        f"保护与维权：新建专项行动 {int(new_campaign)} 个、工作站 {stations} 个、"
+        f"执法案件 {cases} 件、援助与快速预审申请 {requests} 件"
+    ]
+    if run is not None:
+        lines.append(f"“蓝天”全量筛查：{run.message}")
+    by_city = FlaggedGroup.objects.values_list("region__name", flat=True)
+    lines.append(f"“蓝天”疑似非正常申请组共 {by_city.count()} 组")
+    return lines
