@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.patents import selectors, services
+from iphub.patents.exports import attachment_disposition, export_filename
 from iphub.patents.models import ExportJob, JobStatus
 from iphub.patents.search import QuerySyntaxError
 
@@ -30,6 +32,8 @@ class PatentBrief(Schema):
     patent_type: str
     applicants: list[str]
     app_date: dt.date | None
+    pub_date: dt.date | None
+    grant_date: dt.date | None
     ipc_main: str
     legal_status: str
     city_code: str
@@ -51,8 +55,10 @@ class FacetOut(Schema):
 class SearchOut(Schema):
     query: str
     total: int
-    page: int
+    page: int = Field(description="送达的页码：小于 1 按第 1 页，超出末页按末页")
     page_size: int
+    num_pages: int
+    sort: str
     hits: list[HitOut]
     facets: dict[str, list[FacetOut]]
     facets_approximate: bool = Field(
@@ -68,14 +74,19 @@ def _query_error(exc: QuerySyntaxError) -> ApplicationError:
     )
 
 
-@router.get("/patents/search", response=SearchOut, summary="专利检索（检索式 + 分面）")
+@router.get(
+    "/patents/search",
+    response=SearchOut,
+    summary="专利检索（检索式 + 分面）",
+    description=(
+        "sort：relevance（相关度）、app_date_desc/app_date_asc（申请日）、"
+        "pub_date_desc/pub_date_asc（公开日）、grant_date_desc/grant_date_asc（授权日）；"
+        "缺该日期的记录排在最后。q 可以直接是申请号、公开号或授权公告号（任一常见写法）。"
+    ),
+)
 def search(
     request: HttpRequest, q: str, sort: str = "relevance", page: int = 1, page_size: int = 20
 ) -> dict[str, Any]:
-    if not 1 <= page_size <= 100:
-        raise ApplicationError(
-            "每页条数应在 1 到 100 之间。", fields={"page_size": "每页条数应在 1 到 100 之间。"}
-        )
     try:
         result = selectors.patent_search(q, sort=sort, page=page, page_size=page_size)
     except QuerySyntaxError as exc:
@@ -85,6 +96,8 @@ def search(
         "total": result.total,
         "page": result.page,
         "page_size": page_size,
+        "num_pages": result.num_pages,
+        "sort": result.sort,
         "hits": [
             {
                 "patent": r["patent"],
@@ -116,8 +129,6 @@ class PatentOut(PatentBrief):
     inventors: list[str]
     address: str
     ipc_codes: list[str]
-    pub_date: dt.date | None
-    grant_date: dt.date | None
     grant_number: str
     priority: str
     agency: str
@@ -185,9 +196,10 @@ def export_file(request: HttpRequest, export_id: int) -> Any:
     job = _own_export(request, export_id)
     if job.status != JobStatus.DONE:
         raise ApplicationError("导出尚未完成，请稍后再下载。", code="not_ready", status=409)
-    return FileResponse(
-        open(job.file_path, "rb"), as_attachment=True, filename=f"patents-{job.pk}.{job.fmt}"
-    )
+    response = FileResponse(open(job.file_path, "rb"), as_attachment=True)  # noqa: SIM115 - FileResponse closes it
+    name, fallback = export_filename(job.query, job.fmt, on=timezone.localdate(job.created_at))
+    response["Content-Disposition"] = attachment_disposition(name, fallback)
+    return response
 
 
 class SavedIn(Schema):

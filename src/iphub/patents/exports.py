@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
+from datetime import date
 from typing import IO, Any
+from urllib.parse import quote
 
 from iphub.patents.models import Patent, PatentType
 from iphub.portal.excel import write_xlsx
@@ -31,6 +34,34 @@ COLUMNS = [
 ]
 CHUNK = 2000
 _TYPE_LABELS = {c.value: str(c.label) for c in PatentType}
+# Characters Windows, macOS or a browser refuse or misread in a file name; the
+# query's own punctuation (= * " ...) becomes a separator instead.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f“”（）()\[\]]+')
+_SEPARATORS = re.compile(r"[\s_]+")
+# Enough of a query to recognise the file by; longer ones are cut.
+NAME_CHARS = 40
+
+
+def export_filename(query: str, fmt: str, *, on: date) -> tuple[str, str]:
+    """The file name of an export of ``query`` made ``on`` a day, and an ASCII fallback.
+
+    ``专利检索_锂电池_20261205.xlsx``: people keep several exports side by side,
+    and ``patents.xlsx`` said nothing of what is inside. The fallback, for clients
+    that do not read RFC 5987 ``filename*``, keeps the query only if it is ASCII.
+    """
+    words = _SEPARATORS.sub("_", _UNSAFE.sub(" ", query)).strip("_. ")[:NAME_CHARS].strip("_. ")
+    stamp = on.strftime("%Y%m%d")
+    name = f"专利检索_{words or '全部'}_{stamp}.{fmt}"
+    ascii_words = words if words.isascii() else ""
+    fallback = f"patents_{ascii_words}_{stamp}.{fmt}" if ascii_words else f"patents_{stamp}.{fmt}"
+    return name, fallback
+
+
+def attachment_disposition(name: str, fallback: str) -> str:
+    """``Content-Disposition`` of a download: the ASCII ``filename`` every client reads,
+    and the UTF-8 ``filename*`` (RFC 5987/6266) that browsers prefer."""
+    plain = fallback.replace("\\", "_").replace('"', "_")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _cell(p: Patent, name: str) -> Any:

@@ -12,6 +12,7 @@ from typing import Any, Literal, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Region
@@ -30,9 +31,23 @@ from iphub.patents.models import (
     SearchAlert,
 )
 from iphub.patents.names import applicant_key
+from iphub.patents.search.index import MAX_RESULT_WINDOW
 
 PAGE_SIZE = 20
-SORT_ORDERS = ("relevance", "date_desc", "date_asc")
+# The page sizes the search page offers; the API takes any size from 1 to 100.
+PAGE_SIZES = (10, 20, 50, 100)
+# Sort orders of the search page and the API, with the words the page shows.
+SORT_ORDERS: dict[str, Any] = {
+    "relevance": _("相关度"),
+    "app_date_desc": _("申请日（新→旧）"),
+    "app_date_asc": _("申请日（旧→新）"),
+    "pub_date_desc": _("公开日（新→旧）"),
+    "pub_date_asc": _("公开日（旧→新）"),
+    "grant_date_desc": _("授权日（新→旧）"),
+    "grant_date_asc": _("授权日（旧→新）"),
+}
+# Older names of the application-date orders, still accepted from links and API clients.
+SORT_ALIASES = {"date_desc": "app_date_desc", "date_asc": "app_date_asc"}
 FACET_TITLES = {
     "type": "专利类型",
     "status": "法律状态",
@@ -69,7 +84,8 @@ class SearchPage:
 
     @property
     def num_pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        """Pages there are to see (the index serves the first ``MAX_RESULT_WINDOW`` rows)."""
+        return min(max(1, -(-self.total // self.page_size)), MAX_RESULT_WINDOW // self.page_size)
 
 
 def _facet_label(name: str, value: str, regions: dict[str, str]) -> str:
@@ -94,16 +110,33 @@ def patent_search(
     page_size: int = PAGE_SIZE,
     facets: bool = True,
 ) -> SearchPage:
-    """Run a query in the patent query language; raises ``QuerySyntaxError`` if malformed."""
-    page = max(1, page)
+    """Run a query in the patent query language; raises ``QuerySyntaxError`` if malformed.
+
+    ``page`` is clamped to the pages there are: below 1 is the first page, past
+    the end the last one (``SearchPage.page`` says which page was served), and no
+    further than the index serves (``MAX_RESULT_WINDOW`` rows).
+    """
+    sort = SORT_ALIASES.get(sort, sort)
     if sort not in SORT_ORDERS:
-        raise ApplicationError(
-            "排序只能是 relevance、date_desc 或 date_asc。",
-            fields={"sort": "排序只能是 relevance、date_desc 或 date_asc。"},
-        )
-    result = get_index().search(
+        allowed = "、".join(SORT_ORDERS)
+        message = f"排序方式“{sort}”不存在，请用以下之一：{allowed}。"
+        raise ApplicationError(message, fields={"sort": message})
+    if not 1 <= page_size <= max(PAGE_SIZES):
+        message = f"每页条数应在 1 到 {max(PAGE_SIZES)} 之间。"
+        raise ApplicationError(message, fields={"page_size": message})
+    last_servable = MAX_RESULT_WINDOW // page_size
+    page = min(max(1, page), last_servable)
+    index = get_index()
+    result = index.search(
         query, sort=cast(Any, sort), page=page, page_size=page_size, facets=facets
     )
+    last = min(max(1, -(-result.total // page_size)), last_servable)
+    if page > last:
+        # Past the end (an old link, a typed page number): serve the last page.
+        page = last
+        result = index.search(
+            query, sort=cast(Any, sort), page=page, page_size=page_size, facets=facets
+        )
     ids = [h.id for h in result.hits]
     patents = Patent.objects.in_bulk(ids)
     rows = []

@@ -11,17 +11,21 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
 from iphub.patents import selectors, services
-from iphub.patents.exports import COLUMNS, export_rows
-from iphub.patents.models import ImportMode
+from iphub.patents.exports import COLUMNS, attachment_disposition, export_filename, export_rows
+from iphub.patents.models import ImportMode, Patent
+from iphub.patents.pager import SearchState, pager_links
 from iphub.patents.search import QuerySyntaxError
 from iphub.patents.selectors import FACET_TITLES
 from iphub.portal.excel import csv_response, xlsx_response
 
-SORTS = [("relevance", "相关度"), ("date_desc", "申请日（新→旧）"), ("date_asc", "申请日（旧→新）")]
 FACET_FIELDS = {
     "type": "TYPE",
     "status": "STATUS",
@@ -29,6 +33,13 @@ FACET_FIELDS = {
     "ipc_subclass": "IPC",
     "city": "RG",
     "applicant": "PA",
+}
+# Which date a result line shows besides the application date: the one sorted by.
+_SORT_DATE = {
+    "pub_date_desc": ("pub_date", gettext_lazy("公开日")),
+    "pub_date_asc": ("pub_date", gettext_lazy("公开日")),
+    "grant_date_desc": ("grant_date", gettext_lazy("授权日")),
+    "grant_date_asc": ("grant_date", gettext_lazy("授权日")),
 }
 
 
@@ -43,33 +54,68 @@ def _facet_query(base: str, name: str, value: str) -> str:
     return f"({base}) AND {term}" if base else term
 
 
+def _hit_facts(p: Patent, sort: str) -> list[str]:
+    """The parts of a result line that the record has, in reading order; a missing
+    number, type or date is left out rather than shown as an empty slot."""
+    number = p.application_number or (
+        p.publication_number + p.publication_kind if p.publication_number else ""
+    )
+    facts = [number, p.get_patent_type_display() if p.patent_type else ""]
+    if p.app_date:
+        facts.append(f"{_('申请日')} {p.app_date.isoformat()}")
+    if sort in _SORT_DATE:
+        field, label = _SORT_DATE[sort]
+        value = getattr(p, field)
+        facts.append(f"{label} {value.isoformat()}" if value else "")
+    facts.append("；".join(a for a in p.applicants if a))
+    facts.append(p.ipc_main)
+    return [str(f) for f in facts if f]
+
+
 def search(request: HttpRequest) -> HttpResponseBase:
-    query = request.GET.get("q", "").strip()
-    sort = request.GET.get("sort", "relevance")
-    if sort not in dict(SORTS):
-        sort = "relevance"
-    try:
-        page_no = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_no = 1
+    state = SearchState.from_params(request.GET)
     context: dict[str, Any] = {
-        "q": query,
-        "sort": sort,
-        "sorts": SORTS,
+        "q": state.q,
+        "sort": state.sort,
+        "sorts": list(selectors.SORT_ORDERS.items()),
+        "page_size": state.page_size,
+        "page_sizes": selectors.PAGE_SIZES,
         "error": None,
         "result": None,
         "facet_titles": FACET_TITLES,
     }
-    if query:
+    if state.q:
         try:
-            result = selectors.patent_search(query, sort=sort, page=page_no)
+            result = selectors.patent_search(
+                state.q, sort=state.sort, page=state.page, page_size=state.page_size
+            )
         except QuerySyntaxError as exc:
             context["error"] = exc
             context["error_marker"] = " " * exc.position + "^"
         else:
+            shown = state.with_page(result.page)
+            back = urlencode({"back": shown.query_string()})
             context["result"] = result
+            context["hits"] = [
+                {**row, "facts": _hit_facts(row["patent"], state.sort), "back": back}
+                for row in result.rows
+            ]
+            context["pager"] = pager_links(shown, result.num_pages)
+            if result.page > 1:
+                context["previous_url"] = shown.with_page(result.page - 1).url()
+            if result.page < result.num_pages:
+                context["next_url"] = shown.with_page(result.page + 1).url()
+            context["export_query"] = urlencode({"q": state.q})
             context["facet_links"] = {
-                name: [(fv, _facet_query(query, name, fv.value)) for fv in values]
+                name: [
+                    (
+                        fv,
+                        SearchState(
+                            _facet_query(state.q, name, fv.value), state.sort, state.page_size
+                        ).query_string(),
+                    )
+                    for fv in values
+                ]
                 for name, values in result.facets.items()
             }
             context["year_chart"] = sorted(
@@ -85,6 +131,9 @@ def detail(request: HttpRequest, patent_id: int) -> HttpResponseBase:
         return render(request, "portal/error.html", {"message": exc.message}, status=404)
     from iphub.patents.ipc import ipc_title
 
+    # The search this record was opened from: only its four parameters are kept and
+    # put after the search page's own path, so the link never leaves the site.
+    came_from = SearchState.from_back(request.GET.get("back", ""))
     context = {
         "p": patent,
         "ipc": [(c, ipc_title(c) or "") for c in patent.ipc_codes],
@@ -92,6 +141,8 @@ def detail(request: HttpRequest, patent_id: int) -> HttpResponseBase:
         "inventors": [x for x in patent.parties.all() if x.role == "inventor"],
         "same_applicant": selectors.patent_same_applicant(patent),
         "similar": selectors.patent_similar(patent),
+        "back_url": f"{came_from.url()}#hit-{patent.pk}" if came_from else "",
+        "back": urlencode({"back": came_from.query_string()}) if came_from else "",
     }
     # The high-value criteria belong to the navigation app; patents works without it.
     if apps.is_installed("iphub.navigation"):
@@ -114,7 +165,8 @@ def applicant(request: HttpRequest) -> HttpResponseBase:
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    """Stream the whole result set (every row, not one page) to Excel or CSV."""
+    """Stream the whole result set (every row, not one page) to Excel or CSV, in a
+    file named after the search and the day (``专利检索_锂电池_20261205.xlsx``)."""
 
     query = request.GET.get("q", "").strip()
     try:
@@ -124,18 +176,23 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
             parse(query)
     except QuerySyntaxError as exc:
         return render(request, "portal/error.html", {"message": f"检索式有误：{exc}"}, status=400)
-    headers = [label for _, label in COLUMNS]
+    if fmt not in ("xlsx", "csv"):
+        return render(request, "portal/error.html", {"message": "仅支持 xlsx 或 csv。"}, status=404)
+    headers = [label for _label, label in COLUMNS]
+    response: HttpResponseBase
     if fmt == "xlsx":
-        return xlsx_response(
+        response = xlsx_response(
             "patents.xlsx",
             "专利",
             headers,
             export_rows(query),
             query={"检索式": query or "（全部记录）"},
         )
-    if fmt == "csv":
-        return csv_response("patents.csv", headers, export_rows(query))
-    return render(request, "portal/error.html", {"message": "仅支持 xlsx 或 csv。"}, status=404)
+    else:
+        response = csv_response("patents.csv", headers, export_rows(query))
+    name, fallback = export_filename(query, fmt, on=timezone.localdate())
+    response["Content-Disposition"] = attachment_disposition(name, fallback)
+    return response
 
 
 @login_required

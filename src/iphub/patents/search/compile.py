@@ -13,6 +13,8 @@ from .tokenize import phrase_tokens, query_tokens
 
 Occur = tantivy.Occur
 Q = tantivy.Query
+# A kind code after the digits of a publication number (A, B, U, C1, A8 ...).
+_PN_KIND = re.compile(r"(?<=\d)[A-Z]\d?$")
 
 # TX searches all four texts; a hit in the title says more than one deep in the
 # description, so BM25 scores are weighted per field.
@@ -117,6 +119,12 @@ class Compiler:
             field = t.field.lower()
             if t.prefix:
                 return self._filter(Q.regex_query(s, field, re.escape(t.text) + ".*"))
+            if t.field == "PN":
+                # The 9 digits name the document family of one application (A, B,
+                # C1, A8 ... are its publications), and sources often leave the kind
+                # code out: CN114081026A finds the record known as CN114081026 or
+                # CN114081026B. The index holds every number without its kind too.
+                return self._filter(Q.term_query(s, field, _PN_KIND.sub("", t.text)))
             return self._filter(Q.term_query(s, field, t.text))
         if t.field == "RG":
             return self._filter(Q.term_query(s, "region", t.text))

@@ -34,9 +34,34 @@ from .nodes import Node
 from .query import parse
 from .schema import SHARDS, build_schema, register_analyzers, to_json
 
-__all__ = ["Hit", "IndexSchemaChanged", "PatentIndex", "SearchResult"]
+__all__ = ["DATE_SORTS", "Hit", "IndexSchemaChanged", "PatentIndex", "SearchResult"]
 
-Sort = Literal["relevance", "date_desc", "date_asc"]
+Sort = Literal[
+    "relevance",
+    "app_date_desc",
+    "app_date_asc",
+    "pub_date_desc",
+    "pub_date_asc",
+    "grant_date_desc",
+    "grant_date_asc",
+    "date_desc",
+    "date_asc",
+]
+# Date orders: (fast field, descending). Records without the date come last in
+# either direction (tantivy puts missing values after the present ones), so an
+# ungranted application never heads a list sorted by grant date. ``date_desc`` and
+# ``date_asc`` are the older names of the application-date orders, kept for links
+# and API clients that still send them.
+DATE_SORTS: dict[str, tuple[str, bool]] = {
+    "app_date_desc": ("app_date", True),
+    "app_date_asc": ("app_date", False),
+    "pub_date_desc": ("pub_date", True),
+    "pub_date_asc": ("pub_date", False),
+    "grant_date_desc": ("grant_date", True),
+    "grant_date_asc": ("grant_date", False),
+    "date_desc": ("app_date", True),
+    "date_asc": ("app_date", False),
+}
 FacetValue = str | int
 
 # (facet name, fast field, buckets). Applicants are capped at 10 as the UI shows.
@@ -315,11 +340,14 @@ class PatentIndex:
             )
         if sort == "relevance":
             res = searcher.search(q, page_size, count=True, offset=offset)
-        else:
-            order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
+        elif sort in DATE_SORTS:
+            field_name, descending = DATE_SORTS[sort]
+            order = tantivy.Order.Desc if descending else tantivy.Order.Asc
             res = searcher.search(
-                q, page_size, count=True, offset=offset, order_by_field="app_date", order=order
+                q, page_size, count=True, offset=offset, order_by_field=field_name, order=order
             )
+        else:
+            raise ValueError(f"unknown sort order {sort!r}")
         total = _count(res)
         # Collected even when it is not used, so an error on the other thread
         # surfaces here instead of vanishing.

@@ -8,8 +8,16 @@ spellings of the same query (``分类号=h01m*`` and ``IPC=H01M*``) compare equa
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
+
+from iphub.patents.numbers import (
+    NumberFormatError,
+    application_check_char,
+    normalize_application_number,
+    normalize_publication_number,
+)
 
 # Field code -> kind. "text" fields are tokenised with jieba, "keyword" fields are
 # matched as exact (normalised) terms, "date" fields take ranges.
@@ -130,6 +138,34 @@ def _normalize_value(field: str, text: str) -> str:
     return text
 
 
+def number_term(text: str) -> Term | None:
+    """The AN or PN term that a bare patent number stands for, or None.
+
+    People paste numbers in many spellings into the search box: ``CN114081026A``,
+    ``114081026``, ``202110123456.7``, ``2021101234567``, ``ZL202110123456.7``.
+    An application number must carry a correct check character (or none at all:
+    the 12 digits alone are completed with it), and a publication/grant number its
+    type digit and a kind code that fits it; anything else is left as a word, so
+    dates, part numbers and model numbers still search the text. Bare 7-digit
+    numbers (publications before 2007) need their ``CN``: alone they are too
+    likely to be something else.
+    """
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+    try:
+        return Term("AN", normalize_application_number(compact))
+    except NumberFormatError as exc:
+        body = compact.removeprefix("CN").removeprefix("ZL")
+        if exc.code == "missing_check" and re.fullmatch(r"[0-9]{12}", body):
+            return Term("AN", f"{body}.{application_check_char(body)}")
+    if not re.fullmatch(r"CN[0-9]{7}(?:[A-Z][0-9]?)?|(?:CN)?[0-9]{9}(?:[A-Z][0-9]?)?", compact):
+        return None
+    try:
+        base, kind = normalize_publication_number(compact)
+    except NumberFormatError:
+        return None
+    return Term("PN", base + kind)
+
+
 class Node:
     """Base class of every AST node."""
 
@@ -168,7 +204,10 @@ class Term(Node):
         value = _quote(self.text) if self.phrase else self.text
         if self.prefix:
             value += "*"
-        return value if self.field == "TX" else f"{self.field}={value}"
+        if self.field == "TX" and (self.phrase or number_term(self.text) is None):
+            return value
+        # A bare patent number would be read back as AN/PN (see ``number_term``).
+        return f"{self.field}={value}"
 
 
 @dataclass(frozen=True)

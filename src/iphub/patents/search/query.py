@@ -12,6 +12,11 @@ Grammar (operators are case-insensitive; 与/或/非 are aliases)::
 ``FIELD=( ... )`` applies the field to every bare term inside the group.
 Precedence is NOT > AND > OR, so ``a b OR c`` is ``(a AND b) OR c`` and
 ``a NOT b`` is ``a AND NOT b`` (the usual reading in patent databases).
+
+A bare application, publication or grant number (``CN114081026A``,
+``CN 114081026 A``, ``202110123456.7``, ``ZL2021101234567``) is read as the
+``AN=``/``PN=`` term it stands for (``nodes.number_term``), here and only here,
+so the search page, the API, exports and saved searches all find the record.
 """
 
 from __future__ import annotations
@@ -32,8 +37,13 @@ from .nodes import (
     Not,
     Or,
     Term,
+    number_term,
     resolve_field,
 )
+
+# A number pasted from a document is split by spaces into at most this many
+# words: ``CN 114081026 A``, ``2021 1 0123456.7``.
+_NUMBER_PARTS = 4
 
 __all__ = ["QuerySyntaxError", "parse"]
 
@@ -232,8 +242,30 @@ class _Parser:
         nxt = self.toks[self.i + 1] if self.i + 1 < len(self.toks) else None
         if tok.kind == "WORD" and nxt is not None and nxt.kind == "EQ":
             return self.field_clause(tok)
+        if field == "TX" and tok.kind == "WORD":
+            number = self.bare_number()
+            if number is not None:
+                return number
         self.i += 1
         return self.value_term(field, tok)
+
+    def bare_number(self) -> Node | None:
+        """A patent number typed without a field code, perhaps in parts
+        (``CN 114081026 A``, ``ZL 202110123456.7``): the AN/PN term of the longest
+        run of up to ``_NUMBER_PARTS`` plain words that reads as one number."""
+        run = 0
+        while run < _NUMBER_PARTS and self.i + run < len(self.toks):
+            tok = self.toks[self.i + run]
+            after = self.toks[self.i + run + 1] if self.i + run + 1 < len(self.toks) else None
+            if tok.kind != "WORD" or self.op(tok) or (after is not None and after.kind == "EQ"):
+                break
+            run += 1
+        for size in range(run, 0, -1):
+            term = number_term("".join(t.text for t in self.toks[self.i : self.i + size]))
+            if term is not None:
+                self.i += size
+                return term
+        return None
 
     def field_clause(self, name: _Tok) -> Node:
         code = resolve_field(name.text)

@@ -215,3 +215,52 @@ def test_arbitrary_input_parses_or_raises_cleanly(text: str) -> None:
     except QuerySyntaxError as exc:
         assert 0 <= exc.position <= len(text)
         assert exc.message
+
+
+# -- bare patent numbers -----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("CN114081026A", t("PN", "CN114081026A")),
+        ("CN 114081026 A", t("PN", "CN114081026A")),
+        ("cn114081026a", t("PN", "CN114081026A")),
+        ("ＣＮ１１４０８１０２６Ａ", t("PN", "CN114081026A")),
+        ("114081026", t("PN", "CN114081026")),
+        ("CN114081026B", t("PN", "CN114081026B")),
+        ("CN218751475U", t("PN", "CN218751475U")),
+        ("202110123456.7", t("AN", "202110123456.7")),
+        ("2021101234567", t("AN", "202110123456.7")),
+        ("202110123456", t("AN", "202110123456.7")),  # check character completed
+        ("CN202110123456.7", t("AN", "202110123456.7")),
+        ("ZL202110123456.7", t("AN", "202110123456.7")),
+        ("ZL 202110123456.7", t("AN", "202110123456.7")),
+        ("95115608.X", t("AN", "95115608.X")),
+    ],
+)
+def test_a_bare_number_is_read_as_its_field(query: str, expected: Term) -> None:
+    assert parse(query) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["2021101234568", "20200501", "2020", "LiFePO4", "1234567", "CN114081026U", "A"],
+)
+def test_words_that_are_no_valid_number_stay_words(query: str) -> None:
+    # A wrong check character, a date, a model number or a kind code that does not
+    # fit the type digit: searched as text, as before.
+    assert parse(query) == t("TX", query)
+
+
+def test_numbers_inside_a_longer_query() -> None:
+    assert parse("锂电池 OR CN 114081026 A") == Or((t("TX", "锂电池"), t("PN", "CN114081026A")))
+    # Only plain words are joined: an operator or a field code ends the number.
+    assert parse("CN114081026A AND TI=电池") == And((t("PN", "CN114081026A"), t("TI", "电池")))
+    # An explicit field or a quoted phrase is taken as written.
+    assert parse("TX=114081026") == t("TX", "114081026")
+    assert parse('"114081026"') == t("TX", "114081026", phrase=True)
+
+
+def test_a_number_searched_as_text_survives_a_round_trip() -> None:
+    node = t("TX", "114081026")
+    assert node.to_query_string() == "TX=114081026"
+    assert parse(node.to_query_string()) == node
