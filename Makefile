@@ -7,6 +7,8 @@ PYTHON_BOOT ?= $(shell for p in python3.12 /root/.pyenv/versions/3.12*/bin/pytho
 VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/iphub
+# `make run PORT=8080` serves on another port.
+PORT ?= 8000
 SHARED_DATA ?= $(abspath ../shared/data)
 export IPHUB_SHARED_DATA := $(SHARED_DATA)
 
@@ -46,11 +48,11 @@ demo: setup
 	$(PY) manage.py seed_demo
 
 serve:
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 run: setup demo
-	@echo "iphub 已启动：http://127.0.0.1:8000/"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "iphub 已启动：http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check src $(wildcard bench)

@@ -1,6 +1,7 @@
 """Demo data for ``make run``: regions, organisations and one user per role.
 
-The organisations are demo entities (their names say 演示) with codes that pass
+The organisations are demo entities (their names say 演示, or for the two
+universities that list real patents, their address does) with codes that pass
 the GB 32100 check; they are not real enterprises. Real patent records come
 from ../shared/data through the patents importer. Every step is idempotent, so
 running ``make run`` twice creates nothing twice.
@@ -64,7 +65,15 @@ DEMO_ORGANISATIONS = [
     ),
     ("襄阳演示汽车零部件有限公司", "enterprise", "420600", ["high_tech"], "周杰", "13972345678"),
     ("十堰演示商用车研究院", "institute", "420300", [], "吴磊", "15927123456"),
+    # Universities named as the patentees of real records in ../shared/data: a
+    # listing may offer only its holder's own patents, so the demo accounts that
+    # list real patents act for organisations of the patentee's exact name. They
+    # are marked as demo accounts in their address, and carry no contact data.
+    ("华中科技大学", "university", "420111", [], "", ""),
+    ("三峡大学", "university", "420502", [], "", ""),
 ]
+
+DEMO_ADDRESS = "演示账号：按公开专利数据中的专利权人名称建立，并非该单位的官方账号"
 
 
 @dataclass(frozen=True)
@@ -184,10 +193,19 @@ DEMO_ACCOUNTS = [
         "university_user",
         Role.ENTERPRISE,
         None,
-        "武汉演示大学技术转移中心",
-        "高校技术转移中心用户",
+        "华中科技大学",
+        "高校用户（武汉，演示）",
         "查看本校挂牌的专利及意向企业",
         "/transfer/supply/",
+    ),
+    DemoAccount(
+        "ctgu_user",
+        Role.ENTERPRISE,
+        None,
+        "三峡大学",
+        "高校用户（宜昌，演示）",
+        "看本校挂牌专利匹配到的宜昌企业需求",
+        "/transfer/inbox/",
     ),
     DemoAccount(
         "bank_user",
@@ -211,9 +229,10 @@ DEMO_ACCOUNTS = [
 
 
 @transaction.atomic
-def demo_load() -> list[DemoAccount]:
-    """Load regions, demo organisations and accounts; returns the accounts."""
+def demo_load() -> list[str]:
+    """Load regions, demo organisations and accounts; returns what was created."""
     services.regions_load()
+    orgs = users = 0
     for i, (name, kind, region, tags, contact, phone) in enumerate(DEMO_ORGANISATIONS, 1):
         if Organisation.objects.filter(name=name).exists():
             continue
@@ -227,8 +246,10 @@ def demo_load() -> list[DemoAccount]:
                 "tags": tags,
                 "contact_name": contact,
                 "contact_phone": phone,
+                "address": DEMO_ADDRESS if "演示" not in name else "",
             },
         )
+        orgs += 1
     for acc in DEMO_ACCOUNTS:
         if User.objects.filter(username=acc.username).exists():
             continue
@@ -242,4 +263,5 @@ def demo_load() -> list[DemoAccount]:
             organisation=org,
             display_name=acc.note,
         )
-    return DEMO_ACCOUNTS
+        users += 1
+    return [f"新建演示单位 {orgs} 个、账号 {users} 个（共 {len(DEMO_ACCOUNTS)} 个演示账号）"]

@@ -55,7 +55,7 @@ COLUMN_MAP: dict[str, str] = {
     # classification, status
     "主分类号": "ipc_main", "主ipc": "ipc_main", "主ipc分类号": "ipc_main",
     "主ipc分类号-小组": "ipc_main", "main_ipc": "ipc_main",
-    "分类号": "ipc", "ipc分类号": "ipc", "ipc": "ipc",
+    "分类号": "ipc", "ipc分类号": "ipc", "ipc": "ipc", "ipc_subclasses": "ipc",
     "专利类型": "type", "type": "type",
     "法律状态": "legal_status", "legal_status": "legal_status",
     "优先权": "priority", "priority": "priority",

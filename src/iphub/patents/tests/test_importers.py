@@ -364,3 +364,20 @@ def test_encoding_switch_after_sniff_window(tmp_path: Path) -> None:
     with pytest.raises(UnsupportedFileError) as info:
         list(read_file(path))
     assert "UTF-8" in info.value.message
+
+
+def test_ipc_titles_file_brings_publication_numbers_and_every_subclass() -> None:
+    """ipc_titles_5876.csv: each record is found by its publication number and carries
+    all its IPC subclasses (``A01M|G06F|H02G``); the classifier's guesses are not imported."""
+    path = DATA / "ipc_titles_5876.csv"
+    report, patents = _import(path)
+    # 82 records carry subclasses that IPC 2026.01 no longer has (H01L moved to H10,
+    # C01C/C01D/C01F/C01G): the importer refuses an unknown subclass, naming it.
+    assert report.total == 5876 and report.ok == 5794 and report.bad == 82
+    assert all(e.field == "ipc" and "小类" in e.message_zh for r in report.bad_rows for e in r)
+    assert report.unknown_columns == ["reference_predicted"]
+    first = patents[0]
+    assert first.publication_number == "CN114081026"
+    assert first.ipc == ["A01M", "G06F", "H02G"]
+    assert first.title == "一种水电站高压输电线路驱鸟保护装置"
+    assert sum(1 for p in patents if any(c.startswith("H01M") for c in p.ipc)) > 100

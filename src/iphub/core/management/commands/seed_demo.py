@@ -1,34 +1,100 @@
+"""``manage.py seed_demo``: the living demo that ``make run`` serves.
+
+Each app's ``demo.py`` exposes ``demo_load() -> list[str]``: it creates its demo
+records through the app's services (so they are valid, audited and
+region-scoped), creates nothing it already created, and returns the lines to
+print. This command calls them in dependency order and prints their lines once.
+
+Background work runs inline. Services hand slow work (matching a need, a
+navigation analysis, a 蓝天 screening run, indexing) to ``django.tasks``; the
+site's ThreadBackend runs each task in a daemon thread, which a management
+command would leave behind when it exits (the screening run then stays at 进行中
+for ever) or race against the next step. Joining those threads would need a
+registry of them and still leaves steps reading half-done results; switching the
+``TASKS`` setting to Django's ImmediateBackend for the duration of the seed runs
+every task to completion at the moment it is enqueued (after the enqueuing
+transaction commits), so when a step returns its results are in the database
+and when the command returns nothing is left running. The per-task log lines
+(``Task id=… state=RUNNING``, at INFO, printed once by Django's console handler
+and again by the root one) are silenced while seeding; failures still log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
-from iphub.core.demo import DEMO_PASSWORD, demo_load
+from iphub.core.demo import DEMO_PASSWORD, DemoAccount
+
+
+@contextmanager
+def inline_tasks() -> Iterator[None]:
+    """Run every task enqueued inside the block to completion before ``enqueue`` returns."""
+    logger = logging.getLogger("django.tasks")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        with override_settings(
+            TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+        ):
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def account_line(acc: DemoAccount) -> str:
+    """One line per demo account: who it is and one thing to try, with its path."""
+    return f"  {acc.username:<20} {acc.note:<16} 试试：{acc.try_this}  {acc.path}"
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（行政区划、演示组织、各角色账号）；可重复运行，不会重复创建。"
+    help = (
+        "载入演示数据（各角色账号、专利、知慧桥、备案、保护、导航、督导、金融）；"
+        "可重复运行，不会重复创建。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--small",
+            action="store_true",
+            help="只导入少量专利记录（测试用，全部演示流程仍会运行）。",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        accounts = demo_load()
-        if apps.is_installed("iphub.patents"):
-            from iphub.patents.demo import demo_patents_load
+        from iphub.core import demo as core_demo
+        from iphub.filings import demo as filings_demo
+        from iphub.finance import demo as finance_demo
+        from iphub.navigation import demo as navigation_demo
+        from iphub.patents import demo as patents_demo
+        from iphub.protection import demo as protection_demo
+        from iphub.supervision import demo as supervision_demo
+        from iphub.supervision.services.plan import plan_load
+        from iphub.transfer import demo as transfer_demo
 
-            for job in demo_patents_load():
-                self.stdout.write(f"专利数据 {job.file_name}：{job.message}")
-            from iphub.patents.indexing import index_in_step, reindex_all
-
-            if not index_in_step():  # e.g. an index emptied by a schema upgrade
-                self.stdout.write(f"检索索引与数据库不一致，已重建：{reindex_all()} 条")
-        if apps.is_installed("iphub.navigation"):
-            from iphub.navigation.services import chains_load
-
-            self.stdout.write(f"专利导航：新建产业链 {chains_load()} 条")
-        if apps.is_installed("iphub.supervision"):
-            from iphub.supervision.services.plan import plan_load
-
+        def supervision_load() -> list[str]:
             plan, loaded = plan_load()
-            self.stdout.write(f"实施方案：{plan.document_number}{'已载入' if loaded else '已存在'}")
+            line = f"实施方案：{plan.document_number}{'已载入' if loaded else '已存在'}"
+            return [line, *supervision_demo.demo_load()]
+
+        steps = [
+            ("账号", core_demo.demo_load),
+            ("专利", lambda: patents_demo.demo_load(small=options["small"])),
+            ("知慧桥", transfer_demo.demo_load),
+            ("备案", filings_demo.demo_load),
+            ("保护", protection_demo.demo_load),
+            ("导航", navigation_demo.demo_load),
+            ("督导", supervision_load),
+            ("金融", finance_demo.demo_load),
+        ]
+        with inline_tasks():
+            for label, load in steps:
+                for line in load():
+                    self.stdout.write(f"[{label}] {line}")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-        for acc in accounts:
-            self.stdout.write(f"  {acc.username:<22} {acc.note}")
+        for acc in core_demo.DEMO_ACCOUNTS:
+            self.stdout.write(account_line(acc))
