@@ -196,7 +196,7 @@ def authorisation_required(details: Any) -> tuple[str, ...]:
 
 
 # Who disposes of the right, per kind of filing, as its pages call them.
-PARTY_LABELS = {
+PARTY_LABELS: dict[str, str] = {
     FilingKind.PATENT_PLEDGE: "出质人",
     FilingKind.TRADEMARK_PLEDGE: "出质人",
     FilingKind.PATENT_LICENCE: "许可人",

@@ -207,3 +207,29 @@ class FilingDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PendingUpload(models.Model):
+    """A material attached to a form that was refused for another reason (a field
+    error), kept so that the applicant need not attach it again: bound to the user
+    who uploaded it, named in the re-shown form by ``token``, used on the next
+    submission and deleted then (or after a day, unused)."""
+
+    token = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_uploads"
+    )
+    material = models.CharField(_("材料"), max_length=40)
+    file = models.FileField(upload_to="filings/pending/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("暂存材料")
+        verbose_name_plural = _("暂存材料")
+        ordering: ClassVar = ["material", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -18,8 +18,14 @@ from django.views.decorators.http import require_POST
 from iphub.core.errors import ApplicationError
 from iphub.filings import catalogue, checks, selectors, services, workflow
 from iphub.filings.catalogue import LEVEL_LABELS
-from iphub.filings.models import FilingKind, FilingState, LicenceType, Operation
+from iphub.filings.models import FilingKind, FilingState, LicenceType, Operation, PendingUpload
 from iphub.filings.notices import notice_lines, notice_pdf, notice_title
+from iphub.filings.services.pending import (
+    pending_documents,
+    pending_upload_list,
+    pending_uploads_discard,
+    pending_uploads_keep,
+)
 from iphub.filings.services.products import RELATIONS
 from iphub.portal.excel import xlsx_response
 
@@ -39,6 +45,33 @@ def _error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
 
 def _files(request: HttpRequest) -> dict[str, list[Any]]:
     return {k: request.FILES.getlist(k) for k in request.FILES}
+
+
+class FormUploads:
+    """The materials of one form post: files chosen now, plus those kept from an
+    earlier refused post (``pending_upload`` tokens), a new choice for a material
+    replacing the kept one. After the service call, :meth:`done` drops the kept
+    files; :meth:`refused` keeps the valid new ones for the form shown again."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.user = request.user
+        self.new = _files(request)
+        earlier = pending_upload_list(
+            actor=request.user, tokens=request.POST.getlist("pending_upload")
+        )
+        self.replaced = [p for p in earlier if self.new.get(p.material)]
+        self.kept: list[PendingUpload] = [p for p in earlier if not self.new.get(p.material)]
+
+    def documents(self) -> dict[str, list[Any]]:
+        return pending_documents(self.kept) | self.new
+
+    def done(self) -> None:
+        pending_uploads_discard([*self.kept, *self.replaced])
+
+    def refused(self, service: catalogue.Service) -> list[PendingUpload]:
+        pending_uploads_discard(self.replaced)
+        self.kept += pending_uploads_keep(actor=self.user, service=service, documents=self.new)
+        return self.kept
 
 
 def catalogue_page(request: HttpRequest) -> HttpResponseBase:
@@ -74,16 +107,19 @@ def _form_page(
     submit: Any,
     drafts: bool = False,
 ) -> HttpResponseBase:
-    """A filing form; with ``drafts`` its "保存草稿" button keeps it as a draft."""
+    """A filing form; with ``drafts`` its "保存草稿" button keeps it as a draft.
+    Valid materials survive a refused post (:class:`FormUploads`)."""
     errors: dict[str, str] = {}
+    kept: list[PendingUpload] = []
     if request.method == "POST":
         as_draft = drafts and "save" in request.POST
         extra = {"submit": False} if as_draft else {}
+        uploads = FormUploads(request)
         try:
             filing = submit(
                 actor=request.user,
                 data=request.POST,
-                documents=_files(request),
+                documents=uploads.documents(),
                 idempotency_key=request.POST.get("idempotency_key", ""),
                 **extra,
             )
@@ -91,11 +127,14 @@ def _form_page(
             if exc.status in (401, 403):
                 return _error(request, exc)
             errors = exc.fields or {"form": exc.message}
+            kept = uploads.refused(service)
         else:
+            uploads.done()
             done = "已保存草稿" if as_draft else "已提交"
             messages.success(request, f"{done}，办件编号 {filing.reference}。")
             return redirect("filings:detail", filing_id=filing.pk)
-    return render(request, template, form_context(request, service, errors, request.POST, drafts))
+    context = form_context(request, service, errors, request.POST, drafts, kept=kept)
+    return render(request, template, context)
 
 
 def form_context(
@@ -104,9 +143,16 @@ def form_context(
     errors: dict[str, str],
     values: Any,
     drafts: bool,
+    *,
+    kept: list[PendingUpload] | None = None,
 ) -> dict[str, Any]:
-    """What every filing form template reads."""
+    """What every filing form template reads; ``material_rows`` pairs each
+    material with the files kept for it from a refused post."""
+    by_material: dict[str, list[PendingUpload]] = {}
+    for p in kept or []:
+        by_material.setdefault(p.material, []).append(p)
     return {
+        "material_rows": [(m, by_material.get(m.code, [])) for m in service.materials],
         "service": service,
         "errors": errors,
         "values": values,
@@ -286,9 +332,13 @@ def correct(request: HttpRequest, filing_id: int) -> HttpResponseBase:
             messages.success(request, "已补正并重新提交。")
             return redirect("filings:detail", filing_id=filing_id)
     service = catalogue.service_for(filing.kind, filing.operation)
-    return render(
-        request, "filings/correct.html", {"f": filing, "service": service, "errors": errors}
-    )
+    context = {
+        "f": filing,
+        "service": service,
+        "errors": errors,
+        "material_rows": [(m, []) for m in service.materials],
+    }
+    return render(request, "filings/correct.html", context)
 
 
 @login_required

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 
 from iphub.core.errors import ApplicationError
 from iphub.filings import catalogue, selectors, services
-from iphub.filings.models import FilingKind, FilingState, Operation
-from iphub.filings.views import _error, _files, _form_page, form_context
+from iphub.filings.models import FilingKind, FilingState, Operation, PendingUpload
+from iphub.filings.views import FormUploads, _error, _form_page, form_context
 
 # The form template of each kind, for a new filing and for editing its draft.
 FORM_TEMPLATES: dict[str, str] = {
@@ -86,29 +86,42 @@ def draft_edit(request: HttpRequest, filing_id: int) -> HttpResponseBase:
         return _error(request, ApplicationError("只有草稿可以修改。", status=409))
     service = catalogue.service_for(filing.kind, filing.operation)
     errors: dict[str, str] = {}
+    kept: list[PendingUpload] = []
     values: object = filing.details.get("form") or {}
     if request.method == "POST":
         values = request.POST
+        # Files sent with a refused edit are kept (FormUploads); once the edit
+        # is saved they are the draft's own materials.
+        uploads = FormUploads(request)
         try:
             services.filing_draft_update(
                 actor=request.user,
                 filing_id=filing_id,
                 data=request.POST,
-                documents=_files(request),
+                documents=uploads.documents(),
             )
-            if "save" not in request.POST:
-                services.filing_submit(actor=request.user, filing_id=filing_id)
         except ApplicationError as exc:
+            kept = uploads.refused(service)
             if exc.status in (401, 403):
                 return _error(request, exc)
             errors = exc.fields or {"form": exc.message}
         else:
-            done = "已保存草稿" if "save" in request.POST else "已提交"
-            messages.success(request, f"{done}，办件编号 {filing.reference}。")
-            return redirect("filings:detail", filing_id=filing_id)
-    context = form_context(request, service, errors, values, True)
+            uploads.done()
+            try:
+                if "save" not in request.POST:
+                    services.filing_submit(actor=request.user, filing_id=filing_id)
+            except ApplicationError as exc:
+                if exc.status in (401, 403):
+                    return _error(request, exc)
+                errors = exc.fields or {"form": exc.message}
+            else:
+                done = "已保存草稿" if "save" in request.POST else "已提交"
+                messages.success(request, f"{done}，办件编号 {filing.reference}。")
+                return redirect("filings:detail", filing_id=filing_id)
+    context = form_context(request, service, errors, values, True, kept=kept)
     context.update(
         editing=filing,
-        documents=list(filing.documents.all()),
+        # Queried afresh: an edit saved just now may have added materials.
+        documents=list(filing.documents.order_by("material", "id")),
     )
     return render(request, FORM_TEMPLATES[filing.kind], context)
