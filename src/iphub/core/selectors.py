@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from iphub.core import audit_labels
 from iphub.core.errors import NotFound
 from iphub.core.models import AuditEntry, Organisation, Region, RegionLevel, Role
 from iphub.core.permissions import region_path_of, require_roles, scope_queryset
@@ -148,3 +151,69 @@ def audit_list(
     if until:
         qs = qs.filter(at__date__lte=until)
     return qs.order_by("-at", "-id")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """An audit entry as the log page and its exports show it: everything in words,
+    personal data masked (PIPL)."""
+
+    at: dt.datetime
+    actor_name: str
+    ip: str
+    action: str
+    action_label: str
+    object_type_label: str
+    object_id: str
+    object_repr: str
+    changes: list[audit_labels.Change]
+    outcome_label: str
+
+    def before_text(self) -> str:
+        sep = audit_labels.field_separator()
+        return sep.join(audit_labels.pair(c.label, c.before) for c in self.changes if c.before)
+
+    def after_text(self) -> str:
+        sep = audit_labels.field_separator()
+        return sep.join(audit_labels.pair(c.label, c.after) for c in self.changes if c.after)
+
+
+def audit_rows(entries: Iterable[AuditEntry]) -> list[AuditRow]:
+    """Entries in words (see :mod:`iphub.core.audit_labels`); the records their
+    foreign keys point to are named with one query per model."""
+    entries = list(entries)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for e in entries:
+        for side in (e.before, e.after):
+            for label, pk in audit_labels.references(e.object_type, side):
+                wanted[label].add(pk)
+    names: audit_labels.Names = {}
+    for label, pks in wanted.items():
+        model = audit_labels.model_for(label)
+        if model is None:
+            continue
+        for obj in model._default_manager.filter(pk__in=list(pks)):
+            names[(label, str(obj.pk))] = audit_labels.mask_text(str(obj))
+    return [
+        AuditRow(
+            at=e.at,
+            actor_name=e.actor_name,
+            ip=e.ip or "",
+            action=e.action,
+            action_label=audit_labels.action_label(e.action, e.object_type),
+            object_type_label=audit_labels.object_type_label(e.object_type),
+            object_id=e.object_id,
+            object_repr=audit_labels.mask_text(e.object_repr),
+            changes=audit_labels.changes(e.object_type, e.before, e.after, names),
+            outcome_label=audit_labels.outcome_label(e.outcome),
+        )
+        for e in entries
+    ]
+
+
+def audit_action_choices(*, user: Any) -> list[tuple[str, str]]:
+    """The actions found in the viewer's audit log, as (code, name) sorted by name,
+    for the filter on the log page."""
+    codes = audit_list(user=user).order_by().values_list("action", "object_type").distinct()
+    named = {code: audit_labels.action_label(code, obj) for code, obj in codes}
+    return sorted(named.items(), key=lambda item: item[1])

@@ -106,7 +106,7 @@ class Analysis(models.Model):
         ordering: ClassVar = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.status})"
+        return f"{self.title}（{self.get_status_display()}）"
 
 
 class HighValueCriterion(models.TextChoices):

@@ -230,7 +230,7 @@ class ImportJob(models.Model):
         ordering: ClassVar = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.status})"
+        return f"{self.file_name}（{self.get_status_display()}）"
 
     @property
     def percent(self) -> int:

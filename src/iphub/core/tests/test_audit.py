@@ -65,6 +65,6 @@ def test_audit_is_scoped_and_exportable(
     client.force_login(cast["supervisor"])
     response = client.get("/audit/export.csv")
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert "organisation_create" in body and "宜昌测试化工有限公司" in body
+    assert "登记组织" in body and "宜昌测试化工有限公司" in body
     xlsx = client.get("/audit/export.xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -135,7 +135,7 @@ class CaseTransition(models.Model):
         ordering: ClassVar = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 class EvidenceFile(models.Model):

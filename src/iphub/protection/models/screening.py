@@ -51,7 +51,7 @@ class ScreeningRun(models.Model):
         ordering: ClassVar = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+        return f"{self.get_kind_display()} #{self.pk}（{self.get_status_display()}）"
 
 
 class GroupKind(models.TextChoices):

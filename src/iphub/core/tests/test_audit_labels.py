@@ -1,0 +1,146 @@
+"""The audit log in words (issue 16): action names, field labels, before → after,
+personal data masked, on the page and in both exports."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from django.utils import translation
+
+from iphub.core import audit_labels, services
+from iphub.core.models import Organisation, User
+from iphub.filings import workflow as filing_workflow
+from iphub.filings.models import FilingKind
+from iphub.portal.tests.codewords import code_words, visible_text
+from iphub.supervision import workflow as report_workflow
+
+SRC = Path(__file__).resolve().parents[2]
+GENERIC = ("其他操作",)
+
+
+def _written_action_codes() -> set[str]:
+    """Every literal action code the services hand to the audit trail."""
+    codes: set[str] = set()
+    call = re.compile(r"(?:audit_record|audit_entry)\((.*?)\n\s*\)", re.S)
+    for path in SRC.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for block in call.findall(text):
+            codes.update(re.findall(r'action="([a-z_.]+)"', block))
+        # helpers that pass the code on: transfer's _log(actor, m, "code", …) and _move(action=)
+        codes.update(re.findall(r'_log\(actor, m, "([a-z_]+)"', text))
+        codes.update(re.findall(r'_move\([^)]*action="([a-z_]+)"', text))
+    return codes
+
+
+def test_every_action_code_written_has_a_chinese_name() -> None:
+    codes = _written_action_codes()
+    assert {"user_create", "filing_correct", "finance.fund_create", "need_close"} <= codes
+    codes |= {f"filing_{t.name}" for t in filing_workflow.TRANSITIONS}
+    codes |= {f"{kind}_create" for kind in FilingKind.values}
+    codes |= {f"supervision.report_{name}" for name in report_workflow.TRANSITIONS}
+    codes |= {"flagged_group_confirm", "flagged_group_dismiss"}
+    unnamed = sorted(c for c in codes if c not in audit_labels.ACTION_LABELS and "_create" not in c)
+    assert unnamed == []
+    for code in codes:
+        label = audit_labels.action_label(code)
+        assert not label.startswith(GENERIC) and not re.search(r"[a-z]_", label), code
+    assert audit_labels.action_label("patent_pledge_create") == "新建申请：专利权质押登记"
+
+
+def test_an_unknown_action_reads_as_words_not_as_its_code() -> None:
+    assert audit_labels.action_label("chain_archive_create", "navigation.industrychain") == (
+        "新建：产业链"
+    )
+    assert audit_labels.action_label("core.organisation.admin_delete", "core.organisation") == (
+        "后台删除：组织机构"
+    )
+    assert audit_labels.action_label("something_odd") == "其他操作"
+    assert audit_labels.object_type_label("nowhere.thing") == "其他对象"
+
+
+def test_nested_values_read_as_text_and_long_lists_are_cut() -> None:
+    rows = audit_labels.changes(
+        "navigation.industrychain",
+        {"query": "TX=电池", "segments": [["upstream", "正极材料", "TX=正极"]]},
+        {"query": "TX=锂电池", "segments": []},
+    )
+    text = " ".join(str(c) for c in rows)
+    assert "检索式：TX=电池 → TX=锂电池" in text
+    assert "产业链环节：（" in text and "正极材料" in text
+    assert "[" not in text and "{" not in text
+    ids = audit_labels.value_text(None, "patent_ids", list(range(100)))
+    assert ids.endswith("…共 100 项") and ids.count("、") == 9
+
+
+def _change_contact(cast: dict[str, User], org: Organisation) -> None:
+    services.organisation_update(
+        actor=cast["wuhan_clerk"],
+        organisation_id=org.pk,
+        data={"contact_phone": "13998765432", "address": "武汉市洪山区珞喻路 1 号"},
+    )
+
+
+def test_audit_page_shows_changes_in_words_with_phones_masked(
+    cast: dict[str, User], orgs: dict[str, Organisation], client: Any
+) -> None:
+    _change_contact(cast, orgs["wuhan_hongshan"])
+    client.force_login(cast["supervisor"])
+    page = client.get("/audit/").content.decode()
+    assert "修改组织信息" in page and "登记组织" in page and "创建用户" in page
+    assert "联系电话：138****5678 → 139****5432" in page
+    assert "地址：（空） → 武汉市洪山区珞喻路 1 号" in page
+    assert "联系人：张**" in page and "110105********002X" in page
+    assert "13812345678" not in page and "11010519491231002X" not in page
+    for raw in ("13998765432", "{'", '{"', "张三丰"):
+        assert raw not in visible_text(page)
+    usernames = list(User.objects.values_list("username", flat=True))
+    assert code_words(page, allow=usernames) == []
+
+
+def test_audit_filter_offers_actions_by_name(
+    cast: dict[str, User], orgs: dict[str, Organisation], client: Any
+) -> None:
+    _change_contact(cast, orgs["wuhan_hongshan"])
+    client.force_login(cast["supervisor"])
+    page = client.get("/audit/", {"action": "organisation_update"}).content.decode()
+    assert '<option value="organisation_update" selected>修改组织信息</option>' in page
+    assert "登记组织</td>" not in page
+
+
+def test_audit_exports_are_in_words_and_masked(
+    cast: dict[str, User], orgs: dict[str, Organisation], client: Any
+) -> None:
+    _change_contact(cast, orgs["wuhan_hongshan"])
+    client.force_login(cast["supervisor"])
+    response = client.get("/audit/export.csv")
+    csv_text = b"".join(response.streaming_content).decode("utf-8-sig")
+    xlsx = client.get("/audit/export.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
+    xlsx_text = "\n".join(
+        "\t".join(str(c) for c in row if c is not None)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
+    for text in (csv_text, xlsx_text):
+        assert "修改组织信息" in text and "组织机构" in text
+        assert "联系电话：138****5678" in text and "联系电话：139****5432" in text
+        for raw in ("13812345678", "13998765432", "11010519491231002X", "{'", "organisation_"):
+            assert raw not in text
+
+
+def test_audit_page_in_english(
+    cast: dict[str, User], orgs: dict[str, Organisation], client: Any
+) -> None:
+    _change_contact(cast, orgs["wuhan_hongshan"])
+    client.force_login(cast["supervisor"])
+    client.cookies["django_language"] = "en"
+    page = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Update organisation" in page and "Phone: 138****5678 → 139****5432" in page
+    with translation.override("en"):
+        assert audit_labels.action_label("filing_approve") == "Approve registration/recording"
