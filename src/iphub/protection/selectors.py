@@ -14,8 +14,12 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from iphub.core.errors import NotFound
+from iphub.core.jobs import JobProgress, JobState, job_state
 from iphub.core.models import Region, Role
 from iphub.core.permissions import require_roles, scope_queryset
 from iphub.core.validators import mask_phone
@@ -28,6 +32,7 @@ from iphub.protection.models import (
     CooperationRequest,
     FastTrackRequest,
     FlaggedGroup,
+    RunStage,
     ScreeningRun,
     StationActivity,
     Workstation,
@@ -356,3 +361,52 @@ def flagged_group_case(group: FlaggedGroup) -> Case | None:
 def screening_run_latest() -> ScreeningRun | None:
     """The most recent screening run, for the "last screened" line on the list page."""
     return ScreeningRun.objects.first()
+
+
+# Each stage's share of a run's bar (from, to), in order; the detectors' text
+# fingerprints take most of a full run.
+_STAGE_SPAN = {
+    RunStage.LOAD: (0, 10),
+    RunStage.TEXT: (10, 55),
+    RunStage.VERIFY: (55, 75),
+    RunStage.SIGNALS: (75, 85),
+    RunStage.STORE: (85, 99),
+}
+
+
+def screening_run_get(*, user: Any, run_id: int) -> ScreeningRun:
+    """One screening run, for enforcement staff (runs cover the whole corpus)."""
+    require_roles(user, Role.ENFORCEMENT)
+    run = ScreeningRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise NotFound("未找到该筛查任务。")
+    return run
+
+
+def screening_run_progress(run: ScreeningRun) -> JobProgress:
+    """A run as its page shows it: stage, records processed of total, and when it
+    last moved (a run whose worker died is shown as stalled, not 进行中 forever)."""
+    stage = RunStage(run.stage) if run.stage in RunStage else None
+    percent = None
+    if stage is not None:
+        low, high = _STAGE_SPAN[stage]
+        share = run.processed / run.total if run.total else 0.0
+        percent = int(low + (high - low) * min(1.0, share))
+    moved = run.progressed_at or run.claimed_at or run.created_at
+    state = job_state(run.status, last_progress_at=moved)
+    return JobProgress(
+        key=f"screening-run-{run.pk}",
+        title=_("%(kind)s（%(when)s 发起）")
+        % {
+            "kind": run.get_kind_display(),
+            "when": timezone.localtime(run.created_at).strftime("%m-%d %H:%M"),
+        },
+        state=state,
+        poll_url=reverse("protection:run_progress", args=[run.pk]),
+        percent=percent,
+        done=run.processed if state != JobState.DONE and stage is not None else None,
+        total=run.total if state != JobState.DONE and stage is not None else None,
+        stage=str(stage.label) if stage is not None and state != JobState.DONE else "",
+        message=run.message,
+        last_progress_at=moved,
+    )

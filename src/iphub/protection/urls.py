@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("screening/", views.group_list, name="groups"),
     path("screening/run/", views.run_create, name="run_create"),
+    path("screening/runs/<int:run_id>/progress/", views.run_progress, name="run_progress"),
     path("screening/<int:group_id>/", views.group_detail, name="group_detail"),
     path("screening/<int:group_id>/decide/", views.group_decide, name="group_decide"),
     path("cases/", views.case_list, name="cases"),

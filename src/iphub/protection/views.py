@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.jobs import job_progress_response
 from iphub.protection import selectors
 from iphub.protection.models import (
     CaseType,
@@ -46,6 +47,7 @@ def group_list(request: HttpRequest) -> HttpResponseBase:
     except ApplicationError as exc:
         return _error(request, exc)
     page = Paginator(groups, 20).get_page(request.GET.get("page"))
+    last_run = selectors.screening_run_latest()
     return render(
         request,
         "protection/group_list.html",
@@ -55,7 +57,8 @@ def group_list(request: HttpRequest) -> HttpResponseBase:
             "kind": kind,
             "statuses": GroupStatus.choices,
             "kinds": GroupKind.choices,
-            "last_run": selectors.screening_run_latest(),
+            "last_run": last_run,
+            "last_run_progress": selectors.screening_run_progress(last_run) if last_run else None,
             "params": {"status": status, "kind": kind},
         },
     )
@@ -99,6 +102,16 @@ def group_decide(request: HttpRequest, group_id: int) -> HttpResponseBase:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("protection:group_detail", group_id=group_id)
+
+
+@login_required
+def run_progress(request: HttpRequest, run_id: int) -> HttpResponseBase:
+    """A screening run's progress, polled by the list page until the run ends."""
+    try:
+        run = selectors.screening_run_get(user=request.user, run_id=run_id)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    return job_progress_response(request, selectors.screening_run_progress(run))
 
 
 @login_required

@@ -28,6 +28,7 @@ from iphub.protection.models.screening import (
     GroupMember,
     GroupStatus,
     RunKind,
+    RunStage,
     RunStatus,
     ScreeningRun,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "GroupMember",
     "GroupStatus",
     "RunKind",
+    "RunStage",
     "RunStatus",
     "ScreeningRun",
     "StationActivity",

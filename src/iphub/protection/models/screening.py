@@ -24,6 +24,16 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
+class RunStage(models.TextChoices):
+    """The steps of a run, in order, as its page shows them."""
+
+    LOAD = "load", _("读取专利记录")
+    TEXT = "text", _("计算文本指纹")
+    VERIFY = "verify", _("核对相似文本")
+    SIGNALS = "signals", _("检查集中申请、拆分申请、分类号偏离与短期转让")
+    STORE = "store", _("保存标记组")
+
+
 class ScreeningRun(models.Model):
     """One pass of the detectors over the corpus (full) or over new records (incremental)."""
 
@@ -44,6 +54,12 @@ class ScreeningRun(models.Model):
     groups_found = models.IntegerField(_("新标记组"), default=0)
     duration_s = models.FloatField(_("耗时（秒）"), default=0)
     message = models.CharField(max_length=500, blank=True)
+    # Progress as the run goes (``processed`` of ``total`` in ``stage``) and when
+    # it last moved: a run whose worker died stops moving, and the page says so.
+    stage = models.CharField(_("阶段"), max_length=10, choices=RunStage.choices, blank=True)
+    processed = models.IntegerField(_("已处理"), default=0)
+    total = models.IntegerField(_("总数"), default=0)
+    progressed_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("筛查任务")

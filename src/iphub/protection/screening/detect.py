@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +25,11 @@ from iphub.protection.screening.text import (
 
 SIGNATURE_BLOCK = 4096
 ESTIMATE_MARGIN = 0.15
+VERIFY_REPORT_EVERY = 2000
+
+# Told (stage, done, total) as the work goes: "text" over records, "verify" over
+# candidate pairs. The service turns it into the run's progress on its page.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -138,14 +143,16 @@ def find_near_duplicates(
     params: ScreeningParams | None = None,
     new_ids: Iterable[int] | None = None,
     excluded_pairs: set[tuple[int, int]] | None = None,
+    progress: Progress | None = None,
 ) -> ScreeningResult:
     """Clusters of near-identical records: LSH candidates, exact Jaccard, union-find.
 
     ``new_ids`` restricts the pairs to those touching a new record (incremental
     screening); ``excluded_pairs`` (``(low id, high id)``) are pairs staff have
-    dismissed, never flagged again.
+    dismissed, never flagged again; ``progress`` is told how far it got.
     """
     p = params or ScreeningParams()
+    report = progress or (lambda _stage, _done, _total: None)
     excluded = excluded_pairs or set()
     texts = [screening_text(title=d.title, abstract=d.abstract, claims=d.claims) for d in docs]
     sigs = np.empty((len(docs), minhash.NUM_PERM), dtype=np.uint32)
@@ -154,6 +161,7 @@ def find_near_duplicates(
     for start in range(0, len(docs), SIGNATURE_BLOCK):
         block = [shingle_codes(t) for t in texts[start : start + SIGNATURE_BLOCK]]
         sigs[start : start + len(block)] = minhash.signatures(block)
+        report("text", start + len(block), len(docs))
     shingle_sets: dict[int, npt.NDArray[np.uint64]] = {}
 
     def shingles(i: int) -> npt.NDArray[np.uint64]:
@@ -179,7 +187,11 @@ def find_near_duplicates(
     plausible = candidates[keep]
     uf = _UnionFind()
     accepted: list[PairEvidence] = []
-    for i, j in plausible.tolist():
+    todo = plausible.tolist()
+    report("verify", 0, len(todo))
+    for n, (i, j) in enumerate(todo):
+        if n and n % VERIFY_REPORT_EVERY == 0:
+            report("verify", n, len(todo))
         a, b = docs[i], docs[j]
         small = min(len(shingles(i)), len(shingles(j)))
         if small < p.min_shingles:
@@ -200,6 +212,7 @@ def find_near_duplicates(
             )
         )
         uf.union(a.id, b.id)
+    report("verify", len(todo), len(todo))
     groups: dict[int, DuplicateCluster] = defaultdict(lambda: DuplicateCluster(members=[]))
     for pair in accepted:
         groups[uf.find(pair.a)].pairs.append(pair)

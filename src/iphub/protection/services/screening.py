@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError
-from iphub.core.models import Region, Role
+from iphub.core.models import Role
 from iphub.core.permissions import ensure_region_access, require_roles
 from iphub.patents.models import LegalEvent, LegalEventKind, PartyRole, Patent, PatentParty
 from iphub.protection.errors import ProtectionErrorCode
@@ -26,6 +26,7 @@ from iphub.protection.models import (
     GroupMember,
     GroupStatus,
     RunKind,
+    RunStage,
     RunStatus,
     ScreeningRun,
 )
@@ -50,6 +51,7 @@ from iphub.protection.screening.signals import (
     find_ipc_outliers,
     find_quick_assignments,
 )
+from iphub.protection.services.group_regions import Place, group_region, patent_places
 
 PROVINCE_CODE = "420000"
 # Side-by-side evidence is computed for the strongest pairs of a group only:
@@ -92,23 +94,51 @@ def _enqueue(run_id: int) -> None:
     run_screening.enqueue(run_id)
 
 
+class _RunProgress:
+    """Writes a run's stage, counts and time of last progress on its row, at most
+    once a second within a stage (each write is its own statement, outside the
+    run's transaction, so the page polling the run sees it at once)."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id, self.stage, self.last = run_id, "", 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage == self.stage and now - self.last < 1.0 and done < total:
+            return
+        self.stage, self.last = stage, now
+        ScreeningRun.objects.filter(id=self.run_id).update(
+            stage=stage, processed=done, total=total, progressed_at=timezone.now()
+        )
+
+
 def screening_run_execute(run_id: int, *, params: ScreeningParams | None = None) -> ScreeningRun:
-    """Claim the run (once, whoever calls first), run the detectors, store new groups."""
+    """Claim the run (once, whoever calls first), run the detectors, store new groups,
+    reporting each stage's progress on the run as it goes."""
+    now = timezone.now()
     claimed = ScreeningRun.objects.filter(id=run_id, claimed_at=None).update(
-        claimed_at=timezone.now(), status=RunStatus.RUNNING
+        claimed_at=now, status=RunStatus.RUNNING, stage=RunStage.LOAD, progressed_at=now
     )
     run = ScreeningRun.objects.get(id=run_id)
     if not claimed:
         return run
     started = time.perf_counter()
+    progress = _RunProgress(run_id)
     try:
         docs = load_docs()
+        progress(RunStage.LOAD, len(docs), len(docs))
         new_ids = run.patent_ids if run.kind == RunKind.INCREMENTAL else None
         excluded = _dismissed_pairs()
-        dup = find_near_duplicates(docs, params=params, new_ids=new_ids, excluded_pairs=excluded)
+        dup = find_near_duplicates(
+            docs, params=params, new_ids=new_ids, excluded_pairs=excluded, progress=progress
+        )
+        progress(RunStage.SIGNALS, 0, 4)
         splits = find_split_filings(docs, params=params, excluded_pairs=excluded)
+        progress(RunStage.SIGNALS, 1, 4)
         bursts = find_bulk_filings(docs, params=params)
+        progress(RunStage.SIGNALS, 2, 4)
         outliers = find_ipc_outliers(docs)
+        progress(RunStage.SIGNALS, 3, 4)
         quick = find_quick_assignments(docs, _transfers())
         if new_ids is not None:
             wanted = set(new_ids)
@@ -118,15 +148,22 @@ def screening_run_execute(run_id: int, *, params: ScreeningParams | None = None)
             quick = [q for q in quick if q.patent_id in wanted]
         clusters = [(str(GroupKind.NEAR_DUPLICATE), c) for c in dup.clusters]
         clusters += [(str(GroupKind.SPLIT_FILING), c) for c in splits]
+        # One transaction for every group (all or none), so this stage reports
+        # its size up front and its end when it commits.
+        progress(RunStage.STORE, 0, len(clusters) + len(bursts) + len(outliers) + len(quick))
         with transaction.atomic():
             found = _store_groups(run, docs, clusters, bursts, outliers, quick)
+            run.refresh_from_db(fields=["stage", "processed", "total", "progressed_at"])
             run.docs, run.candidate_pairs = dup.docs, dup.candidate_pairs
             run.verified_pairs, run.groups_found = dup.verified_pairs, found
+            run.processed = run.total
             run.status, run.finished_at = RunStatus.DONE, timezone.now()
+            run.progressed_at = run.finished_at
             run.duration_s = round(time.perf_counter() - started, 3)
             run.message = f"筛查 {dup.docs} 件，新标记 {found} 组。"
             run.save()
     except Exception as exc:
+        run.refresh_from_db(fields=["stage", "processed", "total", "progressed_at"])
         run.status, run.finished_at = RunStatus.FAILED, timezone.now()
         run.message = f"筛查失败：{exc}"[:500]
         run.save()
@@ -180,29 +217,6 @@ def _dismissed_pairs() -> set[tuple[int, int]]:
 
 def _signature(kind: str, key: str) -> str:
     return hashlib.sha256(f"{kind}:{key}".encode()).hexdigest()
-
-
-def _group_region(member_ids: list[int]) -> Region:
-    """The smallest region holding every member with a Hubei region; else the province.
-
-    A group spread over two cities is a provincial matter (the regulation's item
-    6: filings spread across places to evade supervision).
-    """
-    paths = [
-        p
-        for p in Patent.objects.filter(id__in=member_ids, region__isnull=False).values_list(
-            "region__path", flat=True
-        )
-    ]
-    if not paths:
-        return Region.objects.get(code=PROVINCE_CODE)
-    parts = [p.split("/") for p in paths]
-    common: list[str] = []
-    for level in zip(*parts, strict=False):
-        if len(set(level)) != 1:
-            break
-        common.append(level[0])
-    return Region.objects.get(code=common[-1] if common else PROVINCE_CODE)
 
 
 def _confirmed_parties() -> list[set[str]]:
@@ -288,6 +302,14 @@ def _store_groups(
     existing = set(FlaggedGroup.objects.values_list("signature", flat=True))
     confirmed = _confirmed_parties()
     signals = _signal_evidence(outliers, quick)
+    # Every member's place, read once for the run: a group lands where its
+    # applicants are (see group_regions).
+    places = patent_places(
+        [m for _kind, c in clusters for m in c.members]
+        + [m for b in bursts for m in b.members]
+        + [o.patent_id for o in outliers]
+        + [q.patent_id for q in quick]
+    )
     found = 0
     for kind, cluster in clusters:
         signature = _signature(kind, ",".join(map(str, cluster.members)))
@@ -324,6 +346,7 @@ def _store_groups(
         )
         _create_group(
             run,
+            places,
             kind,
             signature,
             cluster.members,
@@ -364,6 +387,7 @@ def _store_groups(
         )
         _create_group(
             run,
+            places,
             GroupKind.BULK_FILING,
             signature,
             burst.members,
@@ -410,7 +434,8 @@ def _store_groups(
                 f"“{who}”{len(members)} 件申请在申请后短期内转让（最短 {inputs.fastest_days} 天）"
             )
         _create_group(
-            run, kind, signature, members, risk_score(inputs), summary, applicants, agencies,
+            run, places, kind, signature, members, risk_score(inputs), summary,
+            applicants, agencies,
             {"signals": member_signals, "prior_confirmed": inputs.prior_confirmed},
         )  # fmt: skip
         found += 1
@@ -423,6 +448,7 @@ def _text(row: dict[str, Any]) -> str:
 
 def _create_group(
     run: ScreeningRun,
+    places: dict[int, Place],
     kind: str,
     signature: str,
     members: list[int],
@@ -432,16 +458,17 @@ def _create_group(
     agencies: list[str],
     evidence: dict[str, Any],
 ) -> FlaggedGroup:
+    region, placed = group_region(members, places)
     group = FlaggedGroup.objects.create(
         run=run,
         kind=kind,
         signature=signature,
         score=score,
-        region=_group_region(members),
+        region=region,
         summary=summary[:300],
         applicants=applicants,
         agencies=agencies,
-        evidence=evidence,
+        evidence=evidence | {"places": placed},
     )
     GroupMember.objects.bulk_create([GroupMember(group=group, patent_id=m) for m in members])
     return group
