@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside sessions, locale, auth and messages: the error pages it draws need them.
+    "iphub.portal.middleware.PlatformErrorPages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iphub.core.middleware.RequestContextMiddleware",
     "iphub.core.middleware_password.PasswordExpiryMiddleware",
@@ -164,6 +166,8 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PASSWORD_MAX_AGE_DAYS = 90
+
+CSRF_FAILURE_VIEW = "iphub.portal.errors.csrf_failure"
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:workspace"

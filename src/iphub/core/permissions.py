@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from iphub.core.errors import AccessDenied, ApplicationError, ErrorCode
 
@@ -41,7 +42,18 @@ def require_roles(user: Any, *roles: str) -> None:
         raise ApplicationError("请先登录。", code=ErrorCode.NOT_AUTHENTICATED, status=401)
     if user.is_superuser or user.role in roles:
         return
-    raise AccessDenied("您的角色无权执行此操作。")
+    raise AccessDenied(role_refusal(user, roles))
+
+
+def role_refusal(user: Any, roles: tuple[str, ...]) -> str:
+    """The refusal a user reads: who may do this, and who they are signed in as."""
+    from iphub.core.models import Role
+
+    allowed = _("、").join(str(Role(r).label) for r in roles if r in Role.values)
+    return _("此操作仅限%(allowed)s；您当前的身份是%(role)s。") % {
+        "allowed": allowed,
+        "role": user.get_role_display(),
+    }
 
 
 def ensure_region_access(user: Any, region: Region | str) -> None:

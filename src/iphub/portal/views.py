@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,8 +26,13 @@ from iphub.portal.forms import LoginForm
 from iphub.portal.workspace import workspace_tasks
 
 
+def favicon(request: HttpRequest) -> HttpResponseBase:
+    """Browsers ask for /favicon.ico whatever the page links; the icon lives in static."""
+    return redirect(static("portal/favicon.ico"), permanent=True)
+
+
 def home(request: HttpRequest) -> HttpResponseBase:
-    return render(request, "portal/home.html", {"services": workspace_tasks(None)})
+    return render(request, "portal/home.html", {"services": workspace_tasks(request.user)})
 
 
 class IphubLoginView(LoginView):

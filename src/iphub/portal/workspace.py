@@ -1,103 +1,266 @@
-"""What each role can do, shown on the home page and the staff workspace."""
+"""What each user is offered: the cards on the home page and the workspace, and the menu.
+
+A link is offered only if its page opens for the user. Each entry names the check
+the page's own view runs first (a selector or a permission function of the app that
+owns the page) and runs it here: a check that raises :class:`ApplicationError`, or
+returns a queryset the selector emptied with ``.none()`` (nothing of the user's in
+scope), means the page would refuse or show nothing, so it is not offered. There is
+no second list of roles here to keep in step with the views.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from iphub.core.models import Role
+from iphub.core import selectors as core_selectors
+from iphub.core.errors import ApplicationError
+from iphub.core.permissions import region_path_of, require_roles
+from iphub.filings import selectors as filings_selectors
+from iphub.finance import selectors as finance_selectors
+from iphub.patents import selectors as patents_selectors
+from iphub.protection import selectors as protection_selectors
+from iphub.supervision import selectors as supervision_selectors
+from iphub.transfer import access as transfer_access
+from iphub.transfer import selectors as transfer_selectors
 
-# (key, title, description, url name or "", roles). A task whose page is not
-# built yet shows as 建设中 instead of a dead link.
-TASKS: list[tuple[str, Any, Any, str, tuple[str, ...]]] = [
-    (
+Check = Callable[[Any], object]
+
+
+def signed_in(user: Any) -> None:
+    """Pages behind ``login_required`` alone: any signed-in user may open them."""
+
+
+def acts_for_organisation(user: Any) -> None:
+    """``我的办件`` lists the filings of the user's own organisation; staff, who see a
+    region's filings, have the queue instead."""
+    if user.organisation_id is None or region_path_of(user) is not None:
+        raise ApplicationError("账号未关联单位。")
+
+
+@dataclass(frozen=True)
+class Service:
+    """One page a user may be offered: as a card (with ``description``), in the menu
+    (``menu`` is ``main`` for the services bar, ``work`` for the workspace bar), or both.
+    ``check`` is None for a public page."""
+
+    key: str
+    title: Any
+    url_name: str
+    check: Check | None
+    description: Any = None
+    menu: str = ""
+    menu_label: Any = None
+    invite: bool = False  # shown to anonymous visitors as a card that leads to the login
+
+
+SERVICES: list[Service] = [
+    Service("home", _("首页"), "portal:home", None, menu="main"),
+    Service(
         "patents",
         _("专利检索"),
-        _("专利信息公共服务：中文全文检索、统计与导出"),
         "patents:search",
-        (),
+        None,
+        _("专利信息公共服务：中文全文检索、统计与导出"),
+        menu="main",
     ),
-    (
+    Service(
         "transfer",
         _("知慧桥"),
-        _("技术需求发布、专利供给与供需匹配"),
         "transfer:needs",
-        (Role.ENTERPRISE, Role.AGENCY, Role.WINDOW),
+        None,
+        _("技术需求发布、专利供给与供需匹配"),
+        menu="main",
     ),
-    (
+    Service(
         "transfer_events",
         _("供需对接活动"),
-        _("按产业链创建对接活动，邀请最佳匹配的供需双方，接受报名、记录对接结果"),
-        "transfer:event_new",
-        (Role.WINDOW, Role.SUPERVISOR),
+        "transfer:events",
+        None,
+        _("按产业链举办的供需对接活动：查看与报名；工作人员创建活动、邀请最佳匹配的供需双方"),
     ),
-    (
-        "transfer_deals",
-        _("成交登记与台账"),
-        _("登记专利转让、许可成交并关联一网通办备案/登记，按类型、月份查询和导出"),
-        "transfer:deal_list",
-        (Role.WINDOW, Role.SUPERVISOR),
-    ),
-    (
+    Service(
         "filings",
         _("一网通办"),
-        _("专利质押登记一个工作日办结，许可、转让备案在线办理"),
         "filings:catalogue",
-        (Role.ENTERPRISE, Role.AGENCY, Role.WINDOW),
+        None,
+        _("专利质押登记一个工作日办结，许可、转让备案在线办理"),
+        menu="main",
     ),
-    (
+    Service(
         "navigation",
         _("专利导航"),
-        _("重点产业链专利导航分析与报告"),
         "navigation:chains",
-        (Role.AGENCY, Role.SUPERVISOR),
+        signed_in,
+        _("重点产业链专利导航分析与报告"),
+        menu="main",
+        invite=True,
     ),
-    (
+    Service(
         "protection",
         _("保护与维权"),
-        _("维权援助、保护工作站、执法办案、蓝天行动"),
         "protection:index",
-        (Role.ENTERPRISE, Role.ENFORCEMENT),
+        None,
+        _("维权援助、保护工作站、执法办案、蓝天行动"),
+        menu="main",
     ),
-    (
+    Service("workspace", _("工作台"), "portal:workspace", signed_in, menu="work"),
+    Service("saved", _("我的检索"), "patents:saved", signed_in, menu="work"),
+    Service(
+        "inbox",
+        _("对接消息"),
+        "transfer:inbox",
+        lambda u: transfer_selectors.match_inbox(user=u),
+        menu="work",
+    ),
+    Service("mine", _("我的办件"), "filings:mine", acts_for_organisation, menu="work"),
+    Service(
+        "assistance",
+        _("维权援助"),
+        "protection:assistance",
+        lambda u: protection_selectors.assistance_list(user=u),
+        menu="work",
+    ),
+    Service(
+        "queue",
+        _("待办队列"),
+        "filings:queue",
+        lambda u: filings_selectors.filing_queue(user=u),
+        menu="work",
+    ),
+    # The board's selector checks the queue's roles; the queue's is the cheap one to run.
+    Service(
+        "board",
+        _("时限看板"),
+        "filings:board",
+        lambda u: filings_selectors.filing_queue(user=u),
+        menu="work",
+    ),
+    Service(
+        "funnel",
+        _("对接漏斗"),
+        "transfer:funnel",
+        lambda u: require_roles(u, *transfer_access.STAFF_ROLES),
+        menu="work",
+    ),
+    Service(
+        "transfer_deals",
+        _("成交登记与台账"),
+        "transfer:deal_list",
+        lambda u: transfer_selectors.deal_list(user=u),
+        _("登记专利转让、许可成交并关联一网通办备案/登记，按类型、月份查询和导出"),
+        menu="work",
+        menu_label=_("成交台账"),
+    ),
+    Service(
+        "imports",
+        _("数据导入"),
+        "patents:imports",
+        lambda u: patents_selectors.import_job_list(user=u),
+        menu="work",
+    ),
+    Service(
+        "screening",
+        _("蓝天筛查"),
+        "protection:groups",
+        lambda u: protection_selectors.flagged_group_list(user=u),
+        menu="work",
+    ),
+    Service(
+        "cases",
+        _("执法办案"),
+        "protection:cases",
+        lambda u: protection_selectors.case_list(user=u),
+        menu="work",
+    ),
+    Service(
         "supervision",
         _("督导考核"),
-        _("方案任务、月报、指标与评分"),
         "supervision:dashboard",
-        (Role.SUPERVISOR,),
+        lambda u: supervision_selectors.reporting_units(user=u),
+        _("方案任务、月报、指标与评分"),
+        menu="work",
     ),
-    (
+    Service(
+        "finance",
+        _("质押融资"),
+        "finance:overview",
+        lambda u: finance_selectors.fund_list(user=u),
+        menu="work",
+    ),
+    Service(
         "organisations",
         _("组织机构"),
-        _("辖区企业、高校、服务机构名录（个人信息脱敏）"),
         "portal:organisations",
-        tuple(Role.values),
+        signed_in,
+        _("辖区企业、高校、服务机构名录（个人信息脱敏）"),
+        menu="work",
     ),
-    (
+    Service(
         "audit",
         _("审计日志"),
-        _("查询与导出辖区内的操作记录"),
         "portal:audit",
-        (Role.SUPERVISOR, Role.AUDITOR),
+        lambda u: core_selectors.audit_list(user=u),
+        _("查询与导出辖区内的操作记录"),
+        menu="work",
     ),
 ]
 
 
+def opens_for(service: Service, user: Any) -> bool:
+    """True if ``service``'s page opens for ``user`` (None or anonymous: public pages only)."""
+    if service.check is None:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    try:
+        result = service.check(user)
+    except ApplicationError:
+        return False
+    return not (isinstance(result, QuerySet) and result.query.is_empty())
+
+
+def _url(service: Service) -> str:
+    try:
+        return reverse(service.url_name)
+    except NoReverseMatch:  # a module not installed in this deployment
+        return ""
+
+
 def workspace_tasks(user: Any | None) -> list[dict[str, Any]]:
-    """The tasks ``user`` may do (all public-facing services when ``user`` is None)."""
+    """The cards ``user`` may open. For an anonymous visitor (``user`` None or not
+    signed in) the public services, and the ``invite`` ones marked ``login`` (the
+    card leads to the login page, then to the service)."""
+    anonymous = user is None or not user.is_authenticated
     out = []
-    for key, title, desc, url_name, roles in TASKS:
-        if user is not None and roles and not (user.is_superuser or user.role in roles):
+    for s in SERVICES:
+        if s.description is None:
             continue
-        if user is None and key in ("audit", "organisations"):
+        login = anonymous and s.invite
+        if not (login or opens_for(s, user)):
             continue
-        url = ""
-        if url_name:
-            try:
-                url = reverse(url_name)
-            except NoReverseMatch:
-                url = ""
-        out.append({"key": key, "title": title, "description": desc, "url": url})
+        url = _url(s)
+        if not url:
+            continue
+        if login:
+            url = f"{reverse('portal:login')}?next={url}"
+        card = {"key": s.key, "title": s.title, "description": s.description}
+        out.append(card | {"url": url, "login": login})
     return out
+
+
+def menu_for(user: Any) -> dict[str, list[dict[str, Any]]]:
+    """The menu's two bars: ``main`` (the services) and ``work`` (the user's own work)."""
+    bars: dict[str, list[dict[str, Any]]] = {"main": [], "work": []}
+    for s in SERVICES:
+        if not s.menu or not opens_for(s, user):
+            continue
+        url = _url(s)
+        if url:
+            bars[s.menu].append({"key": s.key, "label": s.menu_label or s.title, "url": url})
+    return bars

@@ -54,8 +54,9 @@ def test_clerk_creates_event_records_deal_with_filing_and_finds_it_in_the_list(
     base = live_server.url
     _login(page, base, "wuhan_clerk")
 
-    # The workspace card leads to the event form.
+    # The workspace card leads to the events, where staff find the event form.
     page.click("[data-task=transfer_events] a")
+    page.click("[data-testid=event-new]")
     form = page.locator("[data-testid=event-form]")
     form.locator("input[name=title]").fill("新能源汽车产业链专利对接会")
     form.locator("input[name=industry_chain]").fill("新能源与智能网联汽车")
