@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from iphub.core.errors import ApplicationError
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
@@ -102,6 +104,15 @@ def service_for(kind: str, operation: str = "establish") -> Service:
         if s.kind == kind and s.operation == operation:
             return s
     raise ApplicationError("事项清单中没有该事项。", code="unknown_service")
+
+
+def material_name(service: Service, code: str) -> str:
+    """The name of material ``code`` as the applicant read it on the form (another
+    item's name for it if ``service`` does not list it)."""
+    found = service.material(code) or next(
+        (m for s in _load() for m in s.materials if m.code == code), None
+    )
+    return gettext(found.name) if found is not None else gettext("其他材料")
 
 
 def service_search(query: str = "", *, level: str = "") -> list[Service]:

@@ -276,6 +276,11 @@ def detail(request: HttpRequest, filing_id: int) -> HttpResponseBase:
             "counterparty_label": PARTY_LABELS[filing.kind][1],
             # Filer, party and holder of record compared for the clerk (and the applicant).
             "party_warnings": checks.party_warnings(filing),
+            # Materials and history steps in words, not their codes.
+            "documents": [
+                (d, catalogue.material_name(service, d.material)) for d in filing.documents.all()
+            ],
+            "history": [(e, workflow.step_label(e.action)) for e in filing.events.all()],
         },
     )
 

@@ -27,6 +27,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.utils.translation import gettext, gettext_lazy
+
 from iphub.core.calendar import due_at
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import Role
@@ -87,6 +89,31 @@ TRANSITIONS: tuple[Transition, ...] = (
 # fmt: on
 
 BY_NAME = {t.name: t for t in TRANSITIONS}
+
+# The history a filing shows: every step above and the events that are not steps.
+HISTORY_LABELS = {
+    "create": gettext_lazy("创建申请"),
+    "edit": gettext_lazy("修改草稿"),
+    "correct": gettext_lazy("补正材料"),
+    "escalate": gettext_lazy("超时提请督办"),
+    "submit": gettext_lazy("提交"),
+    "resubmit": gettext_lazy("补正后重新提交"),
+    "withdraw": gettext_lazy("撤回申请"),
+    "accept": gettext_lazy("受理"),
+    "return": gettext_lazy("退回补正"),
+    "approve": gettext_lazy("准予登记/备案"),
+    "refuse": gettext_lazy("不予登记/备案"),
+    "supersede": gettext_lazy("变更登记生效"),
+    "cancel": gettext_lazy("注销登记生效"),
+}
+
+
+def step_label(name: str) -> str:
+    """A history row's action in words (``accept`` → 受理)."""
+    label = HISTORY_LABELS.get(name)
+    return str(label) if label is not None else gettext("其他办理操作")
+
+
 # States in which the filing waits on staff and a deadline runs.
 WAITING_ON_STAFF = frozenset(t.target for t in TRANSITIONS if t.due)
 FINAL_STATES = frozenset({S.REFUSED, S.WITHDRAWN, S.CHANGED, S.CANCELLED})
