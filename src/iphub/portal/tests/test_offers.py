@@ -7,23 +7,7 @@ from typing import Any
 
 import pytest
 
-from iphub.conftest import make_org, make_user
-from iphub.core.models import Organisation, Role, User
-
-
-@pytest.fixture
-def people(cast: dict[str, User], orgs: dict[str, Organisation]) -> dict[str, User]:
-    """The shared cast and the roles it lacks: a city supervisor, a province enforcer
-    and auditor, an agency and a university user."""
-    university = make_org("武汉测试大学", "420111", 7, kind="university")
-    agency = make_org("湖北测试专利代理事务所", "420106", 8, kind="agency")
-    return cast | {
-        "wuhan_supervisor": make_user("wuhan_supervisor", Role.SUPERVISOR, "420100"),
-        "province_enforcer": make_user("province_enforcer", Role.ENFORCEMENT, "420000"),
-        "province_auditor": make_user("province_auditor", Role.AUDITOR, "420000"),
-        "agency": make_user("agency_user", Role.AGENCY, organisation=agency),
-        "university": make_user("university_user", Role.ENTERPRISE, organisation=university),
-    }
+from iphub.core.models import User
 
 
 def _offered_links(html: str) -> list[str]:
@@ -56,6 +40,7 @@ ROLES = [
     "enterprise",
     "university",
     "agency",
+    "bank",
     "supervisor",
     "wuhan_supervisor",
     "yichang_supervisor",
