@@ -154,6 +154,21 @@ class OnTimeReport:
     by_city: dict[str, dict[str, RateCell]]  # city name -> month -> cell
     by_service: dict[str, dict[str, RateCell]]  # service label -> month -> cell
 
+    def grid(self, table: dict[str, dict[str, RateCell]]) -> list[tuple[str, list[RateCell]]]:
+        """Rows of ``table`` with a cell for every month; a month without a decided
+        filing is an empty cell, its rate None (无数据: 0/0 is not 100 %)."""
+        return [
+            (name, [cells.get(m, RateCell()) for m in self.months]) for name, cells in table.items()
+        ]
+
+    @property
+    def city_grid(self) -> list[tuple[str, list[RateCell]]]:
+        return self.grid(self.by_city)
+
+    @property
+    def service_grid(self) -> list[tuple[str, list[RateCell]]]:
+        return self.grid(self.by_service)
+
 
 def filing_on_time_rates(
     *, user: Any, months: int = 6, now: dt.datetime | None = None
@@ -207,13 +222,12 @@ RATE_COLUMNS = ("维度", "名称", "月份", "办结件数", "按时件数", "�
 
 def on_time_table(report: OnTimeReport) -> Iterator[list[Any]]:
     """The on-time rates as rows (columns ``RATE_COLUMNS``): per city, then per
-    service, each month that had decisions."""
+    service, every month the page shows; a month without decisions says 无数据."""
     for dimension, table in (("地市", report.by_city), ("事项", report.by_service)):
-        for name, cells in table.items():
-            for month in report.months:
-                cell = cells.get(month)
-                if cell is not None:
-                    yield [dimension, name, month, cell.decided, cell.on_time, cell.rate]
+        for name, cells in report.grid(table):
+            for month, cell in zip(report.months, cells, strict=True):
+                rate = cell.rate if cell.rate is not None else "无数据"
+                yield [dimension, name, month, cell.decided, cell.on_time, rate]
 
 
 def pledges_registered(*, user: Any) -> QuerySet[Filing]:

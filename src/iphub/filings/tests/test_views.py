@@ -167,6 +167,11 @@ def test_board_exports_what_it_shows_as_excel(
     assert rates[0] == ("维度", "名称", "月份", "办结件数", "按时件数", "按时办结率（%）")
     assert ("地市", "武汉市", month, 2, 1, 50) in rates
     assert ("事项", "专利权质押登记", month, 2, 1, 50) in rates
+    # The months before had no decision: 无数据 (0/0), on the page and in the export.
+    first = rates[1]
+    assert first[:3] == ("地市", "武汉市", first[2]) and first[2] < month
+    assert first[3:] == (0, 0, "无数据")
+    assert "无数据" in page and "None%" not in page
     waiting_rows = sheet("waiting")
     assert waiting_rows[0][:2] == ("受理地区", "申请编号")
     assert [(r[0], r[1], r[5]) for r in waiting_rows[1:]] == [
