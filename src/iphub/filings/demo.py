@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from iphub.core.calendar import LOCAL_TZ, is_working_day
-from iphub.core.models import Organisation, User
+from iphub.core.models import Organisation, Region, User
 from iphub.filings import services
 from iphub.filings.models import Filing, FilingState
 from iphub.patents.importers import PatentIn
@@ -46,7 +46,7 @@ class City:
     enterprise: str  # username
     clerk: str  # username
     serial: int  # first serial of the demo application numbers
-    titles: tuple[tuple[str, str], ...]  # (title, IPC)
+    titles: tuple[tuple[str, str, str], ...]  # (title, IPC, abstract)
 
 
 WUHAN = City(
@@ -55,18 +55,66 @@ WUHAN = City(
     "wuhan_clerk",
     9970001,
     (
-        ("一种硅基光电探测器及其制备方法", "H01L31/0232"),
-        ("一种高功率半导体激光器的散热封装结构", "H01S5/024"),
-        ("一种光纤光栅温度传感装置", "G01K11/32"),
-        ("一种基于微环谐振器的可调谐光滤波器", "G02B6/293"),
-        ("一种激光雷达点云去噪方法", "G01S7/48"),
-        ("一种用于光通信的低损耗波导耦合器", "G02B6/30"),
-        ("一种紫外发光二极管芯片外延结构", "H01L33/06"),
-        ("一种红外热成像镜头的无热化设计方法", "G02B13/14"),
-        ("一种光模块的自动耦合对准装置", "G02B6/42"),
-        ("一种激光焊接熔池视觉监测系统", "B23K26/03"),
-        ("一种钙钛矿光伏组件的封装方法", "H01L31/048"),
-        ("一种显示面板激光剥离设备", "B23K26/36"),
+        (
+            "一种硅基光电探测器及其制备方法",
+            "H01L31/0232",
+            "在绝缘体上硅衬底外延锗吸收层，采用倏逝波耦合结构，暗电流低于十纳安，带宽达五十吉赫兹。",
+        ),
+        (
+            "一种高功率半导体激光器的散热封装结构",
+            "H01S5/024",
+            "芯片倒装焊接于金刚石热沉，热沉下设微通道水冷板，连续输出百瓦时结温升高不超过二十度。",
+        ),
+        (
+            "一种光纤光栅温度传感装置",
+            "G01K11/32",
+            "布拉格光栅封装在不锈钢毛细管中，以解调仪读取中心波长漂移，适用于变压器绕组测温。",
+        ),
+        (
+            "一种基于微环谐振器的可调谐光滤波器",
+            "G02B6/293",
+            "氮化硅微环上方沉积微加热器，通过热光效应调节谐振波长，调谐范围覆盖整个C波段。",
+        ),
+        (
+            "一种激光雷达点云去噪方法",
+            "G01S7/48",
+            "按体素划分三维点云，结合回波强度与邻域密度剔除雨雾造成的离群点，保留车道边缘细节。",
+        ),
+        (
+            "一种用于光通信的低损耗波导耦合器",
+            "G02B6/30",
+            "倒锥形模斑转换结构把单模光纤的模场压缩到亚微米波导，端面耦合损耗小于一分贝。",
+        ),
+        (
+            "一种紫外发光二极管芯片外延结构",
+            "H01L33/06",
+            "铝镓氮多量子阱之间插入组分渐变的电子阻挡层，提高空穴注入效率，二百八十纳米波段光功率提升。",
+        ),
+        (
+            "一种红外热成像镜头的无热化设计方法",
+            "G02B13/14",
+            "选用硫系玻璃与锗两种材料匹配光焦度和热差系数，零下四十度至八十度范围内无需调焦。",
+        ),
+        (
+            "一种光模块的自动耦合对准装置",
+            "G02B6/42",
+            "六轴位移台在监测光功率反馈下作螺旋搜索，找到峰值后点胶固化，单件对准时间缩短至一分钟。",
+        ),
+        (
+            "一种激光焊接熔池视觉监测系统",
+            "B23K26/03",
+            "同轴高速相机拍摄熔池图像，卷积网络识别匙孔塌陷与飞溅，实时调整激光功率。",
+        ),
+        (
+            "一种钙钛矿光伏组件的封装方法",
+            "H01L31/048",
+            "以原子层沉积氧化铝作阻水层，再以丁基胶边缘密封，湿热老化一千小时后效率保持九成以上。",
+        ),
+        (
+            "一种显示面板激光剥离设备",
+            "B23K26/36",
+            "准分子激光线光斑扫描玻璃背面，使聚酰亚胺柔性基底与载板分离，配有真空吸附平台。",
+        ),
     ),
 )
 YICHANG = City(
@@ -75,14 +123,56 @@ YICHANG = City(
     "yichang_clerk",
     9980001,
     (
-        ("一种湿法磷酸净化除杂工艺", "C01B25/234"),
-        ("一种磷石膏制备建筑石膏粉的方法", "C04B11/26"),
-        ("一种电池级磷酸铁的制备方法", "C01B25/45"),
-        ("一种草甘膦母液资源化处理装置", "C02F9/00"),
-        ("一种黄磷尾气回收利用系统", "C01B25/027"),
-        ("一种六氟磷酸锂连续结晶装置", "C01D15/00"),
-        ("一种磷矿浮选捕收剂及其应用", "B03D1/01"),
-        ("一种精细磷酸盐气流干燥设备", "F26B17/10"),
+        (
+            "一种湿法磷酸净化除杂工艺",
+            "C01B25/234",
+            "粗磷酸经硫化脱砷、溶剂萃取与反萃后浓缩，得到食品级磷酸，萃余酸返回肥料生产。",
+        ),
+        (
+            "一种磷石膏制备建筑石膏粉的方法",
+            "C04B11/26",
+            "磷石膏水洗去除可溶磷氟后在一百六十度回转窑中煅烧，产品强度满足国家建筑石膏标准。",
+        ),
+        (
+            "一种电池级磷酸铁的制备方法",
+            "C01B25/45",
+            "硫酸亚铁与磷酸二氢铵在双氧水氧化下共沉淀，控制酸度得到低硫二水磷酸铁前驱体。",
+        ),
+        (
+            "一种草甘膦母液资源化处理装置",
+            "C02F9/00",
+            "母液经高温焚烧将有机磷转化为磷酸盐，余热锅炉产蒸汽，尾气碱洗后达标排放。",
+        ),
+        (
+            "一种黄磷尾气回收利用系统",
+            "C01B25/027",
+            "电炉尾气经水洗、变温吸附脱除磷硫杂质，一氧化碳提纯后作为甲酸钠合成原料。",
+        ),
+        (
+            "一种六氟磷酸锂连续结晶装置",
+            "C01D15/00",
+            "氟化氢溶液在多级串联冷却结晶釜中逐级降温，晶浆经离心与氮气干燥得到高纯晶体。",
+        ),
+        (
+            "一种磷矿浮选捕收剂及其应用",
+            "B03D1/01",
+            "以改性脂肪酸与烷基磺酸盐复配，常温下选择性捕收胶磷矿，精矿五氧化二磷品位提高。",
+        ),
+        (
+            "一种饲料级磷酸氢钙的生产方法",
+            "C01B25/32",
+            "脱氟磷酸与石灰乳在两段中和槽中反应，控制终点酸度，滤饼经闪蒸干燥得到饲料级产品。",
+        ),
+        (
+            "一种磷酸铵镁缓释肥的造粒方法",
+            "C05B7/00",
+            "鸟粪石晶体与腐植酸在转鼓中团聚造粒，颗粒包膜后氮磷养分释放期延长至九十天。",
+        ),
+        (
+            "一种磷化工废水除氟装置",
+            "C02F1/58",
+            "两级钙盐沉淀后经活性氧化铝吸附柱深度除氟，出水氟化物浓度低于每升十毫克。",
+        ),
     ),
 )
 
@@ -157,10 +247,9 @@ def _app_no(year: int, serial: int) -> str:
 def demo_patents(city: City, org: Organisation) -> list[str]:
     """The enterprise's own granted inventions (the patentee of record is the
     enterprise), created once; returns their application numbers."""
-    names = [r.name for r in reversed(list(_region_chain(org)))]
-    address = "湖北省" + "".join(n for n in names if n != "湖北省") + "演示路8号"
+    address = _address(org)
     rows, numbers = [], []
-    for i, (title, ipc) in enumerate(city.titles):
+    for i, (title, ipc, abstract) in enumerate(city.titles):
         year = 2019 + i % 4
         number = _app_no(year, city.serial + i)
         numbers.append(number)
@@ -169,7 +258,7 @@ def demo_patents(city: City, org: Organisation) -> list[str]:
                 application_number=number,
                 type="invention",
                 title=f"{title}（演示）",
-                abstract=f"本发明公开了{title[2:]}，由{org.name}研发，用于平台演示。",
+                abstract=f"本发明公开了{title[2:]}：{abstract}（演示数据）",
                 applicants=[org.name],
                 inventors=["张明", "李华"] if i % 2 else ["王芳"],
                 address=address,
@@ -191,12 +280,11 @@ def demo_patents(city: City, org: Organisation) -> list[str]:
     return numbers
 
 
-def _region_chain(org: Organisation) -> list[Any]:
-    chain, region = [], org.region
-    while region is not None:
-        chain.append(region)
-        region = region.parent
-    return chain
+def _address(org: Organisation) -> str:
+    """A street address in the organisation's district, as the register records one."""
+    codes = org.region.path.split("/")
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return "".join(names.get(c, "") for c in codes) + "演示路8号"
 
 
 # ------------------------------------------------------------------ scenarios
@@ -320,6 +408,12 @@ def _scenarios(cast: Cast, now: dt.datetime) -> list[tuple[str, Scenario]]:
     def registered(c: Cast, _: dt.datetime) -> None:
         _registered_pledge(c, "pledge-registered", 0, 4, "5000000.00")
 
+    def recent(c: Cast, _: dt.datetime) -> None:
+        # Registered in the last days, so the current month's figures are not empty.
+        day = _working_days_before(today, 2)
+        filing = _pledge(c, "pledge-recent", 8, _at(day, 9), debt_amount="3500000.00")
+        _decide(c, filing, _at(day, 11), _at(prev, 10))
+
     def changed(c: Cast, _: dt.datetime) -> None:
         # Registered three months ago, its amount raised last month: the original
         # becomes 已变更 and the change is the registration in force.
@@ -414,8 +508,9 @@ def _scenarios(cast: Cast, now: dt.datetime) -> list[tuple[str, Scenario]]:
         # Province-level item: it waits at the provincial window.
         _product(c, "product-submitted", 0, _at(prev, 15), "演示产品（专利标识）")
 
-    every = [
+    every: list[tuple[str, Scenario]] = [
         ("pledge-registered", registered),
+        ("pledge-recent", recent),
         ("pledge-changed", changed),
         ("pledge-cancelled", cancelled),
         ("pledge-overdue", overdue),

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from iphub.core import demo as core_demo
+from iphub.filings import demo as filings_demo
 from iphub.protection import demo
 from iphub.protection.models import (
     AssistanceRequest,
@@ -29,9 +30,11 @@ from iphub.protection.tests.conftest import corpus_rows, import_rows
 
 
 @pytest.fixture
-def loaded(db: Any, tmp_path: Path) -> list[str]:
+def loaded(db: Any, tmp_path: Path, settings: Any) -> list[str]:
+    settings.MEDIA_ROOT = tmp_path / "media"
     core_demo.demo_load()
     import_rows(tmp_path, corpus_rows())  # stands in for the imported demo patents
+    filings_demo.demo_load()  # the demo enterprises' own patents
     return demo.demo_load()
 
 
@@ -58,6 +61,9 @@ def test_screening_finished_during_the_load_and_flagged_groups(loaded: list[str]
     assert run.status == RunStatus.DONE and run.groups_found > 0
     assert FlaggedGroup.objects.filter(run=run).exists()
     assert any("蓝天" in line for line in loaded)
+    # The demo enterprises' own (distinct) patents are not flagged as abnormal.
+    flagged = {a for g in FlaggedGroup.objects.all() for a in g.applicants}
+    assert not any("演示" in name for name in flagged)
 
 
 def test_loading_twice_creates_nothing(loaded: list[str]) -> None:
