@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from iphub.core.models import Organisation, User
+from iphub.core.models import Organisation, Region, User
 from iphub.protection.models import (
     AssistanceRequest,
     Campaign,
@@ -284,10 +284,10 @@ def _requests() -> int:
     for who, title, ipc, status in fast:
         if FastTrackRequest.objects.filter(requester=who, title=title).exists():
             continue
-        item = assistance.fasttrack_request_submit(actor=who, title=title, ipc_main=ipc)
+        fast_item = assistance.fasttrack_request_submit(actor=who, title=title, ipc_main=ipc)
         if status is not None:
             assistance.fasttrack_request_decide(
-                actor=_user("wuhan_enforcer"), item=item, status=status, note="（演示）"
+                actor=_user("wuhan_enforcer"), item=fast_item, status=status, note="（演示）"
             )
         made += 1
     return made
@@ -307,6 +307,20 @@ def _screening() -> ScreeningRun | None:
         return screening.screening_run_execute(run.pk)
 
 
+def _groups_line() -> str:
+    """How many flagged groups each city has to review (the largest first)."""
+    cities: dict[str, int] = {}
+    for path in FlaggedGroup.objects.values_list("region__path", flat=True):
+        code = path.split("/")[1] if "/" in path else path
+        cities[code] = cities.get(code, 0) + 1
+    if not cities:
+        return "“蓝天”筛查未发现疑似非正常申请"
+    names = dict(Region.objects.filter(code__in=cities).values_list("code", "name"))
+    top = sorted(cities.items(), key=lambda item: -item[1])[:4]
+    where = "、".join(f"{names.get(code, code)} {n} 组" for code, n in top)
+    return f"“蓝天”疑似非正常申请组共 {sum(cities.values())} 组（{where}）"
+
+
 def demo_load() -> list[str]:
     """Create the demo protection records once (idempotent); returns summary lines."""
     today = timezone.localdate()
@@ -322,6 +336,5 @@ def demo_load() -> list[str]:
     ]
     if run is not None:
         lines.append(f"“蓝天”全量筛查：{run.message}")
-    by_city = FlaggedGroup.objects.values_list("region__name", flat=True)
-    lines.append(f"“蓝天”疑似非正常申请组共 {by_city.count()} 组")
+    lines.append(_groups_line())
     return lines
