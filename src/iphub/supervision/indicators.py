@@ -112,8 +112,10 @@ Records = Callable[[Ctx, Region], RecordTable]
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    label: str
-    unit: str
+    # Name and unit as the plan writes them; :attr:`label` and :attr:`unit` give
+    # them in the reader's language (the English is in django.po).
+    label_zh: str
+    unit_zh: str
     module: str  # the app it comes from ("" for reported)
     source: Source
     compute: Compute | None = None
@@ -124,6 +126,14 @@ class Indicator:
     # The (app, selector) the record list reads, when it is not the one the
     # number reads: the number can exist while the list cannot (yet).
     lists_with: tuple[str, str] | None = None
+
+    @property
+    def label(self) -> str:
+        return gettext(self.label_zh)
+
+    @property
+    def unit(self) -> str:
+        return gettext(self.unit_zh)
 
 
 REGISTRY: dict[str, Indicator] = {}

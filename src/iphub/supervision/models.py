@@ -140,6 +140,14 @@ class PlanTarget(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def indicator_label(self) -> str:
+        """The indicator's name in the reader's language ("" when none measures it)."""
+        from iphub.supervision.indicators import REGISTRY
+
+        ind = REGISTRY.get(self.indicator)
+        return ind.label if ind is not None else ""
+
 
 class CountyReporting(models.Model):
     """A city's choice that its counties also send monthly reports ("if the city asks").

@@ -279,7 +279,14 @@ def plan_view(request: HttpRequest) -> HttpResponseBase:
     plan = selectors.plan_current(month.year)
     progress = {p.target.pk: p for p in selectors.target_progress(user=request.user, month=month)}
     return render(
-        request, "supervision/plan.html", {"plan": plan, "progress": progress, "month": month}
+        request,
+        "supervision/plan.html",
+        {
+            "plan": plan,
+            "progress": progress,
+            "month": month,
+            "can_edit": plan_services.plan_editable_by(request.user),
+        },
     )
 
 
@@ -380,6 +387,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponseBase:
             "party": party,
             "editable": editable,
             "actions": workflow.available(request.user, report),
+            "history": [(e, workflow.step_label(e.action)) for e in report.events.all()],
             "tasks": [(t, work.get(t.pk, "")) for t in selectors.plan_tasks(report.month)],
             "figures": [
                 (k, i, figures.get(k))

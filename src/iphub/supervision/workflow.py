@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.utils.translation import gettext, gettext_lazy
+
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import Role
 from iphub.core.permissions import path_within, region_path_of
@@ -53,6 +55,20 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+
+# A report's history in words (one per step above).
+STEP_LABELS = {
+    "submit": gettext_lazy("报送"),
+    "return": gettext_lazy("退回修改"),
+    "resubmit": gettext_lazy("重新报送"),
+    "accept": gettext_lazy("采纳"),
+}
+
+
+def step_label(name: str) -> str:
+    """A history row's step in words (``accept`` → 采纳)."""
+    label = STEP_LABELS.get(name)
+    return str(label) if label is not None else gettext("其他操作")
 
 
 def party_of(user: Any, report: MonthlyReport) -> Party | None:

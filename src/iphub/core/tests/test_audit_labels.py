@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from django.utils import translation
 
 from iphub.core import audit_labels, services
 from iphub.core.models import Organisation, User
 from iphub.filings import workflow as filing_workflow
 from iphub.filings.models import FilingKind
-from iphub.portal.tests.codewords import code_words, visible_text
+from iphub.portal.tests.codewords import code_words, english, visible_text
 from iphub.supervision import workflow as report_workflow
 
 SRC = Path(__file__).resolve().parents[2]
@@ -139,8 +138,7 @@ def test_audit_page_in_english(
 ) -> None:
     _change_contact(cast, orgs["wuhan_hongshan"])
     client.force_login(cast["supervisor"])
-    client.cookies["django_language"] = "en"
-    page = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Update organisation" in page and "Phone: 138****5678 → 139****5432" in page
-    with translation.override("en"):
+    with english(client):
+        page = client.get("/audit/").content.decode()
         assert audit_labels.action_label("filing_approve") == "Approve registration/recording"
+    assert "Update organisation" in page and "Phone: 138****5678 → 139****5432" in page

@@ -31,11 +31,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
-__all__ = ["Finding", "assert_no_code_words", "code_words", "visible_text"]
+from django.utils import translation
+
+__all__ = ["Finding", "assert_no_code_words", "code_words", "english", "visible_text"]
 
 # Elements whose content is not read as text, and those that show code on purpose.
 _SKIP = frozenset({"script", "style", "template", "noscript", "code", "pre", "kbd", "samp", "head"})
@@ -200,3 +204,15 @@ def assert_no_code_words(html: str, *, lang: str = "zh-hans", allow: Iterable[st
     """Fail with every finding listed when ``html`` shows a code word or a raw repr."""
     found = code_words(html, lang=lang, allow=allow)
     assert not found, "internals shown raw:\n" + "\n".join(str(f) for f in found)
+
+
+@contextmanager
+def english(client: Any) -> Iterator[Any]:
+    """``client`` asking for English pages; the language is put back afterwards
+    (LocaleMiddleware leaves the last request's language active in the thread)."""
+    client.cookies["django_language"] = "en"
+    try:
+        with translation.override("en"):
+            yield client
+    finally:
+        del client.cookies["django_language"]

@@ -146,6 +146,15 @@ def _province_supervisor(actor: Any) -> None:
         raise AccessDenied("只有省局督导人员可以修改方案。")
 
 
+def plan_editable_by(actor: Any) -> bool:
+    """May ``actor`` edit the plan's targets (the province's supervisors)?"""
+    try:
+        _province_supervisor(actor)
+    except ApplicationError:
+        return False
+    return True
+
+
 @transaction.atomic
 def target_update(*, actor: Any, target_id: int, data: dict[str, Any]) -> PlanTarget:
     """The province supervisor edits a target's text, value, unit or due date."""
