@@ -54,6 +54,8 @@ class MatchingStage(models.TextChoices):
 
     EMBED = "embed", _("生成需求语义向量")
     RANK = "rank", _("检索并排序候选专利")
+    EMBED_PATENTS = "embed_patents", _("生成挂牌专利语义向量")
+    SCORE_NEEDS = "score_needs", _("为开放的技术需求评分")
 
 
 class TechnologyNeed(models.Model):
@@ -155,6 +157,13 @@ class SupplyListing(models.Model):
     flags = models.JSONField(_("提示"), default=list, blank=True)
     revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     revoke_reason = models.CharField(_("撤回理由"), max_length=300, blank=True)
+    # The background scoring of open needs against the listing, as its holder sees it.
+    matching_status = models.CharField(
+        _("匹配状态"), max_length=8, choices=MatchingStatus.choices, blank=True
+    )
+    matching_stage = models.CharField(max_length=100, blank=True)
+    matching_message = models.CharField(max_length=300, blank=True)
+    matching_progressed_at = models.DateTimeField(null=True, blank=True)
     patents = models.ManyToManyField(Patent, through="ListedPatent", related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

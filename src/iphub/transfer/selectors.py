@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
-from iphub.core.jobs import JobProgress, job_state
+from iphub.core.jobs import JobProgress, JobState, job_state
 from iphub.core.models import Organisation, Region
 from iphub.core.permissions import require_roles, scope_queryset
 from iphub.core.validators import mask_name, mask_phone
@@ -102,7 +102,29 @@ def need_get(*, user: Any, need_id: int) -> TechnologyNeed:
     return need
 
 
-_MATCHING_PERCENT = {MatchingStage.EMBED: 20, MatchingStage.RANK: 60}
+_MATCHING_PERCENT = {
+    MatchingStage.EMBED: 20,
+    MatchingStage.RANK: 60,
+    MatchingStage.EMBED_PATENTS: 20,
+    MatchingStage.SCORE_NEEDS: 60,
+}
+
+
+def _matching_progress(row: TechnologyNeed | SupplyListing, key: str, url: str) -> JobProgress:
+    stage = MatchingStage(row.matching_stage) if row.matching_stage in MatchingStage else None
+    running = row.matching_status == MatchingStatus.RUNNING
+    state = job_state(row.matching_status, last_progress_at=row.matching_progressed_at)
+    return JobProgress(
+        key=key,
+        title=_("智能匹配"),
+        state=state,
+        state_text=str(MatchingStatus.RUNNING.label) if state == JobState.RUNNING else "",
+        poll_url=url,
+        percent=_MATCHING_PERCENT.get(stage) if stage else None,
+        stage=str(stage.label) if running and stage else "",
+        message=row.matching_message,
+        last_progress_at=row.matching_progressed_at,
+    )
 
 
 def need_matching_progress(need: TechnologyNeed) -> JobProgress | None:
@@ -110,19 +132,16 @@ def need_matching_progress(need: TechnologyNeed) -> JobProgress | None:
     (None for a need never queued, such as one stored before matching was tracked)."""
     if not need.matching_status:
         return None
-    stage = need.matching_stage
-    running = need.matching_status == MatchingStatus.RUNNING
-    return JobProgress(
-        key=f"need-{need.pk}-matching",
-        title=_("智能匹配"),
-        state=job_state(need.matching_status, last_progress_at=need.matching_progressed_at),
-        state_text=str(MatchingStatus.RUNNING.label) if running else "",
-        poll_url=reverse("transfer:need_matching", args=[need.pk]),
-        percent=_MATCHING_PERCENT.get(MatchingStage(stage)) if stage in MatchingStage else None,
-        stage=str(MatchingStage(stage).label) if running and stage in MatchingStage else "",
-        message=need.matching_message,
-        last_progress_at=need.matching_progressed_at,
-    )
+    url = reverse("transfer:need_matching", args=[need.pk])
+    return _matching_progress(need, f"need-{need.pk}-matching", url)
+
+
+def listing_matching_progress(listing: SupplyListing) -> JobProgress | None:
+    """Where the matching of a new listing against open needs stands, for its page."""
+    if not listing.matching_status:
+        return None
+    url = reverse("transfer:listing_matching", args=[listing.pk])
+    return _matching_progress(listing, f"listing-{listing.pk}-matching", url)
 
 
 def need_contact(user: Any, need: TechnologyNeed) -> dict[str, str]:

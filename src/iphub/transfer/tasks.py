@@ -9,7 +9,7 @@ import logging
 from django.tasks import task
 
 from iphub.transfer import embeddings, services
-from iphub.transfer.models import SupplyListing, TechnologyNeed
+from iphub.transfer.models import TechnologyNeed
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +26,10 @@ def match_need_task(need_id: int) -> int:
 @task()
 def match_listing_task(listing_id: int) -> int:
     """Store the vectors of a new listing's patents, then score open needs against
-    it and tell both sides."""
-    listing = SupplyListing.objects.filter(pk=listing_id).first()
-    if listing is not None:
-        ids = list(listing.items.values_list("patent_id", flat=True))
-        embeddings.patents_embed(patent_ids=ids)
-    return len(services.match_run_for_listing(listing_id=listing_id))
+    it and tell both sides; the listing's page follows along."""
+    from iphub.transfer.services.matches import listing_matching_run
+
+    return listing_matching_run(listing_id=listing_id)
 
 
 @task()

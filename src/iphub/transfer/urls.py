@@ -17,6 +17,7 @@ urlpatterns = [
     path("supply/", views.listing_hall, name="listings"),
     path("supply/new/", views.listing_new, name="listing_new"),
     path("supply/<int:listing_id>/", views.listing_detail, name="listing_detail"),
+    path("supply/<int:listing_id>/matching/", views.listing_matching, name="listing_matching"),
     path("supply/<int:listing_id>/<str:action>/", views.listing_action, name="listing_action"),
     path("matches/<int:match_id>/", views.match_detail, name="match_detail"),
     path("matches/<int:match_id>/<str:action>/", views.match_action, name="match_action"),

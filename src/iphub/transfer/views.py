@@ -281,9 +281,26 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponseBase:
         {
             "l": listing,
             "matches": matches,
+            "matching": selectors.listing_matching_progress(listing)
+            if matches is not None
+            else None,
             "owner": is_member(request.user, listing.organisation_id),
         },
     )
+
+
+@login_required
+def listing_matching(request: HttpRequest, listing_id: int) -> HttpResponseBase:
+    """The listing's matching progress, polled by its page until matching is done."""
+    try:
+        listing = selectors.listing_get(user=request.user, listing_id=listing_id)
+        selectors.match_list_for_listing(user=request.user, listing=listing)
+        job = selectors.listing_matching_progress(listing)
+        if job is None:
+            raise NotFound("未找到该挂牌的匹配任务。")
+    except ApplicationError as exc:
+        return error_page(request, exc)
+    return job_progress_response(request, job)
 
 
 LISTING_ACTIONS = {"withdraw": "撤回挂牌", "revoke": "撤回开放许可声明"}

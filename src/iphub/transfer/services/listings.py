@@ -164,9 +164,9 @@ def listing_create(
                 ),
                 source="transfer",
             )
-    from iphub.transfer.tasks import match_listing_task
+    from iphub.transfer.services.matches import listing_matching_queue
 
-    transaction.on_commit(lambda: match_listing_task.enqueue(listing.pk))
+    listing_matching_queue(listing_id=listing.pk)
     return listing
 
 

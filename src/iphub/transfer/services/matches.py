@@ -37,11 +37,13 @@ logger = logging.getLogger(__name__)
 MIN_SCORE = 0.35
 
 
-def _matching_report(need_id: int, **fields: Any) -> int:
-    """Write where a need's matching stands (its own statement, outside any
-    transaction of the matching itself, so the page sees it at once)."""
+def _matching_report(
+    pk: int, model: type[TechnologyNeed] | type[SupplyListing] = TechnologyNeed, **fields: Any
+) -> int:
+    """Write where a need's (or listing's) matching stands, in its own statement
+    outside any transaction of the matching itself, so the page sees it at once."""
     fields["matching_progressed_at"] = timezone.now()
-    return TechnologyNeed.objects.filter(pk=need_id).update(**fields)
+    return model.objects.filter(pk=pk).update(**fields)
 
 
 def need_matching_queue(*, need_id: int) -> None:
@@ -100,6 +102,60 @@ def notify(*, organisations: Iterable[Organisation], title: str, body: str, link
     ]
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+def listing_matching_queue(*, listing_id: int) -> None:
+    """Mark a new listing's matching as queued and enqueue it on commit."""
+    from iphub.transfer.tasks import match_listing_task
+
+    _matching_report(
+        listing_id,
+        SupplyListing,
+        matching_status=MatchingStatus.QUEUED,
+        matching_stage="",
+        matching_message="",
+    )
+    transaction.on_commit(lambda: match_listing_task.enqueue(listing_id))
+
+
+def listing_matching_run(*, listing_id: int) -> int:
+    """The background matching of a new listing: its patents' vectors, then open
+    needs scored against them; each stage and the outcome are recorded on the
+    listing for its page. Returns the number of new matches."""
+    from iphub.transfer import embeddings
+
+    if not _matching_report(
+        listing_id,
+        SupplyListing,
+        matching_status=MatchingStatus.RUNNING,
+        matching_stage=str(MatchingStage.EMBED_PATENTS),
+        matching_message="",
+    ):
+        return 0
+    try:
+        ids = list(
+            SupplyListing.objects.get(pk=listing_id).items.values_list("patent_id", flat=True)
+        )
+        embeddings.patents_embed(patent_ids=ids)
+        _matching_report(listing_id, SupplyListing, matching_stage=str(MatchingStage.SCORE_NEEDS))
+        made = match_run_for_listing(listing_id=listing_id)
+    except Exception as exc:
+        logger.exception("matching of listing %s failed", listing_id)
+        _matching_report(
+            listing_id,
+            SupplyListing,
+            matching_status=MatchingStatus.FAILED,
+            matching_message=f"匹配失败：{exc}"[:300],
+        )
+        return 0
+    _matching_report(
+        listing_id,
+        SupplyListing,
+        matching_status=MatchingStatus.DONE,
+        matching_stage="",
+        matching_message=f"匹配到 {len(made)} 项技术需求。" if made else "",
+    )
+    return len(made)
 
 
 def patent_holders(patent_id: int) -> list[Organisation]:

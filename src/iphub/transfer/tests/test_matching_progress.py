@@ -14,7 +14,7 @@ from iphub.core.models import User
 from iphub.patents.models import Patent
 from iphub.transfer import embeddings, services
 from iphub.transfer.models import MatchingStatus, TechnologyNeed
-from iphub.transfer.services.matches import need_matching_run
+from iphub.transfer.services.matches import listing_matching_run, need_matching_run
 from iphub.transfer.tests.conftest import need_data
 
 POLL = 'hx-get="/transfer/needs/{pk}/matching/"'
@@ -121,3 +121,24 @@ def test_only_the_needs_owner_and_its_staff_see_its_matching(
     assert client.get(url).status_code == 404
     page = client.get(f"/transfer/needs/{need.pk}/").content.decode()
     assert "data-job-state" not in page  # the public page of an open need shows no job
+
+
+@pytest.mark.django_db
+def test_a_new_listing_follows_its_matching_until_done(
+    client: Any, patentee: User, corpus: dict[int, Patent]
+) -> None:
+    listing = services.listing_create(
+        actor=patentee, data={"title": "高镍正极包覆专利转让", "mode": "transfer"},
+        patent_ids=[corpus[1].pk],
+    )  # fmt: skip
+    poll = f'hx-get="/transfer/supply/{listing.pk}/matching/"'
+    client.force_login(patentee)
+    page = client.get(f"/transfer/supply/{listing.pk}/").content.decode()
+    assert 'data-job-state="queued"' in page and poll in page
+    assert "正在为挂牌专利匹配技术需求" in page
+    assert listing_matching_run(listing_id=listing.pk) == 0  # no open need yet
+    _, part, resp = _get(client, f"/transfer/supply/{listing.pk}/matching/", HX_Request="true")
+    assert 'data-job-state="done"' in part and "hx-get" not in part
+    assert resp["HX-Refresh"] == "true"
+    page = client.get(f"/transfer/supply/{listing.pk}/").content.decode()
+    assert poll not in page and "暂无匹配。" in page
