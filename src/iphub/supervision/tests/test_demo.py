@@ -38,7 +38,7 @@ def test_past_months_reported_one_late_one_returned(loaded: list[str]) -> None:
     late = MonthlyReport.objects.get(late=True)
     assert late.region_id == "420500" and late.state == ReportState.ACCEPTED
     submit = ReportEvent.objects.get(report=late, action="submit")
-    assert submit.at.astimezone(LOCAL_TZ).day == 26  # dated when it was sent, after the 20th
+    assert submit.at.astimezone(LOCAL_TZ).day == 28  # dated when it was sent, after the 20th
     pending = MonthlyReport.objects.get(region_id="420100", month=_last_month())
     assert pending.state == ReportState.SUBMITTED
 
