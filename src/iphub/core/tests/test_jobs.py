@@ -54,7 +54,7 @@ def test_the_partial_polls_only_while_there_is_something_to_wait_for(
     html = _render(_job(state, last_progress_at=timezone.now()))
     assert f'data-job-state="{state}"' in html and words in html
     assert ('hx-get="/poll/"' in html) is polls
-    assert ("<progress" in html) is (state != JobState.DONE)
+    assert ("<progress" in html) is polls
 
 
 def test_a_running_job_shows_stage_counts_and_percent_a_failed_one_its_reason() -> None:
