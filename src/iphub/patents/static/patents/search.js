@@ -22,6 +22,13 @@
       document.getElementById("search-form").submit();
     });
   }
+  // A new sort order or page size applies at once to the search on screen (the
+  // 检索 button does the same without script); the page restarts at 1.
+  document.querySelectorAll("#search-form select").forEach(function (el) {
+    el.addEventListener("change", function () {
+      if (document.getElementById("q").value.trim()) document.getElementById("search-form").submit();
+    });
+  });
   // Year trend chart (ECharts) from the data-series attribute.
   window.addEventListener("load", function () {
     var el = document.getElementById("year-chart");
