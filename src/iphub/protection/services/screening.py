@@ -11,10 +11,13 @@ from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError
+from iphub.core.jobs import stall_after
 from iphub.core.models import Role
 from iphub.core.permissions import ensure_region_access, require_roles
 from iphub.patents.models import LegalEvent, LegalEventKind, PartyRole, Patent, PatentParty
@@ -66,6 +69,7 @@ def screening_run_create(
     if actor is not None:
         require_roles(actor, Role.ENFORCEMENT)
     with transaction.atomic():
+        _close_stalled_runs()
         run = ScreeningRun.objects.create(
             kind=kind,
             patent_ids=sorted(set(patent_ids)),
@@ -74,6 +78,23 @@ def screening_run_create(
         audit_record(actor=actor, action="screening_run_create", obj=run, after=snapshot(run))
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
+
+
+def _close_stalled_runs() -> int:
+    """Record runs that stopped moving (their worker thread died with its process:
+    the embedded mode keeps no durable queue) as failed when a new run starts, so
+    no run stays 进行中 in the records; claiming them keeps a revived worker off."""
+    now = timezone.now()
+    limit = now - stall_after()
+    stalled = ScreeningRun.objects.filter(status__in=(RunStatus.PENDING, RunStatus.RUNNING)).filter(
+        Q(progressed_at__lt=limit) | Q(progressed_at__isnull=True, created_at__lt=limit)
+    )
+    return stalled.update(
+        status=RunStatus.FAILED,
+        finished_at=now,
+        claimed_at=Coalesce("claimed_at", Value(now)),
+        message="后台任务已中断（长时间无进展），由之后发起的筛查接替。",
+    )
 
 
 def screening_run_incremental(*, patent_ids: Iterable[int]) -> ScreeningRun | None:

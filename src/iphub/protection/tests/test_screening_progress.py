@@ -90,3 +90,17 @@ def test_only_enforcement_staff_follow_a_run(cast: dict[str, User], client: Any)
     run = screening_run_create(actor=cast["wuhan_enforcer"])
     login(client, cast["wuhan_clerk"])
     assert client.get(f"/protection/screening/runs/{run.pk}/progress/").status_code == 403
+
+
+def test_a_new_run_records_a_stalled_one_as_failed(cast: dict[str, User], client: Any) -> None:
+    dead = screening_run_create(actor=cast["wuhan_enforcer"])
+    last = timezone.now() - dt.timedelta(minutes=30)
+    ScreeningRun.objects.filter(pk=dead.pk).update(
+        status=RunStatus.RUNNING, claimed_at=last, stage=RunStage.TEXT, progressed_at=last
+    )
+    fresh = screening_run_create(actor=cast["wuhan_enforcer"])  # moving: not touched
+    screening_run_create(actor=cast["wuhan_enforcer"])
+    dead.refresh_from_db()
+    fresh.refresh_from_db()
+    assert dead.status == RunStatus.FAILED and "后台任务已中断" in dead.message
+    assert fresh.status == RunStatus.PENDING
