@@ -9,10 +9,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from iphub.core import audit_labels
 from iphub.core.errors import NotFound
-from iphub.core.models import AuditEntry, Organisation, Region, RegionLevel, Role
+from iphub.core.models import (
+    AuditEntry,
+    Organisation,
+    OrganisationTag,
+    Region,
+    RegionLevel,
+    Role,
+)
 from iphub.core.permissions import region_path_of, require_roles, scope_queryset
 from iphub.core.validators import mask_id_number, mask_name, mask_phone
 
@@ -68,6 +76,7 @@ class OrganisationRow:
     kind: str
     kind_label: str
     tags: list[str]
+    tag_labels: list[str]  # 专精特新, not zhuanjingtexin
     region_code: str
     region_name: str
     contact_name: str
@@ -83,6 +92,10 @@ def organisation_row(org: Organisation) -> OrganisationRow:
         kind=org.kind,
         kind_label=str(org.get_kind_display()),
         tags=list(org.tags),
+        tag_labels=[
+            str(OrganisationTag(t).label) if t in OrganisationTag.values else _("其他标签")
+            for t in org.tags
+        ],
         region_code=org.region_id,
         region_name=org.region.name,
         contact_name=mask_name(org.contact_name),

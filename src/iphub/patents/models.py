@@ -233,6 +233,17 @@ class ImportJob(models.Model):
         return f"{self.file_name}（{self.get_status_display()}）"
 
     @property
+    def report_errors(self) -> list[tuple[int, str, str]]:
+        """The stored report's errors as (line, field in words, message) for the page."""
+        from iphub.patents.importers.columns import field_label
+
+        return [
+            (row.get("line", 0), field_label(e.get("field", "")), e.get("message", ""))
+            for row in (self.report or {}).get("bad_rows", [])
+            for e in row.get("errors", [])
+        ]
+
+    @property
     def percent(self) -> int:
         if self.status in (JobStatus.DONE, JobStatus.REJECTED):
             return 100

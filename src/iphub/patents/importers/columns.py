@@ -11,7 +11,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["COLUMN_MAP", "PATENT_FIELDS", "header_key", "map_columns"]
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+__all__ = [
+    "COLUMN_MAP",
+    "FIELD_LABELS",
+    "PATENT_FIELDS",
+    "field_label",
+    "header_key",
+    "map_columns",
+]
 
 # Canonical fields filled from source columns (PatentIn fields that come from one column).
 PATENT_FIELDS = frozenset(
@@ -22,6 +33,40 @@ PATENT_FIELDS = frozenset(
         "grant_number", "priority", "legal_status", "agency", "agent", "source_id",
     }
 )  # fmt: skip
+
+# What the uploader reads for a field named in an error (申请日, not app_date).
+FIELD_LABELS: dict[str, str | Promise] = {
+    "application_number": _("申请号"),
+    "type": _("专利类型"),
+    "title": _("名称"),
+    "abstract": _("摘要"),
+    "claims": _("权利要求书"),
+    "first_claim": _("首项权利要求"),
+    "description": _("说明书"),
+    "applicants": _("申请人"),
+    "inventors": _("发明人"),
+    "address": _("地址"),
+    "province_code_hint": _("省市代码"),
+    "ipc_main": _("主分类号"),
+    "ipc": _("分类号"),
+    "app_date": _("申请日"),
+    "pub_date": _("公开日"),
+    "grant_date": _("授权公告日"),
+    "publication_number": _("公开号"),
+    "grant_number": _("授权公告号"),
+    "priority": _("优先权"),
+    "legal_status": _("法律状态"),
+    "agency": _("代理机构"),
+    "agent": _("代理人"),
+    "source_id": _("来源编号"),
+}
+
+
+def field_label(name: str) -> str:
+    """The column an error is about, in words (``app_date`` → 申请日)."""
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else gettext("其他字段")
+
 
 # Header -> target. Written with the spelling seen in exports; lookups go through
 # header_key() so full-width brackets, spaces and Latin case do not matter.

@@ -44,6 +44,7 @@ from iphub.patents.importers import (
     read_file,
     validate_row,
 )
+from iphub.patents.importers.columns import field_label
 from iphub.patents.importers.readers import detect_format
 from iphub.patents.ipc import get_table
 from iphub.patents.models import ImportJob, ImportMode, JobStatus
@@ -115,7 +116,12 @@ def _full_report_sink(fh: IO[str]) -> Callable[[list[RowError]], None]:
 
     def sink(errors: list[RowError]) -> None:
         writer.writerows(
-            [e.line_no, e.field, e.message_zh, "错误" if e.severity == "error" else "提示"]
+            [
+                e.line_no,
+                field_label(e.field),
+                e.message_zh,
+                "错误" if e.severity == "error" else "提示",
+            ]
             for e in errors
         )
 

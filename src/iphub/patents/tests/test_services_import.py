@@ -64,7 +64,7 @@ def test_report_of_a_long_import_keeps_the_first_rows_and_files_every_one(
     full = list(csv.reader(io.StringIO(Path(job.report["full_report"]).read_text("utf-8-sig"))))
     assert full[0] == ["行号", "字段", "问题", "级别"]
     assert [(r[0], r[1], r[3]) for r in full[1:]] == [
-        (str(line), "app_date", "错误") for line in (2, 4, 6, 8, 10)
+        (str(line), "申请日", "错误") for line in (2, 4, 6, 8, 10)
     ]
 
 
