@@ -342,7 +342,18 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponseBase:
         m = selectors.match_get(user=request.user, match_id=match_id)
     except ApplicationError as exc:
         return error_page(request, exc)
-    return render(request, "transfer/match_detail.html", {"m": m})
+    # What the services would accept at this stage (the template compares nothing).
+    asked_by_other = m.contact_requested_by_id != getattr(request.user, "organisation_id", None)
+    return render(
+        request,
+        "transfer/match_detail.html",
+        {
+            "m": m,
+            "can_request_contact": m.stage == MatchStage.MATCHED,
+            "can_accept": m.stage == MatchStage.CONTACTED and asked_by_other,
+            "can_reject": m.stage not in (MatchStage.DEAL, MatchStage.REJECTED),
+        },
+    )
 
 
 @login_required
