@@ -212,4 +212,15 @@ def deal_list(request: HttpRequest) -> HttpResponseBase:
         )
     context["page"] = Paginator(qs, 50).get_page(request.GET.get("page"))
     context["export_url"] = reverse("transfer:deal_list")
+    context["can_record"] = _may_record_deals(request.user)
     return render(request, "transfer/deal_list.html", context)
+
+
+def _may_record_deals(user: Any) -> bool:
+    """Registering a deal and linking it to its filing are for the region's staff (the
+    filing choices check the roles the services do); an auditor only reads the list."""
+    try:
+        selectors.deal_filing_choices(user=user)
+    except ApplicationError:
+        return False
+    return True

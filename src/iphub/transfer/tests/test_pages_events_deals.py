@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from iphub.core.models import Organisation, Region, User
+from iphub.conftest import make_user
+from iphub.core.models import Organisation, Region, Role, User
 from iphub.filings.models import Filing, FilingKind, FilingState
 from iphub.patents.models import LegalEvent, Patent
 from iphub.transfer import services
@@ -336,8 +337,15 @@ def test_a_deal_recorded_earlier_is_linked_to_its_filing_later(
     url = f"/transfer/deals/{deal.pk}/filing/"
     client.force_login(cast["yichang_clerk"])
     assert client.get(url).status_code == 403
+    # An auditor reads the list; linking and registering are not offered (they answer 403).
+    client.force_login(make_user("province_auditor", Role.AUDITOR, "420000"))
+    listed = _page(client.get("/transfer/deals/list/"))
+    assert 'data-testid="deal-row"' in listed
+    assert f'href="{url}"' not in listed and 'href="/transfer/deals/new/"' not in listed
+    assert client.get(url).status_code == 403
     client.force_login(cast["wuhan_clerk"])
-    assert f'href="{url}"' in _page(client.get("/transfer/deals/list/"))
+    listed = _page(client.get("/transfer/deals/list/"))
+    assert f'href="{url}"' in listed and 'href="/transfer/deals/new/"' in listed
     assert licence.reference in _page(client.get(url))
     empty = client.post(url, {"filing": ""})
     assert empty.status_code == 400 and "请选择要关联的办件" in _page(empty)
