@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from iphub.core.calendar import LOCAL_TZ, is_working_day
+from iphub.core.calendar import LOCAL_TZ, add_working_days, is_working_day
 from iphub.core.models import Organisation, Region, User
 from iphub.filings import services
 from iphub.filings.models import Filing, FilingState
@@ -221,19 +221,11 @@ def _working_days_before(day: dt.date, n: int) -> dt.date:
     return day
 
 
-def _working_days_after(day: dt.date, n: int) -> dt.date:
-    while n:
-        day += dt.timedelta(days=1)
-        if is_working_day(day):
-            n -= 1
-    return day
-
-
 def _months_before(day: dt.date, n: int, *, on: int = 10) -> dt.date:
     """A working day near the ``on``-th of the month ``n`` months before ``day``."""
     month = day.month - 1 - n
     first = dt.date(day.year + month // 12, month % 12 + 1, on)
-    return first if is_working_day(first) else _working_days_after(first, 1)
+    return add_working_days(first, 0)
 
 
 # ------------------------------------------------------------------ patents
@@ -246,7 +238,11 @@ def _app_no(year: int, serial: int) -> str:
 
 def demo_patents(city: City, org: Organisation) -> list[str]:
     """The enterprise's own granted inventions (the patentee of record is the
-    enterprise), created once; returns their application numbers."""
+    enterprise), created once; returns their application numbers.
+
+    The serials (997xxxx, 998xxxx) lie far beyond those the office has issued,
+    so no imported record is touched; a number already on record is left as it is.
+    """
     address = _address(org)
     rows, numbers = [], []
     for i, (title, ipc, abstract) in enumerate(city.titles):
@@ -374,7 +370,7 @@ def _registered_pledge(
     days after its one-day limit, so the on-time rate is not a flat 100 %."""
     day = _months_before(cast.today, months)
     filing = _pledge(cast, name, n, _at(day, 9, 30), debt_amount=amount)
-    decided = _working_days_after(day, 3 if late else 1)
+    decided = add_working_days(day, 3 if late else 1)
     return _decide(cast, filing, _at(day, 14), _at(decided, 10))
 
 
@@ -433,7 +429,7 @@ def _scenarios(cast: Cast, now: dt.datetime) -> list[tuple[str, Scenario]]:
             idempotency_key=c.key("pledge-change"),
             now=_at(day, 9),
         )
-        _decide(c, change, _at(day, 11), _at(_working_days_after(day, 1), 9, 30))
+        _decide(c, change, _at(day, 11), _at(add_working_days(day, 1), 9, 30))
 
     def cancelled(c: Cast, _: dt.datetime) -> None:
         # Registered (approved late) two months ago, repaid and released since.
@@ -449,7 +445,7 @@ def _scenarios(cast: Cast, now: dt.datetime) -> list[tuple[str, Scenario]]:
             idempotency_key=c.key("pledge-cancel"),
             now=_at(day, 10),
         )
-        _decide(c, cancel, _at(day, 15), _at(_working_days_after(day, 1), 10))
+        _decide(c, cancel, _at(day, 15), _at(add_working_days(day, 1), 10))
 
     def overdue(c: Cast, _: dt.datetime) -> None:
         _pledge(
@@ -483,7 +479,7 @@ def _scenarios(cast: Cast, now: dt.datetime) -> list[tuple[str, Scenario]]:
             filing_id=f.pk,
             ground="contract_incomplete",
             note="质押合同未约定质押担保范围（演示）。",
-            now=_at(_working_days_after(day, 1), 10),
+            now=_at(add_working_days(day, 1), 10),
         )
 
     def withdrawn(c: Cast, _: dt.datetime) -> None:
@@ -499,7 +495,7 @@ def _scenarios(cast: Cast, now: dt.datetime) -> list[tuple[str, Scenario]]:
         f = _licence(
             c, "licence-registered", 3, _at(day, 10), "武汉江岸演示新能源有限公司", "300000"
         )
-        _decide(c, f, _at(day, 15), _at(_working_days_after(day, 2), 10))
+        _decide(c, f, _at(day, 15), _at(add_working_days(day, 2), 10))
 
     def licence_submitted(c: Cast, _: dt.datetime) -> None:
         _licence(c, "licence-submitted", 5, _at(prev, 11), "襄阳演示汽车零部件有限公司", "150000")
