@@ -44,6 +44,12 @@ from .nodes import (
 # A number pasted from a document is split by spaces into at most this many
 # words: ``CN 114081026 A``, ``2021 1 0123456.7``.
 _NUMBER_PARTS = 4
+# Hostile-input bounds: the parser and everything walking its tree (compile,
+# highlight, to_query_string) recurse once per group or NOT, so nesting is capped
+# well below Python's recursion limit; no searcher nests 20 deep or types 2,000
+# characters (issue 18, finding 6).
+MAX_DEPTH = 20
+MAX_QUERY_LENGTH = 2000
 
 __all__ = ["QuerySyntaxError", "parse"]
 
@@ -144,8 +150,15 @@ def _parse_date(text: str, pos: int, *, end: bool) -> date:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
+        if len(text) > MAX_QUERY_LENGTH:
+            raise QuerySyntaxError(
+                f"检索式过长：最多 {MAX_QUERY_LENGTH} 个字符，您输入了 {len(text)} 个，"
+                "请删减检索词或分几次检索",
+                MAX_QUERY_LENGTH,
+            )
         self.toks = _lex(text)
         self.i = 0
+        self.depth = 0
 
     # -- token helpers -------------------------------------------------------
     def peek(self) -> _Tok | None:
@@ -158,6 +171,15 @@ class _Parser:
 
     def end_pos(self) -> int:
         return len(self.text)
+
+    def descend(self, tok: _Tok) -> None:
+        """Enter a group or a NOT; refuse nesting deeper than :data:`MAX_DEPTH`."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QuerySyntaxError(
+                f"第 {tok.pos} 个字符处：括号或 NOT 嵌套超过 {MAX_DEPTH} 层，请简化检索式",
+                tok.pos,
+            )
 
     # -- grammar ---------------------------------------------------------------
     def parse(self) -> Node:
@@ -194,9 +216,12 @@ class _Parser:
 
     def not_expr(self, field: str) -> Node:
         tok = self.peek()
-        if self.op(tok) == "NOT":
+        if tok is not None and self.op(tok) == "NOT":
             self.i += 1
-            return Not(self.not_expr(field))
+            self.descend(tok)
+            node = Not(self.not_expr(field))
+            self.depth -= 1
+            return node
         return self.primary(field)
 
     def _missing_operand(self) -> QuerySyntaxError:
@@ -217,6 +242,7 @@ class _Parser:
             raise self._missing_operand()
         if tok.kind == "LP":
             self.i += 1
+            self.descend(tok)
             node = self.or_expr(field)
             close = self.peek()
             if close is None or close.kind != "RP":
@@ -225,6 +251,7 @@ class _Parser:
                     f'第 {pos} 个字符处缺少右括号 ")"，与第 {tok.pos} 个字符处的左括号配对', pos
                 )
             self.i += 1
+            self.depth -= 1
             return node
         op = self.op(tok)
         if op in ("AND", "OR"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -264,3 +265,55 @@ def test_a_number_searched_as_text_survives_a_round_trip() -> None:
     node = t("TX", "114081026")
     assert node.to_query_string() == "TX=114081026"
     assert parse(node.to_query_string()) == node
+
+
+# -- hostile input: nesting and length (issue 18, finding 6) ---------------------
+# Checked before the fix: 300 nested parentheses raised RecursionError out of
+# parse() (and the API, /patents/, saved searches and navigation analyses answered
+# 500); 300 NOTs the same.
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["(" * 300 + "电池" + ")" * 300, "NOT " * 300 + "电池", "TI=" + "(" * 300 + "电池" + ")" * 300],
+)
+def test_deep_nesting_is_a_syntax_error_not_a_crash(query: str) -> None:
+    from iphub.patents.search.query import MAX_DEPTH
+
+    with pytest.raises(QuerySyntaxError) as exc:
+        parse(query)
+    assert f"嵌套超过 {MAX_DEPTH} 层" in exc.value.message
+
+
+def test_nesting_up_to_the_limit_still_parses() -> None:
+    from iphub.patents.search.query import MAX_DEPTH
+
+    assert parse("(" * MAX_DEPTH + "电池" + ")" * MAX_DEPTH) == t("TX", "电池")
+    assert parse("NOT " * 2 + "电池") == Not(Not(t("TX", "电池")))
+
+
+def test_an_overlong_query_is_refused_with_its_limit() -> None:
+    from iphub.patents.search.query import MAX_QUERY_LENGTH
+
+    with pytest.raises(QuerySyntaxError) as exc:
+        parse("电池 OR " * MAX_QUERY_LENGTH)
+    assert f"{MAX_QUERY_LENGTH} 个字符" in exc.value.message
+
+
+@pytest.mark.django_db
+def test_deep_query_answers_in_chinese_on_every_surface(client: Any, regions: None) -> None:
+    from iphub.conftest import make_user
+    from iphub.core.models import Role
+
+    deep = "(" * 300 + "电池" + ")" * 300
+    api = client.get("/api/v1/patents/search", {"q": deep})
+    assert api.status_code == 400 and "嵌套" in api.json()["message"]
+    page = client.get("/patents/", {"q": deep})
+    assert page.status_code == 200 and "嵌套" in page.content.decode()
+    client.force_login(make_user("depth_supervisor", Role.SUPERVISOR, "420000"))
+    saved = client.post(
+        "/api/v1/patents/saved-searches", {"name": "深", "query": deep}, "application/json"
+    )
+    assert saved.status_code == 400 and "嵌套" in saved.json()["fields"]["query"]
+    analysis = client.post("/api/v1/navigation/analyses", {"query": deep}, "application/json")
+    assert analysis.status_code == 400 and "嵌套" in analysis.json()["fields"]["query"]
