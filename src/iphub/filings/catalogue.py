@@ -9,21 +9,22 @@ that correcting one is a one-line change.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from iphub.core.errors import ApplicationError
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
 
 LEVEL_LABELS = {
-    "national": "国家",
-    "province": "省",
-    "prefecture": "市（州）",
-    "county": "县（市、区）",
+    "national": gettext_lazy("国家"),
+    "province": gettext_lazy("省"),
+    "prefecture": gettext_lazy("市（州）"),
+    "county": gettext_lazy("县（市、区）"),
 }
 
 
@@ -56,7 +57,11 @@ class Service:
 
     @property
     def level_label(self) -> str:
-        return LEVEL_LABELS.get(self.level, self.level)
+        return str(LEVEL_LABELS.get(self.level, self.level))
+
+    @property
+    def material_names(self) -> tuple[str, ...]:
+        return tuple(m.name for m in self.materials)
 
     def material(self, code: str) -> Material | None:
         return next((m for m in self.materials if m.code == code), None)
@@ -93,14 +98,42 @@ def _load() -> tuple[Service, ...]:
     return tuple(out)
 
 
+def _translated(s: Service) -> Service:
+    return replace(
+        s,
+        name=gettext(s.name),
+        legal_basis=gettext(s.legal_basis),
+        office=gettext(s.office),
+        fee=gettext(s.fee),
+        note=gettext(s.note) if s.note else "",
+        materials=tuple(replace(m, name=gettext(m.name)) for m in s.materials),
+        refusal_grounds=tuple((c, gettext(t)) for c, t in s.refusal_grounds),
+    )
+
+
+@cache
+def _in_language(language: str) -> tuple[Service, ...]:
+    with translation.override(language):
+        return tuple(_translated(s) for s in _load())
+
+
+def _current() -> tuple[Service, ...]:
+    # The file is in Chinese; a reader in another language gets the items with
+    # their texts translated (django.po), codes and time limits unchanged.
+    language = translation.get_language()
+    if not language or language.startswith("zh"):
+        return _load()
+    return _in_language(language)
+
+
 def services() -> tuple[Service, ...]:
-    """Every catalogue item, in file order."""
-    return _load()
+    """Every catalogue item, in file order, in the reader's language."""
+    return _current()
 
 
 def service_for(kind: str, operation: str = "establish") -> Service:
     """The catalogue item that governs filings of ``kind``/``operation``."""
-    for s in _load():
+    for s in _current():
         if s.kind == kind and s.operation == operation:
             return s
     raise ApplicationError("事项清单中没有该事项。", code="unknown_service")
@@ -116,13 +149,18 @@ def material_name(service: Service, code: str) -> str:
 
 
 def service_search(query: str = "", *, level: str = "") -> list[Service]:
-    """Items whose name, basis, office or materials contain every word of ``query``."""
+    """Items whose name, basis, office or materials contain every word of ``query``
+    (in Chinese or in the reader's language)."""
     words = query.split()
     out = []
-    for s in _load():
+    for original, s in zip(_load(), _current(), strict=True):
         if level and s.level != level:
             continue
-        text = " ".join([s.name, s.legal_basis, s.office, s.fee, *(m.name for m in s.materials)])
-        if all(w in text for w in words):
+        text = " ".join(
+            t
+            for item in (original, s)
+            for t in (item.name, item.legal_basis, item.office, item.fee, *item.material_names)
+        )
+        if all(w.lower() in text.lower() for w in words):
             out.append(s)
     return out

@@ -9,7 +9,7 @@ from typing import Any
 from iphub.core.models import User
 from iphub.filings import services
 from iphub.filings.tests.conftest import file_pledge
-from iphub.portal.tests.codewords import code_words
+from iphub.portal.tests.codewords import code_words, english, visible_text
 
 
 def _section(page: str, testid: str) -> str:
@@ -35,3 +35,15 @@ def test_detail_names_materials_and_history_steps(
     usernames = list(User.objects.values_list("username", flat=True))
     # The test patents carry their fixture key in the title (…正极材料（granted）).
     assert code_words(page, allow=[*usernames, "granted"]) == []
+
+
+def test_catalogue_in_english_names_services_and_materials(client: Any, db: Any) -> None:
+    with english(client):
+        text = visible_text(client.get("/filings/").content.decode())
+        found = visible_text(client.get("/filings/", {"q": "pledge"}).content.decode())
+    assert "Patent pledge registration (new)" in text and "Free of charge" in text
+    assert "Patent pledge contract (or the security clause of the main contract)" in text
+    assert "专利权质押登记" not in text
+    assert "Trademark pledge registration (new)" in found
+    chinese = visible_text(client.get("/filings/", {"q": "质押"}).content.decode())
+    assert "专利权质押登记（设立）" in chinese and "Patent pledge" not in chinese
