@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
@@ -19,10 +20,10 @@ from iphub.finance.models import ClaimStatus
 from iphub.portal.excel import xlsx_response
 
 TABLES = {
-    "bank": ("按银行", "银行（质权人）"),
-    "region": ("按地区", "受理地区"),
-    "month": ("按月份", "月份"),
-    "industry": ("按行业", "行业"),
+    "bank": (gettext_lazy("按银行"), gettext_lazy("银行（质权人）")),
+    "region": (gettext_lazy("按地区"), gettext_lazy("受理地区")),
+    "month": (gettext_lazy("按月份"), gettext_lazy("月份")),
+    "industry": (gettext_lazy("按行业"), gettext_lazy("行业")),
 }
 
 
@@ -58,7 +59,7 @@ def overview(request: HttpRequest) -> HttpResponseBase:
         return xlsx_response(
             f"pledge-{export}.xlsx",
             f"质押融资{title}",
-            [head, "件数", "金额（元）"],
+            [str(head), "件数", "金额（元）"],
             rows,
             query={"年度": year or "全部"},
         )

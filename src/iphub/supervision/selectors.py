@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from iphub.core.calendar import LOCAL_TZ
 from iphub.core.errors import AccessDenied, NotFound
@@ -130,11 +131,11 @@ class Discipline:
     @property
     def label(self) -> str:
         return {
-            "on_time": "按时报送",
-            "late": "逾期报送",
-            "missing": "逾期未报",
-            "pending": "未到期",
-            "draft": "草稿未报",
+            "on_time": gettext("按时报送"),
+            "late": gettext("逾期报送"),
+            "missing": gettext("逾期未报"),
+            "pending": gettext("未到期"),
+            "draft": gettext("草稿未报"),
         }[self.status]
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError, NotFound
@@ -71,7 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         values: dict[str, tuple[Any, str, str]] = {
             s.region.code: (s.total, "computed", "") for s in scores
         }
-        label, unit = "月度综合得分", "分"
+        label, unit = gettext("月度综合得分"), gettext("分")
     else:
         if key not in indicators.REGISTRY:
             raise NotFound("未知指标。")
@@ -122,7 +123,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
             "unit": unit,
             "rows": rows,
             "map_data": map_data,
-            "indicator_choices": [("score", "月度综合得分")]
+            "indicator_choices": [("score", gettext("月度综合得分"))]
             + [(k, i.label) for k, i in indicators.REGISTRY.items()],
             "progress": selectors.target_progress(user=request.user, month=month),
             "discipline": selectors.report_discipline(user=request.user, month=month),
