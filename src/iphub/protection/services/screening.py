@@ -4,13 +4,14 @@ record staff decisions on them."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -55,6 +56,8 @@ from iphub.protection.screening.signals import (
     find_quick_assignments,
 )
 from iphub.protection.services.group_regions import Place, group_region, patent_places
+
+logger = logging.getLogger(__name__)
 
 PROVINCE_CODE = "420000"
 # Side-by-side evidence is computed for the strongest pairs of a group only:
@@ -128,9 +131,14 @@ class _RunProgress:
         if stage == self.stage and now - self.last < 1.0 and done < total:
             return
         self.stage, self.last = stage, now
-        ScreeningRun.objects.filter(id=self.run_id).update(
-            stage=stage, processed=done, total=total, progressed_at=timezone.now()
-        )
+        try:
+            ScreeningRun.objects.filter(id=self.run_id).update(
+                stage=stage, processed=done, total=total, progressed_at=timezone.now()
+            )
+        except DatabaseError:
+            # A report that cannot be written now (SQLite busy with another
+            # writer) is skipped: the next one catches up; the run goes on.
+            logger.warning("screening run %s: progress not recorded", self.run_id)
 
 
 def screening_run_execute(run_id: int, *, params: ScreeningParams | None = None) -> ScreeningRun:
