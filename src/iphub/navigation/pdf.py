@@ -26,13 +26,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     KeepTogether,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from iphub.core.pdftext import text_paragraph
 from iphub.navigation.geo import hubei_polygons
 from iphub.navigation.reports import report_tables
 
@@ -284,9 +284,9 @@ def network_graph(net: dict[str, Any] | None, *, title: str, colour: str) -> Dra
 
 
 def _table(rows: list[list[Any]], headers: list[str], style: ParagraphStyle) -> Table:
-    data = [[Paragraph(str(h), style) for h in headers]]
+    data = [[text_paragraph(str(h), style) for h in headers]]
     for row in rows[:MAX_TABLE_ROWS]:
-        data.append([Paragraph(str(v), style) for v in row])
+        data.append([text_paragraph(str(v), style) for v in row])
     t = Table(data, repeatRows=1, hAlign="LEFT")
     t.setStyle(
         TableStyle(
@@ -310,15 +310,15 @@ def report_pdf(*, title: str, query: str, result: dict[str, Any]) -> bytes:
     )
     pos = result["position"]
     story: list[Any] = [
-        Paragraph(f"专利导航分析报告：{title}", st["title"]),
-        Paragraph(f"检索式：{query}", st["body"]),
-        Paragraph(
+        text_paragraph(f"专利导航分析报告：{title}", st["title"]),
+        text_paragraph(f"检索式：{query}", st["body"]),
+        text_paragraph(
             f"分析日期 {result['generated_on']}；专利 {result['total']} 件，"
             f"其中湖北 {pos['hubei']} 件（{pos['hubei_share']}%）；"
             f"高价值发明专利 {result['high_value']['total']} 件。",
             st["body"],
         ),
-        Paragraph(result["trend"]["note"], st["body"]),
+        text_paragraph(result["trend"]["note"], st["body"]),
         Spacer(1, 4 * mm),
         trend_chart(result),
         hubei_map(result),
@@ -326,7 +326,7 @@ def report_pdf(*, title: str, query: str, result: dict[str, Any]) -> bytes:
         ipc_pie(result),
     ]
     for table in report_tables(result):
-        heading = Paragraph(table.title, st["h2"])
+        heading = text_paragraph(table.title, st["h2"])
         if table.key in NETWORK_COLOURS:
             graph = network_graph(
                 result.get(table.key),
@@ -337,10 +337,12 @@ def report_pdf(*, title: str, query: str, result: dict[str, Any]) -> bytes:
         else:
             story.append(heading)
         if not table.rows:
-            story.append(Paragraph("（无数据）", st["body"]))
+            story.append(text_paragraph("（无数据）", st["body"]))
             continue
         story.append(_table(table.rows, table.headers, st["cell"]))
         if len(table.rows) > MAX_TABLE_ROWS:
-            story.append(Paragraph(f"仅列前 {MAX_TABLE_ROWS} 行，完整数据见 Excel。", st["body"]))
+            story.append(
+                text_paragraph(f"仅列前 {MAX_TABLE_ROWS} 行，完整数据见 Excel。", st["body"])
+            )
     doc.build(story)
     return buf.getvalue()
