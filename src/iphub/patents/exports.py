@@ -77,8 +77,9 @@ def _cell(p: Patent, name: str) -> Any:
     return value
 
 
-def export_rows(query: str) -> Iterator[list[Any]]:
-    """Rows of the result set of ``query`` (every record when empty), in result order."""
+def export_rows(query: str, *, sort: str = "relevance") -> Iterator[list[Any]]:
+    """Rows of the result set of ``query`` (every record when empty), in the order
+    the search page showed them (``sort``: relevance or a date order)."""
     fields = [name for name, _ in COLUMNS] + ["publication_kind"]
     if not query:
         last = 0
@@ -91,7 +92,7 @@ def export_rows(query: str) -> Iterator[list[Any]]:
             last = batch[-1].pk
     from iphub.patents.selectors import patent_ids_matching
 
-    ids = patent_ids_matching(query)
+    ids = patent_ids_matching(query, order=sort)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         found = Patent.objects.only(*fields).in_bulk(chunk)

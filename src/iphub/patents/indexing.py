@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 
 from iphub.patents.models import PartyRole, Patent, PatentParty
 from iphub.patents.search import PatentIndex
-from iphub.patents.search.index import IndexSchemaChanged
+from iphub.patents.search.index import DATE_SORTS, IndexSchemaChanged
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -143,10 +143,11 @@ def matching_ids(
     *,
     among: set[int] | None = None,
     limit: int | None = None,
-    order: Literal["relevance", "id"] = "relevance",
+    order: Literal["relevance", "id"] | str = "relevance",
 ) -> list[int]:
     """Database ids of every document matching ``query``, best first, or in
-    ascending id order with ``order="id"``.
+    ascending id order with ``order="id"``, or in one of the search's date orders
+    (``order="grant_date_desc"`` ..., see ``search.index.DATE_SORTS``).
 
     ``among`` restricts the match to those ids (a term-set filter inside the
     index, so an alert check after an import does not rank the whole corpus).
@@ -178,6 +179,17 @@ def matching_ids(
             q, wanted, count=False, order_by_field="id", order=tantivy.Order.Asc
         )
         return [int(key) for key, _addr in by_id.hits]
+    if order in DATE_SORTS:
+        field_name, descending = DATE_SORTS[order]
+        by_date = searcher.search(
+            q,
+            wanted,
+            count=False,
+            order_by_field=field_name,
+            order=tantivy.Order.Desc if descending else tantivy.Order.Asc,
+        )
+        dated = searcher.fast_field_values("id", [addr for _key, addr in by_date.hits])
+        return [int(i or 0) for i in dated]
     res = searcher.search(q, wanted, count=False)
     # The id is a fast (columnar) field: reading it for 200k hits takes
     # milliseconds, where loading each hit's stored document (``searcher.doc``)

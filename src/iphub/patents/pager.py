@@ -44,7 +44,7 @@ class SearchState:
         if size not in PAGE_SIZES:
             size = PAGE_SIZE
         return cls(
-            q=params.get("q", "").strip()[:2000],
+            q=params.get("q", "").strip(),
             sort=sort,
             page_size=size,
             page=max(1, _int(params.get("page"), 1)),
@@ -53,7 +53,7 @@ class SearchState:
     @classmethod
     def from_back(cls, raw: str) -> SearchState | None:
         """The state carried in a detail page's ``back`` parameter, or None if empty."""
-        state = cls.from_params(QueryDict(raw.lstrip("?")[:4000]))
+        state = cls.from_params(QueryDict(raw.lstrip("?")[:40000]))
         return state if state.q else None
 
     def with_page(self, page: int) -> SearchState:

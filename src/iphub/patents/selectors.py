@@ -49,12 +49,12 @@ SORT_ORDERS: dict[str, Any] = {
 # Older names of the application-date orders, still accepted from links and API clients.
 SORT_ALIASES = {"date_desc": "app_date_desc", "date_asc": "app_date_asc"}
 FACET_TITLES = {
-    "type": "专利类型",
-    "status": "法律状态",
-    "year": "申请年",
-    "ipc_subclass": "IPC 小类",
-    "city": "地市",
-    "applicant": "申请人",
+    "type": _("专利类型"),
+    "status": _("法律状态"),
+    "year": _("申请年"),
+    "ipc_subclass": _("IPC 小类"),
+    "city": _("地市"),
+    "applicant": _("申请人"),
 }
 
 
@@ -93,13 +93,13 @@ def _facet_label(name: str, value: str, regions: dict[str, str]) -> str:
         try:
             return str(PatentType(value).label)
         except ValueError:
-            return value or "未知"
+            return value or str(_("未知"))
     if name == "city":
-        return regions.get(value, value or "未解析")
+        return regions.get(value, value or str(_("未解析")))
     if name == "ipc_subclass":
         title = ipc_title(value) if value else None
         return f"{value} {title[:16]}" if title else value
-    return value or "未知"
+    return value or str(_("未知"))
 
 
 def patent_search(
@@ -182,10 +182,11 @@ def patent_ids_matching(
     *,
     among: set[int] | None = None,
     limit: int | None = None,
-    order: Literal["relevance", "id"] = "relevance",
+    order: Literal["relevance", "id"] | str = "relevance",
 ) -> list[int]:
     """Ids of every record matching ``query`` (optionally only those in ``among``),
-    best first or, with ``order="id"``, in ascending id order (cheaper)."""
+    best first or, with ``order="id"``, in ascending id order (cheaper), or in a
+    date order of ``SORT_ORDERS``."""
     from iphub.patents.indexing import matching_ids
 
     return matching_ids(query, among=among, limit=limit, order=order)

@@ -105,7 +105,7 @@ def search(request: HttpRequest) -> HttpResponseBase:
                 context["previous_url"] = shown.with_page(result.page - 1).url()
             if result.page < result.num_pages:
                 context["next_url"] = shown.with_page(result.page + 1).url()
-            context["export_query"] = urlencode({"q": state.q})
+            context["export_query"] = SearchState(state.q, state.sort).query_string()
             context["facet_links"] = {
                 name: [
                     (
@@ -165,10 +165,12 @@ def applicant(request: HttpRequest) -> HttpResponseBase:
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    """Stream the whole result set (every row, not one page) to Excel or CSV, in a
-    file named after the search and the day (``专利检索_锂电池_20261205.xlsx``)."""
+    """Stream the whole result set (every row, not one page) to Excel or CSV, in the
+    page's sort order, in a file named after the search and the day
+    (``专利检索_锂电池_20261205.xlsx``)."""
 
-    query = request.GET.get("q", "").strip()
+    state = SearchState.from_params(request.GET)
+    query = state.q
     try:
         if query:
             from iphub.patents.search import parse
@@ -185,11 +187,11 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
             "patents.xlsx",
             "专利",
             headers,
-            export_rows(query),
-            query={"检索式": query or "（全部记录）"},
+            export_rows(query, sort=state.sort),
+            query={"检索式": query or "（全部记录）", "排序": selectors.SORT_ORDERS[state.sort]},
         )
     else:
-        response = csv_response("patents.csv", headers, export_rows(query))
+        response = csv_response("patents.csv", headers, export_rows(query, sort=state.sort))
     name, fallback = export_filename(query, fmt, on=timezone.localdate())
     response["Content-Disposition"] = attachment_disposition(name, fallback)
     return response

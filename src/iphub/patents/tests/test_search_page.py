@@ -3,6 +3,7 @@ way back from a record, result lines, numbers pasted into the box, export names.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import date, timedelta
@@ -142,9 +143,10 @@ DATE_SORTS = [
 ]
 
 
-def expected_dates(field: str, descending: bool) -> list[date | None]:
-    """The dates of every record, sorted here: missing dates last either way."""
-    values = list(Patent.objects.values_list(field, flat=True))
+def expected_dates(field: str, descending: bool, **among: Any) -> list[date | None]:
+    """The dates of the records (all, or those filtered by ``among``), sorted here:
+    missing dates last either way."""
+    values = list(Patent.objects.filter(**among).values_list(field, flat=True))
     present = sorted((v for v in values if v is not None), reverse=descending)
     return present + [None] * (len(values) - len(present))
 
@@ -309,6 +311,19 @@ def test_export_is_named_after_the_search_and_the_day(corpus: None, client: Any,
         assert len(rows) == 2  # the header and the one 锂电池 record
     else:
         assert "锂电池极片" in body.decode("utf-8-sig")
+
+
+def test_export_follows_the_sort_of_the_page(corpus: None, client: Any) -> None:
+    html = page_html(client, q="TI=正极材料", sort="grant_date_asc")
+    link = re.search(r'data-testid="export-csv" href="([^"]+)"', html)
+    assert link is not None and "sort=grant_date_asc" in link.group(1)
+    body = b"".join(client.get(link.group(1).replace("&amp;", "&")).streaming_content)
+    lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    column = lines[0].index("授权公告日")
+    got = [line[column] or None for line in lines[1:]]
+    dates = expected_dates("grant_date", False, title__contains="正极材料")
+    wanted = [d.isoformat() if d else None for d in dates]
+    assert got == wanted
 
 
 def test_export_of_everything_and_of_an_ascii_query(corpus: None, client: Any) -> None:
