@@ -107,6 +107,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "need_update": _L("修改技术需求"),
     "need_renew": _L("续期技术需求"),
     "need_mark_stale": _L("技术需求待确认"),
+    "need_match_again": _L("重新匹配技术需求"),
     "need_close": _L("关闭技术需求"),
     "need_expire": _L("技术需求到期"),
     "need_import": _L("导入技术需求"),

@@ -114,6 +114,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponseBase:
     for m in matches:
         m.open_to_answer = m.stage == MatchStage.MATCHED  # type: ignore[attr-defined]
     staff = _is_staff(request.user)
+    matching = selectors.need_matching_progress(need) if manage else None
     return render(
         request,
         "transfer/need_detail.html",
@@ -122,7 +123,12 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponseBase:
             "contact": selectors.need_contact(request.user, need),
             "manage": manage,
             "matches": matches,
-            "matching": selectors.need_matching_progress(need) if manage else None,
+            "matching": matching,
+            "can_match_again": bool(
+                matching
+                and (matching.failed or matching.stalled)
+                and need.status == NeedStatus.OPEN
+            ),
             "can_edit": need.status in EDITABLE_NEED_STATUSES,
             "can_mark_stale": staff and need.status == NeedStatus.OPEN,
             "forms": dict(CooperationForm.choices),
@@ -201,6 +207,8 @@ def need_action(request: HttpRequest, need_id: int, action: str) -> HttpResponse
             services.need_close(actor=request.user, need_id=need_id)
         elif action == "stale":
             services.need_mark_stale(actor=request.user, need_id=need_id)
+        elif action == "match":
+            services.need_match_again(actor=request.user, need_id=need_id)
         else:
             raise ApplicationError("未知操作。")
     except ApplicationError as exc:

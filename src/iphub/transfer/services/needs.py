@@ -16,6 +16,7 @@ from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Organisation
 from iphub.core.permissions import ensure_region_access, require_roles
 from iphub.transfer.access import STAFF_ROLES, own_organisation, side_of
+from iphub.transfer.errors import TransferError
 from iphub.transfer.models import NeedSource, NeedStatus, TechnologyNeed
 from iphub.transfer.rules import need_clean, need_edit_check, need_transition_check
 
@@ -171,6 +172,22 @@ def need_renew(*, actor: Any, need_id: int, deadline: dt.date | str) -> Technolo
     need.deadline = need_clean(current | {"deadline": deadline})["deadline"]
     need.confirmed_at = timezone.now()
     _move(need, actor=actor, target=NeedStatus.OPEN, who=who, action="need_renew")
+    _enqueue_matching(need.pk)
+    return need
+
+
+@transaction.atomic
+def need_match_again(*, actor: Any, need_id: int) -> TechnologyNeed:
+    """Queue an open need's matching again (after it failed or its worker stopped)."""
+    need = _locked(need_id)
+    side_of(actor, organisation_id=need.organisation_id, region_path=need.region.path)
+    if need.status != NeedStatus.OPEN:
+        raise ApplicationError(
+            f"该需求已{need.get_status_display()}，不再匹配；请先续期。",
+            code=TransferError.NEED_NOT_OPEN,
+            status=409,
+        )
+    audit_record(actor=actor, action="need_match_again", obj=need, region_path=need.region.path)
     _enqueue_matching(need.pk)
     return need
 

@@ -142,3 +142,26 @@ def test_a_new_listing_follows_its_matching_until_done(
     assert resp["HX-Refresh"] == "true"
     page = client.get(f"/transfer/supply/{listing.pk}/").content.decode()
     assert poll not in page and "暂无匹配。" in page
+
+
+@pytest.mark.django_db
+def test_a_failed_or_stalled_match_is_offered_again_to_the_owner(
+    client: Any, cast: dict[str, User]
+) -> None:
+    need = services.need_create(actor=cast["enterprise"], data=need_data())
+    client.force_login(cast["enterprise"])
+    assert (
+        'data-testid="match-again"'
+        not in client.get(f"/transfer/needs/{need.pk}/").content.decode()
+    )
+    TechnologyNeed.objects.filter(pk=need.pk).update(
+        matching_status=MatchingStatus.FAILED, matching_message="匹配失败：索引不可用"
+    )
+    page = client.get(f"/transfer/needs/{need.pk}/").content.decode()
+    assert 'data-testid="match-again"' in page
+    resp = client.post(f"/transfer/needs/{need.pk}/match/")
+    assert resp.status_code == 302
+    need.refresh_from_db()
+    assert need.matching_status == MatchingStatus.QUEUED and need.matching_message == ""
+    page = client.get(f"/transfer/needs/{need.pk}/").content.decode()
+    assert 'data-job-state="queued"' in page and 'data-testid="match-again"' not in page
