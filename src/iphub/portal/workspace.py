@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from iphub.core import selectors as core_selectors
 from iphub.core.errors import ApplicationError
@@ -47,7 +48,8 @@ def acts_for_organisation(user: Any) -> None:
 class Service:
     """One page a user may be offered: as a card (with ``description``), in the menu
     (``menu`` is ``main`` for the services bar, ``work`` for the workspace bar), or both.
-    ``check`` is None for a public page."""
+    ``check`` is None for a public page. ``menu_label`` is the menu's word for it
+    (context "menu"), short in every language so that the menu keeps to its row."""
 
     key: str
     title: Any
@@ -60,7 +62,14 @@ class Service:
 
 
 SERVICES: list[Service] = [
-    Service("home", _("首页"), "portal:home", None, menu="main"),
+    Service(
+        "home",
+        _("首页"),
+        "portal:home",
+        None,
+        menu="main",
+        menu_label=pgettext_lazy("menu", "首页"),
+    ),
     Service(
         "patents",
         _("专利检索"),
@@ -68,6 +77,7 @@ SERVICES: list[Service] = [
         None,
         _("专利信息公共服务：中文全文检索、统计与导出"),
         menu="main",
+        menu_label=pgettext_lazy("menu", "专利检索"),
     ),
     Service(
         "transfer",
@@ -76,6 +86,7 @@ SERVICES: list[Service] = [
         None,
         _("技术需求发布、专利供给与供需匹配"),
         menu="main",
+        menu_label=pgettext_lazy("menu", "知慧桥"),
     ),
     Service(
         "transfer_events",
@@ -91,6 +102,7 @@ SERVICES: list[Service] = [
         None,
         _("专利质押登记一个工作日办结，许可、转让备案在线办理"),
         menu="main",
+        menu_label=pgettext_lazy("menu", "一网通办"),
     ),
     Service(
         "navigation",
@@ -99,6 +111,7 @@ SERVICES: list[Service] = [
         signed_in,
         _("重点产业链专利导航分析与报告"),
         menu="main",
+        menu_label=pgettext_lazy("menu", "专利导航"),
         invite=True,
     ),
     Service(
@@ -108,23 +121,47 @@ SERVICES: list[Service] = [
         None,
         _("维权援助、保护工作站、执法办案、蓝天行动"),
         menu="main",
+        menu_label=pgettext_lazy("menu", "保护与维权"),
     ),
-    Service("workspace", _("工作台"), "portal:workspace", signed_in, menu="work"),
-    Service("saved", _("我的检索"), "patents:saved", signed_in, menu="work"),
+    Service(
+        "workspace",
+        _("工作台"),
+        "portal:workspace",
+        signed_in,
+        menu="work",
+        menu_label=pgettext_lazy("menu", "工作台"),
+    ),
+    Service(
+        "saved",
+        _("我的检索"),
+        "patents:saved",
+        signed_in,
+        menu="work",
+        menu_label=pgettext_lazy("menu", "我的检索"),
+    ),
     Service(
         "inbox",
         _("对接消息"),
         "transfer:inbox",
         lambda u: transfer_selectors.match_inbox(user=u),
         menu="work",
+        menu_label=pgettext_lazy("menu", "对接消息"),
     ),
-    Service("mine", _("我的办件"), "filings:mine", acts_for_organisation, menu="work"),
+    Service(
+        "mine",
+        _("我的办件"),
+        "filings:mine",
+        acts_for_organisation,
+        menu="work",
+        menu_label=pgettext_lazy("menu", "我的办件"),
+    ),
     Service(
         "assistance",
         _("维权援助"),
         "protection:assistance",
         lambda u: protection_selectors.assistance_list(user=u),
         menu="work",
+        menu_label=pgettext_lazy("menu", "维权援助"),
     ),
     Service(
         "queue",
@@ -132,6 +169,7 @@ SERVICES: list[Service] = [
         "filings:queue",
         lambda u: filings_selectors.filing_queue(user=u),
         menu="work",
+        menu_label=pgettext_lazy("menu", "待办队列"),
     ),
     # The board's selector checks the queue's roles; the queue's is the cheap one to run.
     Service(
@@ -140,6 +178,7 @@ SERVICES: list[Service] = [
         "filings:board",
         lambda u: filings_selectors.filing_queue(user=u),
         menu="work",
+        menu_label=pgettext_lazy("menu", "时限看板"),
     ),
     Service(
         "funnel",
@@ -147,6 +186,7 @@ SERVICES: list[Service] = [
         "transfer:funnel",
         lambda u: require_roles(u, *transfer_access.STAFF_ROLES),
         menu="work",
+        menu_label=pgettext_lazy("menu", "对接漏斗"),
     ),
     Service(
         "transfer_deals",
@@ -155,7 +195,7 @@ SERVICES: list[Service] = [
         lambda u: transfer_selectors.deal_list(user=u),
         _("登记专利转让、许可成交并关联一网通办备案/登记，按类型、月份查询和导出"),
         menu="work",
-        menu_label=_("成交台账"),
+        menu_label=pgettext_lazy("menu", "成交台账"),
     ),
     Service(
         "imports",
@@ -163,6 +203,7 @@ SERVICES: list[Service] = [
         "patents:imports",
         lambda u: patents_selectors.import_job_list(user=u),
         menu="work",
+        menu_label=pgettext_lazy("menu", "数据导入"),
     ),
     Service(
         "screening",
@@ -170,6 +211,7 @@ SERVICES: list[Service] = [
         "protection:groups",
         lambda u: protection_selectors.flagged_group_list(user=u),
         menu="work",
+        menu_label=pgettext_lazy("menu", "蓝天筛查"),
     ),
     Service(
         "cases",
@@ -177,6 +219,7 @@ SERVICES: list[Service] = [
         "protection:cases",
         lambda u: protection_selectors.case_list(user=u),
         menu="work",
+        menu_label=pgettext_lazy("menu", "执法办案"),
     ),
     Service(
         "supervision",
@@ -185,6 +228,7 @@ SERVICES: list[Service] = [
         lambda u: supervision_selectors.reporting_units(user=u),
         _("方案任务、月报、指标与评分"),
         menu="work",
+        menu_label=pgettext_lazy("menu", "督导考核"),
     ),
     Service(
         "finance",
@@ -192,6 +236,7 @@ SERVICES: list[Service] = [
         "finance:overview",
         lambda u: finance_selectors.fund_list(user=u),
         menu="work",
+        menu_label=pgettext_lazy("menu", "质押融资"),
     ),
     Service(
         "organisations",
@@ -200,6 +245,7 @@ SERVICES: list[Service] = [
         signed_in,
         _("辖区企业、高校、服务机构名录（个人信息脱敏）"),
         menu="work",
+        menu_label=pgettext_lazy("menu", "组织机构"),
     ),
     Service(
         "audit",
@@ -208,6 +254,7 @@ SERVICES: list[Service] = [
         lambda u: core_selectors.audit_list(user=u),
         _("查询与导出辖区内的操作记录"),
         menu="work",
+        menu_label=pgettext_lazy("menu", "审计日志"),
     ),
 ]
 
