@@ -96,6 +96,28 @@ def scope_queryset(
     return queryset.none()
 
 
+def can_edit_owned(user: Any, owner_path: str) -> bool:
+    """Object-level write check: a record owned by a region is edited by staff
+    whose scope contains that region. A province-owned record (owner path
+    ``420000``) is therefore the province's own: city staff, whose scope lies
+    inside the province, and public users, who have no region scope, may read
+    it but not change it."""
+    scope = region_path_of(user)
+    return scope is not None and path_within(owner_path, scope)
+
+
+def ensure_can_edit_owned(user: Any, owner_path: str, *, what: str) -> None:
+    """Raise :class:`AccessDenied` naming who may edit ``what`` unless
+    :func:`can_edit_owned`."""
+    if can_edit_owned(user, owner_path):
+        return
+    if "/" not in owner_path:
+        raise AccessDenied(
+            _("%(what)s由省级管理部门维护，仅省级工作人员可以修改。") % {"what": what}
+        )
+    raise AccessDenied(_("%(what)s仅限其所属地区的工作人员修改。") % {"what": what})
+
+
 def can_see_region(user: User, region: Region) -> bool:
     scope = region_path_of(user)
     return scope is not None and path_within(region.path, scope)

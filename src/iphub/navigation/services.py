@@ -20,7 +20,8 @@ from django.utils import timezone
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Organisation, OrganisationKind, Role
-from iphub.core.permissions import require_roles
+from iphub.core.permissions import can_edit_owned, ensure_can_edit_owned, require_roles
+from iphub.core.regions import HUBEI
 from iphub.navigation import analysis
 from iphub.navigation.errors import NavigationError
 from iphub.navigation.models import (
@@ -46,6 +47,11 @@ CHAINS_FILE = Path(__file__).resolve().parent / "data" / "chains.json"
 # Who may edit chains and run analyses: the province's supervisors and the
 # navigation service bases (agencies).
 EDIT_ROLES = (Role.SUPERVISOR, Role.AGENCY)
+# The key industry chains (51020) are one definition for all of Hubei, owned by
+# the province: only the province's supervisors change them. Agencies and city
+# supervisors still run analyses of them.
+CHAIN_OWNER_PATH = HUBEI
+CHAIN_EDIT_ROLES = (Role.SUPERVISOR,)
 REPORT_SUFFIXES = {".pdf", ".docx", ".doc", ".xlsx", ".pptx", ".zip"}
 
 
@@ -104,6 +110,22 @@ def _chain_state(chain: IndustryChain) -> dict[str, Any]:
     return state
 
 
+def chain_can_edit(*, actor: Any, chain: IndustryChain) -> bool:
+    """Whether ``actor`` may change ``chain``'s definition (pages show the edit link by it)."""
+    return bool(
+        actor is not None
+        and actor.is_authenticated
+        and (actor.is_superuser or actor.role in CHAIN_EDIT_ROLES)
+        and can_edit_owned(actor, CHAIN_OWNER_PATH)
+    )
+
+
+def _ensure_chain_editable(actor: Any, chain: IndustryChain) -> None:
+    require_roles(actor, *Role.values)  # signed in, else 401
+    ensure_can_edit_owned(actor, CHAIN_OWNER_PATH, what="重点产业链")
+    require_roles(actor, *CHAIN_EDIT_ROLES)
+
+
 @transaction.atomic
 def chain_update(
     *,
@@ -115,8 +137,9 @@ def chain_update(
     segments: list[dict[str, str]] | None = None,
 ) -> Analysis:
     """Edit a chain's definition (and, if given, replace its segments), then queue
-    a fresh analysis, since the old one no longer describes the chain."""
-    require_roles(actor, *EDIT_ROLES)
+    a fresh analysis, since the old one no longer describes the chain. Only the
+    province's supervisors may (object-level check, issue 18 finding 4)."""
+    _ensure_chain_editable(actor, chain)
     before = _chain_state(chain)
     if name is not None:
         if not name.strip():

@@ -62,7 +62,7 @@ def chain_detail(request: HttpRequest, chain_id: int) -> HttpResponseBase:
         "chain": chain,
         "current": current,
         "done": done,
-        "can_edit": _can_edit(request.user),
+        "can_edit": services.chain_can_edit(actor=request.user, chain=chain),
     }
     if done is not None:
         context["tables"] = report_tables(done.result)
@@ -76,9 +76,12 @@ def chain_edit(request: HttpRequest, chain_id: int) -> HttpResponseBase:
         chain = selectors.chain_get(chain_id)
     except ApplicationError as exc:
         return _error_page(request, exc)
-    if not _can_edit(request.user):
+    if not services.chain_can_edit(actor=request.user, chain=chain):
         return render(
-            request, "portal/error.html", {"message": "您的角色无权编辑产业链。"}, status=403
+            request,
+            "portal/error.html",
+            {"message": "重点产业链由省级管理部门维护，仅省级监管人员可以修改。"},
+            status=403,
         )
     errors: dict[str, str] = {}
     segments = [{"stage": s.stage, "name": s.name, "query": s.query} for s in chain.segments.all()]
