@@ -27,13 +27,15 @@ distance, listing, semantic similarity), so a user sees *why*, not just a number
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from iphub.core.models import Region
 from iphub.patents.models import LegalEvent, PartyRole, Patent, PatentParty
@@ -333,26 +335,42 @@ def _no_vector_note(*, need_has_vector: bool) -> str:
     return "该专利的语义向量尚未生成（已排队），本次按检索词、分类号、地域和挂牌情况匹配"
 
 
+def _offer_text(offer: str) -> str:
+    # Stored in Chinese when the match was scored; read in the reader's language.
+    listed = re.fullmatch(r"已挂牌：(.+?)(（与期望合作方式不同）)?", offer)
+    if listed is None:
+        return gettext(offer) if offer else ""
+    mode = listed.group(1)
+    with translation.override("zh-hans"):
+        modes = {str(m.label): m for m in ListingMode}
+    text = gettext("已挂牌：%(mode)s") % {"mode": modes[mode].label if mode in modes else mode}
+    return text + (gettext("（与期望合作方式不同）") if listed.group(2) else "")
+
+
 def explain(reasons: dict[str, Any]) -> str:
-    """One Chinese sentence a user reads under a match."""
+    """One sentence a user reads under a match, in the reader's language."""
     bits = []
     # Filtered here too, so reasons stored before a word joined the stop list
     # read right without matching again.
     shared = technical_terms(list(reasons.get("shared_terms") or []))
     if shared:
-        bits.append("共同技术词：" + "、".join(shared[:5]))
+        bits.append(gettext("共同技术词：%(terms)s") % {"terms": gettext("、").join(shared[:5])})
     if reasons.get("ipc_overlap"):
-        bits.append("分类号相近：" + reasons["ipc_overlap"][0])
+        bits.append(gettext("分类号相近：%(ipc)s") % {"ipc": reasons["ipc_overlap"][0]})
     if reasons.get("same_city"):
-        bits.append(f"同城（{reasons.get('region')}）")
+        bits.append(gettext("同城（%(region)s）") % {"region": reasons.get("region")})
     elif reasons.get("distance_km") is not None:
-        bits.append(f"相距约 {reasons['distance_km']} 公里（{reasons.get('region')}）")
+        bits.append(
+            gettext("相距约 %(km)s 公里（%(region)s）")
+            % {"km": reasons["distance_km"], "region": reasons.get("region")}
+        )
     if reasons.get("cosine") is not None:
-        label = "语义高度相关" if reasons["cosine"] >= 0.9 else "语义相似度"
-        bits.append(f"{label}（余弦 {reasons['cosine']:.2f}）")
-    bits.append(reasons.get("offer", ""))
-    bits.extend(reasons.get("flags") or [])
-    return "；".join(b for b in bits if b)
+        label = gettext("语义高度相关") if reasons["cosine"] >= 0.9 else gettext("语义相似度")
+        cosine = gettext("%(label)s（余弦 %(cos).2f）")
+        bits.append(cosine % {"label": label, "cos": reasons["cosine"]})
+    bits.append(_offer_text(reasons.get("offer", "")))
+    bits.extend(gettext(flag) for flag in reasons.get("flags") or [])
+    return gettext("；").join(b for b in bits if b)
 
 
 def open_needs_for_listing(listing: SupplyListing, *, pool: int = 50) -> list[TechnologyNeed]:
