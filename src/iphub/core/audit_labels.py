@@ -474,10 +474,24 @@ def value_text(
     text = str(value)
     if _ISO_TIME.match(text):
         return _moment(text)
+    if key == "refusal_ground":
+        return _refusal_ground(text)
     if label := _known_choice(key, text):
         return label
     text = _personal(key, text)
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
+
+
+def _refusal_ground(code: str) -> str:
+    # A filing's refusal ground is a code of the catalogue's list, not a model choice.
+    if not apps.is_installed("iphub.filings"):
+        return _("其他理由")
+    from iphub.filings import catalogue
+
+    for service in catalogue.services():
+        if code in dict(service.refusal_grounds):
+            return service.ground_label(code)
+    return _("其他理由")
 
 
 def _known_choice(key: str, text: str) -> str:

@@ -142,3 +142,10 @@ def test_audit_page_in_english(
         page = client.get("/audit/").content.decode()
         assert audit_labels.action_label("filing_approve") == "Approve registration/recording"
     assert "Update organisation" in page and "Phone: 138****5678 → 139****5432" in page
+
+
+def test_a_filing_refusal_ground_reads_as_its_catalogue_wording() -> None:
+    rows = audit_labels.changes(
+        "filings.filing", {"refusal_ground": ""}, {"refusal_ground": "contract_incomplete"}
+    )
+    assert [str(c) for c in rows] == ["不予登记理由：（空） → 质押合同约定的内容不符合规定"]
