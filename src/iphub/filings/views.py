@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
+from iphub.core.exports import xlsx_response
 from iphub.filings import catalogue, checks, selectors, services, workflow
 from iphub.filings.catalogue import LEVEL_LABELS
 from iphub.filings.models import FilingKind, FilingState, LicenceType, Operation, PendingUpload
@@ -27,7 +28,6 @@ from iphub.filings.services.pending import (
     pending_uploads_keep,
 )
 from iphub.filings.services.products import RELATIONS
-from iphub.portal.excel import xlsx_response
 
 # How the two parties of each kind are called on its pages.
 PARTY_LABELS: dict[str, tuple[str, str]] = {

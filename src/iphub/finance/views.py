@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
+from iphub.core.exports import xlsx_response
 from iphub.core.models import Role
 from iphub.finance import selectors, services
 from iphub.finance.models import ClaimStatus
-from iphub.portal.excel import xlsx_response
 
 TABLES = {
     "bank": (gettext_lazy("按银行"), gettext_lazy("银行（质权人）")),

@@ -10,8 +10,9 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.exports import attachment_disposition
 from iphub.patents import selectors, services
-from iphub.patents.exports import attachment_disposition, export_filename
+from iphub.patents.exports import export_filename
 from iphub.patents.models import ExportJob, JobStatus
 from iphub.patents.search import QuerySyntaxError
 
@@ -155,11 +156,18 @@ class ExportOut(Schema):
     status: str
     row_count: int
     download_url: str | None
+    error: str = Field("", description="导出失败的原因（仅失败时）")
 
 
 def _export_out(job: ExportJob) -> dict[str, Any]:
     url = f"/api/v1/patents/exports/{job.pk}/file" if job.status == JobStatus.DONE else None
-    return {"id": job.pk, "status": job.status, "row_count": job.row_count, "download_url": url}
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "row_count": job.row_count,
+        "download_url": url,
+        "error": job.error,
+    }
 
 
 @router.post(

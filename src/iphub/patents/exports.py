@@ -4,16 +4,13 @@ one chunk. The workbook carries a 查询条件 sheet with the query and the time
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from datetime import date
 from typing import IO, Any
-from urllib.parse import quote
 
+from iphub.core.exports import write_csv, write_xlsx
 from iphub.patents.models import Patent, PatentType
-from iphub.portal.excel import write_xlsx
 
 COLUMNS = [
     ("application_number", "申请号"),
@@ -55,13 +52,6 @@ def export_filename(query: str, fmt: str, *, on: date) -> tuple[str, str]:
     ascii_words = words if words.isascii() else ""
     fallback = f"patents_{ascii_words}_{stamp}.{fmt}" if ascii_words else f"patents_{stamp}.{fmt}"
     return name, fallback
-
-
-def attachment_disposition(name: str, fallback: str) -> str:
-    """``Content-Disposition`` of a download: the ASCII ``filename`` every client reads,
-    and the UTF-8 ``filename*`` (RFC 5987/6266) that browsers prefer."""
-    plain = fallback.replace("\\", "_").replace('"', "_")
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _cell(p: Patent, name: str) -> Any:
@@ -108,13 +98,4 @@ def write_export(target: IO[bytes], *, query: str, fmt: str) -> int:
         return write_xlsx(
             target, "专利", headers, export_rows(query), query={"检索式": query or "（全部记录）"}
         )
-    text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text)
-    writer.writerow(headers)
-    count = 0
-    for row in export_rows(query):
-        writer.writerow(row)
-        count += 1
-    text.flush()
-    text.detach()
-    return count
+    return write_csv(target, headers, export_rows(query))

@@ -296,6 +296,8 @@ class ExportJob(models.Model):
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
     row_count = models.IntegerField(default=0)
     file_path = models.CharField(max_length=500, blank=True)
+    # Why a failed export failed, in words the user can act on.
+    error = models.CharField(_("失败原因"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
+from iphub.core.exports import csv_response, xlsx_response
 from iphub.patents import selectors, services
-from iphub.patents.exports import COLUMNS, attachment_disposition, export_filename, export_rows
+from iphub.patents.exports import COLUMNS, export_filename, export_rows
 from iphub.patents.models import ImportMode, Patent
 from iphub.patents.pager import SearchState, pager_links
 from iphub.patents.search import QuerySyntaxError
 from iphub.patents.selectors import FACET_TITLES
-from iphub.portal.excel import csv_response, xlsx_response
 
 FACET_FIELDS = {
     "type": "TYPE",
@@ -181,20 +181,17 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("xlsx", "csv"):
         return render(request, "portal/error.html", {"message": "仅支持 xlsx 或 csv。"}, status=404)
     headers = [label for _label, label in COLUMNS]
-    response: HttpResponseBase
+    name, fallback = export_filename(query, fmt, on=timezone.localdate())
     if fmt == "xlsx":
-        response = xlsx_response(
-            "patents.xlsx",
+        return xlsx_response(
+            name,
             "专利",
             headers,
             export_rows(query, sort=state.sort),
             query={"检索式": query or "（全部记录）", "排序": selectors.SORT_ORDERS[state.sort]},
+            fallback=fallback,
         )
-    else:
-        response = csv_response("patents.csv", headers, export_rows(query, sort=state.sort))
-    name, fallback = export_filename(query, fmt, on=timezone.localdate())
-    response["Content-Disposition"] = attachment_disposition(name, fallback)
-    return response
+    return csv_response(name, headers, export_rows(query, sort=state.sort), fallback=fallback)
 
 
 @login_required

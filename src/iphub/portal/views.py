@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from iphub.core import selectors, services
 from iphub.core.errors import ApplicationError
+from iphub.core.exports import csv_response, xlsx_response
 from iphub.core.models import OrganisationKind, OrganisationTag, Role
 from iphub.core.permissions import region_path_of
-from iphub.portal.excel import csv_response, xlsx_response
 from iphub.portal.forms import LoginForm
 from iphub.portal.workspace import workspace_tasks
 

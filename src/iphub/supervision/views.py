@@ -15,10 +15,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.exports import xlsx_response
 from iphub.core.models import RegionLevel
 from iphub.core.permissions import ensure_region_access
 from iphub.core.selectors import region_get
-from iphub.portal.excel import xlsx_response
 from iphub.supervision import deadlines, indicators, scoring, selectors, workflow
 from iphub.supervision.services import county, report_io, reports
 from iphub.supervision.services import plan as plan_services

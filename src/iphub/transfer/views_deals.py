@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from iphub.core.errors import ApplicationError
-from iphub.portal.excel import xlsx_response
+from iphub.core.exports import xlsx_response
 from iphub.transfer import selectors, services
 from iphub.transfer.models import DealKind
 from iphub.transfer.views import error_page

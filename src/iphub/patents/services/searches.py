@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,13 @@ from django.utils import timezone
 
 from iphub.core.audit import audit_record
 from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.exports import clean_text, write_atomically
 from iphub.core.models import Role
 from iphub.core.permissions import require_roles
 from iphub.patents.models import ExportJob, ImportJob, JobStatus, Patent, SavedSearch, SearchAlert
 from iphub.patents.search import QuerySyntaxError, parse
+
+logger = logging.getLogger(__name__)
 
 MAX_SAVED = 50
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -113,6 +117,9 @@ def export_job_create(*, user: Any, query: str, fmt: str) -> ExportJob:
         raise ApplicationError(
             "导出格式只能是 xlsx 或 csv。", fields={"fmt": "请选择 xlsx 或 csv。"}
         )
+    # Control characters mean nothing in a query and cannot be stored (NUL on
+    # PostgreSQL) or written into a workbook.
+    query = clean_text(query)
     query = _check_query(query) if query.strip() else ""
     job = ExportJob.objects.create(user=user, query=query, fmt=fmt)
     audit_record(actor=user, action="patent_export", obj=job, after={"query": query, "fmt": fmt})
@@ -130,16 +137,29 @@ def export_job_run(export_id: int) -> ExportJob:
     if not claimed:
         return job
     out = Path(settings.VAR_DIR) / "exports" / f"patents-{job.pk}.{job.fmt}"
-    out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(out, "wb") as fh:
+        # Written under a temporary name and renamed when complete: a failed
+        # export leaves neither a 0-byte nor a truncated file to download.
+        with write_atomically(out) as fh:
             job.row_count = write_export(fh, query=job.query, fmt=job.fmt)
         job.file_path = str(out)
         job.status = JobStatus.DONE
-    except Exception:
+    except Exception as exc:
+        logger.exception("patent export %s failed", job.pk)
         job.status = JobStatus.FAILED
-        raise
+        job.row_count = 0
+        job.error = _export_failure(exc)
     finally:
         job.finished_at = timezone.now()
         job.save()
     return job
+
+
+def _export_failure(exc: Exception) -> str:
+    """What the user reads about a failed export: the cause when it is one they
+    can act on, otherwise a plain "try again"."""
+    if isinstance(exc, ApplicationError):
+        return exc.message[:500]
+    if isinstance(exc, OSError):
+        return "服务器写入导出文件失败，请稍后重试；仍失败请联系管理员。"
+    return "导出失败，请稍后重试；仍失败请联系管理员。"
