@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -36,11 +37,19 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
     net = result["network"]
     inv_net = result.get("inventor_network") or {"pairs": []}
     hv_city = {h["code"]: h["count"] for h in hv["by_city"]}
+    growth_year = pos["growth_year"] or "—"
     tables = [
         ReportTable(
             "trend",
-            "申请与授权趋势",
-            ["年份", "申请量", "授权量", "湖北申请量", "其他地区申请量", "数据完整性"],
+            _("申请与授权趋势"),
+            [
+                _("年份"),
+                _("申请量"),
+                _("授权量"),
+                _("湖北申请量"),
+                _("其他地区申请量"),
+                _("数据完整性"),
+            ],
             [
                 [
                     y["year"],
@@ -48,15 +57,15 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
                     y["grants"],
                     y["hubei"],
                     y["rest"],
-                    "不完整" if y["incomplete"] else "",
+                    _("不完整") if y["incomplete"] else "",
                 ]
                 for y in trend["years"]
             ],
         ),
         ReportTable(
             "cities",
-            "湖北各市州分布",
-            ["代码", "市（州）", "专利数", "高价值发明专利"],
+            _("湖北各市州分布"),
+            [_("代码"), _("市（州）"), _("专利数"), _("高价值发明专利")],
             [
                 [c["code"], c["name"], c["count"], hv_city.get(c["code"], 0)]
                 for c in result["regions"]["cities"]
@@ -64,41 +73,49 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
         ),
         ReportTable(
             "provinces",
-            "各省分布",
-            ["代码", "省份", "专利数"],
+            _("各省分布"),
+            [_("代码"), _("省份"), _("专利数")],
             [[p["code"], p["name"], p["count"]] for p in result["regions"]["provinces"]],
         ),
         ReportTable(
             "applicants",
-            "主要申请人",
-            ["排名", "申请人", "专利数", "其中湖北", "各年申请量"],
+            _("主要申请人"),
+            [_("排名"), _("申请人"), _("专利数"), _("其中湖北"), _("各年申请量")],
             [
                 [
                     i + 1,
                     a["name"],
                     a["count"],
                     a["hubei"],
-                    "，".join(f"{y}:{n}" for y, n in sorted(a["by_year"].items())),
+                    _("，").join(f"{y}:{n}" for y, n in sorted(a["by_year"].items())),
                 ]
                 for i, a in enumerate(result["applicants"])
             ],
         ),
         ReportTable(
             "subclasses",
-            "技术构成（IPC 小类）",
-            ["IPC 小类", "含义", "专利数"],
+            _("技术构成（IPC 小类）"),
+            [_("IPC 小类"), _("含义"), _("专利数")],
             [[t["code"], t["title"], t["count"]] for t in result["technology"]["subclasses"]],
         ),
         ReportTable(
             "main_groups",
-            "技术构成（IPC 大组）",
-            ["IPC 大组", "含义", "专利数"],
+            _("技术构成（IPC 大组）"),
+            [_("IPC 大组"), _("含义"), _("专利数")],
             [[t["code"], t["title"], t["count"]] for t in result["technology"]["main_groups"]],
         ),
         ReportTable(
             "segments",
-            "产业链环节与湖北位势",
-            ["环节", "名称", "专利数", "湖北", "湖北占比", "主要 IPC 小类", "短板"],
+            _("产业链环节与湖北位势"),
+            [
+                _("环节"),
+                _("名称"),
+                _("专利数"),
+                _("湖北"),
+                _("湖北占比"),
+                _("主要 IPC 小类"),
+                _("短板"),
+            ],
             [
                 [
                     s["stage_label"],
@@ -107,54 +124,64 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
                     s["hubei"],
                     f"{s['hubei_share']}%",
                     " ".join(s["top_subclasses"]),
-                    "是" if s["gap"] else "",
+                    _("是") if s["gap"] else "",
                 ]
                 for s in result["segments"]
             ],
         ),
         ReportTable(
             "types",
-            "专利类型",
-            ["类型", "专利数"],
+            _("专利类型"),
+            [_("类型"), _("专利数")],
             [[t["label"], t["count"]] for t in result["types"]["types"]],
         ),
         ReportTable(
             "status",
-            "法律状态",
-            ["状态", "专利数"],
+            _("法律状态"),
+            [_("状态"), _("专利数")],
             [[s["status"], s["count"]] for s in result["types"]["status_groups"]],
         ),
         ReportTable(
             "network",
-            "申请人合作网络（共同申请）",
-            ["申请人甲", "申请人乙", "共同申请数"],
+            _("申请人合作网络（共同申请）"),
+            [_("申请人甲"), _("申请人乙"), _("共同申请数")],
             [[p["a"], p["b"], p["count"]] for p in net["pairs"]],
         ),
         ReportTable(
             "inventor_network",
-            "发明人合作网络（共同发明）",
-            ["发明人甲（第一申请人）", "发明人乙（第一申请人）", "共同发明数"],
+            _("发明人合作网络（共同发明）"),
+            [_("发明人甲（第一申请人）"), _("发明人乙（第一申请人）"), _("共同发明数")],
             # Analyses stored before the inventor network existed lack the key.
             [[p["a"], p["b"], p["count"]] for p in inv_net["pairs"]],
         ),
         ReportTable(
             "high_value",
-            "高价值发明专利（按类别）",
-            ["类别", "专利数"],
+            _("高价值发明专利（按类别）"),
+            [_("类别"), _("专利数")],
             [[c["label"], c["count"]] for c in hv["by_criterion"]]
-            + [["高价值发明专利合计", hv["total"]], ["有效发明专利", hv["in_force_inventions"]]],
+            + [
+                [_("高价值发明专利合计"), hv["total"]],
+                [_("有效发明专利"), hv["in_force_inventions"]],
+            ],
         ),
         ReportTable(
             "key_patents",
-            "重点专利",
-            ["申请号", "名称", "申请人", "申请日", "满足的高价值类别", "被引次数"],
+            _("重点专利"),
+            [
+                _("申请号"),
+                _("名称"),
+                _("申请人"),
+                _("申请日"),
+                _("满足的高价值类别"),
+                _("被引次数"),
+            ],
             [
                 [
                     k["number"],
                     k["title"],
                     k["applicants"],
                     k["app_date"],
-                    "、".join(k["criteria"]),
+                    _("、").join(k["criteria"]),
                     k["citations"],
                 ]
                 for k in result["key_patents"]
@@ -162,15 +189,15 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
         ),
         ReportTable(
             "position",
-            "湖北位势",
-            ["指标", "数值"],
+            _("湖北位势"),
+            [_("指标"), _("数值")],
             [
-                ["专利总数", pos["total"]],
-                ["湖北", pos["hubei"]],
-                ["其他地区", pos["rest"]],
-                ["湖北占比", f"{pos['hubei_share']}%"],
-                [f"湖北增速（{pos['growth_year'] or '—'}年）", _pct(pos["hubei_growth"])],
-                [f"其他地区增速（{pos['growth_year'] or '—'}年）", _pct(pos["rest_growth"])],
+                [_("专利总数"), pos["total"]],
+                [_("湖北"), pos["hubei"]],
+                [_("其他地区"), pos["rest"]],
+                [_("湖北占比"), f"{pos['hubei_share']}%"],
+                [_("湖北增速（%(year)s年）") % {"year": growth_year}, _pct(pos["hubei_growth"])],
+                [_("其他地区增速（%(year)s年）") % {"year": growth_year}, _pct(pos["rest_growth"])],
             ],
         ),
     ]
