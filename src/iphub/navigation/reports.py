@@ -118,8 +118,9 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
             ],
             [
                 [
-                    s["stage_label"],
-                    s["segment"],
+                    # Stored with the analysis in Chinese; read in the reader's language.
+                    _(s["stage_label"]),
+                    _(s["segment"]),
                     s["count"],
                     s["hubei"],
                     f"{s['hubei_share']}%",
@@ -133,13 +134,13 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
             "types",
             _("专利类型"),
             [_("类型"), _("专利数")],
-            [[t["label"], t["count"]] for t in result["types"]["types"]],
+            [[_(t["label"]), t["count"]] for t in result["types"]["types"]],
         ),
         ReportTable(
             "status",
             _("法律状态"),
             [_("状态"), _("专利数")],
-            [[s["status"], s["count"]] for s in result["types"]["status_groups"]],
+            [[_(s["status"]), s["count"]] for s in result["types"]["status_groups"]],
         ),
         ReportTable(
             "network",
@@ -158,7 +159,7 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
             "high_value",
             _("高价值发明专利（按类别）"),
             [_("类别"), _("专利数")],
-            [[c["label"], c["count"]] for c in hv["by_criterion"]]
+            [[_(c["label"]), c["count"]] for c in hv["by_criterion"]]
             + [
                 [_("高价值发明专利合计"), hv["total"]],
                 [_("有效发明专利"), hv["in_force_inventions"]],
