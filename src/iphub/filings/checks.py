@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from iphub.core.amounts import YUAN_16, NumberRange, parse_number
 from iphub.core.calendar import add_years
 from iphub.core.errors import ApplicationError
 from iphub.core.joined import JoinedLoader
@@ -43,7 +44,8 @@ NICE_CLASSES = range(1, 46)
 # Words in an imported trademark status that mean the right is gone, or not yet there.
 TRADEMARK_ENDED_WORDS = ("无效", "注销", "撤销", "失效", "届满", "未续展")
 TRADEMARK_PENDING_WORDS = ("申请", "审查", "初审", "异议", "驳回", "待审")
-MAX_AMOUNT = Decimal("99999999999999.99")
+MAX_AMOUNT = YUAN_16
+AMOUNT_RANGE = NumberRange("金额", maximum=MAX_AMOUNT, positive=True)
 LONG_TEXT = ("abstract", "claims", "description", "citations", "extra")
 
 
@@ -278,20 +280,13 @@ def ensure_not_pledged(patent: Patent, *, field: str = "application_number") -> 
 
 
 def parse_amount(raw: Any, *, field: str, required: bool = True) -> Decimal | None:
-    """Yuan with at most two decimals, greater than zero."""
-    if raw in (None, ""):
-        if required:
-            raise fail(field, "请填写金额（元）。", FilingErrorCode.BAD_AMOUNT)
-        return None
+    """Yuan with at most two decimals, greater than zero (core.amounts, one parser)."""
+    if raw in (None, "") and required:
+        raise fail(field, "请填写金额（元）。", FilingErrorCode.BAD_AMOUNT)
     try:
-        value = Decimal(str(raw).replace(",", "").strip())
-    except InvalidOperation:
-        raise fail(field, "金额应为数字，单位为元。", FilingErrorCode.BAD_AMOUNT) from None
-    if not value.is_finite() or value <= 0 or value > MAX_AMOUNT:
-        raise fail(field, "金额应大于 0 且在合理范围内。", FilingErrorCode.BAD_AMOUNT)
-    if value != value.quantize(Decimal("0.01")):
-        raise fail(field, "金额以元为单位，最多保留两位小数。", FilingErrorCode.BAD_AMOUNT)
-    return value.quantize(Decimal("0.01"))
+        return parse_number(raw, AMOUNT_RANGE, field=field, required=required)
+    except ApplicationError as exc:
+        raise fail(field, exc.message, FilingErrorCode.BAD_AMOUNT) from None
 
 
 def parse_date(raw: Any, *, field: str, label: str) -> dt.date:

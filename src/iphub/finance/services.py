@@ -10,6 +10,7 @@ from typing import IO, Any
 from django.db import transaction
 from openpyxl import load_workbook
 
+from iphub.core.amounts import YUAN_16, NumberRange, parse_count, parse_required
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Region, Role
@@ -28,14 +29,15 @@ KIND_BY_LABEL = {str(label): str(value) for value, label in PledgeKind.choices} 
 }
 
 
-def _decimal(value: Any, name: str) -> Decimal:
-    try:
-        d = Decimal(str(value))
-    except InvalidOperation:
-        raise ApplicationError(f"{name} 应为数字。", fields={name: "应为数字。"}) from None
-    if d < 0:
-        raise ApplicationError(f"{name} 不能为负。", fields={name: "不能为负。"})
-    return d
+# What each figure accepts (issue 18, finding 3); yuan fit DecimalField(16, 2).
+FUND_SIZE = NumberRange("资金规模", maximum=YUAN_16)
+CLAIM_AMOUNT = NumberRange("申请补偿金额", maximum=YUAN_16)
+LOAN_AMOUNT = NumberRange("金额", maximum=YUAN_16)
+LOAN_COUNT = NumberRange("笔数", unit="笔", maximum=Decimal(1_000_000), places=0)
+
+
+def _decimal(value: Any, spec: NumberRange, name: str) -> Decimal:
+    return parse_required(value, spec, field=name)
 
 
 def _date(value: Any, name: str) -> dt.date:
@@ -60,7 +62,7 @@ def fund_create(*, actor: Any, data: dict[str, Any]) -> RiskCompensationFund:
     fund = RiskCompensationFund.objects.create(
         region=region,
         name=name[:200],
-        size=_decimal(data.get("size"), "size"),
+        size=_decimal(data.get("size"), FUND_SIZE, "size"),
         established_on=_date(data.get("established_on"), "established_on"),
         manager=str(data.get("manager", ""))[:200],
     )
@@ -93,7 +95,7 @@ def claim_create(*, actor: Any, fund_id: int, data: dict[str, Any]) -> Compensat
         fund=fund,
         bank=str(data.get("bank", "")).strip()[:200],
         borrower=str(data.get("borrower", "")).strip()[:200],
-        amount=_decimal(data.get("amount"), "amount"),
+        amount=_decimal(data.get("amount"), CLAIM_AMOUNT, "amount"),
         claimed_on=_date(data.get("claimed_on"), "claimed_on"),
         status=status,
     )
@@ -161,9 +163,8 @@ def _loan_row(actor: Any, cells: list[Any], regions: dict[str, Region]) -> tuple
         raise ValueError(f"质押类型“{kind}”应为 专利权质押、商标专用权质押 或 混合质押")
     if not str(bank).strip():
         raise ValueError("银行不能为空")
-    n, amt = int(loans), Decimal(str(amount))
-    if n < 0 or amt < 0:
-        raise ValueError("笔数和金额不能为负")
+    n = parse_count(loans, LOAN_COUNT, field="loans", required=True)
+    amt = _decimal(amount, LOAN_AMOUNT, "amount")
     return (str(bank).strip()[:200], region, m, k, str(industry).strip()[:100], n, amt)
 
 

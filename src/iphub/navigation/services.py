@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from iphub.core.amounts import NumberRange, parse_number
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Organisation, OrganisationKind, Role
@@ -250,18 +251,15 @@ def analysis_run(analysis_id: int, *, today: dt.date | None = None) -> Analysis:
     return job
 
 
+# A pledge amount in 万元, in DecimalField(max_digits=12, decimal_places=2).
+PLEDGE_AMOUNT = NumberRange(
+    "融资金额", unit="万元", maximum=Decimal("9999999999.99"), positive=True
+)
+
+
 def _amount(value: Any) -> Decimal | None:
     """A pledge amount in 万元 (positive, two decimals), or None when left empty."""
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        amount = Decimal(-1)
-    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e10"):
-        msg = "金额应为大于 0 的数字（万元）。"
-        raise ApplicationError(msg, fields={"amount": msg})
-    return amount.quantize(Decimal("0.01"))
+    return parse_number(value, PLEDGE_AMOUNT, field="amount")
 
 
 @transaction.atomic

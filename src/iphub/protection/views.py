@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -188,13 +187,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponseBase:
 def case_move(request: HttpRequest, case_id: int) -> HttpResponseBase:
     try:
         case = selectors.case_get(user=request.user, case_id=case_id)
-        amount_text = request.POST.get("penalty_amount", "").strip()
-        try:
-            amount = Decimal(amount_text) if amount_text else None
-        except InvalidOperation:
-            raise ApplicationError(
-                "罚没金额应为数字。", fields={"penalty_amount": "应为数字。"}
-            ) from None
+        # The service parses the amount (core.amounts) and says what it accepts.
+        amount = request.POST.get("penalty_amount", "")
         enforcement_services.case_transition(
             actor=request.user,
             case=case,

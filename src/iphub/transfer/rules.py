@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
+from iphub.core.amounts import YUAN_14, NumberRange, parse_number
 from iphub.core.calendar import add_years
 from iphub.core.errors import ApplicationError
 from iphub.core.validators import validate_mobile
@@ -42,17 +43,11 @@ MAX_TEXT = {"title": 200, "description": 5000, "industry_chain": 100, "contact_n
 
 
 def _money(raw: Any, name: str, label: str, errors: dict[str, str]) -> Decimal | None:
-    if raw in (None, ""):
-        return None
     try:
-        value = Decimal(str(raw).replace(",", "").strip())
-    except InvalidOperation:
-        errors[name] = f"{label}应为金额数字（元）。"
+        return parse_number(raw, NumberRange(label, maximum=YUAN_14), field=name)
+    except ApplicationError as exc:
+        errors.update(exc.fields)
         return None
-    if value < 0 or value >= Decimal("1e12"):
-        errors[name] = f"{label}应在 0 到 1 万亿元之间。"
-        return None
-    return value.quantize(Decimal("0.01"))
 
 
 def _date(raw: Any, name: str, label: str, errors: dict[str, str]) -> dt.date | None:

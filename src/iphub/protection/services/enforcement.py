@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from iphub.core.amounts import YUAN_14, NumberRange, parse_number
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.calendar import add_working_days
 from iphub.core.errors import ApplicationError
@@ -192,6 +193,9 @@ def case_create(
     return case
 
 
+PENALTY_AMOUNT = NumberRange("罚没金额", maximum=YUAN_14)
+
+
 def case_transition(
     *,
     actor: Any,
@@ -199,7 +203,7 @@ def case_transition(
     target: str,
     note: str = "",
     expected_state: str | None = None,
-    penalty_amount: Decimal | None = None,
+    penalty_amount: Decimal | str | None = None,
     penalty_detail: str = "",
 ) -> Case:
     """Move a case along the state machine (``workflow.TRANSITIONS``).
@@ -236,12 +240,9 @@ def case_transition(
         before = snapshot(locked)
         if penalty_detail:
             locked.penalty_detail = penalty_detail.strip()[:500]
-        if penalty_amount is not None:
-            if penalty_amount < 0:
-                raise ApplicationError(
-                    "罚没金额不能为负。", fields={"penalty_amount": "罚没金额不能为负。"}
-                )
-            locked.penalty_amount = penalty_amount
+        amount = parse_number(penalty_amount, PENALTY_AMOUNT, field="penalty_amount")
+        if amount is not None:
+            locked.penalty_amount = amount
         missing = [f for f in move.requires if not getattr(locked, f)]
         if missing:
             raise ApplicationError(

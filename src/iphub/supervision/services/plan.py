@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
+from iphub.core.amounts import NumberRange, parse_required
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.models import Role
@@ -43,11 +44,15 @@ def _date(value: Any) -> dt.date | None:
         raise _bad(f"日期“{value}”格式应为 YYYY-MM-DD。") from None
 
 
+# A plan target (件, 万元, %, 个): not negative, within PlanTarget.value's digits.
+TARGET_RANGE = NumberRange("目标值", unit="", maximum=Decimal("999999999999.99"))
+
+
 def _decimal(value: Any, where: str) -> Decimal:
     try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        raise _bad(f"{where} 的目标值“{value}”不是数字。") from None
+        return parse_required(value, TARGET_RANGE, field="value")
+    except ApplicationError as exc:
+        raise _bad(f"目标 {where}：{exc.message}") from None
 
 
 def _basis(target: dict[str, Any]) -> str:
@@ -169,12 +174,7 @@ def target_update(*, actor: Any, target_id: int, data: dict[str, Any]) -> PlanTa
             raise ApplicationError("目标不能为空。", fields={"description": "目标不能为空。"})
         target.description = text[:300]
     if "value" in data:
-        try:
-            target.value = Decimal(str(data["value"]))
-        except InvalidOperation:
-            raise ApplicationError(
-                "目标值应为数字。", fields={"value": "目标值应为数字。"}
-            ) from None
+        target.value = parse_required(data["value"], TARGET_RANGE, field="value")
     if "unit" in data:
         target.unit = str(data["unit"])[:20]
     if data.get("due"):

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
 from docx import Document
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
+from iphub.core.amounts import parse_number
 from iphub.core.errors import ApplicationError
 from iphub.supervision.errors import SupervisionError
 from iphub.supervision.indicators import REGISTRY, Source
 from iphub.supervision.models import MonthlyReport, PlanTask
 from iphub.supervision.selectors import plan_tasks
-from iphub.supervision.services.reports import MAX_TEXT, report_update
+from iphub.supervision.services.reports import MAX_TEXT, figure_range, report_update
 
 SUMMARY, WORK, FIGURES = "概况", "工作进展", "填报数据"
 SUMMARY_ROWS = [
@@ -165,12 +166,13 @@ def report_import(
         if ind is None or ind.source != Source.REPORTED:
             result.errors.append((FIGURES, i, f"“{key}”不是需填报的指标。"))
             continue
-        if raw in (None, ""):
-            continue
         try:
-            figures[key] = Decimal(str(raw))
-        except InvalidOperation:
-            result.errors.append((FIGURES, i, f"数值“{raw}”不是数字。"))
+            figure = parse_number(raw, figure_range(ind), field=key)
+        except ApplicationError as exc:
+            result.errors.append((FIGURES, i, exc.message))
+            continue
+        if figure is not None:
+            figures[key] = figure
     bad = len(result.errors)
     if bad and mode != SKIP_BAD:
         result.skipped = bad

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from iphub.core.amounts import NumberRange, parse_number
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.models import Region, RegionLevel
@@ -87,6 +88,16 @@ def _locked(report_id: int) -> MonthlyReport:
     return report
 
 
+def figure_range(ind: Any) -> NumberRange:
+    """What a reported figure accepts: not negative, whole for counts (场, 家),
+    at most a million of them; amounts up to what ``ReportedFigure.value`` holds."""
+    if ind.decimals == 0:
+        return NumberRange(ind.label_zh, unit=ind.unit_zh, maximum=Decimal(1_000_000), places=0)
+    return NumberRange(
+        ind.label_zh, unit=ind.unit_zh, maximum=Decimal("999999999999.99"), places=ind.decimals
+    )
+
+
 @transaction.atomic
 def report_update(*, actor: Any, report_id: int, data: dict[str, Any]) -> MonthlyReport:
     """Save the report's text, per-task work and reported figures (draft or returned only).
@@ -131,12 +142,13 @@ def report_update(*, actor: Any, report_id: int, data: dict[str, Any]) -> Monthl
         if ind is None or ind.source != Source.REPORTED:
             errors[f"figures.{key}"] = "该指标由平台计算，不能填报。"
             continue
-        if value in (None, ""):
-            continue
         try:
-            clean_figures[key] = Decimal(str(value))
-        except InvalidOperation:
-            errors[f"figures.{key}"] = "应为数字。"
+            number = parse_number(value, figure_range(ind), field=f"figures.{key}")
+        except ApplicationError as exc:
+            errors.update(exc.fields)
+            continue
+        if number is not None:
+            clean_figures[key] = number
     if errors:
         raise ApplicationError("月报内容有误，请按提示修改。", fields=errors)
     report.version += 1

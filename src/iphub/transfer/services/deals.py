@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 
+from iphub.core.amounts import YUAN_14, NumberRange, parse_number
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Organisation
@@ -36,6 +36,10 @@ _LICENCE_LABEL = {
     DealKind.OPEN_LICENCE: "开放许可",
 }
 
+
+# Yuan to the fen, in DecimalField(max_digits=14): a third decimal is a typing
+# slip, not a value to round away silently (core.amounts refuses it).
+DEAL_AMOUNT = NumberRange("成交金额", maximum=YUAN_14)
 
 # Which 一网通办 filing kind records which deal, and the filing states that
 # never became (or no longer are) a filing of the deal.
@@ -75,22 +79,11 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     kind = str(data.get("kind") or "")
     if kind not in DealKind.values:
         errors["kind"] = "请选择成交类型：转让或独占、排他、普通、开放许可。"
-    raw_amount = str(data.get("amount") or "").replace(",", "").replace("，", "").strip()
     try:
-        amount = Decimal(raw_amount)
-        if amount < 0 or amount >= Decimal("1e12"):
-            raise InvalidOperation
-    except InvalidOperation:
-        errors["amount"] = "成交金额应为不小于 0 的金额（元，最多两位小数），如 800000.50。"
-        amount = Decimal(0)
-    else:
-        # Amounts are yuan to the fen: a third decimal is a typing slip, not a
-        # value to round away silently.
-        if amount != amount.quantize(Decimal("0.01")):
-            errors["amount"] = (
-                f"成交金额“{raw_amount}”超过两位小数：金额以元为单位，最多保留到分，如 800000.50。"
-            )
-        amount = amount.quantize(Decimal("0.01"))
+        amount = parse_number(data.get("amount"), DEAL_AMOUNT, field="amount", required=True)
+    except ApplicationError as exc:
+        errors.update(exc.fields)
+        amount = None
     try:
         signed_on = dt.date.fromisoformat(str(data.get("signed_on") or ""))
     except ValueError:

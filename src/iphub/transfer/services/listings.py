@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from iphub.core.amounts import YUAN_14, NumberRange, parse_number
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.patents.models import LegalEvent, LegalEventKind, PartyRole, Patent, PatentParty
@@ -34,6 +35,7 @@ from iphub.transfer.rules import (
 
 LICENCE_FORMS = (CooperationForm.EXCLUSIVE, CooperationForm.SOLE, CooperationForm.ORDINARY)
 MAX_PATENTS = 200  # a university portfolio; more than this is several listings
+ASKING_PRICE = NumberRange("报价", maximum=YUAN_14)
 
 
 def _clean_listing(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,15 +55,11 @@ def _clean_listing(data: Mapping[str, Any]) -> dict[str, Any]:
         forms = [CooperationForm.ORDINARY]
     else:
         forms = []
-    price = data.get("asking_price")
     asking: Decimal | None = None
-    if price not in (None, ""):
-        try:
-            asking = Decimal(str(price)).quantize(Decimal("0.01"))
-            if asking < 0:
-                raise ValueError
-        except Exception:
-            errors["asking_price"] = "报价应为不小于 0 的金额（元）。"
+    try:
+        asking = parse_number(data.get("asking_price"), ASKING_PRICE, field="asking_price")
+    except ApplicationError as exc:
+        errors.update(exc.fields)
     if errors:
         raise ApplicationError(f"挂牌信息有误：{next(iter(errors.values()))}", fields=errors)
     return {
