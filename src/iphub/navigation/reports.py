@@ -182,7 +182,7 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
                     k["title"],
                     k["applicants"],
                     k["app_date"],
-                    _("、").join(k["criteria"]),
+                    _("、").join(_(c) for c in k["criteria"]),
                     k["citations"],
                 ]
                 for k in result["key_patents"]

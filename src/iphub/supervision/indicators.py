@@ -243,7 +243,7 @@ def _reported(ctx: Ctx, key: str) -> dict[str, Value]:
     return {
         r.code: Value(found[r.code], Source.REPORTED)
         if r.code in found
-        else Value(None, Source.REPORTED, "未填报")
+        else Value(None, Source.REPORTED, gettext("未填报"))
         for r in ctx.regions
     }
 

@@ -193,7 +193,7 @@ def monthly_scores(
         s.base = s.base.quantize(TWO, ROUND_HALF_UP)
         rep = reports.get(code)
         submitted = rep is not None and rep.state != ReportState.DRAFT
-        s.report_state = rep.get_state_display() if rep is not None else "未填报"
+        s.report_state = rep.get_state_display() if rep is not None else gettext("未填报")
         if submitted and rep is not None:
             s.bonus = min(
                 rep.typical_case_count * _d(cfg.get("typical_case_bonus", 0)),

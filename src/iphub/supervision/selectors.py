@@ -213,7 +213,7 @@ def target_progress(*, user: Any, month: dt.date) -> list[TargetProgress]:
                     )[scope_region.code]
                     out.append(TargetProgress(target, v.value, v.source, v.note))
                 else:
-                    out.append(TargetProgress(target, None, "", "暂无对应指标"))
+                    out.append(TargetProgress(target, None, "", gettext("暂无对应指标")))
     return out
 
 

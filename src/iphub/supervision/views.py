@@ -149,7 +149,7 @@ def discipline_export(request: HttpRequest) -> HttpResponseBase:
                 d.report.first_submitted_at.replace(tzinfo=None)
                 if d.report and d.report.first_submitted_at
                 else "",
-                d.report.get_state_display() if d.report else "未填报",
+                d.report.get_state_display() if d.report else gettext("未填报"),
             ]
             for d in rows
         ),
