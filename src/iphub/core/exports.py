@@ -73,7 +73,9 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, dt.date | dt.time | dt.timedelta):
         return value
     text = clean_text(str(value))[:MAX_CELL_CHARS]
-    if text.startswith(FORMULA_STARTS):
+    # Quotes already in front are quoted once more, so unescape_cell gives back
+    # exactly what was written.
+    if text.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + text
     return text
 
@@ -86,7 +88,7 @@ def safe_row(values: Iterable[Any]) -> list[Any]:
 def unescape_cell(value: Any) -> Any:
     """The inverse of :func:`safe_cell`'s quote, for importers reading back a file
     the platform wrote (``'=A1`` becomes ``=A1`` again, stored as plain text)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value[:1] == "'" and value.lstrip("'").startswith(FORMULA_STARTS):
         return value[1:]
     return value
 

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import openpyxl
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from iphub.core.errors import ApplicationError
@@ -61,7 +61,7 @@ def open_workbook(
     if hasattr(source, "seek"):
         source.seek(0)
     try:
-        return load_workbook(source, read_only=True, data_only=True)
+        return openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a broken file
         raise ApplicationError(msg, code=FILE_UNREADABLE, fields={"file": msg}) from None
 
@@ -70,6 +70,7 @@ def sheet_rows(
     ws: Any,
     *,
     min_row: int = 1,
+    header_rows: int = 0,
     max_rows: int = DEFAULT_MAX_ROWS,
     max_cols: int = DEFAULT_MAX_COLS,
     empty_run: int = EMPTY_RUN,
@@ -77,7 +78,8 @@ def sheet_rows(
     """``(row number, values)`` of each non-empty row of ``ws`` from ``min_row``.
 
     Raises the "文件超过 N 行" ``ApplicationError`` when the sheet declares more
-    rows than Excel allows or holds more than ``max_rows`` non-empty rows; stops
+    rows than Excel allows or holds more than ``max_rows`` non-empty rows besides
+    its ``header_rows`` first ones; stops
     after ``empty_run`` empty rows in a row. Text the platform's own export
     quoted (``'=…``) comes back as written."""
     declared = getattr(ws, "max_row", None)
@@ -100,6 +102,6 @@ def sheet_rows(
             values = values[: last + 1]
         empties = 0
         seen += 1
-        if seen > max_rows:
+        if seen > max_rows + header_rows:
             raise too_many_rows(max_rows)
         yield row_no, tuple(unescape_cell(v) for v in values)

@@ -132,19 +132,33 @@ def _csv_rows(reader: Any) -> Iterator[RawRow]:
         yield RawRow(line_no, source)
 
 
+# Patent exports are large: a sheet may hold as many rows as Excel allows and
+# unpack to a few GB; the core reader still refuses forged dimensions and stops
+# on a long empty tail.
+XLSX_MAX_UNPACKED = 4 * 1024**3
+XLSX_MAX_COLS = 300
+
+
 def read_xlsx(path: PathLike, sheet: str | None = None) -> Iterator[RawRow]:
-    """First (or named) worksheet, streamed with openpyxl ``read_only``; the first
-    non-empty row is the header, fully empty rows (Excel's formatted tail) are skipped."""
-    import openpyxl  # imported here so CSV-only callers do not pay for it
+    """First (or named) worksheet, streamed through the core workbook reader; the
+    first non-empty row is the header, fully empty rows (Excel's formatted tail)
+    are skipped."""
+    from iphub.core.errors import ApplicationError
+    from iphub.core.workbooks import EXCEL_MAX_ROWS, open_workbook, sheet_rows
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise UnsupportedFileError(f"无法打开 Excel 文件：{exc}") from exc
+        wb = open_workbook(
+            path,
+            unreadable="无法打开 Excel 文件：请确认是 .xlsx 格式且未损坏",
+            max_unpacked=XLSX_MAX_UNPACKED,
+        )
+    except ApplicationError as exc:
+        raise UnsupportedFileError(exc.message) from None
     try:
         ws = wb[sheet] if sheet else wb.worksheets[0]
         headers: list[str] | None = None
-        for row_no, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        rows = sheet_rows(ws, header_rows=1, max_rows=EXCEL_MAX_ROWS, max_cols=XLSX_MAX_COLS)
+        for row_no, row in rows:
             cells = [_cell_text(v) for v in row]
             if not any(cells):
                 continue
@@ -153,6 +167,8 @@ def read_xlsx(path: PathLike, sheet: str | None = None) -> Iterator[RawRow]:
                 continue
             cells += [""] * (len(headers) - len(cells))
             yield RawRow(row_no, dict(zip(headers, cells, strict=False)))
+    except ApplicationError as exc:
+        raise UnsupportedFileError(exc.message) from None
     finally:
         wb.close()  # read_only workbooks keep the zip open until closed
 

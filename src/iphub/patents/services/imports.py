@@ -20,7 +20,6 @@ bench/import_patents.py measures it.
 
 from __future__ import annotations
 
-import csv
 import uuid
 from array import array
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from django.utils import timezone
 
 from iphub.core.audit import audit_record
 from iphub.core.errors import ApplicationError
+from iphub.core.exports import SafeCsvWriter
 from iphub.core.permissions import require_roles
 from iphub.patents.importers import (
     ImportReport,
@@ -45,7 +45,7 @@ from iphub.patents.importers import (
     validate_row,
 )
 from iphub.patents.importers.columns import field_label
-from iphub.patents.importers.readers import detect_format
+from iphub.patents.importers.readers import XLSX_MAX_UNPACKED, detect_format
 from iphub.patents.ipc import get_table
 from iphub.patents.models import ImportJob, ImportMode, JobStatus
 from iphub.patents.services.records import patents_upsert
@@ -66,11 +66,15 @@ def estimate_rows(path: Path) -> int:
     """A cheap row estimate for the progress bar (lines for text, max_row for Excel)."""
     fmt = detect_format(path)
     if fmt == "xlsx":
-        from openpyxl import load_workbook
+        from iphub.core.workbooks import EXCEL_MAX_ROWS, open_workbook
 
-        wb = load_workbook(path, read_only=True)
         try:
-            return max(0, (wb.worksheets[0].max_row or 1) - 1)
+            wb = open_workbook(path, max_unpacked=XLSX_MAX_UNPACKED)
+        except ApplicationError:
+            return 0  # the reader says why when the import reads it
+        try:
+            # The declared dimension, which a forged file may inflate.
+            return max(0, min(wb.worksheets[0].max_row or 1, EXCEL_MAX_ROWS) - 1)
         finally:
             wb.close()
     count = 0
@@ -107,12 +111,13 @@ def _full_report_open(job: ImportJob) -> IO[str]:
     out = Path(settings.VAR_DIR) / "imports" / f"report-{job.pk}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     fh = open(out, "w", newline="", encoding="utf-8-sig")  # noqa: SIM115 - import_job_run closes it
-    csv.writer(fh).writerow(["行号", "字段", "问题", "级别"])
+    SafeCsvWriter(fh).writerow(["行号", "字段", "问题", "级别"])
     return fh
 
 
 def _full_report_sink(fh: IO[str]) -> Callable[[list[RowError]], None]:
-    writer = csv.writer(fh)
+    # The messages quote the rejected values, which may read as formulas.
+    writer = SafeCsvWriter(fh)
 
     def sink(errors: list[RowError]) -> None:
         writer.writerows(

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from iphub.core.audit import audit_record
 from iphub.core.errors import ApplicationError, NotFound
@@ -161,5 +162,5 @@ def _export_failure(exc: Exception) -> str:
     if isinstance(exc, ApplicationError):
         return exc.message[:500]
     if isinstance(exc, OSError):
-        return "服务器写入导出文件失败，请稍后重试；仍失败请联系管理员。"
-    return "导出失败，请稍后重试；仍失败请联系管理员。"
+        return gettext("服务器写入导出文件失败，请稍后重试；仍失败请联系管理员。")
+    return gettext("导出失败，请稍后重试；仍失败请联系管理员。")

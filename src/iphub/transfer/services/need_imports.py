@@ -9,19 +9,18 @@ are a few hundred rows, so the import runs inside the request.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
-from openpyxl import load_workbook
 
 from iphub.core.audit import audit_record
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Organisation
 from iphub.core.permissions import can_see_region, require_roles
 from iphub.core.validators import validate_uscc
+from iphub.core.workbooks import open_workbook, sheet_rows
 from iphub.patents.models import ImportMode
 from iphub.transfer.access import STAFF_ROLES
 from iphub.transfer.models import NeedSource
@@ -83,30 +82,32 @@ class _Rollback(Exception):
     pass
 
 
-def _rows(fh: IO[bytes] | Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
+def _rows(fh: IO[bytes] | Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+    """The header's unknown columns and every filled row, read through the core
+    reader: a file with more than ``MAX_ROWS`` rows is refused before any need is
+    written, and a workbook claiming millions of empty rows is not walked."""
+    msg = "无法读取该文件：请上传由模板填写的 .xlsx 文件。"
+    wb = open_workbook(fh, unreadable=msg)
     try:
-        wb = load_workbook(fh, read_only=True, data_only=True)
-    except Exception:
-        msg = "无法读取该文件：请上传由模板填写的 .xlsx 文件。"
-        raise ApplicationError(msg, fields={"file": msg}) from None
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header = [str(h or "").strip() for h in next(it, ())]
-    missing = [h for h in ("需求名称", "技术问题描述", "企业统一社会信用代码") if h not in header]
-    if missing:
-        msg = f"表头缺少列：{'、'.join(missing)}。请使用下载的模板。"
-        raise ApplicationError(msg, fields={"file": msg})
-    unknown = [h for h in header if h and h not in COLUMNS]
-
-    def gen() -> Iterator[tuple[int, dict[str, Any]]]:
-        for line, values in enumerate(it, start=2):
-            if values is None or all(v in (None, "") for v in values):
-                continue
+        it = sheet_rows(
+            wb.worksheets[0], header_rows=1, max_rows=MAX_ROWS, max_cols=len(COLUMNS) + 20
+        )
+        first = next(it, None)
+        header = [str(h or "").strip() for h in (first[1] if first else ())]
+        missing = [
+            h for h in ("需求名称", "技术问题描述", "企业统一社会信用代码") if h not in header
+        ]
+        if missing:
+            msg = f"表头缺少列：{'、'.join(missing)}。请使用下载的模板。"
+            raise ApplicationError(msg, fields={"file": msg})
+        unknown = [h for h in header if h and h not in COLUMNS]
+        rows = []
+        for line, values in it:
             rec = {COLUMNS[h]: v for h, v in zip(header, values, strict=False) if h in COLUMNS}
-            yield line, {k: ("" if v is None else v) for k, v in rec.items()}
+            rows.append((line, {k: ("" if v is None else v) for k, v in rec.items()}))
+    finally:
         wb.close()
-
-    return unknown, gen()
+    return unknown, rows
 
 
 def _organisation(uscc_raw: Any, actor: Any, cache: dict[str, Organisation]) -> Organisation:
@@ -135,8 +136,6 @@ def need_import(*, actor: Any, file: IO[bytes] | Path, mode: str) -> NeedImportR
 
     def one(line: int, rec: dict[str, Any]) -> None:
         report.total += 1
-        if report.total > MAX_ROWS:
-            raise ApplicationError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。")
         try:
             with transaction.atomic():
                 org = _organisation(rec.pop("uscc", ""), actor, orgs)
