@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -111,7 +112,7 @@ def error_page(
         logger.exception("error page %s could not be rendered", status)
         return HttpResponse(
             f'<!doctype html><html lang="zh-hans"><meta charset="utf-8"><body data-iphub-page>'
-            f"<h1>{context['heading']}</h1><p>{context['message']}</p>"
+            f"<h1>{escape(context['heading'])}</h1><p>{escape(context['message'])}</p>"
             f'<p><a href="/">{_("返回首页")}</a></p></body></html>',
             status=status,
         )

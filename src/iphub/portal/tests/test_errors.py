@@ -51,6 +51,11 @@ def test_an_unknown_address_is_a_chinese_page_with_ways_on(
     assert 'href="/login/"' in page  # a visitor is offered the login
 
 
+def test_the_address_shown_is_escaped(client: Any, db: Any) -> None:
+    page = _is_platform_page(client.get("/<script>alert(1)</script>/"))
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
 def test_the_missing_page_speaks_english_when_chosen(client: Any, db: Any) -> None:
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = _is_platform_page(client.get("/no-such-page/"))
