@@ -12,9 +12,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from iphub.core.exports import write_xlsx_sheets
 
 
 @dataclass
@@ -206,24 +205,18 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
 
 
 def write_report_xlsx(target: Any, *, title: str, query: str, result: dict[str, Any]) -> None:
-    """One sheet per table plus a 说明 sheet with the query and the data caveats."""
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for table in report_tables(result):
-        ws = wb.create_sheet(table.title[:31].replace("/", "／"))
-        header = []
-        for h in table.headers:
-            cell = WriteOnlyCell(ws, value=h)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for row in table.rows:
-            ws.append(row)
-    meta = wb.create_sheet("说明")
-    meta.append(["报告", title])
-    meta.append(["检索式", query])
-    meta.append(["分析日期", result["generated_on"]])
-    meta.append(["导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")])
-    meta.append(["数据说明", result["trend"]["note"]])
-    meta.append(["无地址记录", result["regions"]["unresolved"]])
-    wb.save(target)
+    """One sheet per table plus a 说明 sheet with the query and the data caveats
+    (through the core writer: names typed as formulas stay text)."""
+    write_xlsx_sheets(
+        target,
+        [(table.title, table.headers, table.rows) for table in report_tables(result)],
+        meta_title="说明",
+        meta=[
+            ["报告", title],
+            ["检索式", query],
+            ["分析日期", result["generated_on"]],
+            ["导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")],
+            ["数据说明", result["trend"]["note"]],
+            ["无地址记录", result["regions"]["unresolved"]],
+        ],
+    )
