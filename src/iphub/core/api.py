@@ -10,7 +10,8 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field, field_validator
 
-from iphub.core import calendar, selectors, services
+from iphub.core import audit_labels, calendar, selectors, services
+from iphub.core.models import AuditEntry
 from iphub.core.selectors import OrganisationRow
 
 router = Router(tags=["core"])
@@ -151,6 +152,24 @@ class AuditOut(Schema):
     before: Any
     after: Any
     outcome: str
+    action_label: str
+
+    # Codes stay codes for programs; personal data is masked as on every page (PIPL).
+    @staticmethod
+    def resolve_object_repr(obj: AuditEntry) -> str:
+        return audit_labels.mask_text(obj.object_repr)
+
+    @staticmethod
+    def resolve_before(obj: AuditEntry) -> Any:
+        return audit_labels.masked(obj.before)
+
+    @staticmethod
+    def resolve_after(obj: AuditEntry) -> Any:
+        return audit_labels.masked(obj.after)
+
+    @staticmethod
+    def resolve_action_label(obj: AuditEntry) -> str:
+        return audit_labels.action_label(obj.action, obj.object_type)
 
 
 @router.get("/audit", response=list[AuditOut], auth=_auth(), summary="审计日志")

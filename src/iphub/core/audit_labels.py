@@ -398,6 +398,18 @@ def _personal(key: str, text: str) -> str:
     return mask_text(text)
 
 
+def masked(data: Any, key: str = "") -> Any:
+    """``data`` (a snapshot, nested or not) with personal data masked and the
+    structure kept, for readers of the raw trail (the API)."""
+    if isinstance(data, dict):
+        return {k: masked(v, str(k)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [masked(v, key) for v in data]
+    if isinstance(data, str) and data:
+        return _personal(key, data)
+    return data
+
+
 def _moment(text: str) -> str:
     try:
         moment = dt.datetime.fromisoformat(text)

@@ -149,3 +149,18 @@ def test_a_filing_refusal_ground_reads_as_its_catalogue_wording() -> None:
         "filings.filing", {"refusal_ground": ""}, {"refusal_ground": "contract_incomplete"}
     )
     assert [str(c) for c in rows] == ["不予登记理由：（空） → 质押合同约定的内容不符合规定"]
+
+
+def test_audit_api_keeps_codes_but_masks_personal_data(
+    cast: dict[str, User], orgs: dict[str, Organisation], client: Any
+) -> None:
+    _change_contact(cast, orgs["wuhan_hongshan"])
+    client.force_login(cast["supervisor"])
+    items = client.get("/api/v1/audit", {"action": "organisation_update"}).json()["items"]
+    assert len(items) == 1
+    entry = items[0]
+    assert entry["action"] == "organisation_update" and entry["action_label"] == "修改组织信息"
+    assert entry["before"]["contact_phone"] == "138****5678"
+    assert entry["after"]["contact_phone"] == "139****5432"
+    body = client.get("/api/v1/audit").content.decode()
+    assert "13812345678" not in body and "11010519491231002X" not in body
