@@ -3,10 +3,13 @@
 Made through the services by the demo accounts whose work it is: enforcers of
 Wuhan and of the province launch a campaign, register workstations in several
 districts and move enforcement cases through their states; the demo
-enterprises ask for assistance and fast-track pre-examination. A 蓝天 full run
-over the imported patents is executed here, synchronously, so that flagged
-groups exist when ``seed_demo`` ends. Names carry 演示; each record is looked
-up by its name before it is made, so a second run creates nothing.
+enterprises ask for assistance and fast-track pre-examination. Abnormal
+applications by Hubei demo applicants are planted (``demo_abnormal``) so that
+the 蓝天 full run, executed here synchronously so that flagged groups exist when
+``seed_demo`` ends, gives Wuhan's districts, Yichang and Xiangyang groups of
+their own; the Wuhan enforcer has already confirmed one and opened a case on it.
+Names carry 演示; each record is looked up by its name (or application number,
+or source group) before it is made, so a second run creates nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from iphub.core.models import Organisation, Region, User
+from iphub.protection import demo_abnormal
 from iphub.protection.models import (
     AssistanceRequest,
     Campaign,
@@ -28,6 +32,8 @@ from iphub.protection.models import (
     FastTrackRequest,
     FastTrackStatus,
     FlaggedGroup,
+    GroupKind,
+    GroupStatus,
     RunKind,
     RunStatus,
     ScreeningRun,
@@ -293,18 +299,66 @@ def _requests() -> int:
     return made
 
 
-def _screening() -> ScreeningRun | None:
+def _screening(new_ids: list[int]) -> ScreeningRun | None:
     """One full 蓝天 run over the corpus, executed here rather than by the
-    background task, so that ``seed_demo`` ends with the groups stored.
+    background task, so that ``seed_demo`` ends with the groups stored; on a
+    database that had its full run before the planted records existed, an
+    incremental run over those records instead.
 
     Created and executed in one transaction: the task the run enqueues on
     commit then finds it already claimed and does nothing.
     """
     if ScreeningRun.objects.filter(kind=RunKind.FULL, status=RunStatus.DONE).exists():
-        return None
+        if not new_ids:
+            return None
+        kind, ids = RunKind.INCREMENTAL, new_ids
+    else:
+        kind, ids = RunKind.FULL, []
     with transaction.atomic():
-        run = screening.screening_run_create(actor=_user("province_enforcer"), kind=RunKind.FULL)
+        run = screening.screening_run_create(
+            actor=_user("province_enforcer"), kind=kind, patent_ids=ids
+        )
         return screening.screening_run_execute(run.pk)
+
+
+def _case_from_group(campaign: Campaign) -> int:
+    """The Wuhan enforcer's work on the 洪山区 copies: the group confirmed as
+    abnormal filing and an abnormal-filing case opened on it (立案), as the
+    group page's 确认 and 立案查处 buttons do. Skipped once the case exists, or
+    if someone dismissed the group."""
+    number = demo_abnormal.numbers_of(demo_abnormal.HONGSHAN)[0]
+    group = (
+        FlaggedGroup.objects.filter(
+            kind=GroupKind.NEAR_DUPLICATE, patents__application_number=number
+        )
+        .select_related("region")
+        .first()
+    )
+    if group is None or group.status == GroupStatus.DISMISSED:
+        return 0
+    if Case.objects.filter(flagged_group=group).exists():
+        return 0
+    actor = _user("wuhan_enforcer")
+    with transaction.atomic():
+        if group.status == GroupStatus.OPEN:
+            group = screening.flagged_group_confirm(
+                actor=actor,
+                group=group,
+                note="同一申请人五件申请系同一文本改换数值和措辞而成，经核查确认（演示）。",
+            )
+        case = enforcement.case_create(
+            actor=actor,
+            title=f"非正常专利申请：{group.summary}"[:200],
+            case_type=CaseType.ABNORMAL_FILING,
+            region_code=group.region.code,
+            description="“蓝天”筛查发现并经核查确认的疑似非正常专利申请，立案调查（演示数据）。",
+            source=f"蓝天筛查 #{group.pk}",
+            campaign=campaign,
+            flagged_group_id=group.pk,
+            parties=[{"role": "respondent", "name": n} for n in group.applicants[:3]],
+        )
+        enforcement.case_transition(actor=actor, case=case, target=CaseState.FILED, note="（演示）")
+    return 1
 
 
 def _groups_line() -> str:
@@ -329,12 +383,17 @@ def demo_load() -> list[str]:
         stations = _workstations(today)
         cases = _cases(campaign)
         requests = _requests()
-    run = _screening()
+    with transaction.atomic():
+        orgs, planted = demo_abnormal.plant()
+    run = _screening(planted)
+    cases += _case_from_group(campaign)
     lines = [
         f"保护与维权：新建专项行动 {int(new_campaign)} 个、工作站 {stations} 个、"
-        f"执法案件 {cases} 件、援助与快速预审申请 {requests} 件"
+        f"执法案件 {cases} 件、援助与快速预审申请 {requests} 件",
+        f"“蓝天”演示数据：新建申请人与代理机构 {orgs} 个、专利申请 {len(planted)} 件",
     ]
     if run is not None:
-        lines.append(f"“蓝天”全量筛查：{run.message}")
+        what = "全量" if run.kind == RunKind.FULL else "增量"
+        lines.append(f"“蓝天”{what}筛查：{run.message}")
     lines.append(_groups_line())
     return lines
