@@ -308,9 +308,12 @@ def model_for(object_type: str) -> type[models.Model] | None:
         return None
 
 
-def _has_own_name(verbose_name: str, code: str) -> bool:
-    # Django derives "region path" from ``region_path`` when no verbose_name is given.
-    return verbose_name.lower() not in (code.replace("_", " ").lower(), code.lower())
+def _has_own_name(verbose_name: Any, code: str) -> bool:
+    # Django derives "region path" from ``region_path`` when no verbose_name is given
+    # (a plain str); one given for translation is lazy, and may read "Bank" for ``bank``.
+    if isinstance(verbose_name, Promise):
+        return True
+    return str(verbose_name).lower() not in (code.replace("_", " ").lower(), code.lower())
 
 
 def _filing_kinds() -> dict[str, str]:
@@ -324,10 +327,8 @@ def object_type_label(object_type: str) -> str:
     if object_type in OBJECT_LABELS:
         return str(OBJECT_LABELS[object_type])
     model = model_for(object_type)
-    if model is not None:
-        name = str(model._meta.verbose_name)
-        if _has_own_name(name, model._meta.model_name or ""):
-            return name
+    if model is not None and _has_own_name(model._meta.verbose_name, model._meta.model_name or ""):
+        return str(model._meta.verbose_name)
     return _("其他对象")
 
 
@@ -359,10 +360,8 @@ def field_of(model: type[models.Model] | None, key: str) -> models.Field | None:
 def field_label(model: type[models.Model] | None, key: str) -> str:
     """The label of snapshot key ``key``: the field's verbose_name, else the table."""
     field = field_of(model, key)
-    if field is not None:
-        name = str(field.verbose_name)
-        if _has_own_name(name, field.name):
-            return name
+    if field is not None and _has_own_name(field.verbose_name, field.name):
+        return str(field.verbose_name)
     if key in FIELD_LABELS:
         return str(FIELD_LABELS[key])
     if key.endswith("_id") and key[:-3] in FIELD_LABELS:

@@ -182,6 +182,13 @@ class AuditRow:
     changes: list[audit_labels.Change]
     outcome_label: str
 
+    @property
+    def object_text(self) -> str:
+        """The object's type and name (组织机构：某公司)."""
+        if not self.object_repr:
+            return self.object_type_label
+        return audit_labels.pair(self.object_type_label, self.object_repr)
+
     def before_text(self) -> str:
         sep = audit_labels.field_separator()
         return sep.join(audit_labels.pair(c.label, c.before) for c in self.changes if c.before)

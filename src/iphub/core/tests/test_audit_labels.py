@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from django.utils import translation
 
 from iphub.core import audit_labels, services
 from iphub.core.models import Organisation, User
@@ -164,3 +165,9 @@ def test_audit_api_keeps_codes_but_masks_personal_data(
     assert entry["after"]["contact_phone"] == "139****5432"
     body = client.get("/api/v1/audit").content.decode()
     assert "13812345678" not in body and "11010519491231002X" not in body
+
+
+def test_english_labels_equal_to_the_field_name_are_still_labels() -> None:
+    with translation.override("en"):
+        rows = audit_labels.changes("finance.compensationclaim", None, {"bank": "演示银行"})
+        assert [str(c) for c in rows] == ["Bank: 演示银行"]
