@@ -89,19 +89,19 @@ _FILM_CLAIMS = (
 _FILM_VARIANTS = (
     dict(title="石墨烯导热膜的制备方法", put="分散于", sonic="超声处理", t1="30", c="8",
          coat="刮涂", T1="60", dry="烘干", r="5", T2="2800", h="2", p="20", k="1500",
-         use="手机和笔记本电脑", date=dt.date(2026, 3, 9)),
+         use="手机和笔记本电脑", date="2026-03-09"),
     dict(title="高导热石墨烯膜的制作工艺", put="分散在", sonic="超声处理", t1="40", c="10",
          coat="刮涂", T1="65", dry="烘干", r="5", T2="2850", h="2", p="25", k="1600",
-         use="手机和笔记本电脑", date=dt.date(2026, 3, 27)),
+         use="手机和笔记本电脑", date="2026-03-27"),
     dict(title="石墨烯散热膜的生产方法", put="分散于", sonic="超声分散", t1="30", c="12",
          coat="涂布", T1="60", dry="干燥", r="4", T2="2800", h="3", p="20", k="1550",
-         use="智能手机和平板电脑", date=dt.date(2026, 4, 16)),
+         use="智能手机和平板电脑", date="2026-04-16"),
     dict(title="柔性石墨烯导热膜的制备方法", put="分散于", sonic="超声处理", t1="35", c="8",
          coat="刮涂", T1="70", dry="烘干", r="6", T2="2900", h="2", p="30", k="1650",
-         use="手机和笔记本电脑", date=dt.date(2026, 5, 8)),
+         use="手机和笔记本电脑", date="2026-05-08"),
     dict(title="石墨烯导热薄膜的制备方法", put="分散在", sonic="超声处理", t1="30", c="9",
          coat="刮涂", T1="60", dry="干燥", r="5", T2="2750", h="2", p="20", k="1450",
-         use="手机和笔记本电脑", date=dt.date(2026, 6, 2)),
+         use="手机和笔记本电脑", date="2026-06-02"),
 )  # fmt: skip
 
 
@@ -113,7 +113,7 @@ def _copies() -> list[Filing]:
             _FILM.format(**v),
             _FILM_CLAIMS.format(**v),
             "C01B32/194",
-            v["date"],  # type: ignore[arg-type]
+            dt.date.fromisoformat(v["date"]),
         )
         for v in _FILM_VARIANTS
     ]
@@ -134,16 +134,16 @@ _HYPO_CLAIMS = (
 _HYPO_VARIANTS = (
     dict(title="次磷酸钠的制备方法", base="氢氧化钙和氢氧化钠", T="90", rpm="120", h="3",
          wash="次氯酸钠溶液洗涤", d="1.45", dryer="气流", grade="工业级", pur="百分之九十九",
-         date=dt.date(2026, 4, 7)),
+         date="2026-04-07"),
     dict(title="次磷酸钠的生产工艺", base="氢氧化钙和氢氧化钠", T="95", rpm="150", h="3",
          wash="次氯酸钠溶液洗涤", d="1.48", dryer="气流", grade="工业级", pur="百分之九十九",
-         date=dt.date(2026, 5, 12)),
+         date="2026-05-12"),
     dict(title="高纯次磷酸钠的制备方法", base="石灰乳和液碱", T="90", rpm="120", h="4",
          wash="次氯酸钠溶液洗涤", d="1.45", dryer="真空", grade="电子级", pur="百分之九十九点五",
-         date=dt.date(2026, 6, 16)),
+         date="2026-06-16"),
     dict(title="次磷酸钠的合成方法", base="氢氧化钙和氢氧化钠", T="85", rpm="100", h="3",
          wash="碱液洗涤", d="1.46", dryer="气流", grade="工业级", pur="百分之九十九",
-         date=dt.date(2026, 7, 21)),
+         date="2026-07-21"),
 )  # fmt: skip
 
 
@@ -155,7 +155,7 @@ def _xiaoting() -> list[Filing]:
             _HYPO.format(**v),
             _HYPO_CLAIMS.format(**v),
             "C01B25/165",
-            v["date"],  # type: ignore[arg-type]
+            dt.date.fromisoformat(v["date"]),
         )
         for v in _HYPO_VARIANTS
     ]

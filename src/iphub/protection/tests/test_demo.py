@@ -71,7 +71,9 @@ def test_screening_finished_during_the_load_and_flagged_groups(loaded: list[str]
     assert any("蓝天" in line for line in loaded)
     # The demo enterprises' own (distinct) patents, which the filings demo
     # pledges and licenses, are not flagged as abnormal.
-    own = {u.organisation.name for u in User.objects.filter(organisation__isnull=False)}
+    own = set(
+        User.objects.filter(organisation__isnull=False).values_list("organisation__name", flat=True)
+    )
     assert {"武汉光谷演示光电科技有限公司", "宜昌演示磷化工股份有限公司"} <= own
     flagged = {a for g in FlaggedGroup.objects.all() for a in g.applicants}
     assert not own & flagged
