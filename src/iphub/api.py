@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
+from iphub.core.apiparams import BodyNotObject, ObjectBodyParser, validation_message
 from iphub.core.errors import ApplicationError
 from iphub.core.services import api_token_authenticate
 
@@ -35,6 +36,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     description="湖北知识产权公共服务平台 JSON 接口。错误统一返回 {code, message, fields}。",
+    parser=ObjectBodyParser(),
 )
 
 
@@ -62,12 +64,7 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     fields: dict[str, str] = {}
     for err in exc.errors:
         name = _field_name(list(err.get("loc", [])))
-        msg = str(err.get("msg", ""))
-        if msg.startswith("Value error, "):
-            msg = msg.removeprefix("Value error, ")
-        elif err.get("type") == "missing":
-            msg = "此项为必填项。"
-        fields.setdefault(name, msg)
+        fields.setdefault(name, validation_message(err))
     return _error(request, 422, "invalid", "提交的数据有误，请按字段提示修改。", fields)
 
 
@@ -88,6 +85,11 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyNotObject):
+        # ninja wraps parser errors as 400; a body of the wrong shape is a 422 like
+        # any other body that does not validate.
+        msg = str(exc.__cause__)
+        return _error(request, 422, "invalid", msg, {"__all__": msg})
     return _error(request, exc.status_code, "error", str(exc))
 
 

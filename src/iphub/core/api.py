@@ -7,10 +7,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
 from iphub.core import audit_labels, calendar, selectors, services
+from iphub.core.apiparams import Pagination
 from iphub.core.models import AuditEntry
 from iphub.core.selectors import OrganisationRow
 
@@ -114,7 +115,7 @@ class OrganisationIn(Schema):
 
 
 @router.get("/organisations", response=list[OrganisationOut], auth=_auth(), summary="组织列表")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def organisations(
     request: HttpRequest, q: str = "", kind: str = "", region: str = "", tag: str = ""
 ) -> list[OrganisationRow]:
@@ -173,7 +174,7 @@ class AuditOut(Schema):
 
 
 @router.get("/audit", response=list[AuditOut], auth=_auth(), summary="审计日志")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def audit(request: HttpRequest, q: str = "", action: str = "", actor: str = "") -> Any:
     return selectors.audit_list(
         user=request.user,

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Form, Router, Schema, Status
 
+from iphub.core.apiparams import Limit, Offset
 from iphub.filings import catalogue, selectors, services, workflow
 from iphub.filings.models import Filing
 from iphub.filings.notices import notice_lines
@@ -172,7 +173,7 @@ class ProductIn(Schema):
     idempotency_key: str = ""
 
 
-class StepIn(Schema):
+class FilingStepIn(Schema):
     version: int | None = None
     reasons: str = ""
     ground: str = ""
@@ -301,18 +302,17 @@ def filing_draft_save(request: HttpRequest, filing_id: int) -> dict[str, Any]:
     auth=_auth(),
 )
 def filing_list(
-    request: HttpRequest, state: str = "", kind: str = "", limit: int = 50, offset: int = 0
+    request: HttpRequest, state: str = "", kind: str = "", limit: Limit = 50, offset: Offset = 0
 ) -> list[dict[str, Any]]:
     qs = selectors.filing_list(user=request.user, state=state, kind=kind)
-    limit = max(1, min(limit, 200))
     return [_out(f, request.user) for f in qs[offset : offset + limit]]
 
 
 @router.get(
     "/filings/queue", response=list[FilingOut], summary="待办队列（按办理时限）", auth=_auth()
 )
-def filing_queue(request: HttpRequest, limit: int = 100) -> list[dict[str, Any]]:
-    qs = selectors.filing_queue(user=request.user)[: max(1, min(limit, 500))]
+def filing_queue(request: HttpRequest, limit: Limit = 100) -> list[dict[str, Any]]:
+    qs = selectors.filing_queue(user=request.user)[:limit]
     return [_out(f, request.user) for f in qs]
 
 
@@ -353,7 +353,7 @@ def filing_detail(request: HttpRequest, filing_id: int) -> dict[str, Any]:
     auth=_auth(),
 )
 def filing_step(
-    request: HttpRequest, filing_id: int, action: str, payload: StepIn
+    request: HttpRequest, filing_id: int, action: str, payload: FilingStepIn
 ) -> dict[str, Any]:
     common: dict[str, Any] = {"actor": request.user, "filing_id": filing_id}
     version: dict[str, Any] = {"expected_version": payload.version}

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from iphub.core.apiparams import Year
 from iphub.finance import selectors, services
 
 router = Router(tags=["finance"])
@@ -20,7 +21,7 @@ def _auth() -> Any:
     return AUTH
 
 
-class GroupOut(Schema):
+class TotalGroupOut(Schema):
     label: str
     count: int
     amount: Decimal
@@ -29,10 +30,10 @@ class GroupOut(Schema):
 class TotalsOut(Schema):
     available: bool
     note: str
-    by_bank: list[GroupOut]
-    by_region: list[GroupOut]
-    by_month: list[GroupOut]
-    by_industry: list[GroupOut]
+    by_bank: list[TotalGroupOut]
+    by_region: list[TotalGroupOut]
+    by_month: list[TotalGroupOut]
+    by_industry: list[TotalGroupOut]
 
 
 class FundIn(Schema):
@@ -58,7 +59,7 @@ def _groups(rows: list[tuple[str, int, Decimal]]) -> list[dict[str, Any]]:
 
 
 @router.get("/finance/pledges", response=TotalsOut, auth=_auth())
-def pledge_totals(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def pledge_totals(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
     t = selectors.pledge_totals(user=request.user, year=year)
     return {
         "available": t.available,

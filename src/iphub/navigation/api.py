@@ -11,6 +11,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest
 from ninja import Form, Router, Schema, Status
 
+from iphub.core.apiparams import Limit, Offset
 from iphub.core.errors import NotFound
 from iphub.navigation import selectors, services
 from iphub.navigation.models import Analysis, IndustryChain, NavigationProject
@@ -299,9 +300,9 @@ def _project(p: NavigationProject) -> dict[str, Any]:
     auth=_auth(),
     summary="导航项目（工作人员：辖区；服务基地：本机构承担的）",
 )
-def project_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    limit = max(1, min(limit, 200))
-    offset = max(0, offset)
+def project_list(
+    request: HttpRequest, limit: Limit = 50, offset: Offset = 0
+) -> list[dict[str, Any]]:
     qs = selectors.project_list(user=request.user)[offset : offset + limit]
     return [_project(p) for p in qs]
 

@@ -118,7 +118,7 @@ class PartyOut(Schema):
     name: str
 
 
-class EventOut(Schema):
+class LegalEventOut(Schema):
     kind: str
     date: dt.date | None
     detail: str
@@ -134,7 +134,7 @@ class PatentOut(PatentBrief):
     priority: str
     agency: str
     source: str
-    legal_events: list[EventOut]
+    legal_events: list[LegalEventOut]
 
 
 @router.get("/patents/{int:patent_id}", response=PatentOut, summary="专利详情")

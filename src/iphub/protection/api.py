@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from iphub.core.apiparams import Limit
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.protection import selectors
 from iphub.protection.models import RunKind
@@ -27,7 +28,7 @@ def _auth() -> Any:
     return AUTH
 
 
-class GroupOut(Schema):
+class FlaggedGroupOut(Schema):
     id: int
     kind: str
     status: str
@@ -72,16 +73,21 @@ def _group_out(group: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/protection/groups", response=list[GroupOut], auth=_auth(), summary="疑似非正常申请组")
+@router.get(
+    "/protection/groups", response=list[FlaggedGroupOut], auth=_auth(), summary="疑似非正常申请组"
+)
 def group_list(
-    request: HttpRequest, status: str = "", kind: str = "", limit: int = 50
+    request: HttpRequest, status: str = "", kind: str = "", limit: Limit = 50
 ) -> list[dict[str, Any]]:
     groups = selectors.flagged_group_list(user=request.user, status=status, kind=kind)
-    return [_group_out(g) for g in groups.prefetch_related("members")[: max(1, min(limit, 200))]]
+    return [_group_out(g) for g in groups.prefetch_related("members")[:limit]]
 
 
 @router.get(
-    "/protection/groups/{int:group_id}", response=GroupOut, auth=_auth(), summary="疑似组详情"
+    "/protection/groups/{int:group_id}",
+    response=FlaggedGroupOut,
+    auth=_auth(),
+    summary="疑似组详情",
 )
 def group_detail(request: HttpRequest, group_id: int) -> dict[str, Any]:
     return _group_out(selectors.flagged_group_get(user=request.user, group_id=group_id))
@@ -89,7 +95,7 @@ def group_detail(request: HttpRequest, group_id: int) -> dict[str, Any]:
 
 @router.post(
     "/protection/groups/{int:group_id}/decision",
-    response=GroupOut,
+    response=FlaggedGroupOut,
     auth=_auth(),
     summary="核查：确认或排除",
 )

@@ -65,7 +65,7 @@ class ReportOpenIn(Schema):
     month: str
 
 
-class StepIn(Schema):
+class ReportStepIn(Schema):
     action: str
     reason: str = ""
     version: int | None = None
@@ -173,7 +173,7 @@ def report_update(request: HttpRequest, report_id: int, payload: ReportIn) -> di
 
 
 @router.post("/supervision/reports/{report_id}/steps", response=ReportOut, auth=_auth())
-def report_step(request: HttpRequest, report_id: int, payload: StepIn) -> dict[str, Any]:
+def report_step(request: HttpRequest, report_id: int, payload: ReportStepIn) -> dict[str, Any]:
     r = reports.report_transition(
         actor=request.user,
         report_id=report_id,

@@ -53,7 +53,7 @@ class EventIn(Schema):
     region: str = ""
 
 
-class EventOut(Schema):
+class DockingEventOut(Schema):
     id: int
     title: str
     industry_chain: str
@@ -72,12 +72,14 @@ def _event_out(e: DockingEvent) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/transfer/events", response=list[EventOut], summary="对接活动")
+@router.get("/transfer/events", response=list[DockingEventOut], summary="对接活动")
 def event_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_event_out(e) for e in selectors.event_list()[:100]]
 
 
-@router.post("/transfer/events", response={201: EventOut}, auth=_auth(), summary="创建对接活动")
+@router.post(
+    "/transfer/events", response={201: DockingEventOut}, auth=_auth(), summary="创建对接活动"
+)
 def event_create(request: HttpRequest, payload: EventIn) -> Any:
     data = payload.dict()
     if not data["region"]:

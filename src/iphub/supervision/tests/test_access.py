@@ -98,7 +98,7 @@ def test_a_bad_row_uploaded_through_the_page_is_reported_and_nothing_saved(
         f"/supervision/reports/{report.pk}/import/", {"file": out, "mode": "all"}, follow=True
     )
     html = resp.content.decode()
-    assert "填报数据 第 2 行：数值“四场”不是数字。" in html
+    assert "填报数据 第 2 行：培训宣传活动场次应为数字" in html and "“四场”不是有效的数字" in html
     assert "未导入任何内容" in html
     report.refresh_from_db()
     assert report.entries.count() == 0 and report.problems == "" and report.figures.count() == 0
