@@ -14,29 +14,25 @@ from openpyxl import Workbook
 SHEET = "xl/worksheets/sheet1.xml"
 
 
-def stretched_xlsx(
-    rows: Sequence[Sequence[Any]], *, claimed_rows: int | None = None, far_row: int | None = None
+def stretch(
+    xlsx: bytes, *, claimed_rows: int | None = None, far_row: int | None = None, sheet: str = SHEET
 ) -> bytes:
-    """An xlsx of ``rows`` whose sheet dimension claims ``claimed_rows`` rows and
-    which holds one more non-empty cell at row ``far_row`` (every row between is
-    missing from the file, and a reader that fills the gap walks them all)."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    for r in rows:
-        ws.append(list(r))
-    plain = io.BytesIO()
-    wb.save(plain)
+    """``xlsx`` with ``sheet``'s dimension claiming ``claimed_rows`` rows and one
+    more non-empty cell at row ``far_row`` (every row between is missing from the
+    file, and a reader that fills the gap walks them all)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             data = src.read(info.filename)
-            if info.filename == SHEET:
+            if info.filename == sheet:
                 xml = data.decode()
                 if claimed_rows is not None:
                     xml = re.sub(
-                        r'<dimension ref="A1:([A-Z]+)\d+"',
-                        rf'<dimension ref="A1:\g<1>{claimed_rows}"',
+                        r'<dimension ref="A1(:([A-Z]+)\d+)?"',
+                        lambda m: f'<dimension ref="A1:{m.group(2) or "A"}{claimed_rows}"',
                         xml,
                     )
                 if far_row is not None:
@@ -46,3 +42,17 @@ def stretched_xlsx(
                 data = xml.encode()
             dst.writestr(info, data)
     return out.getvalue()
+
+
+def stretched_xlsx(
+    rows: Sequence[Sequence[Any]], *, claimed_rows: int | None = None, far_row: int | None = None
+) -> bytes:
+    """A one-sheet workbook of ``rows``, stretched as :func:`stretch` says."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for r in rows:
+        ws.append(list(r))
+    plain = io.BytesIO()
+    wb.save(plain)
+    return stretch(plain.getvalue(), claimed_rows=claimed_rows, far_row=far_row)

@@ -15,11 +15,13 @@ from decimal import Decimal
 from typing import IO, Any
 
 from docx import Document
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from iphub.core.amounts import parse_number
 from iphub.core.errors import ApplicationError
+from iphub.core.exports import safe_row
+from iphub.core.workbooks import open_workbook, sheet_rows
 from iphub.supervision.errors import SupervisionError
 from iphub.supervision.indicators import REGISTRY, Source
 from iphub.supervision.models import MonthlyReport, PlanTask
@@ -39,6 +41,8 @@ SUMMARY_ROWS = [
 WORK_HEADERS = ["任务编号", "任务", "本月工作进展"]
 FIGURE_HEADERS = ["指标代码", "指标", "单位", "数值", "说明"]
 ALL_OR_NOTHING, SKIP_BAD = "all_or_nothing", "skip_bad"
+# A template has a few dozen rows a sheet; reading stops well before a forged one hurts.
+MAX_SHEET_ROWS = 1000
 
 
 def _tasks(report: MonthlyReport) -> list[PlanTask]:
@@ -58,7 +62,8 @@ def report_workbook(report: MonthlyReport) -> bytes:
         "月份": f"{report.month:%Y-%m}",
     }
     for label, attr in SUMMARY_ROWS:
-        ws.append([label, getattr(report, attr) if attr else values[label]])
+        # Every row through safe_row: typed text that reads as a formula stays text.
+        ws.append(safe_row([label, getattr(report, attr) if attr else values[label]]))
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 80
     for row in ws.iter_rows():
@@ -66,18 +71,20 @@ def report_workbook(report: MonthlyReport) -> bytes:
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
     work = {e.task_id: e.work_done for e in report.entries.all()} if report.pk else {}
     ws2 = wb.create_sheet(WORK)
-    ws2.append(WORK_HEADERS)
+    ws2.append(safe_row(WORK_HEADERS))
     for t in _tasks(report):
-        ws2.append([t.number, t.title, work.get(t.pk, "")])
+        ws2.append(safe_row([t.number, t.title, work.get(t.pk, "")]))
     ws2.column_dimensions["B"].width = 36
     ws2.column_dimensions["C"].width = 80
     figs = {f.indicator: f for f in report.figures.all()} if report.pk else {}
     ws3 = wb.create_sheet(FIGURES)
-    ws3.append(FIGURE_HEADERS)
+    ws3.append(safe_row(FIGURE_HEADERS))
     for key, ind in REGISTRY.items():
         if ind.source == Source.REPORTED:
             f = figs.get(key)
-            ws3.append([key, ind.label, ind.unit, f.value if f else None, f.note if f else ""])
+            ws3.append(
+                safe_row([key, ind.label, ind.unit, f.value if f else None, f.note if f else ""])
+            )
     for sheet in (ws2, ws3):
         for cell in sheet[1]:
             cell.font = bold
@@ -103,11 +110,9 @@ def report_import(
     """Fill ``report`` from a filled template. ``all_or_nothing``: any bad row and
     nothing is saved; ``skip_bad``: good rows are saved, bad ones listed."""
     try:
-        wb = load_workbook(fh, read_only=True, data_only=True)
-    except Exception:
-        raise ApplicationError(
-            "文件不是有效的 Excel（xlsx）工作簿。", code=SupervisionError.IMPORT_INVALID
-        ) from None
+        wb = open_workbook(fh, unreadable="文件不是有效的 Excel（xlsx）工作簿。")
+    except ApplicationError as exc:
+        raise ApplicationError(exc.message, code=SupervisionError.IMPORT_INVALID) from None
     for name in (SUMMARY, WORK, FIGURES):
         if name not in wb.sheetnames:
             raise ApplicationError(
@@ -118,7 +123,7 @@ def report_import(
     data: dict[str, Any] = {}
     summary = {
         _text(r[0]): r[1] if len(r) > 1 else None
-        for r in wb[SUMMARY].iter_rows(values_only=True)
+        for _i, r in sheet_rows(wb[SUMMARY], max_rows=MAX_SHEET_ROWS)
         if r and r[0]
     }
     if (
@@ -147,7 +152,7 @@ def report_import(
             data[attr] = _text(value)
     numbers = {t.number for t in _tasks(report)}
     work: dict[str, str] = {}
-    for i, row in enumerate(wb[WORK].iter_rows(min_row=2, values_only=True), 2):
+    for i, row in sheet_rows(wb[WORK], min_row=2, max_rows=MAX_SHEET_ROWS):
         if not row or all(c in (None, "") for c in row):
             continue
         number, text = _text(row[0]), _text(row[2] if len(row) > 2 else "")
@@ -158,7 +163,7 @@ def report_import(
         else:
             work[number] = text
     figures: dict[str, Decimal] = {}
-    for i, row in enumerate(wb[FIGURES].iter_rows(min_row=2, values_only=True), 2):
+    for i, row in sheet_rows(wb[FIGURES], min_row=2, max_rows=MAX_SHEET_ROWS):
         if not row or not row[0]:
             continue
         key, raw = _text(row[0]), row[3] if len(row) > 3 else None
