@@ -16,12 +16,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
+from iphub.core.exports import xlsx_response
 from iphub.core.jobs import job_progress_response
 from iphub.core.models import Organisation
 from iphub.core.permissions import scope_queryset
 from iphub.patents.models import ImportMode
 from iphub.patents.selectors import applicant_portfolio
-from iphub.portal.excel import xlsx_response
 from iphub.transfer import selectors, services
 from iphub.transfer.access import STAFF_ROLES, ensure_holder, is_member
 from iphub.transfer.models import CooperationForm, ListingMode, MatchStage, NeedStatus

@@ -133,3 +133,17 @@ def test_every_export_goes_through_the_core_writer() -> None:
         if "tests" not in p.parts and p not in allowed and pattern.search(p.read_text("utf-8"))
     ]
     assert offenders == []
+
+
+def test_every_import_reads_workbooks_through_the_bounded_reader() -> None:
+    # openpyxl.load_workbook called elsewhere would walk a forged sheet's millions
+    # of rows again (finding 12); core.workbooks bounds the work.
+    src = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(p.relative_to(src))
+        for p in src.rglob("*.py")
+        if "tests" not in p.parts
+        and p != src / "core" / "workbooks.py"
+        and "load_workbook(" in p.read_text("utf-8")
+    ]
+    assert offenders == []
