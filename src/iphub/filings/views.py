@@ -13,6 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
@@ -272,8 +273,8 @@ def detail(request: HttpRequest, filing_id: int) -> HttpResponseBase:
             "grounds": service.refusal_grounds,
             "ground_label": service.ground_label(filing.refusal_ground),
             "has_notice": bool(filing.verification_code),
-            "holder_label": PARTY_LABELS[filing.kind][0],
-            "counterparty_label": PARTY_LABELS[filing.kind][1],
+            "holder_label": gettext(PARTY_LABELS[filing.kind][0]),
+            "counterparty_label": gettext(PARTY_LABELS[filing.kind][1]),
             # Filer, party and holder of record compared for the clerk (and the applicant).
             "party_warnings": checks.party_warnings(filing),
             # Materials and history steps in words, not their codes.

@@ -47,3 +47,16 @@ def test_catalogue_in_english_names_services_and_materials(client: Any, db: Any)
     assert "Trademark pledge registration (new)" in found
     chinese = visible_text(client.get("/filings/", {"q": "质押"}).content.decode())
     assert "专利权质押登记（设立）" in chinese and "Patent pledge" not in chinese
+
+
+def test_detail_in_english_names_parties_steps_and_materials(
+    cast: dict[str, Any], patents: dict[str, str], client: Any
+) -> None:
+    filing = file_pledge(cast["enterprise"], patents["granted"])
+    client.force_login(cast["wuhan_clerk"])
+    with english(client):
+        text = visible_text(client.get(f"/filings/{filing.pk}/").content.decode())
+    assert "Pledgor" in text and "Pledgee" in text
+    assert "Application created" in text
+    assert "Patent pledge registration form (signed or sealed by pledgor and pledgee)" in text
+    assert "出质人" not in text and "创建申请" not in text
