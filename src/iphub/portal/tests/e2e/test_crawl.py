@@ -214,6 +214,9 @@ def _visit(
     status = response.status if response else 0
     if status >= 400:
         crawl.problems.append(Problem(role, url, referrer, f"answers {status}"))
+    if role != "anonymous" and urlsplit(page.url).path == "/login/" and "/login/" not in url:
+        # A signed-in user sent to log in again has hit a door as closed as a 403.
+        crawl.problems.append(Problem(role, url, referrer, "sends a signed-in user to log in"))
     try:
         facts = page.evaluate(_PAGE_FACTS)
     except Exception:  # the page reloaded itself (a finished job's progress) meanwhile
@@ -276,12 +279,21 @@ def take_screenshots(browser: Any, base: str, directory: Path) -> list[Problem]:
         page.goto(href)
         return True
 
+    def search_example(page: Any) -> bool:
+        # The example the search page itself offers; the demo is built so that it finds records.
+        page.goto(base + "/patents/?q=申请人%3D武汉*%20AND%20分类号%3DH01M*")
+        if page.locator("[data-testid=hit]").count() == 0:
+            problems.append(
+                Problem("anonymous", page.url, "", "screenshot: the search example finds nothing")
+            )
+        return True
+
     shots: list[tuple[str | None, str, Callable[[Any], bool]]] = [
         (None, "home", lambda p: bool(p.goto(base + "/"))),
         (
             None,
             "search",
-            lambda p: bool(p.goto(base + "/patents/?q=申请人%3D武汉*%20AND%20分类号%3DH01M*")),
+            lambda p: search_example(p),
         ),
         (
             "enterprise_user",
