@@ -109,3 +109,18 @@ def mask_id_number(value: str) -> str:
 def mask_name(value: str) -> str:
     """``张三丰`` → ``张**``: a contact's name is personal information too."""
     return value[:1] + "*" * (len(value) - 1) if value else ""
+
+
+# Characters that change how text reads without being text: C0/C1 controls (but
+# tab and newlines), and the Unicode bidi controls (LRM/RLM, ALM, embeddings,
+# overrides such as U+202E, isolates). An organisation named "…\u202etxt.exe"
+# would read reversed on the public verification page; a NUL cannot even be
+# stored in PostgreSQL (issue 18, finding 13).
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without control and bidi-override characters (what a reader sees)."""
+    return _INVISIBLE.sub("", text)

@@ -16,6 +16,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from iphub.core.errors import ApplicationError
+from iphub.core.validators import strip_invisible
 from iphub.filings.models import Filing, FilingKind, FilingState, LicenceType
 
 FONT = "STSong-Light"
@@ -92,13 +93,16 @@ def _parties(filing: Filing) -> list[tuple[str, str]]:
 def notice_lines(filing: Filing) -> list[tuple[str, str]]:
     """The labelled lines of the notice (also what the verification page shows)."""
     decided = timezone.localtime(filing.decided_at) if filing.decided_at else None
-    return [
+    lines = [
         ("登记号", filing.registration_number or ""),
         *_subject(filing),
         *_parties(filing),
         ("登记日", f"{decided:%Y年%m月%d日}" if decided else ""),
         ("登记机关", f"{filing.region.name}知识产权局"),
     ]
+    # Names come from applicants and imports: a bidi override (U+202E) would make
+    # the public page and the notice read a different name than the register holds.
+    return [(label, strip_invisible(str(value))) for label, value in lines]
 
 
 def notice_pdf(filing: Filing, *, verify_url: str) -> bytes:

@@ -62,6 +62,10 @@ def sniff_encoding(path: PathLike) -> str:
         head = fh.read(_SNIFF_BYTES)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" and many Windows tools save UTF-16 with a BOM;
+        # the utf-16 codec reads the BOM and drops it.
+        return "utf-16"
     for enc in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(enc)().decode(head, final=False)
@@ -69,7 +73,7 @@ def sniff_encoding(path: PathLike) -> str:
             continue
         # gb18030 is a superset of gbk and decodes every gbk file identically.
         return enc
-    raise UnsupportedFileError("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV")
+    raise UnsupportedFileError("无法识别文件编码：请另存为 UTF-8、UTF-16 或 GBK 编码的 CSV")
 
 
 def _cell_text(value: object) -> str:
@@ -212,6 +216,9 @@ def detect_format(path: PathLike) -> str:
     ext = p.suffix.lower()
     with open(p, "rb") as fh:
         head = fh.read(4096)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # UTF-16 text has a NUL in every other byte: judge it by its characters.
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8")
     if head.startswith(_OLE_MAGIC):
         raise UnsupportedFileError("不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV")
     if head.startswith(_XLSX_MAGIC):
@@ -222,8 +229,10 @@ def detect_format(path: PathLike) -> str:
     # file (NUL bytes never occur in UTF-8/GBK text), is refused before parsing.
     if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")) or b"\x00" in head:
         raise UnsupportedFileError(
-            f"文件“{p.name}”的内容不是表格或文本数据（看起来是 PDF、图片或其他二进制文件），"
-            "请上传 CSV（UTF-8 或 GBK 编码）、Excel(.xlsx)、JSON Lines 或 MySQL 导出(.sql)"
+            # No file name here: ``path`` is the stored copy's internal name; the
+            # job shows the name the user uploaded.
+            "文件内容不是表格或文本数据（看起来是 PDF、图片或其他二进制文件），"
+            "请上传 CSV（UTF-8、UTF-16 或 GBK 编码）、Excel(.xlsx)、JSON Lines 或 MySQL 导出(.sql)"
         )
     text = head.lstrip(codecs.BOM_UTF8).lstrip()
     if ext == ".sql" or text.startswith((b"/*", b"--", b"SET ", b"CREATE ", b"INSERT ")):
@@ -233,7 +242,7 @@ def detect_format(path: PathLike) -> str:
     if ext in (".csv", ".txt") or b"," in head:
         return "csv"
     raise UnsupportedFileError(
-        f"不支持的文件类型“{ext or p.name}”："
+        f"不支持的文件类型“{ext or '无扩展名'}”："
         "请上传 CSV、Excel(.xlsx)、JSON Lines 或 MySQL 导出(.sql)"
     )
 

@@ -151,7 +151,9 @@ def import_job_create(*, actor: Any, path: Path, file_name: str, mode: str) -> I
     try:
         detect_format(path)
     except UnsupportedFileError as exc:
-        raise ApplicationError(str(exc), fields={"file": str(exc)}) from None
+        # Name the file as the user knows it, never the stored copy's internal name.
+        msg = f"文件“{file_name}”无法导入：{exc}"
+        raise ApplicationError(msg, fields={"file": msg}) from None
     if actor is not None and path.stat().st_size > MAX_UPLOAD_BYTES:
         raise ApplicationError(
             "文件超过 512 MB，请拆分后分批导入。",
