@@ -12,7 +12,9 @@ the core services) with addresses in the cities whose enforcers should see them:
 - 武汉市: one agency files a month's batch of templated utility models for
   companies in six districts, far above its usual one a month: a bulk-filing
   group and a template near-duplicate group at city level;
-- 宜昌猇亭区: a chemical company files copies of one process with changed figures.
+- 宜昌猇亭区: a chemical company files copies of one process with changed figures;
+- 宜昌夷陵区: a farm-machinery company that files one application a month files
+  ten templated ones in one month: a bulk-filing and a near-duplicate group.
 
 The records are created with ``patents_upsert`` (as an import would), keyed by
 application number in the serial range 996xxxx, which lies far beyond the serials
@@ -49,6 +51,7 @@ HONGSHAN = Applicant("武汉洪山演示新材料科技有限公司", "420111", 
 JIANGXIA = Applicant("武汉江夏演示环保设备有限公司", "420115", "藏龙岛演示园6号")
 XIAOTING = Applicant("宜昌猇亭演示精细化工有限公司", "420505", "猇亭演示化工园2号")
 FANCHENG = Applicant("襄阳樊城演示电机有限公司", "420606", "演示工业路9号")
+YILING = Applicant("宜昌夷陵演示农机有限公司", "420506", "演示柑橘产业园5号")
 # The agency's clients, one per Wuhan district.
 CLIENTS = (
     Applicant("武汉汉阳演示智控科技有限公司", "420105", "演示大道21号"),
@@ -58,7 +61,7 @@ CLIENTS = (
     Applicant("武汉黄陂演示家居用品有限公司", "420116", "演示工业园12号"),
     Applicant("武汉江汉演示电子有限公司", "420103", "演示路56号"),
 )
-APPLICANTS = (HONGSHAN, JIANGXIA, XIAOTING, FANCHENG, *CLIENTS)
+APPLICANTS = (HONGSHAN, JIANGXIA, XIAOTING, FANCHENG, *CLIENTS, YILING)
 
 
 @dataclass(frozen=True)
@@ -352,10 +355,76 @@ def _agency() -> list[Filing]:
     return usual + batch
 
 
+# -------------------------------------------- 宜昌夷陵区: one company's burst
+
+_CITRUS = (
+    "本实用新型公开了一种柑橘{x}装置，包括机架、{part}、电机和控制箱，机架底部设有万向轮，{part}由"
+    "电机通过皮带驱动，控制箱内设有调速器，可根据柑橘大小调节{part}转速。本实用新型结构简单，"
+    "操作方便，提高了柑橘{x}效率。"
+)
+_CITRUS_CLAIMS = (
+    "1.一种柑橘{x}装置，其特征在于：包括机架、{part}、电机和控制箱，所述{part}由所述电机通过皮带驱动。"
+    "2.根据权利要求1所述的柑橘{x}装置，其特征在于：所述机架底部设有万向轮。"
+)
+_CITRUS_PARTS = (
+    ("清洗", "毛刷辊", "A23N12/02"),
+    ("打蜡", "打蜡刷", "A23B7/16"),
+    ("烘干", "热风机", "F26B17/04"),
+    ("分级", "分级辊", "B07B13/07"),
+    ("去皮", "去皮刀", "A23N7/02"),
+    ("榨汁", "榨汁螺杆", "A23N1/02"),
+    ("采摘", "采摘爪", "A01D46/24"),
+    ("修剪", "剪刀头", "A01G3/04"),
+    ("施肥", "排肥器", "A01C15/00"),
+    ("喷药", "喷头", "A01M7/00"),
+)
+_YILING_USUAL = (
+    (
+        "一种柑橘园单轨运输车",
+        "运输车沿山地柑橘园架设的单轨爬行，齿轮齿条驱动，坡度四十五度仍可载重两百公斤。",
+        "B61B13/04",
+        dt.date(2026, 6, 15),
+    ),
+    (
+        "一种果园开沟施肥一体机",
+        "刀盘开沟的同时由螺旋排肥器将有机肥送入沟底，随后覆土轮回填，一次完成三道工序。",
+        "A01C5/06",
+        dt.date(2026, 7, 13),
+    ),
+    (
+        "一种柑橘冷库的加湿装置",
+        "超声波雾化器按库内湿度探头读数启停，保持相对湿度九成左右，减少柑橘失水皱皮。",
+        "F25D17/04",
+        dt.date(2026, 8, 10),
+    ),
+)
+
+
+def _yiling() -> list[Filing]:
+    usual = [
+        Filing(YILING, f"{title}（演示）", f"本实用新型公开了{title}。{text}",
+               f"1.{title}，其特征在于：{text}", ipc, day, utility=True)
+        for title, text, ipc, day in _YILING_USUAL
+    ]  # fmt: skip
+    burst = [
+        Filing(
+            YILING,
+            f"一种柑橘{x}装置（演示）",
+            _CITRUS.format(x=x, part=part),
+            _CITRUS_CLAIMS.format(x=x, part=part),
+            ipc,
+            dt.date(2026, 9, 1 + 3 * i),
+            utility=True,
+        )
+        for i, (x, part, ipc) in enumerate(_CITRUS_PARTS)
+    ]
+    return usual + burst
+
+
 # The order fixes each record's serial: append, never reorder.
 def planted_filings() -> list[Filing]:
     """Every planted application, in serial order."""
-    return _copies() + _xiaoting() + _jiangxia() + _fancheng() + _agency()
+    return _copies() + _xiaoting() + _jiangxia() + _fancheng() + _agency() + _yiling()
 
 
 def _number(filing: Filing, serial: int) -> str:

@@ -98,6 +98,12 @@ def test_planted_applications_land_in_their_applicants_cities(loaded: list[str])
     }
     burst = next(g for g in agency if g.kind == GroupKind.BULK_FILING)
     assert burst.evidence["month"] == "2026-04" and burst.members.count() == 12
+    # A 夷陵区 company's month of ten templated filings against its usual one.
+    yiling = [g for g in FlaggedGroup.objects.all() if demo_abnormal.YILING.name in g.applicants]
+    assert {(g.kind, g.region_id) for g in yiling} == {
+        (GroupKind.BULK_FILING, "420506"),
+        (GroupKind.NEAR_DUPLICATE, "420506"),
+    }
     # The applicants are registered demo organisations in their districts.
     assert Organisation.objects.get(name=demo_abnormal.XIAOTING.name).region_id == "420505"
     numbers = demo_abnormal.numbers_of(demo_abnormal.HONGSHAN)
@@ -111,7 +117,7 @@ def test_each_city_enforcer_sees_its_own_groups(loaded: list[str]) -> None:
     assert {"420000/420100", "420000/420100/420111", "420000/420100/420115"} <= seen
     assert all(path.startswith("420000/420100") for path in seen)
     seen = {g.region.path for g in selectors.flagged_group_list(user=yichang)}
-    assert "420000/420500/420505" in seen
+    assert {"420000/420500/420505", "420000/420500/420506"} <= seen
     assert all(path.startswith("420000/420500") for path in seen)
 
 
