@@ -52,11 +52,16 @@ class NumberRange:
             text = _("%(lo)s 到 %(hi)s%(unit)s") % {"lo": lo, "hi": hi, "unit": unit}
         if self.places == 0:
             return text + _("的整数")
-        return text + _("，最多保留%(places)s位小数") % {"places": _places(self.places)}
+        return text + _("，") + _places(self.places)
 
 
 def _places(places: int) -> str:
-    return {1: _("一"), 2: _("两")}.get(places, str(places))
+    """``最多保留两位小数`` in the reader's language."""
+    if places == 2:
+        return _("最多保留两位小数")
+    if places == 1:
+        return _("最多保留一位小数")
+    return _("最多保留 %(places)d 位小数") % {"places": places}
 
 
 def _plain(value: Decimal, places: int) -> str:
@@ -123,7 +128,7 @@ def parse_number(
         if spec.places == 0:
             message = _("%(label)s应为整数（%(allowed)s）。") % {"label": label, "allowed": allowed}
         else:
-            message = _("%(label)s最多保留%(places)s位小数，您填写的是“%(shown)s”。") % {
+            message = _("%(label)s%(places)s，您填写的是“%(shown)s”。") % {
                 "label": label,
                 "places": _places(spec.places),
                 "shown": shown,

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from iphub.core.amounts import NumberRange, parse_number
 from iphub.core.audit import audit_record, snapshot
@@ -123,7 +124,7 @@ def chain_can_edit(*, actor: Any, chain: IndustryChain) -> bool:
 
 def _ensure_chain_editable(actor: Any, chain: IndustryChain) -> None:
     require_roles(actor, *Role.values)  # signed in, else 401
-    ensure_can_edit_owned(actor, CHAIN_OWNER_PATH, what="重点产业链")
+    ensure_can_edit_owned(actor, CHAIN_OWNER_PATH, what=gettext("重点产业链"))
     require_roles(actor, *CHAIN_EDIT_ROLES)
 
 
