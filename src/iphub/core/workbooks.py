@@ -11,9 +11,9 @@ refuse more than ``max_rows`` rows with a message that says to split the file.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
@@ -40,7 +40,7 @@ def too_many_rows(max_rows: int) -> ApplicationError:
 
 
 def open_workbook(
-    source: str | Path | IO[bytes],
+    source: str | os.PathLike[str] | IO[bytes],
     *,
     unreadable: str | None = None,
     max_unpacked: int = DEFAULT_MAX_UNPACKED,
@@ -87,7 +87,7 @@ def sheet_rows(
         raise too_many_rows(max_rows)
     width = getattr(ws, "max_column", None)
     sized = isinstance(width, int) and width > 0
-    max_col = min(width, max_cols) if sized else max_cols
+    max_col = min(width, max_cols) if isinstance(width, int) and sized else max_cols
     seen = empties = 0
     for row_no, values in enumerate(
         ws.iter_rows(min_row=min_row, max_col=max_col, values_only=True), start=min_row

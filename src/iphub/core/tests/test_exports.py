@@ -68,7 +68,7 @@ def test_no_text_leaves_as_a_formula_or_with_an_illegal_character(text: str) -> 
 
 def test_workbook_holds_formulas_as_text_and_numbers_as_numbers() -> None:
     buf = io.BytesIO()
-    rows = [[FORMULA, -5, Decimal("2.5"), "\x0b控制"], ["@x", None, 0, "正常"]]
+    rows: list[list[object]] = [[FORMULA, -5, Decimal("2.5"), "\x0b控制"], ["@x", None, 0, "正常"]]
     count = write_xlsx(buf, "数据", ["名称", "数量", "金额", "备注"], rows, query={"q": "=1+1"})
     assert count == 2
     wb = load_workbook(io.BytesIO(buf.getvalue()))
@@ -90,7 +90,7 @@ def test_csv_file_and_response_prefix_formula_fields() -> None:
         ["'+1", "2"],
     ]
     response = csv_response("审计日志.csv", ["名称"], [["@x"], ["\x0bok"]])
-    lines = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[arg-type]
     assert list(csv.reader(io.StringIO(lines))) == [["名称"], ["'@x"], ["ok"]]
 
 
