@@ -29,6 +29,7 @@ from iphub.filings.services.pending import (
     pending_uploads_keep,
 )
 from iphub.filings.services.products import RELATIONS
+from iphub.portal.errors import application_error_page
 
 # How the two parties of each kind are called on its pages.
 PARTY_LABELS: dict[str, tuple[str, str]] = {
@@ -41,7 +42,7 @@ PARTY_LABELS: dict[str, tuple[str, str]] = {
 
 
 def _error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+    return application_error_page(request, exc)
 
 
 def _files(request: HttpRequest) -> dict[str, list[Any]]:

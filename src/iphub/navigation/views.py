@@ -25,6 +25,7 @@ from iphub.navigation.models import (
 )
 from iphub.navigation.pdf import report_pdf
 from iphub.navigation.reports import report_tables, write_report_xlsx
+from iphub.portal.errors import application_error_page
 
 
 def _can_edit(user: Any) -> bool:
@@ -36,7 +37,7 @@ def _keeps_evidence(user: Any) -> bool:
 
 
 def _error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+    return application_error_page(request, exc)
 
 
 @login_required

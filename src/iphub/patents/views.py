@@ -25,6 +25,7 @@ from iphub.patents.models import ImportMode, Patent
 from iphub.patents.pager import SearchState, pager_links
 from iphub.patents.search import QuerySyntaxError
 from iphub.patents.selectors import FACET_TITLES
+from iphub.portal.errors import application_error_page
 
 FACET_FIELDS = {
     "type": "TYPE",
@@ -199,7 +200,7 @@ def imports(request: HttpRequest) -> HttpResponseBase:
     try:
         jobs = selectors.import_job_list(user=request.user)
     except ApplicationError as exc:
-        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+        return application_error_page(request, exc)
     errors: dict[str, str] = {}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -228,7 +229,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponseBase:
     try:
         job = selectors.import_job_get(user=request.user, job_id=job_id)
     except ApplicationError as exc:
-        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+        return application_error_page(request, exc)
     return render(request, "patents/import_detail.html", {"job": job})
 
 
@@ -237,7 +238,7 @@ def import_progress(request: HttpRequest, job_id: int) -> HttpResponseBase:
     try:
         job = selectors.import_job_get(user=request.user, job_id=job_id)
     except ApplicationError as exc:
-        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+        return application_error_page(request, exc)
     return render(request, "patents/_import_progress.html", {"job": job})
 
 
@@ -278,6 +279,6 @@ def unresolved(request: HttpRequest) -> HttpResponseBase:
     try:
         qs = selectors.patents_unresolved_regions(user=request.user)
     except ApplicationError as exc:
-        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+        return application_error_page(request, exc)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "patents/unresolved.html", {"page": page, "params": {}})

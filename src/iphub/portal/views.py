@@ -22,6 +22,7 @@ from iphub.core.errors import ApplicationError
 from iphub.core.exports import csv_response, xlsx_response
 from iphub.core.models import OrganisationKind, OrganisationTag, Role
 from iphub.core.permissions import region_path_of
+from iphub.portal.errors import application_error_page
 from iphub.portal.forms import LoginForm
 from iphub.portal.workspace import workspace_tasks
 
@@ -205,7 +206,7 @@ def audit_list(request: HttpRequest) -> HttpResponseBase:
     try:
         qs = selectors.audit_list(user=request.user, **_audit_params(request))
     except ApplicationError as exc:
-        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+        return application_error_page(request, exc)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -225,7 +226,7 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     try:
         qs = selectors.audit_list(user=request.user, **_audit_params(request))
     except ApplicationError as exc:
-        return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+        return application_error_page(request, exc)
 
     def rows() -> Any:
         batch: list[Any] = []

@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from iphub.core.errors import ApplicationError, NotFound
+from iphub.portal.errors import application_error_page
 from iphub.protection import selectors
 from iphub.protection.models import Campaign, CaseType, StationActivity, StationKind
 from iphub.protection.services import assistance as assistance_services
@@ -21,7 +22,7 @@ from iphub.protection.services import enforcement as enforcement_services
 
 
 def _error(request: HttpRequest, exc: ApplicationError) -> HttpResponseBase:
-    return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+    return application_error_page(request, exc)
 
 
 def _date(form: dict[str, Any], field: str) -> dt.date:

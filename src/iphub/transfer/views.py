@@ -22,6 +22,7 @@ from iphub.core.models import Organisation
 from iphub.core.permissions import scope_queryset
 from iphub.patents.models import ImportMode
 from iphub.patents.selectors import applicant_portfolio
+from iphub.portal.errors import application_error_page
 from iphub.transfer import selectors, services
 from iphub.transfer.access import STAFF_ROLES, ensure_holder, is_member
 from iphub.transfer.models import CooperationForm, ListingMode, MatchStage, NeedStatus
@@ -32,7 +33,7 @@ FILTERS = ("q", "form", "city", "ipc", "chain", "status")
 
 
 def error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponseBase:
-    return render(request, "portal/error.html", {"message": exc.message}, status=exc.status)
+    return application_error_page(request, exc)
 
 
 def _is_staff(user: Any) -> bool:

@@ -69,6 +69,7 @@ def test_a_refusal_says_who_may_and_offers_the_workspace(
     response = client.get("/filings/queue/", HTTP_REFERER="http://testserver/filings/")
     assert response.status_code == 403
     page = _is_platform_page(response)
+    assert "无权访问" in page  # the heading says what happened, the message who may
     assert "此操作仅限窗口/审核人员、督导人员" in page and "企业/公众用户" in page
     assert 'href="/workspace/"' in page
     assert "返回上一页" in page
