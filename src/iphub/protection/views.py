@@ -301,7 +301,7 @@ def assistance_feedback(request: HttpRequest, request_id: int) -> HttpResponseBa
         assistance_services.assistance_feedback_submit(
             actor=request.user,
             item=item,
-            satisfaction=int(request.POST.get("satisfaction", "0") or 0),
+            satisfaction=request.POST.get("satisfaction", ""),
             feedback=request.POST.get("feedback", ""),
         )
         messages.success(request, "感谢您的评价。")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from iphub.core.amounts import NumberRange, parse_count
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.calendar import add_working_days
 from iphub.core.errors import ApplicationError
@@ -87,11 +89,23 @@ def workstation_create(
     return station
 
 
+# A station's training or case: how many took part (an IntegerField).
+PARTICIPANTS = NumberRange("人数", unit="人", maximum=Decimal(100_000), places=0)
+SATISFACTION = NumberRange("满意度", unit="", minimum=Decimal(1), maximum=Decimal(5), places=0)
+
+
 def station_activity_record(
-    *, actor: Any, station: Workstation, kind: str, title: str, date: dt.date, participants: int = 0
+    *,
+    actor: Any,
+    station: Workstation,
+    kind: str,
+    title: str,
+    date: dt.date,
+    participants: int | str = 0,
 ) -> StationActivity:
     """Record a case handled or a training given by a station (feeds supervision)."""
     require_roles(actor, Role.ENFORCEMENT)
+    people = parse_count(participants, PARTICIPANTS, field="participants") or 0
     ensure_region_access(actor, station.region)
     if kind not in StationActivity.Kind.values:
         raise ApplicationError("活动类型无效。", fields={"kind": "活动类型无效。"})
@@ -103,7 +117,7 @@ def station_activity_record(
             kind=kind,
             title=title.strip(),
             date=date,
-            participants=max(0, participants),
+            participants=people,
         )
         audit_record(
             actor=actor,
@@ -226,7 +240,7 @@ def assistance_request_close(
 
 
 def assistance_feedback_submit(
-    *, actor: Any, item: AssistanceRequest, satisfaction: int, feedback: str = ""
+    *, actor: Any, item: AssistanceRequest, satisfaction: int | str, feedback: str = ""
 ) -> AssistanceRequest:
     """The requester rates a closed request 1-5, once."""
     if actor is None or not actor.is_authenticated or item.requester_id != actor.pk:
@@ -235,8 +249,7 @@ def assistance_feedback_submit(
         raise ApplicationError(
             "只能对已办结且未评价的申请评价一次。", code=ProtectionErrorCode.FEEDBACK_INVALID
         )
-    if not 1 <= int(satisfaction) <= 5:
-        raise ApplicationError("满意度应为 1-5。", fields={"satisfaction": "满意度应为 1-5。"})
+    satisfaction = parse_count(satisfaction, SATISFACTION, field="satisfaction", required=True) or 0
     with transaction.atomic():
         before = snapshot(item)
         item.satisfaction, item.feedback = int(satisfaction), feedback[:500]
