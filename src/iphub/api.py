@@ -4,6 +4,7 @@ OpenAPI schema at ``/api/v1/openapi.json``, and one error body everywhere:
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -91,6 +92,29 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         msg = str(exc.__cause__)
         return _error(request, 422, "invalid", msg, {"__all__": msg})
     return _error(request, exc.status_code, "error", str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any other exception: the one error shape, whatever DEBUG says. ninja's default
+    answers the traceback as text with DEBUG on and lets Django draw an HTML page with
+    it off; a client never gets either. The operator gets the traceback in the log,
+    on the same logger (and so the same admin mail) as Django's own 500s."""
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    response = _error(
+        request,
+        500,
+        "server_error",
+        "服务器处理请求时出错，错误已记录。请稍后重试，或联系平台管理员。",
+    )
+    # Already logged with its traceback; Django would log it once more without.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 def _register_routers() -> None:

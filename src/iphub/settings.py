@@ -14,6 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
@@ -31,9 +33,62 @@ MEDIA_ROOT = Path(os.environ.get("IPHUB_MEDIA_DIR", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
 DEBUG = os.environ.get("IPHUB_DEBUG", "1") == "1"
-# The embedded default key only ever serves a developer's loopback; production must set one.
-SECRET_KEY = os.environ.get("IPHUB_SECRET_KEY", "iphub-embedded-dev-key-not-for-production")
+# The embedded default key only ever serves a developer's loopback (debug on). With
+# debug off the platform refuses to start without its own key: a public key would
+# let anyone forge sessions, password-reset links and signed notices.
+EMBEDDED_SECRET_KEY = "iphub-embedded-dev-key-not-for-production"
+SECRET_KEY = os.environ.get("IPHUB_SECRET_KEY", "")
+if not SECRET_KEY or SECRET_KEY == EMBEDDED_SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "未设置 IPHUB_SECRET_KEY：关闭调试模式（IPHUB_DEBUG=0）时"
+            "必须提供至少 50 个字符的随机密钥，"
+            "例如 python -c 'import secrets; print(secrets.token_urlsafe(50))' 的输出。"
+            " / IPHUB_SECRET_KEY is not set: with IPHUB_DEBUG=0 the platform needs its own"
+            " random key of at least 50 characters."
+        )
+    SECRET_KEY = EMBEDDED_SECRET_KEY
 ALLOWED_HOSTS = os.environ.get("IPHUB_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+# Transport security. Production (debug off) is HTTPS-only unless IPHUB_HTTPS=0 says the
+# site is plain HTTP (then `check --deploy` warns, as it should). Debug keeps plain HTTP
+# for `make run` on the loopback and for the test suite.
+HTTPS = os.environ.get("IPHUB_HTTPS", "0" if DEBUG else "1") == "1"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+# One year, for this host and its subdomains. Not preloaded: the preload list is decided
+# for the whole registrable domain (the province's gov.cn domain, not this platform's
+# host), by its owner, and takes months to undo; security.W021 is silenced for that.
+SECURE_HSTS_SECONDS = int(os.environ.get("IPHUB_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = os.environ.get("IPHUB_HSTS_PRELOAD", "0") == "1"
+# Behind a reverse proxy that ends TLS, set IPHUB_BEHIND_PROXY=1 so that Django trusts its
+# X-Forwarded-Proto (otherwise every request looks like HTTP and is redirected forever).
+# Only where the proxy overwrites that header from clients: a client could claim HTTPS.
+if os.environ.get("IPHUB_BEHIND_PROXY", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (Django's own middleware), in debug too so that a page that
+# breaks under it breaks on the developer's machine first. Scripts only from the site
+# itself (ECharts, the map, HTMX are served from static) or inline with the request's
+# nonce ({{ csp_nonce }}); no inline event handlers, no javascript: links, no eval.
+# Styles allow inline: templates size chart boxes with style attributes and ECharts
+# writes its tooltips as HTML with style attributes; CSS cannot run script.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +111,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +122,8 @@ MIDDLEWARE = [
     "iphub.portal.middleware.PlatformErrorPages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iphub.core.middleware.RequestContextMiddleware",
+    # Inside auth (a session's user counts as one principal) and inside the error pages.
+    "iphub.core.ratelimit.RateLimitMiddleware",
     "iphub.core.middleware_password.PasswordExpiryMiddleware",
     # Axes last: it must see the authenticated user and the failed attempts.
     "axes.middleware.AxesMiddleware",
@@ -87,6 +145,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -159,13 +218,41 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 # Lock the account, not the address: many county offices share one NAT address,
 # and locking it would lock out every colleague behind it.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# security.W021: HSTS preload is the domain owner's decision (see SECURE_HSTS_PRELOAD).
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
+# The lockout page with 429 and Retry-After (the cool-off).
+AXES_LOCKOUT_CALLABLE = "iphub.core.ratelimit.lockout_response"
 AXES_VERBOSE = False
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PASSWORD_MAX_AGE_DAYS = 90
+
+# Rate limits (core.ratelimit): rule -> (events, seconds), counted in CACHES["default"]
+# (Redis when REDIS_URL is set, so that all workers share the counters). IPHUB_RATELIMIT=0
+# turns them off (benchmarks driving thousands of requests from one address).
+RATELIMIT_ENABLED = os.environ.get("IPHUB_RATELIMIT", "1") == "1"
+RATELIMITS = {
+    # Failed logins from one address across any usernames (per account: axes above).
+    # Generous for a county office behind one NAT address; far below a guessing run.
+    "login_client": (30, 15 * 60),
+    # API requests from one address, and by one token or one session.
+    "api_client": (600, 60),
+    "api_principal": (300, 60),
+    # Bearer tokens from one address that matched no usable token.
+    "api_bad_token": (30, 10 * 60),
+    # Result-set downloads by visitors who are not signed in.
+    "export_anonymous": (20, 10 * 60),
+}
+RATELIMIT_LOGIN_PATHS = ("/login/", "/admin/login/")
+# Behind our reverse proxy the client is the last X-Forwarded-For entry it appended.
+RATELIMIT_TRUST_FORWARDED = os.environ.get("IPHUB_BEHIND_PROXY", "0") == "1"
+# A visitor's patent export stops after this many rows (signed-in users get all).
+EXPORT_ANONYMOUS_ROWS = 5_000
+# API tokens: validity when issued (days) and the longest an owner may choose.
+API_TOKEN_DEFAULT_DAYS = 90
+API_TOKEN_MAX_DAYS = 365
 
 CSRF_FAILURE_VIEW = "iphub.portal.errors.csrf_failure"
 
