@@ -28,6 +28,8 @@ MIN_YEAR, MAX_YEAR = 1985, 2100
 
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description=f"每页条数，1 到 {MAX_LIMIT}")]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="跳过的条数，不小于 0")]
+# Row ids are 64-bit in the database; a longer number is no id (and overflows SQLite).
+ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1, description="记录编号")]
 Year = Annotated[
     int, Field(ge=MIN_YEAR, le=MAX_YEAR, description=f"年份，{MIN_YEAR} 到 {MAX_YEAR}")
 ]

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Form, Router, Schema, Status
 
-from iphub.core.apiparams import Limit, Offset
+from iphub.core.apiparams import Limit, ObjectId, Offset
 from iphub.filings import catalogue, selectors, services, workflow
 from iphub.filings.models import Filing
 from iphub.filings.notices import notice_lines
@@ -288,7 +288,7 @@ def product_create(request: HttpRequest, payload: Form[ProductIn]) -> Status:
     summary="保存草稿（表单字段与材料，同设立申请）",
     auth=_auth(),
 )
-def filing_draft_save(request: HttpRequest, filing_id: int) -> dict[str, Any]:
+def filing_draft_save(request: HttpRequest, filing_id: ObjectId) -> dict[str, Any]:
     filing = services.filing_draft_update(
         actor=request.user, filing_id=filing_id, data=request.POST, documents=_files(request)
     )
