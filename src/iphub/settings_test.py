@@ -20,3 +20,6 @@ SEARCH_INDEX_DIR = Path(VAR_DIR) / "index"
 MEDIA_ROOT = Path(VAR_DIR) / "media"
 # Tasks run inline in tests, so a test sees the finished result of what it enqueued.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Rate limits off: the whole suite comes from one address. The limiter's own tests
+# turn them on with small limits (core/tests/test_ratelimit.py).
+RATELIMIT_ENABLED = False

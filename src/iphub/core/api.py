@@ -206,3 +206,67 @@ def add_working_days(request: HttpRequest, start: dt.date, days: int) -> dict[st
         "result": result,
         "authoritative": calendar.is_authoritative(result),
     }
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    scope: str
+    scope_label: str
+    status: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_scope_label(obj: Any) -> str:
+        return str(obj.get_scope_display())
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        from iphub.core.tokens import api_token_status
+
+        return api_token_status(obj)
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="令牌本身，只在创建时返回这一次，请立即保存。")
+
+
+class TokenIn(Schema):
+    name: str = Field(min_length=1, max_length=100, description="用途，例如“数据同步脚本”")
+    scope: str = Field("read", description="read（只读）或 write（读写）")
+    days: int | None = Field(None, description="有效天数，默认 90，最长 365")
+
+
+@router.get("/tokens", response=list[TokenOut], auth=_auth(), summary="我的 API 令牌")
+def token_list(request: HttpRequest) -> Any:
+    from iphub.core.tokens import api_token_list
+
+    return list(api_token_list(user=request.user))
+
+
+@router.post("/tokens", response={201: TokenCreatedOut}, auth=_auth(), summary="创建 API 令牌")
+def token_create(request: HttpRequest, payload: TokenIn) -> Any:
+    from iphub.core.tokens import api_token_create
+
+    # A token issued through a token never outlives it: otherwise one leaked token
+    # could keep renewing itself past any expiry.
+    issuer = getattr(request, "api_token", None)
+    token, raw = api_token_create(
+        user=request.user,  # type: ignore[arg-type]
+        name=payload.name,
+        scope=payload.scope,
+        days=payload.days,
+        not_after=issuer.expires_at if issuer is not None else None,
+    )
+    token.token = raw  # type: ignore[attr-defined]
+    return Status(201, token)
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut, auth=_auth(), summary="撤销 API 令牌")
+def token_revoke(request: HttpRequest, token_id: int) -> Any:
+    from iphub.core.tokens import api_token_revoke
+
+    return api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]

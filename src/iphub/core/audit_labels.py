@@ -35,6 +35,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "user_create": _L("创建用户"),
     "user_password_change": _L("修改密码"),
     "api_token_create": _L("创建接口令牌"),
+    "api_token_revoke": _L("撤销接口令牌"),
     # filings (one per step of filings.workflow.TRANSITIONS; ``<kind>_create`` below)
     "filing_submit": _L("提交申请"),
     "filing_resubmit": _L("补正后重新提交"),

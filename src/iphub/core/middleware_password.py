@@ -17,6 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 EXEMPT_PREFIXES = ("/static/", "/i18n/", "/login/", "/logout/", "/password/")
+# Also the answer to a bearer token of such a user (core.tokens): the token acts
+# for the same account, so it is held back until the password is changed.
+PASSWORD_EXPIRED_MESSAGE = "您的密码已超过 90 天未修改，请先登录网页修改密码。"
 
 
 def password_expired(user: object) -> bool:
@@ -38,10 +41,10 @@ class PasswordExpiryMiddleware:
             and not request.path.startswith(EXEMPT_PREFIXES)
             and password_expired(user)
         ):
-            message = "您的密码已超过 90 天未修改，请先修改密码。"
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"code": "password_expired", "message": message, "fields": {}}, status=403
+                    {"code": "password_expired", "message": PASSWORD_EXPIRED_MESSAGE, "fields": {}},
+                    status=403,
                 )
             return redirect(reverse("portal:password_change"))
         return self.get_response(request)

@@ -131,15 +131,26 @@ class User(AbstractUser):
         return self.role in STAFF_ROLES
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("只读")
+    WRITE = "write", _("读写")
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API; only its SHA-256 is stored."""
+    """A bearer token for the JSON API; only its SHA-256 is stored. It acts for its
+    owner until it expires or is revoked, and a read-only one only reads."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("名称"), max_length=100)
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        _("权限范围"), max_length=5, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API 令牌")
