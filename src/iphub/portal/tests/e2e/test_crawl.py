@@ -27,13 +27,14 @@ import io
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 from iphub.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -326,8 +327,23 @@ def take_screenshots(browser: Any, base: str, directory: Path) -> list[Problem]:
 # --- the test ------------------------------------------------------------------------
 
 
+@pytest.fixture
+def own_dirs(tmp_path: Path, settings: Any) -> Iterator[None]:
+    """The demo's search index, uploads, navigation snapshot and cached figures stay
+    this test's own: the database is emptied after it, and later tests must not
+    find an index or a cache that describes the demo."""
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.NAVIGATION_SNAPSHOT_PATH = tmp_path / "navigation" / "corpus.duckdb"
+    for cache in caches.all():
+        cache.clear()
+    yield
+    for cache in caches.all():
+        cache.clear()
+
+
 def test_every_role_follows_every_link_two_levels_deep(
-    live_server: Any, browser: Any, screenshot_dir: Path
+    live_server: Any, browser: Any, screenshot_dir: Path, own_dirs: None
 ) -> None:
     started = time.monotonic()
     call_command("seed_demo", "--small", stdout=io.StringIO())
