@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iphub.portal import views
+from iphub.portal import account, views
 
 app_name = "portal"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("workspace/", views.workspace, name="workspace"),
     path("password/", views.password_change, name="password_change"),
+    path("account/tokens/", account.account_tokens, name="account_tokens"),
+    path(
+        "account/tokens/<int:token_id>/revoke/",
+        account.account_token_revoke,
+        name="account_token_revoke",
+    ),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/new/", views.organisation_new, name="organisation_new"),
     path("organisations/export.xlsx", views.organisation_export, name="organisation_export"),
