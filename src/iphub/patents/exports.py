@@ -67,28 +67,47 @@ def _cell(p: Patent, name: str) -> Any:
     return value
 
 
-def export_rows(query: str, *, sort: str = "relevance") -> Iterator[list[Any]]:
+def export_rows(
+    query: str, *, sort: str = "relevance", limit: int | None = None
+) -> Iterator[list[Any]]:
     """Rows of the result set of ``query`` (every record when empty), in the order
-    the search page showed them (``sort``: relevance or a date order)."""
+    the search page showed them (``sort``: relevance or a date order); at most
+    ``limit`` rows when given."""
     fields = [name for name, _ in COLUMNS] + ["publication_kind"]
     if not query:
-        last = 0
-        while True:
-            batch = list(Patent.objects.filter(pk__gt=last).order_by("pk").only(*fields)[:CHUNK])
+        last, left = 0, limit
+        while left is None or left > 0:
+            size = CHUNK if left is None else min(CHUNK, left)
+            batch = list(Patent.objects.filter(pk__gt=last).order_by("pk").only(*fields)[:size])
             if not batch:
                 return
             for p in batch:
                 yield [_cell(p, n) for n, _ in COLUMNS]
             last = batch[-1].pk
+            if left is not None:
+                left -= len(batch)
+        return
     from iphub.patents.selectors import patent_ids_matching
 
     ids = patent_ids_matching(query, order=sort)
+    if limit is not None:
+        ids = ids[:limit]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         found = Patent.objects.only(*fields).in_bulk(chunk)
         for i in chunk:
             if i in found:
                 yield [_cell(found[i], n) for n, _ in COLUMNS]
+
+
+def capped_rows(rows: Iterator[list[Any]], *, limit: int, note: str) -> Iterator[list[Any]]:
+    """``rows`` up to ``limit``; if there were more, one last row saying so (``note``),
+    so the file itself tells its reader it is not the whole result set."""
+    for i, r in enumerate(rows):
+        if i == limit:
+            yield [note]
+            return
+        yield r
 
 
 def write_export(target: IO[bytes], *, query: str, fmt: str) -> int:
