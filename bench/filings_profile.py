@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         DATABASE_URL=f"{args.pg.rstrip('/')}/{args.db}",
         IPHUB_VAR_DIR=str(var_dir),
         IPHUB_DEBUG="0",
+        # One address and a few tokens at full speed: no rate limits (core.ratelimit).
+        IPHUB_RATELIMIT="0",
         DJANGO_SETTINGS_MODULE="iphub.settings",
     )
     import django
