@@ -199,6 +199,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         conditions["说明"] = _("未登录用户最多导出 %(n)s 条记录；登录后可导出全部结果。") % {
             "n": cap
         }
+    response: HttpResponseBase
     if fmt == "xlsx":
         response = xlsx_response(name, "专利", headers, rows, query=conditions, fallback=fallback)
     else:
