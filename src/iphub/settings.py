@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "iphub.portal.middleware.PlatformErrorPages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iphub.core.middleware.RequestContextMiddleware",
+    # Control and bidi-override characters out of every form field and query value.
+    "iphub.core.middleware_text.InvisibleTextMiddleware",
     # Inside auth (a session's user counts as one principal) and inside the error pages.
     "iphub.core.ratelimit.RateLimitMiddleware",
     "iphub.core.middleware_password.PasswordExpiryMiddleware",
