@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
 from iphub.core import audit_labels, calendar, selectors, services
-from iphub.core.apiparams import Pagination
+from iphub.core.apiparams import ObjectId, Pagination
 from iphub.core.models import AuditEntry
 from iphub.core.selectors import OrganisationRow
 
@@ -266,7 +266,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Any:
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, auth=_auth(), summary="撤销 API 令牌")
-def token_revoke(request: HttpRequest, token_id: int) -> Any:
+def token_revoke(request: HttpRequest, token_id: ObjectId) -> Any:
     from iphub.core.tokens import api_token_revoke
 
     return api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]

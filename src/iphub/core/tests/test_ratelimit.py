@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def limits(settings: Any) -> Any:
     """The limiter on, with the production rules unless a test narrows them."""
     settings.RATELIMIT_ENABLED = True
-    settings.RATELIMITS = dict(settings.RATELIMITS)
+    settings.RATELIMITS = dict(getattr(settings, "RATELIMITS", {}))
     cache.clear()
     yield settings
     cache.clear()
@@ -142,7 +142,7 @@ def test_guessed_tokens_meet_429_and_then_no_token_is_looked_at(
 
 def test_limits_off_by_setting(settings: Any, regions: None) -> None:
     settings.RATELIMIT_ENABLED = False
-    settings.RATELIMITS = dict(settings.RATELIMITS, api_client=(1, 60))
+    settings.RATELIMITS = dict(getattr(settings, "RATELIMITS", {}), api_client=(1, 60))
     cache.clear()
     flood = client_at("203.0.113.11")
     assert {flood.get("/api/v1/regions").status_code for _ in range(5)} == {200}

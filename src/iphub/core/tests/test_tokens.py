@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from iphub.conftest import PASSWORD
 from iphub.core import services
-from iphub.core.models import ApiToken, AuditEntry, TokenScope, User
+from iphub.core.models import ApiToken, AuditEntry, User
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,8 @@ def test_expired_and_revoked_tokens_answer_401_with_what_to_do(
 
 
 def test_read_only_token_reads_but_may_not_write(cast: dict[str, User], client: Any) -> None:
+    from iphub.core.models import TokenScope
+
     _, raw = services.api_token_create(
         user=cast["wuhan_clerk"], name="report", scope=TokenScope.READ
     )
