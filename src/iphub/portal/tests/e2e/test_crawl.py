@@ -74,6 +74,7 @@ class Crawl:
     pages: int = 0
     downloads: int = 0
     per_role: dict[str, int] = field(default_factory=dict)
+    opened: list[str] = field(default_factory=list)  # "role url", for the report
     failed_requests: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -87,15 +88,17 @@ def pattern_of(url: str) -> str:
 
 
 def is_download(url: str, attrs: dict[str, Any]) -> bool:
-    path = urlsplit(url).path.lower()
+    """A file rather than a page; anything else that turns out to be one (an
+    attachment) is noticed when the browser refuses to show it."""
+    parts = urlsplit(url)
+    path = parts.path.lower()
     return (
         bool(attrs.get("download"))
         or path.endswith(DOWNLOAD_SUFFIXES)
         or "export" in path
         or "download" in path
+        or "export=" in parts.query
         or path.startswith(("/media/", "/api/"))
-        or "/documents/" in path
-        or "/evidence/" in path
     )
 
 
@@ -169,7 +172,10 @@ def crawl_role(
                 continue
             seen.add(url)
             links = _visit(crawl, context, page, role, url, referrer, depth)
+            if links is None:
+                continue  # it was a file, fetched as a download
             opened += 1
+            crawl.opened.append(f"{role} {url.removeprefix(crawl.base)}")
             for link in links if depth < MAX_DEPTH else []:
                 target = _wanted(link, crawl.base)
                 if target is None or target in seen:
@@ -192,6 +198,7 @@ def crawl_role(
 
 def _fetch(crawl: Crawl, context: Any, role: str, url: str, referrer: str) -> None:
     crawl.downloads += 1
+    crawl.opened.append(f"{role} {url.removeprefix(crawl.base)} (download)")
     response = context.request.get(url, max_redirects=5)
     if response.status >= 400:
         crawl.problems.append(Problem(role, url, referrer, f"download answers {response.status}"))
@@ -200,7 +207,8 @@ def _fetch(crawl: Crawl, context: Any, role: str, url: str, referrer: str) -> No
 
 def _visit(
     crawl: Crawl, context: Any, page: Any, role: str, url: str, referrer: str, depth: int
-) -> list[dict[str, Any]]:
+) -> list[dict[str, Any]] | None:
+    """Open one page and check it; returns its links, or None when it was a file."""
     crawl.pages += 1
     crawl.failed_requests.clear()
     try:
@@ -209,6 +217,7 @@ def _visit(
         if "Download is starting" in str(exc) or "ERR_ABORTED" in str(exc):
             crawl.pages -= 1
             _fetch(crawl, context, role, url, referrer)
+            return None
         else:
             crawl.problems.append(Problem(role, url, referrer, f"does not open: {exc}"[:300]))
         return []
@@ -373,6 +382,9 @@ def test_every_role_follows_every_link_two_levels_deep(
         *(f"  {r}: {crawl.per_role.get(r, 0)} pages, {s:.0f} s" for r, s in crawl.seconds.items()),
     ]
     report = "\n".join(summary + [""] + [p.line() for p in crawl.problems])
-    (screenshot_dir / "crawl-report.txt").write_text(report + "\n", encoding="utf-8")
+    opened = "\n".join(["", "Pages opened:", *crawl.opened])
+    (screenshot_dir / "crawl-report.txt").write_text(
+        report + "\n" + opened + "\n", encoding="utf-8"
+    )
     print(report)
     assert not crawl.problems, f"{len(crawl.problems)} problems on the demo:\n{report}"
