@@ -1,7 +1,8 @@
 """The ``iphub`` command: Django's management commands with the platform's verbs.
 
 ``iphub import patents FILE`` and ``iphub reindex`` read better for staff than
-``manage.py import_patents``; everything else passes through unchanged.
+``manage.py import_patents`` (``iphub audit verify`` for ``audit_verify``);
+everything else passes through unchanged.
 """
 
 from __future__ import annotations
@@ -9,7 +10,12 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {("import", "patents"): "import_patents", ("import", "trademarks"): "import_trademarks"}
+ALIASES = {
+    ("import", "patents"): "import_patents",
+    ("import", "trademarks"): "import_trademarks",
+    ("audit", "seal"): "audit_seal",
+    ("audit", "verify"): "audit_verify",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

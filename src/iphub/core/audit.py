@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from iphub.core.auditchain import digest_of
 from iphub.core.inserts import RowInserter
 
 if TYPE_CHECKING:
@@ -107,10 +108,19 @@ def _rows() -> RowInserter[AuditEntry]:
     return RowInserter(AuditEntry)
 
 
+def _insert(entries: list[AuditEntry]) -> list[AuditEntry]:
+    # Each entry's own digest, from the values about to be written (its time
+    # included: ``at`` is set when the entry is built); the chain is linked
+    # later by the sealer (iphub.core.auditchain explains why not here).
+    for entry in entries:
+        entry.digest = digest_of(entry)
+    return _rows().insert(entries)
+
+
 def _saved[**P](build: Callable[P, AuditEntry]) -> Callable[P, AuditEntry]:
     def record(*args: P.args, **kwargs: P.kwargs) -> AuditEntry:
         entry = build(*args, **kwargs)
-        _rows().insert([entry])
+        _insert([entry])
         return entry
 
     return record
@@ -123,4 +133,4 @@ audit_record.__doc__ = """Append one audit entry (arguments as :func:`audit_entr
 def audit_record_all(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Append several entries made by :func:`audit_entry` in one INSERT, in order
     (a service that takes two steps at once, such as create-and-submit)."""
-    return _rows().insert(entries)
+    return _insert(entries)

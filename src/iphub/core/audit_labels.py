@@ -36,6 +36,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "user_password_change": _L("修改密码"),
     "api_token_create": _L("创建接口令牌"),
     "api_token_revoke": _L("撤销接口令牌"),
+    "audit_verify": _L("校验审计日志完整性"),
     # filings (one per step of filings.workflow.TRANSITIONS; ``<kind>_create`` below)
     "filing_submit": _L("提交申请"),
     "filing_resubmit": _L("补正后重新提交"),
@@ -204,6 +205,11 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "contact_phone": _L("联系电话"),
     "contact_name": _L("联系人"),
     "contact_id_number": _L("联系人证件号"),
+    # audit_verify: what the chain check found (core.auditchain)
+    "checked": _L("已校验条数"),
+    "sealed": _L("已链入条数"),
+    "unsealed": _L("待链入条数"),
+    "broken": _L("异常条数"),
     # model fields declared without a verbose_name
     "actor": _L("操作人"),
     "answered_at": _L("答复时间"),

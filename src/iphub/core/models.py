@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -160,14 +162,36 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.user_id})"
 
 
+# 等保三级 (GB/T 22239-2019 8.1.4.3): audit records kept at least six months.
+AUDIT_RETENTION_DAYS = 180
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Refused while any entry in the set is younger than
+        :data:`AUDIT_RETENTION_DAYS` (on PostgreSQL a trigger refuses such a
+        DELETE from any client too, see migration 0003)."""
+        cutoff = timezone.now() - dt.timedelta(days=AUDIT_RETENTION_DAYS)
+        if self.filter(at__gt=cutoff).exists():
+            raise PermissionError(
+                f"审计日志至少保存 {AUDIT_RETENTION_DAYS} 天，"
+                f"不能删除 {cutoff:%Y-%m-%d} 之后的记录。"
+            )
+        return super().delete()
+
+
 class AuditEntry(models.Model):
     """One write made through a service: who, when, from where, what changed.
 
     The application only ever inserts these rows: ``save`` on an existing row
-    and ``delete`` raise, so no code path can rewrite history.
+    and ``delete`` raise, so no code path can rewrite history. Each row carries
+    ``digest`` (SHA-256 of its own fields, set before it is inserted) and, once
+    sealed, its place on the hash chain (``chain_seq``, ``chain_hash``): see
+    :mod:`iphub.core.auditchain`.
     """
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Not auto_now_add: the time must be known before the INSERT, for the digest.
+    at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("操作人")
     )
@@ -181,6 +205,11 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
     outcome = models.CharField(_("结果"), max_length=20, default="success")
+    digest = models.CharField(_("摘要"), max_length=64, blank=True, editable=False)
+    chain_seq = models.PositiveBigIntegerField(_("链序号"), null=True, unique=True, editable=False)
+    chain_hash = models.CharField(_("链哈希"), max_length=64, blank=True, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计日志")
@@ -193,7 +222,26 @@ class AuditEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("审计日志只能追加，不能修改。")
+        from iphub.core.auditchain import digest_of
+
+        self.digest = digest_of(self)
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit hash chain (one row, id 1): the last sealed position
+    and its hash. Sealers lock this row, so the chain grows one sealer at a time."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+    sealed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.hash[:12]}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iphub.portal import account, views
+from iphub.portal import account, audit_chain, views
 
 app_name = "portal"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("organisations/export.xlsx", views.organisation_export, name="organisation_export"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/export.<str:fmt>", views.audit_export, name="audit_export"),
+    path("audit/verify/", audit_chain.audit_verify, name="audit_verify"),
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iphub.core import selectors, services
+from iphub.core.auditchain import can_verify_chain
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import csv_response, xlsx_response
 from iphub.core.models import OrganisationKind, OrganisationTag, Role
@@ -216,6 +217,7 @@ def audit_list(request: HttpRequest) -> HttpResponseBase:
             "rows": selectors.audit_rows(page),
             "actions": selectors.audit_action_choices(user=request.user),
             "params": _audit_params(request),
+            "can_verify": can_verify_chain(request.user),
         },
     )
 

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 def _stored(entry: AuditEntry) -> dict[str, Any]:
     row = AuditEntry.objects.filter(pk=entry.pk).values().get()
-    return {k: v for k, v in row.items() if k not in ("id", "at")}
+    # The digest covers the time, which differs between the two rows.
+    return {k: v for k, v in row.items() if k not in ("id", "at", "digest")}
 
 
 def _entry(actor: User | None, n: int) -> AuditEntry:
