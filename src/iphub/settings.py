@@ -48,6 +48,20 @@ if not SECRET_KEY or SECRET_KEY == EMBEDDED_SECRET_KEY:
             " random key of at least 50 characters."
         )
     SECRET_KEY = EMBEDDED_SECRET_KEY
+# The key that encrypts personal data at rest (ID and phone numbers, iphub.core.fieldcrypt).
+# Like the secret key: an embedded default for debug only, and no start without a key of
+# the platform's own when debug is off. Changing it makes stored values unreadable.
+EMBEDDED_FIELD_KEY = "iphub-embedded-field-key-not-for-production"
+IPHUB_FIELD_KEY = os.environ.get("IPHUB_FIELD_KEY", "") or EMBEDDED_FIELD_KEY
+if (len(IPHUB_FIELD_KEY) < 32 or IPHUB_FIELD_KEY == EMBEDDED_FIELD_KEY) and not DEBUG:
+    raise ImproperlyConfigured(
+        "未设置 IPHUB_FIELD_KEY（或不足 32 个字符）：关闭调试模式（IPHUB_DEBUG=0）时"
+        "必须提供加密个人信息（身份证号、电话号码）的随机密钥，"
+        "例如 python -c 'import secrets; print(secrets.token_urlsafe(32))' 的输出；"
+        "密钥一经使用不可随意更换，请妥善备份。"
+        " / IPHUB_FIELD_KEY is not set or shorter than 32 characters: with IPHUB_DEBUG=0"
+        " the platform needs its own random key to encrypt personal data."
+    )
 ALLOWED_HOSTS = os.environ.get("IPHUB_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 # Transport security. Production (debug off) is HTTPS-only unless IPHUB_HTTPS=0 says the

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from iphub.core import audit_labels
 from iphub.core.auditchain import digest_of
+from iphub.core.fieldcrypt import BlindIndexField, EncryptedTextField
 from iphub.core.inserts import RowInserter
 
 if TYPE_CHECKING:
@@ -50,12 +52,19 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The concrete field values of ``instance`` as JSON-ready data."""
+    """The concrete field values of ``instance`` as JSON-ready data. Encrypted
+    personal data (ID and phone numbers) goes in masked, as every page shows it:
+    the trail must not keep in plain text what the table keeps encrypted; their
+    keyed hashes are left out (a change shows in the masked value or not at all
+    when only masked digits change)."""
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
-        if field.name in exclude or field.name == "password":
+        if field.name in exclude or field.name == "password" or isinstance(field, BlindIndexField):
             continue
-        data[field.attname] = _jsonable(getattr(instance, field.attname))
+        value = getattr(instance, field.attname)
+        if isinstance(field, EncryptedTextField) and value:
+            value = audit_labels.masked({field.name: value})[field.name]
+        data[field.attname] = _jsonable(value)
     return data
 
 

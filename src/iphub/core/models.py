@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iphub.core.fieldcrypt import BlindIndexField, EncryptedTextField
+
 
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("省")
@@ -80,8 +82,11 @@ class Organisation(models.Model):
     )
     address = models.CharField(_("地址"), max_length=300, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    contact_id_number = models.CharField(_("联系人身份证号"), max_length=18, blank=True)
+    # Personal data, encrypted at rest; found through the keyed hashes (core.fieldcrypt).
+    contact_phone = EncryptedTextField(_("联系电话"), max_length=20, blank=True)
+    contact_id_number = EncryptedTextField(_("联系人身份证号"), max_length=18, blank=True)
+    contact_phone_hmac = BlindIndexField(source="contact_phone")
+    contact_id_number_hmac = BlindIndexField(source="contact_id_number")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,7 +126,8 @@ class User(AbstractUser):
         related_name="members",
         verbose_name=_("所属组织"),
     )
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = EncryptedTextField(_("手机号"), max_length=20, blank=True)
+    phone_hmac = BlindIndexField(source="phone")
     password_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

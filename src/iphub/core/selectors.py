@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from iphub.core import audit_labels
 from iphub.core.errors import NotFound
+from iphub.core.fieldcrypt import blind_index
 from iphub.core.models import (
     AuditEntry,
     Organisation,
@@ -107,12 +108,21 @@ def organisation_row(org: Organisation) -> OrganisationRow:
 def organisation_list(
     *, user: Any, q: str = "", kind: str = "", region: str = "", tag: str = ""
 ) -> QuerySet[Organisation]:
-    """Organisations the user may see: staff within their region, members their own."""
+    """Organisations the user may see: staff within their region, members their own;
+    ``q`` matches the name, the USCC, or a contact phone or ID number in full."""
     qs = scope_queryset(
         user, Organisation.objects.select_related("region"), organisation_field="pk"
     )
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(uscc__icontains=q))
+        # A full contact phone or ID number finds its organisation through the
+        # keyed hash (the columns are encrypted, see core.fieldcrypt).
+        digest = blind_index(q)
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(uscc__icontains=q)
+            | Q(contact_phone_hmac=digest)
+            | Q(contact_id_number_hmac=digest)
+        )
     if kind:
         qs = qs.filter(kind=kind)
     if region:

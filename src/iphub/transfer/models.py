@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from iphub.core.fieldcrypt import EncryptedTextField
 from iphub.core.models import Organisation, Region
 from iphub.patents.models import Patent
 
@@ -78,7 +79,8 @@ class TechnologyNeed(models.Model):
     preferred_forms = models.JSONField(_("合作方式"), default=list)
     deadline = models.DateField(_("截止日期"))
     contact_name = models.CharField(_("联系人"), max_length=50)
-    contact_phone = models.CharField(_("联系电话"), max_length=20)
+    # Personal data, encrypted at rest (core.fieldcrypt); shown masked to the public.
+    contact_phone = EncryptedTextField(_("联系电话"), max_length=20)
     status = models.CharField(
         _("状态"), max_length=8, choices=NeedStatus.choices, default=NeedStatus.OPEN, db_index=True
     )

@@ -52,6 +52,7 @@ def _production(tmp_path: Path, **values: str) -> dict[str, str]:
         tmp_path,
         IPHUB_DEBUG="0",
         IPHUB_SECRET_KEY=secrets.token_urlsafe(50),
+        IPHUB_FIELD_KEY=secrets.token_urlsafe(32),
         IPHUB_ALLOWED_HOSTS="ipservice.hubei.example",
         **values,
     )

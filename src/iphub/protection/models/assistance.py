@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from iphub.core.fieldcrypt import EncryptedTextField
 from iphub.core.models import Organisation, Region
 
 
@@ -40,7 +41,8 @@ class Workstation(models.Model):
     services = models.JSONField(_("服务内容"), default=list, blank=True)
     fields = models.JSONField(_("服务领域"), default=list, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Encrypted at rest like every phone number (core.fieldcrypt); shown masked.
+    contact_phone = EncryptedTextField(_("联系电话"), max_length=20, blank=True)
     established_on = models.DateField(_("设立日期"), null=True, blank=True)
     active = models.BooleanField(_("运行中"), default=True)
 
