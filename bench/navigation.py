@@ -40,6 +40,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -104,6 +105,7 @@ def configure(args: argparse.Namespace) -> None:
     # As in production: with DEBUG on, Django would keep every query (and its
     # multi-megabyte id parameter) in connection.queries.
     os.environ.setdefault("IPHUB_DEBUG", "0")
+    os.environ.setdefault("IPHUB_FIELD_KEY", secrets.token_urlsafe(32))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iphub.settings")
     import django
 
