@@ -12,11 +12,14 @@ end says how many requests were sent.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -76,8 +79,16 @@ def _fuzz(schema: Any, user: User) -> tuple[int, list[str]]:
 
 
 @pytest.fixture
-def schema(db: Any) -> Any:
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+def schema(db: Any) -> Iterator[Any]:
+    # As Django's test client does: requests must not close the test's connection
+    # (on PostgreSQL that would end the transaction the test runs in).
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        for signal in (signals.request_started, signals.request_finished):
+            signal.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("who", ["enterprise", "supervisor"])
