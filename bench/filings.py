@@ -221,6 +221,8 @@ def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
         IPHUB_DEBUG="0",
         IPHUB_SECRET_KEY=secrets.token_urlsafe(40),
         IPHUB_FIELD_KEY=secrets.token_urlsafe(32),
+        # Plain HTTP on the loopback (debug off would otherwise redirect to HTTPS).
+        IPHUB_HTTPS="0",
         # Hundreds of requests a second from one address and a few tokens: the
         # platform's rate limits (core.ratelimit) would answer 429, by design.
         IPHUB_RATELIMIT="0",
