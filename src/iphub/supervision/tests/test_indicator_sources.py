@@ -60,12 +60,6 @@ def _with_deal_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(transfer_selectors, "deal_list", deal_list, raising=False)
 
 
-def _without_deal_list(monkeypatch: pytest.MonkeyPatch) -> None:
-    from iphub.transfer import selectors as transfer_selectors
-
-    monkeypatch.delattr(transfer_selectors, "deal_list", raising=False)
-
-
 @pytest.mark.usefixtures("deals")
 def test_deals_and_their_amount_per_city_and_month(cast: dict[str, User]) -> None:
     n = _values("deals", cast["supervisor"], "420500", "420100", "420600", "420000")
@@ -81,18 +75,6 @@ def test_deals_and_their_amount_per_city_and_month(cast: dict[str, User]) -> Non
     # The city's supervisor sees its own deals and none of Wuhan's.
     own = _values("deals", cast["yichang_supervisor"], "420500", "420100")
     assert own["420500"].value == 2 and own["420100"].value == 0
-
-
-@pytest.mark.usefixtures("deals", "plan")
-def test_deal_counts_only_while_transfer_has_no_deal_list(
-    client: Any, cast: dict[str, User], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _without_deal_list(monkeypatch)
-    client.force_login(cast["supervisor"])
-    city = client.get("/supervision/city/420500/", {"month": "2026-05"}).content.decode()
-    assert "转让许可成交数" in city and "/supervision/city/420500/deals/" not in city
-    page = client.get("/supervision/city/420500/deals/", {"month": "2026-05"}).content.decode()
-    assert "该指标暂不能列出明细记录" in page
 
 
 @pytest.mark.usefixtures("deals", "plan")

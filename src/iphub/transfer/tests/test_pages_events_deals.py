@@ -235,8 +235,8 @@ def test_staff_record_a_deal_linked_to_its_transfer_registration(
 @pytest.mark.parametrize(
     ("over", "field", "message"),
     [
-        ({"amount": "800000.125"}, "amount", "超过两位小数"),
-        ({"amount": "八十万"}, "amount", "成交金额应为不小于 0 的金额"),
+        ({"amount": "800000.125"}, "amount", "最多保留两位小数"),
+        ({"amount": "八十万"}, "amount", "“八十万”不是有效的数字"),
         ({"kind": "ordinary"}, "term_end", "许可须写明期限"),
         ({"patents": "201710601862"}, "patents", "申请号"),
         ({"patents": "201710601862.3"}, "patents", "未找到申请号为 201710601862.3 的专利"),
