@@ -91,7 +91,7 @@ def test_clerk_creates_event_records_deal_with_filing_and_finds_it_in_the_list(
     deal_form.locator("button[type=submit]").click()
     # Three decimals: the form comes back saying what to fix, and nothing is saved.
     page.wait_for_selector("[data-field=amount]")
-    assert "超过两位小数" in page.inner_text("[data-field=amount]")
+    assert "最多保留两位小数" in page.inner_text("[data-field=amount]")
     page.screenshot(path=str(screenshot_dir / "transfer_deal_form_error.png"), full_page=True)
     assert not Deal.objects.exists()
     page.locator("[data-testid=deal-form] input[name=amount]").fill("800000.50")
