@@ -52,8 +52,8 @@ from iphub.transfer.models import (
     SupplyListing,
     TechnologyNeed,
 )
-from iphub.transfer.rules import EventFacts, availability_of
 from iphub.transfer.stopwords import GENERIC_TERMS, technical_terms
+from iphub.transfer.workflow import EventFacts, availability_of
 
 DEFAULT_WEIGHTS = {"text": 0.30, "dense": 0.30, "ipc": 0.20, "region": 0.10, "availability": 0.10}
 BM25_POOL = 200  # lexical candidates per need

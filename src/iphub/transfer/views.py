@@ -26,8 +26,8 @@ from iphub.portal.errors import application_error_page
 from iphub.transfer import selectors, services
 from iphub.transfer.access import STAFF_ROLES, ensure_holder, is_member
 from iphub.transfer.models import CooperationForm, ListingMode, MatchStage, NeedStatus
-from iphub.transfer.rules import EDITABLE_NEED_STATUSES, need_edit_check
 from iphub.transfer.services.need_imports import COLUMNS, EXAMPLE_ROW
+from iphub.transfer.workflow import EDITABLE_NEED_STATUSES, need_edit_check
 
 FILTERS = ("q", "form", "city", "ipc", "chain", "status")
 

@@ -60,7 +60,7 @@ class RiskInputs:
     # Earlier staff decisions about the same agency or applicants: confirmed
     # groups raise the score of their next group, so a decision feeds later scoring.
     prior_confirmed: int = 0
-    # Members carrying the two per-filing signals (screening/signals.py).
+    # Members carrying the two per-filing signals (screening/red_flags.py).
     ipc_outliers: int = 0
     quick_assignments: int = 0
     # For a quick-assignment group: the shortest filing-to-transfer time in days.

@@ -49,7 +49,7 @@ from iphub.protection.screening.evidence import (
     risk_score,
     shared_passages,
 )
-from iphub.protection.screening.signals import (
+from iphub.protection.screening.red_flags import (
     IpcOutlier,
     QuickAssignment,
     find_ipc_outliers,

@@ -28,8 +28,8 @@ from iphub.transfer.models import (
     NeedStatus,
     PairOutcome,
 )
-from iphub.transfer.rules import ipc_list_clean
 from iphub.transfer.services.matches import notify, patent_holders
+from iphub.transfer.workflow import ipc_list_clean
 
 
 @transaction.atomic

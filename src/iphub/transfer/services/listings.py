@@ -26,7 +26,7 @@ from iphub.transfer.models import (
     ListingStatus,
     SupplyListing,
 )
-from iphub.transfer.rules import (
+from iphub.transfer.workflow import (
     OpenLicenceTerms,
     open_licence_check,
     open_licence_clean,

@@ -18,7 +18,7 @@ from iphub.core.permissions import ensure_region_access, require_roles
 from iphub.transfer.access import STAFF_ROLES, own_organisation, side_of
 from iphub.transfer.errors import TransferError
 from iphub.transfer.models import NeedSource, NeedStatus, TechnologyNeed
-from iphub.transfer.rules import need_clean, need_edit_check, need_transition_check
+from iphub.transfer.workflow import need_clean, need_edit_check, need_transition_check
 
 
 def _enqueue_matching(need_id: int) -> None:

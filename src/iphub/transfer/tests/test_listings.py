@@ -153,7 +153,7 @@ def test_a_utility_model_filed_on_a_leap_day_expires_on_28_february() -> None:
     import datetime as dt
 
     from iphub.patents.models import Patent
-    from iphub.transfer.rules import patent_availability
+    from iphub.transfer.workflow import patent_availability
 
     patent = Patent.objects.create(
         natural_key="leap",
