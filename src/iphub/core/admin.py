@@ -1,32 +1,111 @@
+"""Admin for regions, organisations, users and the audit trail, and the one
+audited admin base every app's admin builds on.
+
+The admin is a door into the tables beside the pages and the API; what goes
+through it is recorded like a service's write, so an administrator's change to
+a user's role or an organisation's region shows in the trail as any other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
 
+from iphub.core.audit import audit_record, snapshot
 from iphub.core.models import AuditEntry, Organisation, Region, User
 
 
+class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Every add, change and delete (inline rows included) leaves an audit row
+    ``<app>.<model>.admin_<add|change|delete>`` with the before/after values,
+    in the same transaction as the change."""
+
+    def _audit(
+        self, request: HttpRequest, obj: models.Model, verb: str, before: dict[str, Any] | None
+    ) -> None:
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=f"{obj._meta.label_lower}.admin_{verb}",
+            obj=obj,
+            before=before,
+            after=snapshot(obj) if verb != "delete" else None,
+        )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            self._audit(request, obj, "change" if change else "add", before)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            self._audit(request, obj, "delete", snapshot(obj))
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        # The changelist's "delete selected" action bypasses delete_model.
+        with transaction.atomic():
+            for obj in queryset:
+                self._audit(request, obj, "delete", snapshot(obj))
+            super().delete_queryset(request, queryset)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        with transaction.atomic():
+            befores = {
+                f.instance.pk: snapshot(type(f.instance).objects.get(pk=f.instance.pk))
+                for f in formset.forms
+                if f.instance.pk and f.has_changed()
+            }
+            instances = formset.save(commit=False)
+            for obj in formset.deleted_objects:
+                self._audit(request, obj, "delete", snapshot(obj))
+                obj.delete()
+            for obj in instances:
+                existed = obj.pk in befores
+                obj.save()
+                self._audit(request, obj, "change" if existed else "add", befores.get(obj.pk))
+            formset.save_m2m()
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "parent")
     search_fields = ("code", "name")
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ("name", "uscc", "kind", "region")
     search_fields = ("name", "uscc")
 
 
 @admin.register(User)
-class IphubUserAdmin(UserAdmin):
+class IphubUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[type-arg]
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         ("iphub", {"fields": ("role", "region", "organisation", "phone")}),
     )
     list_display = ("username", "role", "region", "organisation", "is_active")
 
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # The password page saves the form itself, past save_model: record that
+        # the password was set (never the hash: snapshot leaves it out).
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None:
+                audit_record(actor=request.user, action="core.user.admin_password", obj=user)  # type: ignore[arg-type]
+        return response
+
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("at", "actor_name", "action", "object_type", "object_repr", "ip")
     search_fields = ("object_repr", "actor_name", "action")
 

@@ -134,6 +134,7 @@ _VERB_LABELS: tuple[tuple[str, str | Promise], ...] = (
     (".admin_add", _L("后台新增")),
     (".admin_change", _L("后台修改")),
     (".admin_delete", _L("后台删除")),
+    (".admin_password", _L("后台设置密码")),
     ("_create", _L("新建")),
     ("_add", _L("新增")),
     ("_update", _L("修改")),

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from iphub.core.admin import AuditedAdmin
 from iphub.finance.models import BankLoanReport, CompensationClaim, RiskCompensationFund
-from iphub.supervision.admin import AuditedAdmin
 
 
 class CompensationClaimInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -12,10 +12,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import models, transaction
 from django.http import HttpRequest
 
-from iphub.core.audit import audit_record, snapshot
+from iphub.core.admin import AuditedAdmin
 from iphub.core.errors import ApplicationError
 from iphub.supervision.models import (
     MonthlyReport,
@@ -28,49 +27,6 @@ from iphub.supervision.models import (
 )
 from iphub.supervision.scoring import scheme_validate
 from iphub.supervision.services.schemes import scheme_save
-
-
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Every add, change and delete (inline rows included) leaves an audit row."""
-
-    def _audit(
-        self, request: HttpRequest, obj: models.Model, verb: str, before: dict[str, Any] | None
-    ) -> None:
-        audit_record(
-            actor=request.user,  # type: ignore[arg-type]
-            action=f"{obj._meta.label_lower}.admin_{verb}",
-            obj=obj,
-            before=before,
-            after=snapshot(obj) if verb != "delete" else None,
-        )
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            self._audit(request, obj, "change" if change else "add", before)
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        with transaction.atomic():
-            self._audit(request, obj, "delete", snapshot(obj))
-            super().delete_model(request, obj)
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        with transaction.atomic():
-            befores = {
-                f.instance.pk: snapshot(type(f.instance).objects.get(pk=f.instance.pk))
-                for f in formset.forms
-                if f.instance.pk and f.has_changed()
-            }
-            instances = formset.save(commit=False)
-            for obj in formset.deleted_objects:
-                self._audit(request, obj, "delete", snapshot(obj))
-                obj.delete()
-            for obj in instances:
-                existed = obj.pk in befores
-                obj.save()
-                self._audit(request, obj, "change" if existed else "add", befores.get(obj.pk))
-            formset.save_m2m()
 
 
 class PlanTaskInline(admin.TabularInline):  # type: ignore[type-arg]
