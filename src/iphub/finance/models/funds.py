@@ -1,5 +1,5 @@
-"""Finance figures (plan task 八): risk-compensation funds with their claims, and
-loans that banks report by spreadsheet. Pledge-financing totals are not stored:
+"""Risk-compensation funds with their claims and loss sharing, and loans that
+banks report by spreadsheet. Pledge-financing totals are not stored:
 ``selectors.py`` reads them from the registered pledges of ``filings``."""
 
 from __future__ import annotations
@@ -21,6 +21,22 @@ class RiskCompensationFund(models.Model):
     size = models.DecimalField(_("资金规模（元）"), max_digits=16, decimal_places=2)
     established_on = models.DateField(_("设立日期"))
     manager = models.CharField(_("管理机构"), max_length=200, blank=True)
+    # Loss sharing (政银保担): percentages of a defaulted loan's loss borne by the
+    # government fund, the lending bank, the insurer and the guarantor; they sum
+    # to 100 once set (services.fund_shares_set). NULL: not agreed yet, so no
+    # default can be split on this fund.
+    government_share = models.DecimalField(
+        _("政府（资金池）分担比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    bank_share = models.DecimalField(
+        _("银行分担比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    insurer_share = models.DecimalField(
+        _("保险分担比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    guarantor_share = models.DecimalField(
+        _("担保分担比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -58,6 +74,43 @@ class CompensationClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bank} {self.amount} 元"
+
+
+class LoanDefault(models.Model):
+    """A defaulted pledge loan whose loss the fund's parties share (风险分担).
+
+    The four parts are fixed when the default is recorded (largest remainder, so
+    that they add up to the loss to the fen); the fund's balance is its size less
+    the government parts of its defaults."""
+
+    fund = models.ForeignKey(RiskCompensationFund, on_delete=models.PROTECT, related_name="defaults")
+    bank = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("贷款银行")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("借款企业所在地"))
+    borrower = models.CharField(_("借款企业"), max_length=200)
+    loan_amount = models.DecimalField(_("贷款金额（元）"), max_digits=16, decimal_places=2)
+    loss = models.DecimalField(_("损失金额（元）"), max_digits=16, decimal_places=2)
+    defaulted_on = models.DateField(_("违约日期"))
+    government_part = models.DecimalField(_("资金池承担（元）"), max_digits=16, decimal_places=2)
+    bank_part = models.DecimalField(_("银行承担（元）"), max_digits=16, decimal_places=2)
+    insurer_part = models.DecimalField(_("保险承担（元）"), max_digits=16, decimal_places=2)
+    guarantor_part = models.DecimalField(_("担保承担（元）"), max_digits=16, decimal_places=2)
+    financing_request = models.ForeignKey(
+        "finance.FinancingRequest", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("违约损失分担")
+        verbose_name_plural = _("违约损失分担")
+        ordering: ClassVar = ["-defaulted_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.borrower} {self.loss} 元"
 
 
 class PledgeKind(models.TextChoices):
