@@ -251,3 +251,11 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.hash[:12]}"
+
+
+# The background machinery's tables (workers, schedule, index outbox) live in their own module.
+from iphub.core.models_background import (  # noqa: E402, F401
+    IndexOutbox,
+    ScheduledRun,
+    WorkerHeartbeat,
+)
