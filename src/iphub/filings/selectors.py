@@ -13,9 +13,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from iphub.core.calendar import LOCAL_TZ
-from iphub.core.errors import AccessDenied, ApplicationError, NotFound
+from iphub.core.errors import AccessDenied, NotFound
 from iphub.core.models import Region, Role
-from iphub.core.permissions import region_path_of, require_roles, scope_queryset
+from iphub.core.permissions import region_path_of, require_login, require_roles, scope_queryset
 from iphub.filings.models import Filing, FilingKind, FilingState, Operation
 from iphub.filings.workflow import WAITING_ON_STAFF
 
@@ -24,8 +24,7 @@ AT_RISK_HOURS = 4
 
 
 def _scoped(user: Any) -> QuerySet[Filing]:
-    if user is None or not user.is_authenticated:
-        raise ApplicationError("请先登录。", code="not_authenticated", status=401)
+    require_login(user)
     qs = Filing.objects.select_related("region", "organisation", "escalated_to")
     return scope_queryset(user, qs, organisation_field="organisation_id")
 
@@ -108,6 +107,20 @@ def filing_board(*, user: Any, now: dt.datetime | None = None) -> list[BoardRow]
         if f.due_at.astimezone(LOCAL_TZ).date() == today:
             row.due_today.append(f)
     return sorted(rows.values(), key=lambda r: r.region.code)
+
+
+def filing_sla_counts(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Province-wide counts of filings waiting on staff that are ``overdue`` (due time
+    passed) or ``at_risk`` (due within ``AT_RISK_HOURS``), for the operators' metrics;
+    the same rule as :func:`filing_board`, counted in the database."""
+    now = now or timezone.now()
+    waiting = Filing.objects.filter(state__in=WAITING_ON_STAFF, due_at__isnull=False)
+    return {
+        "overdue": waiting.filter(due_at__lt=now).count(),
+        "at_risk": waiting.filter(
+            due_at__gte=now, due_at__lte=now + dt.timedelta(hours=AT_RISK_HOURS)
+        ).count(),
+    }
 
 
 BOARD_COLUMNS = ("受理地区", "申请编号", "事项", "状态", "办理时限", "情况", "已上报上级")
