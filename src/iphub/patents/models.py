@@ -307,3 +307,80 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} {self.fmt}"
+
+
+# -- patent intelligence: citations and the value grade (issue 20) -------------------
+
+
+class PatentCitation(models.Model):
+    """One reference a patent cites (引证), as the source listed it, resolved to a
+    record of the corpus when one carries that number. Read backwards it is the
+    cited record's forward citation (被引)."""
+
+    citing = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="references")
+    # Normalised: upper case, no spaces, CN publication numbers without kind code,
+    # application numbers in canonical form (see intelligence.citations.normalise).
+    number = models.CharField(_("被引文献号"), max_length=40, db_index=True)
+    cited = models.ForeignKey(
+        Patent, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by_refs"
+    )
+
+    class Meta:
+        verbose_name = _("专利引证")
+        verbose_name_plural = _("专利引证")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["citing", "number"], name="patent_citation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citing_id} → {self.number}"
+
+
+class GradeWeightKind(models.TextChoices):
+    FACTOR = "factor", _("因素满分")
+    BAND = "band", _("档位下限")
+
+
+class GradeWeight(models.Model):
+    """One row of the value grade's settings table: a factor's full points, or the
+    lowest score of a band. Staff read it on the method page; province supervisors
+    (and the admin) edit it; a change applies at the next recomputation."""
+
+    key = models.CharField(_("代码"), max_length=32, unique=True)
+    kind = models.CharField(_("类别"), max_length=8, choices=GradeWeightKind.choices)
+    label = models.CharField(_("名称"), max_length=60)
+    points = models.PositiveSmallIntegerField(_("分值"))
+    position = models.PositiveSmallIntegerField(default=0)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("价值分级权重")
+        verbose_name_plural = _("价值分级权重")
+        ordering: ClassVar = ["kind", "position", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.points}"
+
+
+class PatentGrade(models.Model):
+    """A patent's value grade (专利价值分级): 0-100 score, band A-D, and each factor's
+    points as computed (``factors``: key -> [points, max, detail]; factors the
+    record has no data for are absent, and the score is scaled over those used)."""
+
+    patent = models.OneToOneField(
+        Patent, primary_key=True, on_delete=models.CASCADE, related_name="grade"
+    )
+    score = models.PositiveSmallIntegerField(_("价值分"), db_index=True)
+    band = models.CharField(_("价值等级"), max_length=1, db_index=True)
+    factors = models.JSONField(_("因素得分"), default=dict)
+    forward_citations = models.PositiveIntegerField(_("被引次数"), default=0)
+    method_version = models.CharField(_("方法版本"), max_length=16)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("专利价值分级")
+        verbose_name_plural = _("专利价值分级")
+
+    def __str__(self) -> str:
+        return f"{self.patent_id} {self.band} {self.score}"

@@ -209,8 +209,25 @@ def patents_upsert(rows: Sequence[PatentIn]) -> tuple[list[int], int, int]:
                 )
             )
     LegalEvent.objects.bulk_create(events, batch_size=1000)
+    _intelligence_update(by_key, ids_by_key)
     index_on_commit(ids)
     return ids, len(to_create), len(to_update)
+
+
+def _intelligence_update(by_key: dict[str, PatentIn], ids_by_key: dict[str, int]) -> None:
+    """Citations and value grades of freshly written records (issue 20): graded here,
+    before the index writes them, so the index carries the grade without a second
+    pass; records they cite (whose forward citations moved) are regraded later."""
+    from iphub.patents.intelligence.citations import citations_record
+    from iphub.patents.intelligence.grading import grade_refresh_on_commit, grades_compute
+
+    rows = [
+        (ids_by_key[key], row.publication_number, row.application_number, dict(row.extra))
+        for key, row in by_key.items()
+    ]
+    touched = citations_record(rows)
+    grades_compute([r[0] for r in rows], reindex=False)
+    grade_refresh_on_commit(touched - set(ids_by_key.values()))
 
 
 @transaction.atomic
@@ -264,6 +281,10 @@ def legal_event_append(
         obj=patent,
         after={"kind": kind, "date": date, "detail": detail},
     )
+    # A licence, pledge, transfer or lapse moves the value grade (issue 20).
+    from iphub.patents.intelligence.grading import grade_refresh_on_commit
+
+    grade_refresh_on_commit([patent.pk])
     return event
 
 

@@ -1,0 +1,201 @@
+"""Compute and store value grades in bulk (the write side of :mod:`.grade`).
+
+Facts are read as columns, a chunk of ids at a time (patents, event kinds,
+citation counts), graded in Python and written with one upsert per chunk. The
+search index carries the band and score (facet and sort), so records whose grade
+moved are reindexed when asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from iphub.patents.intelligence import grade as method
+from iphub.patents.intelligence.citations import (
+    backward_citation_counts,
+    family_facts,
+    forward_citation_counts,
+    own_numbers,
+)
+from iphub.patents.models import (
+    GradeWeight,
+    GradeWeightKind,
+    LegalEvent,
+    Patent,
+    PatentGrade,
+)
+
+CHUNK = 2000
+_COLUMNS = (
+    "pk",
+    "patent_type",
+    "legal_status",
+    "app_date",
+    "grant_date",
+    "claims",
+    "ipc_codes",
+    "applicants",
+    "inventors",
+    "extra",
+    "publication_number",
+    "application_number",
+)
+
+
+def grade_settings() -> tuple[dict[str, int], list[tuple[str, int]]]:
+    """Factor weights and band bounds from the settings table (defaults if it is empty)."""
+    weights: dict[str, int] = {}
+    bands: list[tuple[str, int]] = []
+    for key, kind, points in GradeWeight.objects.values_list("key", "kind", "points"):
+        if kind == GradeWeightKind.FACTOR:
+            weights[key] = int(points)
+        else:
+            bands.append((key.removeprefix("band_").upper(), int(points)))
+    if not weights:
+        weights = {k: p for k, _label, p, _note in method.DEFAULT_FACTORS}
+    if not bands:
+        bands = list(method.DEFAULT_BANDS)
+    return weights, bands
+
+
+def _facts(rows: list[tuple[Any, ...]]) -> dict[int, method.GradeFacts]:
+    ids = [r[0] for r in rows]
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for pid, kind in (
+        LegalEvent.objects.filter(patent_id__in=ids)
+        .exclude(kind__in=("filed", "published", "granted", "status"))
+        .values_list("patent_id", "kind")
+    ):
+        kinds[pid].add(kind)
+    forward = forward_citation_counts(ids)
+    backward = backward_citation_counts(ids)
+    out: dict[int, method.GradeFacts] = {}
+    for pid, ptype, status, app, grant, claims, ipc, applicants, inventors, extra, pn, an in rows:
+        extra = extra or {}
+        fam = family_facts(extra, own_numbers(pn, an))
+        out[pid] = method.GradeFacts(
+            patent_type=ptype or "",
+            legal_status=status or "",
+            app_date=app,
+            grant_date=grant,
+            claims=claims or "",
+            ipc_codes=list(ipc or []),
+            applicants=list(applicants or []),
+            applicant_type=str(extra.get("applicant_type") or ""),
+            inventors=len(inventors or []),
+            event_kinds=kinds.get(pid, set()),
+            family_known=fam.known,
+            family_size=fam.size,
+            family_foreign=fam.foreign,
+            references_known=bool(extra.get("cited_patents")) or pid in backward,
+            backward=backward.get(pid, 0),
+            forward=forward.get(pid, 0),
+        )
+    return out
+
+
+def _chunks_all() -> Iterator[list[tuple[Any, ...]]]:
+    last = 0
+    while True:
+        rows = list(
+            Patent.objects.filter(pk__gt=last).order_by("pk").values_list(*_COLUMNS)[:CHUNK]
+        )
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def _chunks_of(ids: list[int]) -> Iterator[list[tuple[Any, ...]]]:
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        yield list(Patent.objects.filter(pk__in=chunk).order_by("pk").values_list(*_COLUMNS))
+
+
+def grades_compute(
+    ids: Iterable[int] | None = None,
+    *,
+    today: dt.date | None = None,
+    reindex: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Grade ``ids`` (every record when ``None``) and store the grades.
+
+    Returns how many were graded (``graded``) and how many changed score or band
+    (``changed``). With ``reindex``, records whose score or band moved are
+    rewritten in the search index after the commit (an import passes ``False``:
+    it indexes its records itself, after grading them).
+    """
+    today = today or timezone.localdate()
+    weights, bands = grade_settings()
+    now = timezone.now()
+    graded = 0
+    changed: list[int] = []
+    chunks = _chunks_all() if ids is None else _chunks_of(sorted(set(ids)))
+    for rows in chunks:
+        facts = _facts(rows)
+        before = dict(
+            (pid, (score, band))
+            for pid, score, band in PatentGrade.objects.filter(
+                patent_id__in=list(facts)
+            ).values_list("patent_id", "score", "band")
+        )
+        new = []
+        for pid, f in facts.items():
+            g = method.grade(f, weights=weights, bands=bands, today=today)
+            new.append(
+                PatentGrade(
+                    patent_id=pid,
+                    score=g.score,
+                    band=g.band,
+                    factors=g.factors,
+                    forward_citations=f.forward,
+                    method_version=method.METHOD_VERSION,
+                    computed_at=now,
+                )
+            )
+            if before.get(pid) != (g.score, g.band):
+                changed.append(pid)
+        with transaction.atomic():
+            PatentGrade.objects.bulk_create(
+                new,
+                batch_size=1000,
+                update_conflicts=True,
+                unique_fields=["patent"],
+                update_fields=[
+                    "score",
+                    "band",
+                    "factors",
+                    "forward_citations",
+                    "method_version",
+                    "computed_at",
+                ],
+            )
+        graded += len(new)
+        if progress is not None:
+            progress(graded)
+    if reindex and changed:
+        from iphub.patents.indexing import index_on_commit
+
+        index_on_commit(changed)
+    return {"graded": graded, "changed": len(changed)}
+
+
+def grade_refresh_on_commit(ids: Iterable[int]) -> None:
+    """Queue a background regrade of ``ids`` once the surrounding transaction commits."""
+    id_list = sorted({int(i) for i in ids})
+    if not id_list:
+        return
+
+    def enqueue() -> None:
+        from iphub.patents.tasks import grades_refresh
+
+        grades_refresh.enqueue(id_list)
+
+    transaction.on_commit(enqueue)
