@@ -135,7 +135,10 @@ def _form_page(
             done = "已保存草稿" if as_draft else "已提交"
             messages.success(request, f"{done}，办件编号 {filing.reference}。")
             return redirect("filings:detail", filing_id=filing.pk)
-    context = form_context(request, service, errors, request.POST, drafts, kept=kept)
+    # A new form opens with the values its link carries (a bank's approved loan
+    # pre-fills the pledge form from the finance app); the post is checked as any.
+    values = request.POST if request.method == "POST" else request.GET
+    context = form_context(request, service, errors, values, drafts, kept=kept)
     return render(request, template, context)
 
 

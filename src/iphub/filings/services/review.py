@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from iphub.core.audit import audit_record
 from iphub.core.calendar import LOCAL_TZ
-from iphub.filings import catalogue, checks
+from iphub.filings import announce, catalogue, checks
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingKind, FilingState
 from iphub.filings.services.applications import Documents, check_documents, store_documents
@@ -120,6 +120,7 @@ def filing_approve(
     effects = REGISTER_EFFECTS.get(filing.kind)
     if effects is not None:
         effects(actor=actor, filing=filing, now=now)
+    announce.registered(filing=filing, actor=actor, now=now)
     return filing
 
 
