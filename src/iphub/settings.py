@@ -112,12 +112,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
-    # The durable task queue's table and its worker (iphub.core.queue).
-    "django_tasks_db",
-    # Two-factor login (core.twofactor): TOTP authenticators and recovery codes.
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "iphub.core",
     "iphub.portal",
     "iphub.patents",
@@ -140,8 +134,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Which second factor (if any) verified this session: request.user.is_verified().
-    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside sessions, locale, auth and messages: the error pages it draws need them.
     "iphub.portal.middleware.PlatformErrorPages",
@@ -151,8 +143,6 @@ MIDDLEWARE = [
     "iphub.core.middleware_text.InvisibleTextMiddleware",
     # Inside auth (a session's user counts as one principal) and inside the error pages.
     "iphub.core.ratelimit.RateLimitMiddleware",
-    # Administrators and province staff: the two-factor step before any page.
-    "iphub.core.middleware_otp.TwoFactorMiddleware",
     "iphub.core.middleware_password.PasswordExpiryMiddleware",
     # Axes last: it must see the authenticated user and the failed attempts.
     "axes.middleware.AxesMiddleware",
@@ -222,18 +212,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# django.tasks: a durable queue in the database (django-tasks-db) that worker
-# processes (`manage.py worker`) drain; `make run` starts one beside the web server.
-# See iphub.core.queue for leases, retries and how a dead worker's jobs are handled.
+# django.tasks: the embedded default runs tasks in a background thread of the web
+# process (see core/tasks_backend.py); production points this at a queue backend.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("IPHUB_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
+        "BACKEND": os.environ.get("IPHUB_TASK_BACKEND", "iphub.core.tasks_backend.ThreadBackend")
     }
 }
-# A worker writes a heartbeat every TASK_HEARTBEAT_SECONDS; one silent for
-# TASK_WORKER_LEASE_SECONDS is dead and its running tasks are failed or re-queued.
-TASK_HEARTBEAT_SECONDS = float(os.environ.get("IPHUB_TASK_HEARTBEAT_SECONDS", "5"))
-TASK_WORKER_LEASE_SECONDS = float(os.environ.get("IPHUB_TASK_LEASE_SECONDS", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -262,8 +247,6 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PASSWORD_MAX_AGE_DAYS = 90
-# The name an authenticator app shows beside the account (core.twofactor).
-OTP_TOTP_ISSUER = "湖北知识产权公共服务平台"
 
 # Rate limits (core.ratelimit): rule -> (events, seconds), counted in CACHES["default"]
 # (Redis when REDIS_URL is set, so that all workers share the counters). IPHUB_RATELIMIT=0
@@ -280,9 +263,6 @@ RATELIMITS = {
     "api_bad_token": (30, 10 * 60),
     # Result-set downloads by visitors who are not signed in.
     "export_anonymous": (20, 10 * 60),
-    # Wrong two-factor codes for one account (core.twofactor): like the password's
-    # lockout, but not cleared by a correct password.
-    "otp_account": (5, 30 * 60),
 }
 RATELIMIT_LOGIN_PATHS = ("/login/", "/admin/login/")
 # Behind our reverse proxy the client is the last X-Forwarded-For entry it appended.
