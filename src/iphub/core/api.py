@@ -11,17 +11,12 @@ from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
 from iphub.core import audit_labels, calendar, selectors, services
+from iphub.core.apiauth import AUTH
 from iphub.core.apiparams import ObjectId, Pagination
 from iphub.core.models import AuditEntry
 from iphub.core.selectors import OrganisationRow
 
 router = Router(tags=["core"])
-
-
-def _auth() -> Any:
-    from iphub.api import AUTH
-
-    return AUTH
 
 
 class MeOut(Schema):
@@ -32,7 +27,7 @@ class MeOut(Schema):
     organisation_id: int | None
 
 
-@router.get("/me", response=MeOut, auth=_auth(), summary="当前用户")
+@router.get("/me", response=MeOut, auth=AUTH, summary="当前用户")
 def me(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
     return {
@@ -114,7 +109,7 @@ class OrganisationIn(Schema):
             raise ValueError(exc.message) from None
 
 
-@router.get("/organisations", response=list[OrganisationOut], auth=_auth(), summary="组织列表")
+@router.get("/organisations", response=list[OrganisationOut], auth=AUTH, summary="组织列表")
 @paginate(Pagination)
 def organisations(
     request: HttpRequest, q: str = "", kind: str = "", region: str = "", tag: str = ""
@@ -123,13 +118,13 @@ def organisations(
     return [selectors.organisation_row(o) for o in qs[:1000]]
 
 
-@router.get("/organisations/{org_id}", response=OrganisationOut, auth=_auth(), summary="组织详情")
+@router.get("/organisations/{org_id}", response=OrganisationOut, auth=AUTH, summary="组织详情")
 def organisation_detail(request: HttpRequest, org_id: int) -> OrganisationRow:
     org = selectors.organisation_get(user=request.user, organisation_id=org_id)
     return selectors.organisation_row(org)
 
 
-@router.post("/organisations", response={201: OrganisationOut}, auth=_auth(), summary="登记组织")
+@router.post("/organisations", response={201: OrganisationOut}, auth=AUTH, summary="登记组织")
 def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
     from iphub.core.permissions import require_roles
 
@@ -173,7 +168,7 @@ class AuditOut(Schema):
         return audit_labels.action_label(obj.action, obj.object_type)
 
 
-@router.get("/audit", response=list[AuditOut], auth=_auth(), summary="审计日志")
+@router.get("/audit", response=list[AuditOut], auth=AUTH, summary="审计日志")
 @paginate(Pagination)
 def audit(request: HttpRequest, q: str = "", action: str = "", actor: str = "") -> Any:
     return selectors.audit_list(
@@ -240,14 +235,14 @@ class TokenIn(Schema):
     days: int | None = Field(None, description="有效天数，默认 90，最长 365")
 
 
-@router.get("/tokens", response=list[TokenOut], auth=_auth(), summary="我的 API 令牌")
+@router.get("/tokens", response=list[TokenOut], auth=AUTH, summary="我的 API 令牌")
 def token_list(request: HttpRequest) -> Any:
     from iphub.core.tokens import api_token_list
 
     return list(api_token_list(user=request.user))
 
 
-@router.post("/tokens", response={201: TokenCreatedOut}, auth=_auth(), summary="创建 API 令牌")
+@router.post("/tokens", response={201: TokenCreatedOut}, auth=AUTH, summary="创建 API 令牌")
 def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     from iphub.core.tokens import api_token_create
 
@@ -265,7 +260,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     return Status(201, token)
 
 
-@router.delete("/tokens/{token_id}", response=TokenOut, auth=_auth(), summary="撤销 API 令牌")
+@router.delete("/tokens/{token_id}", response=TokenOut, auth=AUTH, summary="撤销 API 令牌")
 def token_revoke(request: HttpRequest, token_id: ObjectId) -> Any:
     from iphub.core.tokens import api_token_revoke
 

@@ -10,18 +10,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Form, Router, Schema, Status
 
+from iphub.core.apiauth import AUTH
 from iphub.core.apiparams import Limit, ObjectId, Offset
 from iphub.filings import catalogue, selectors, services, workflow
 from iphub.filings.models import Filing
 from iphub.filings.notices import notice_lines
 
 router = Router(tags=["filings"])
-
-
-def _auth() -> Any:
-    from iphub.api import AUTH
-
-    return AUTH
 
 
 class ServiceOut(Schema):
@@ -226,14 +221,14 @@ def _submit(service: Any, request: HttpRequest, payload: Any) -> Status:
     "/filings/pledges",
     response={201: FilingOut},
     summary="提交专利权质押登记（设立）",
-    auth=_auth(),
+    auth=AUTH,
 )
 def pledge_create(request: HttpRequest, payload: Form[PledgeIn]) -> Status:
     return _submit(services.pledge_submit, request, payload)
 
 
 @router.post(
-    "/filings/licences", response={201: FilingOut}, summary="提交专利实施许可合同备案", auth=_auth()
+    "/filings/licences", response={201: FilingOut}, summary="提交专利实施许可合同备案", auth=AUTH
 )
 def licence_create(request: HttpRequest, payload: Form[LicenceIn]) -> Status:
     return _submit(services.licence_submit, request, payload)
@@ -243,7 +238,7 @@ def licence_create(request: HttpRequest, payload: Form[LicenceIn]) -> Status:
     "/filings/trademark-pledges",
     response={201: FilingOut},
     summary="提交商标专用权质权登记（设立）",
-    auth=_auth(),
+    auth=AUTH,
 )
 def trademark_pledge_create(request: HttpRequest, payload: Form[TrademarkPledgeIn]) -> Status:
     return _submit(services.trademark_pledge_submit, request, payload)
@@ -253,7 +248,7 @@ def trademark_pledge_create(request: HttpRequest, payload: Form[TrademarkPledgeI
     "/filings/trademark-pledges/{operation}",
     response={201: FilingOut},
     summary="商标专用权质权登记变更（change）、延期（extend）、注销（cancel）",
-    auth=_auth(),
+    auth=AUTH,
 )
 def trademark_pledge_amend(
     request: HttpRequest, operation: str, payload: Form[TrademarkAmendIn]
@@ -269,15 +264,13 @@ def trademark_pledge_amend(
 
 
 @router.post(
-    "/filings/transfers", response={201: FilingOut}, summary="提交专利权转让登记", auth=_auth()
+    "/filings/transfers", response={201: FilingOut}, summary="提交专利权转让登记", auth=AUTH
 )
 def transfer_create(request: HttpRequest, payload: Form[TransferIn]) -> Status:
     return _submit(services.transfer_submit, request, payload)
 
 
-@router.post(
-    "/filings/products", response={201: FilingOut}, summary="提交专利产品备案", auth=_auth()
-)
+@router.post("/filings/products", response={201: FilingOut}, summary="提交专利产品备案", auth=AUTH)
 def product_create(request: HttpRequest, payload: Form[ProductIn]) -> Status:
     return _submit(services.product_submit, request, payload)
 
@@ -286,7 +279,7 @@ def product_create(request: HttpRequest, payload: Form[ProductIn]) -> Status:
     "/filings/{filing_id}/draft",
     response=FilingOut,
     summary="保存草稿（表单字段与材料，同设立申请）",
-    auth=_auth(),
+    auth=AUTH,
 )
 def filing_draft_save(request: HttpRequest, filing_id: ObjectId) -> dict[str, Any]:
     filing = services.filing_draft_update(
@@ -299,7 +292,7 @@ def filing_draft_save(request: HttpRequest, filing_id: ObjectId) -> dict[str, An
     "/filings",
     response=list[FilingOut],
     summary="可见的办件（申请人：本单位；窗口：辖区）",
-    auth=_auth(),
+    auth=AUTH,
 )
 def filing_list(
     request: HttpRequest, state: str = "", kind: str = "", limit: Limit = 50, offset: Offset = 0
@@ -308,15 +301,13 @@ def filing_list(
     return [_out(f, request.user) for f in qs[offset : offset + limit]]
 
 
-@router.get(
-    "/filings/queue", response=list[FilingOut], summary="待办队列（按办理时限）", auth=_auth()
-)
+@router.get("/filings/queue", response=list[FilingOut], summary="待办队列（按办理时限）", auth=AUTH)
 def filing_queue(request: HttpRequest, limit: Limit = 100) -> list[dict[str, Any]]:
     qs = selectors.filing_queue(user=request.user)[:limit]
     return [_out(f, request.user) for f in qs]
 
 
-@router.get("/filings/board", summary="办理时限看板", auth=_auth())
+@router.get("/filings/board", summary="办理时限看板", auth=AUTH)
 def filing_board(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -341,7 +332,7 @@ def filing_verify(request: HttpRequest, code: str) -> dict[str, Any]:
     }
 
 
-@router.get("/filings/{filing_id}", response=FilingOut, summary="办件详情", auth=_auth())
+@router.get("/filings/{filing_id}", response=FilingOut, summary="办件详情", auth=AUTH)
 def filing_detail(request: HttpRequest, filing_id: int) -> dict[str, Any]:
     return _out(selectors.filing_get(user=request.user, filing_id=filing_id), request.user)
 
@@ -350,7 +341,7 @@ def filing_detail(request: HttpRequest, filing_id: int) -> dict[str, Any]:
     "/filings/{filing_id}/{action}",
     response=FilingOut,
     summary="办理：accept/return/approve/refuse/withdraw；申请人提交草稿：submit",
-    auth=_auth(),
+    auth=AUTH,
 )
 def filing_step(
     request: HttpRequest, filing_id: int, action: str, payload: FilingStepIn

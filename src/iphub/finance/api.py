@@ -9,16 +9,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from iphub.core.apiauth import AUTH
 from iphub.core.apiparams import Year
 from iphub.finance import selectors, services
 
 router = Router(tags=["finance"])
-
-
-def _auth() -> Any:
-    from iphub.api import AUTH
-
-    return AUTH
 
 
 class TotalGroupOut(Schema):
@@ -58,7 +53,7 @@ def _groups(rows: list[tuple[str, int, Decimal]]) -> list[dict[str, Any]]:
     return [{"label": label, "count": n, "amount": a} for label, n, a in rows]
 
 
-@router.get("/finance/pledges", response=TotalsOut, auth=_auth())
+@router.get("/finance/pledges", response=TotalsOut, auth=AUTH)
 def pledge_totals(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
     t = selectors.pledge_totals(user=request.user, year=year)
     return {
@@ -71,7 +66,7 @@ def pledge_totals(request: HttpRequest, year: Year | None = None) -> dict[str, A
     }
 
 
-@router.get("/finance/funds", response=list[FundOut], auth=_auth())
+@router.get("/finance/funds", response=list[FundOut], auth=AUTH)
 def fund_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -87,7 +82,7 @@ def fund_list(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/finance/funds", response=FundOut, auth=_auth())
+@router.post("/finance/funds", response=FundOut, auth=AUTH)
 def fund_create(request: HttpRequest, payload: FundIn) -> dict[str, Any]:
     f = services.fund_create(actor=request.user, data=payload.dict())
     return {

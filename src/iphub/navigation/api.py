@@ -11,6 +11,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest
 from ninja import Form, Router, Schema, Status
 
+from iphub.core.apiauth import AUTH
 from iphub.core.apiparams import Limit, Offset
 from iphub.core.errors import NotFound
 from iphub.navigation import selectors, services
@@ -19,12 +20,6 @@ from iphub.navigation.pdf import report_pdf
 from iphub.navigation.reports import write_report_xlsx
 
 router = Router(tags=["navigation"])
-
-
-def _auth() -> Any:
-    from iphub.api import AUTH
-
-    return AUTH
 
 
 class SegmentIn(Schema):
@@ -149,14 +144,12 @@ def _chain(c: IndustryChain) -> dict[str, Any]:
     }
 
 
-@router.get("/navigation/chains", response=list[ChainOut], auth=_auth(), summary="重点产业链列表")
+@router.get("/navigation/chains", response=list[ChainOut], auth=AUTH, summary="重点产业链列表")
 def chain_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_chain(c) for c in selectors.chain_list()]
 
 
-@router.get(
-    "/navigation/chains/{int:chain_id}", response=ChainOut, auth=_auth(), summary="产业链详情"
-)
+@router.get("/navigation/chains/{int:chain_id}", response=ChainOut, auth=AUTH, summary="产业链详情")
 def chain_detail(request: HttpRequest, chain_id: int) -> dict[str, Any]:
     return _chain(selectors.chain_get(chain_id))
 
@@ -164,7 +157,7 @@ def chain_detail(request: HttpRequest, chain_id: int) -> dict[str, Any]:
 @router.patch(
     "/navigation/chains/{int:chain_id}",
     response={202: AnalysisOut},
-    auth=_auth(),
+    auth=AUTH,
     summary="编辑产业链（保存后自动重新分析）",
 )
 def chain_update(request: HttpRequest, chain_id: int, payload: ChainIn) -> Any:
@@ -183,7 +176,7 @@ def chain_update(request: HttpRequest, chain_id: int, payload: ChainIn) -> Any:
 @router.post(
     "/navigation/chains/{int:chain_id}/analyses",
     response={202: AnalysisOut},
-    auth=_auth(),
+    auth=AUTH,
     summary="重新分析产业链",
 )
 def chain_analyse(request: HttpRequest, chain_id: int) -> Any:
@@ -194,7 +187,7 @@ def chain_analyse(request: HttpRequest, chain_id: int) -> Any:
 @router.get(
     "/navigation/chains/{int:chain_id}/analysis",
     response=AnalysisResultOut,
-    auth=_auth(),
+    auth=AUTH,
     summary="产业链最近一次完成的分析（含全部结果）",
 )
 def chain_latest(request: HttpRequest, chain_id: int) -> Analysis:
@@ -207,7 +200,7 @@ def chain_latest(request: HttpRequest, chain_id: int) -> Analysis:
 @router.post(
     "/navigation/analyses",
     response={202: AnalysisOut},
-    auth=_auth(),
+    auth=AUTH,
     summary="对任意检索式做导航分析",
 )
 def analysis_create(request: HttpRequest, payload: AnalysisIn) -> Any:
@@ -218,7 +211,7 @@ def analysis_create(request: HttpRequest, payload: AnalysisIn) -> Any:
 @router.get(
     "/navigation/analyses/{int:analysis_id}",
     response=AnalysisResultOut,
-    auth=_auth(),
+    auth=AUTH,
     summary="分析状态与结果",
 )
 def analysis_detail(request: HttpRequest, analysis_id: int) -> Analysis:
@@ -227,7 +220,7 @@ def analysis_detail(request: HttpRequest, analysis_id: int) -> Analysis:
 
 @router.get(
     "/navigation/analyses/{int:analysis_id}/report.{fmt}",
-    auth=_auth(),
+    auth=AUTH,
     summary="下载报告（fmt 为 pdf 或 xlsx）",
 )
 def analysis_report(request: HttpRequest, analysis_id: int, fmt: str) -> Any:
@@ -249,7 +242,7 @@ def analysis_report(request: HttpRequest, analysis_id: int, fmt: str) -> Any:
 @router.post(
     "/navigation/evidence",
     response={201: EvidenceOut},
-    auth=_auth(),
+    auth=AUTH,
     summary="登记高价值专利佐证（海外同族、获奖、质押融资）",
 )
 def evidence_add(request: HttpRequest, payload: EvidenceIn) -> Any:
@@ -266,7 +259,7 @@ def evidence_add(request: HttpRequest, payload: EvidenceIn) -> Any:
 @router.delete(
     "/navigation/evidence/{int:evidence_id}",
     response={204: None},
-    auth=_auth(),
+    auth=AUTH,
     summary="撤销高价值专利佐证",
 )
 def evidence_remove(request: HttpRequest, evidence_id: int) -> Any:
@@ -297,7 +290,7 @@ def _project(p: NavigationProject) -> dict[str, Any]:
 @router.get(
     "/navigation/projects",
     response=list[ProjectOut],
-    auth=_auth(),
+    auth=AUTH,
     summary="导航项目（工作人员：辖区；服务基地：本机构承担的）",
 )
 def project_list(
@@ -310,7 +303,7 @@ def project_list(
 @router.get(
     "/navigation/projects/counts",
     response=list[ProjectCountOut],
-    auth=_auth(),
+    auth=AUTH,
     summary="导航项目数（按地区和月份，督导指标）",
 )
 def project_counts(request: HttpRequest) -> list[dict[str, Any]]:
@@ -318,7 +311,7 @@ def project_counts(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get(
-    "/navigation/projects/{int:project_id}", response=ProjectOut, auth=_auth(), summary="导航项目"
+    "/navigation/projects/{int:project_id}", response=ProjectOut, auth=AUTH, summary="导航项目"
 )
 def project_detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
     return _project(selectors.project_get(user=request.user, project_id=project_id))
@@ -327,7 +320,7 @@ def project_detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
 @router.post(
     "/navigation/projects",
     response={201: ProjectOut},
-    auth=_auth(),
+    auth=AUTH,
     summary="登记导航项目（multipart：表单字段 + 可选的 report 报告文件）",
 )
 def project_create(request: HttpRequest, payload: Form[ProjectIn]) -> Any:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from iphub.core.apiauth import AUTH
+from iphub.core.downloads import protected_file_response
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.exports import attachment_disposition
 from iphub.patents import selectors, services
@@ -17,12 +20,6 @@ from iphub.patents.models import ExportJob, JobStatus
 from iphub.patents.search import QuerySyntaxError
 
 router = Router(tags=["patents"])
-
-
-def _auth() -> Any:
-    from iphub.api import AUTH
-
-    return AUTH
 
 
 class PatentBrief(Schema):
@@ -173,7 +170,7 @@ def _export_out(job: ExportJob) -> dict[str, Any]:
 @router.post(
     "/patents/exports",
     response={202: ExportOut},
-    auth=_auth(),
+    auth=AUTH,
     summary="创建导出任务（整个结果集）",
 )
 def export_create(request: HttpRequest, payload: ExportIn) -> Any:
@@ -193,19 +190,24 @@ def _own_export(request: HttpRequest, export_id: int) -> ExportJob:
 
 
 @router.get(
-    "/patents/exports/{int:export_id}", response=ExportOut, auth=_auth(), summary="导出任务状态"
+    "/patents/exports/{int:export_id}", response=ExportOut, auth=AUTH, summary="导出任务状态"
 )
 def export_status(request: HttpRequest, export_id: int) -> dict[str, Any]:
     return _export_out(_own_export(request, export_id))
 
 
-@router.get("/patents/exports/{int:export_id}/file", auth=_auth(), summary="下载导出文件")
+@router.get("/patents/exports/{int:export_id}/file", auth=AUTH, summary="下载导出文件")
 def export_file(request: HttpRequest, export_id: int) -> Any:
     job = _own_export(request, export_id)
     if job.status != JobStatus.DONE:
         raise ApplicationError("导出尚未完成，请稍后再下载。", code="not_ready", status=409)
-    response = FileResponse(open(job.file_path, "rb"), as_attachment=True)  # noqa: SIM115 - FileResponse closes it
     name, fallback = export_filename(job.query, job.fmt, on=timezone.localdate(job.created_at))
+    # Sent by nginx behind the owner check when it fronts the node (core.downloads).
+    response = protected_file_response(
+        job.file_path,
+        filename=fallback,
+        content_type=mimetypes.guess_type(job.file_path)[0] or "application/octet-stream",
+    )
     response["Content-Disposition"] = attachment_disposition(name, fallback)
     return response
 
@@ -224,7 +226,7 @@ class SavedOut(Schema):
 @router.post(
     "/patents/saved-searches",
     response={201: SavedOut},
-    auth=_auth(),
+    auth=AUTH,
     summary="保存检索（新数据命中时提醒）",
 )
 def saved_create(request: HttpRequest, payload: SavedIn) -> Any:
@@ -249,7 +251,7 @@ class ImportJobOut(Schema):
 @router.get(
     "/patents/imports/{int:job_id}",
     response=ImportJobOut,
-    auth=_auth(),
+    auth=AUTH,
     summary="导入任务进度与报告",
 )
 def import_status(request: HttpRequest, job_id: int) -> Any:

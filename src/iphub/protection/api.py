@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from iphub.core.apiauth import AUTH
 from iphub.core.apiparams import Limit
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.protection import selectors
@@ -20,12 +21,6 @@ from iphub.protection.services import enforcement as enforcement_services
 from iphub.protection.services import screening as screening_services
 
 router = Router(tags=["protection"])
-
-
-def _auth() -> Any:
-    from iphub.api import AUTH
-
-    return AUTH
 
 
 class FlaggedGroupOut(Schema):
@@ -74,7 +69,7 @@ def _group_out(group: Any) -> dict[str, Any]:
 
 
 @router.get(
-    "/protection/groups", response=list[FlaggedGroupOut], auth=_auth(), summary="疑似非正常申请组"
+    "/protection/groups", response=list[FlaggedGroupOut], auth=AUTH, summary="疑似非正常申请组"
 )
 def group_list(
     request: HttpRequest, status: str = "", kind: str = "", limit: Limit = 50
@@ -86,7 +81,7 @@ def group_list(
 @router.get(
     "/protection/groups/{int:group_id}",
     response=FlaggedGroupOut,
-    auth=_auth(),
+    auth=AUTH,
     summary="疑似组详情",
 )
 def group_detail(request: HttpRequest, group_id: int) -> dict[str, Any]:
@@ -96,7 +91,7 @@ def group_detail(request: HttpRequest, group_id: int) -> dict[str, Any]:
 @router.post(
     "/protection/groups/{int:group_id}/decision",
     response=FlaggedGroupOut,
-    auth=_auth(),
+    auth=AUTH,
     summary="核查：确认或排除",
 )
 def group_decide(request: HttpRequest, group_id: int, payload: DecisionIn) -> dict[str, Any]:
@@ -117,7 +112,7 @@ def group_decide(request: HttpRequest, group_id: int, payload: DecisionIn) -> di
     return _group_out(group)
 
 
-@router.post("/protection/runs", response={202: RunOut}, auth=_auth(), summary="发起全量筛查")
+@router.post("/protection/runs", response={202: RunOut}, auth=AUTH, summary="发起全量筛查")
 def run_create(request: HttpRequest) -> Status:
     return Status(
         202, screening_services.screening_run_create(actor=request.user, kind=RunKind.FULL)
@@ -169,12 +164,12 @@ def _case_out(case: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/protection/cases", response=list[CaseOut], auth=_auth(), summary="执法案件")
+@router.get("/protection/cases", response=list[CaseOut], auth=AUTH, summary="执法案件")
 def case_list(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
     return [_case_out(c) for c in selectors.case_list(user=request.user, state=state)[:200]]
 
 
-@router.post("/protection/cases", response={201: CaseOut}, auth=_auth(), summary="登记案件线索")
+@router.post("/protection/cases", response={201: CaseOut}, auth=AUTH, summary="登记案件线索")
 def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     case = enforcement_services.case_create(
         actor=request.user,
@@ -188,13 +183,13 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     return Status(201, _case_out(case))
 
 
-@router.get("/protection/cases/{int:case_id}", response=CaseOut, auth=_auth(), summary="案件详情")
+@router.get("/protection/cases/{int:case_id}", response=CaseOut, auth=AUTH, summary="案件详情")
 def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _case_out(selectors.case_get(user=request.user, case_id=case_id))
 
 
 @router.post(
-    "/protection/cases/{int:case_id}/transition", response=CaseOut, auth=_auth(), summary="案件流转"
+    "/protection/cases/{int:case_id}/transition", response=CaseOut, auth=AUTH, summary="案件流转"
 )
 def case_move(request: HttpRequest, case_id: int, payload: TransitionIn) -> dict[str, Any]:
     case = selectors.case_get(user=request.user, case_id=case_id)
@@ -210,7 +205,7 @@ def case_move(request: HttpRequest, case_id: int, payload: TransitionIn) -> dict
     return _case_out(case)
 
 
-@router.get("/protection/statistics", auth=_auth(), summary="执法统计（按专项行动、地区）")
+@router.get("/protection/statistics", auth=AUTH, summary="执法统计（按专项行动、地区）")
 def statistics(request: HttpRequest) -> dict[str, Any]:
     return selectors.enforcement_statistics(user=request.user)
 
@@ -289,7 +284,7 @@ def _assistance_out(item: Any) -> dict[str, Any]:
 
 
 @router.get(
-    "/protection/assistance", response=list[AssistanceOut], auth=_auth(), summary="维权援助申请"
+    "/protection/assistance", response=list[AssistanceOut], auth=AUTH, summary="维权援助申请"
 )
 def assistance_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_assistance_out(a) for a in selectors.assistance_list(user=request.user)[:200]]
@@ -298,7 +293,7 @@ def assistance_list(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post(
     "/protection/assistance",
     response={201: AssistanceOut},
-    auth=_auth(),
+    auth=AUTH,
     summary="提交维权援助申请",
 )
 def assistance_submit(request: HttpRequest, payload: AssistanceIn) -> Status:
@@ -314,7 +309,7 @@ class FeedbackIn(Schema):
 @router.post(
     "/protection/assistance/{int:request_id}/feedback",
     response=AssistanceOut,
-    auth=_auth(),
+    auth=AUTH,
     summary="申请人评价（1-5）",
 )
 def assistance_feedback(
@@ -346,7 +341,7 @@ class ActivityIn(Schema):
 
 
 @router.post(
-    "/protection/workstations", response={201: dict[str, Any]}, auth=_auth(), summary="登记工作站"
+    "/protection/workstations", response={201: dict[str, Any]}, auth=AUTH, summary="登记工作站"
 )
 def workstation_create(request: HttpRequest, payload: StationIn) -> Status:
     data = payload.dict()
@@ -359,7 +354,7 @@ def workstation_create(request: HttpRequest, payload: StationIn) -> Status:
 @router.post(
     "/protection/workstations/{int:station_id}/activities",
     response={201: dict[str, Any]},
-    auth=_auth(),
+    auth=AUTH,
     summary="登记工作站活动（办案、培训）",
 )
 def station_activity(request: HttpRequest, station_id: int, payload: ActivityIn) -> Status:
@@ -386,15 +381,13 @@ class FastTrackOut(Schema):
     due_on: dt.date
 
 
-@router.get(
-    "/protection/fasttrack", response=list[FastTrackOut], auth=_auth(), summary="快速预审申请"
-)
+@router.get("/protection/fasttrack", response=list[FastTrackOut], auth=AUTH, summary="快速预审申请")
 def fasttrack_list(request: HttpRequest) -> Any:
     return list(selectors.fasttrack_list(user=request.user)[:200])
 
 
 @router.post(
-    "/protection/fasttrack", response={201: FastTrackOut}, auth=_auth(), summary="提交快速预审申请"
+    "/protection/fasttrack", response={201: FastTrackOut}, auth=AUTH, summary="提交快速预审申请"
 )
 def fasttrack_submit(request: HttpRequest, payload: FastTrackIn) -> Status:
     return Status(

@@ -9,18 +9,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from iphub.core.apiauth import AUTH
 from iphub.core.permissions import ensure_region_access
 from iphub.core.selectors import region_get
 from iphub.supervision import deadlines, indicators, scoring, selectors
 from iphub.supervision.services import reports
 
 router = Router(tags=["supervision"])
-
-
-def _auth() -> Any:
-    from iphub.api import AUTH
-
-    return AUTH
 
 
 class TargetOut(Schema):
@@ -124,7 +119,7 @@ def _month(value: str) -> dt.date:
         ) from None
 
 
-@router.get("/supervision/targets", response=list[TargetOut], auth=_auth())
+@router.get("/supervision/targets", response=list[TargetOut], auth=AUTH)
 def target_list(request: HttpRequest, month: str = "") -> list[dict[str, Any]]:
     m = _month(month) if month else deadlines.month_start(selectors.today_local())
     return [
@@ -145,7 +140,7 @@ def target_list(request: HttpRequest, month: str = "") -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/supervision/reports", response=list[ReportOut], auth=_auth())
+@router.get("/supervision/reports", response=list[ReportOut], auth=AUTH)
 def report_list(request: HttpRequest, month: str = "", state: str = "") -> list[dict[str, Any]]:
     qs = selectors.report_list(
         user=request.user, month=_month(month) if month else None, state=state
@@ -153,7 +148,7 @@ def report_list(request: HttpRequest, month: str = "", state: str = "") -> list[
     return [_report_out(r) for r in qs[:500]]
 
 
-@router.post("/supervision/reports", response=ReportOut, auth=_auth())
+@router.post("/supervision/reports", response=ReportOut, auth=AUTH)
 def report_open(request: HttpRequest, payload: ReportOpenIn) -> dict[str, Any]:
     r = reports.report_open(
         actor=request.user, region=region_get(payload.region), month=_month(payload.month)
@@ -161,18 +156,18 @@ def report_open(request: HttpRequest, payload: ReportOpenIn) -> dict[str, Any]:
     return _report_out(r)
 
 
-@router.get("/supervision/reports/{report_id}", response=ReportOut, auth=_auth())
+@router.get("/supervision/reports/{report_id}", response=ReportOut, auth=AUTH)
 def report_get(request: HttpRequest, report_id: int) -> dict[str, Any]:
     return _report_out(selectors.report_get(user=request.user, report_id=report_id))
 
 
-@router.patch("/supervision/reports/{report_id}", response=ReportOut, auth=_auth())
+@router.patch("/supervision/reports/{report_id}", response=ReportOut, auth=AUTH)
 def report_update(request: HttpRequest, report_id: int, payload: ReportIn) -> dict[str, Any]:
     data = {k: v for k, v in payload.dict().items() if v is not None}
     return _report_out(reports.report_update(actor=request.user, report_id=report_id, data=data))
 
 
-@router.post("/supervision/reports/{report_id}/steps", response=ReportOut, auth=_auth())
+@router.post("/supervision/reports/{report_id}/steps", response=ReportOut, auth=AUTH)
 def report_step(request: HttpRequest, report_id: int, payload: ReportStepIn) -> dict[str, Any]:
     r = reports.report_transition(
         actor=request.user,
@@ -184,7 +179,7 @@ def report_step(request: HttpRequest, report_id: int, payload: ReportStepIn) -> 
     return _report_out(r)
 
 
-@router.get("/supervision/indicators/{key}", response=list[IndicatorValueOut], auth=_auth())
+@router.get("/supervision/indicators/{key}", response=list[IndicatorValueOut], auth=AUTH)
 def indicator_values(
     request: HttpRequest, key: str, month: str = "", region: str = ""
 ) -> list[dict[str, Any]]:
@@ -208,7 +203,7 @@ def indicator_values(
     ]
 
 
-@router.get("/supervision/scores", response=list[ScoreOut], auth=_auth())
+@router.get("/supervision/scores", response=list[ScoreOut], auth=AUTH)
 def score_list(request: HttpRequest, month: str = "") -> list[dict[str, Any]]:
     m = _month(month) if month else deadlines.month_start(selectors.today_local())
     units = selectors.reporting_units(user=request.user)

@@ -10,17 +10,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from iphub.core.apiauth import AUTH
 from iphub.transfer import selectors, services
 from iphub.transfer.api_staff import DealRowOut, _deal_out
 from iphub.transfer.models import Match, TechnologyNeed
 
 router = Router(tags=["transfer"])
-
-
-def _auth() -> Any:
-    from iphub.api import AUTH
-
-    return AUTH
 
 
 class NeedIn(Schema):
@@ -78,7 +73,7 @@ def need_hall(
     return [_need_out(request, n) for n in qs]
 
 
-@router.post("/transfer/needs", response={201: NeedOut}, auth=_auth(), summary="发布技术需求")
+@router.post("/transfer/needs", response={201: NeedOut}, auth=AUTH, summary="发布技术需求")
 def need_create(request: HttpRequest, payload: NeedIn) -> Any:
     data = payload.dict(exclude={"organisation_id"})
     need = services.need_create(
@@ -96,7 +91,7 @@ class RenewIn(Schema):
     deadline: str
 
 
-@router.post("/transfer/needs/{int:need_id}/renew", response=NeedOut, auth=_auth(), summary="续期")
+@router.post("/transfer/needs/{int:need_id}/renew", response=NeedOut, auth=AUTH, summary="续期")
 def need_renew(request: HttpRequest, need_id: int, payload: RenewIn) -> dict[str, Any]:
     need = services.need_renew(actor=request.user, need_id=need_id, deadline=payload.deadline)
     return _need_out(request, need)
@@ -131,7 +126,7 @@ def _match_out(m: Match) -> dict[str, Any]:
 @router.get(
     "/transfer/needs/{int:need_id}/matches",
     response=list[MatchOut],
-    auth=_auth(),
+    auth=AUTH,
     summary="需求的匹配结果（附匹配理由）",
 )
 def need_matches(request: HttpRequest, need_id: int) -> list[dict[str, Any]]:
@@ -150,7 +145,7 @@ class ActionIn(Schema):
 @router.post(
     "/transfer/matches/{int:match_id}/{action}",
     response=MatchOut,
-    auth=_auth(),
+    auth=AUTH,
     summary="匹配操作：contact（请求联系）/ accept / reject",
 )
 def match_action(
@@ -219,7 +214,7 @@ def listing_hall(request: HttpRequest, q: str = "", mode: str = "") -> list[dict
     return [_listing_out(x) for x in selectors.listing_hall(q=q, mode=mode)[:100]]
 
 
-@router.post("/transfer/listings", response={201: ListingOut}, auth=_auth(), summary="挂牌专利")
+@router.post("/transfer/listings", response={201: ListingOut}, auth=AUTH, summary="挂牌专利")
 def listing_create(request: HttpRequest, payload: ListingIn) -> Any:
     data = payload.dict(exclude={"patent_ids"})
     listing = services.listing_create(actor=request.user, data=data, patent_ids=payload.patent_ids)
@@ -232,7 +227,7 @@ class FunnelOut(Schema):
     count: int
 
 
-@router.get("/transfer/funnel", response=list[FunnelOut], auth=_auth(), summary="对接漏斗")
+@router.get("/transfer/funnel", response=list[FunnelOut], auth=AUTH, summary="对接漏斗")
 def funnel(request: HttpRequest) -> list[Any]:
     return [vars(s) for s in selectors.match_funnel(user=request.user)]
 
@@ -258,7 +253,7 @@ class DealOut(Schema):
     signed_on: dt.date
 
 
-@router.post("/transfer/deals", response={201: DealOut}, auth=_auth(), summary="登记成交")
+@router.post("/transfer/deals", response={201: DealOut}, auth=AUTH, summary="登记成交")
 def deal_create(request: HttpRequest, payload: DealIn) -> Any:
     deal = services.deal_record(
         actor=request.user,
@@ -273,7 +268,7 @@ def deal_create(request: HttpRequest, payload: DealIn) -> Any:
     return Status(201, deal)
 
 
-@router.get("/transfer/deals", response=list[DealRowOut], auth=_auth(), summary="成交明细")
+@router.get("/transfer/deals", response=list[DealRowOut], auth=AUTH, summary="成交明细")
 def deal_list(request: HttpRequest) -> list[dict[str, Any]]:
     # Beside the POST above: ninja serves one path from one router.
     return [_deal_out(d) for d in selectors.deal_list(user=request.user)[:500]]
@@ -290,14 +285,14 @@ class DealStatOut(Schema):
 @router.get(
     "/transfer/deals/stats",
     response=list[DealStatOut],
-    auth=_auth(),
+    auth=AUTH,
     summary="成交统计（地区×月份）",
 )
 def deal_stats(request: HttpRequest) -> list[dict[str, Any]]:
     return selectors.deal_stats(user=request.user)
 
 
-@router.put("/transfer/needs/{int:need_id}", response=NeedOut, auth=_auth(), summary="修改技术需求")
+@router.put("/transfer/needs/{int:need_id}", response=NeedOut, auth=AUTH, summary="修改技术需求")
 def need_update(request: HttpRequest, need_id: int, payload: NeedIn) -> dict[str, Any]:
     data = payload.dict(exclude={"organisation_id"})
     return _need_out(request, services.need_update(actor=request.user, need_id=need_id, data=data))
@@ -306,7 +301,7 @@ def need_update(request: HttpRequest, need_id: int, payload: NeedIn) -> dict[str
 @router.post(
     "/transfer/listings/{int:listing_id}/withdraw",
     response=ListingOut,
-    auth=_auth(),
+    auth=AUTH,
     summary="撤回挂牌",
 )
 def listing_withdraw(request: HttpRequest, listing_id: int) -> dict[str, Any]:
@@ -320,7 +315,7 @@ class RevokeIn(Schema):
 @router.post(
     "/transfer/listings/{int:listing_id}/revoke",
     response=ListingOut,
-    auth=_auth(),
+    auth=AUTH,
     summary="撤回开放许可声明",
 )
 def listing_revoke(request: HttpRequest, listing_id: int, payload: RevokeIn) -> dict[str, Any]:

@@ -12,16 +12,11 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from iphub.core.apiauth import AUTH
 from iphub.transfer import selectors, services
 from iphub.transfer.models import Deal, DockingEvent
 
 router = Router(tags=["transfer"])
-
-
-def _auth() -> Any:
-    from iphub.api import AUTH
-
-    return AUTH
 
 
 class NeedImportOut(Schema):
@@ -34,7 +29,7 @@ class NeedImportOut(Schema):
 
 
 @router.post(
-    "/transfer/needs/import", response=NeedImportOut, auth=_auth(), summary="批量导入技术需求"
+    "/transfer/needs/import", response=NeedImportOut, auth=AUTH, summary="批量导入技术需求"
 )
 def need_import(
     request: HttpRequest, file: File[UploadedFile], mode: Form[str] = "all_or_nothing"
@@ -77,9 +72,7 @@ def event_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_event_out(e) for e in selectors.event_list()[:100]]
 
 
-@router.post(
-    "/transfer/events", response={201: DockingEventOut}, auth=_auth(), summary="创建对接活动"
-)
+@router.post("/transfer/events", response={201: DockingEventOut}, auth=AUTH, summary="创建对接活动")
 def event_create(request: HttpRequest, payload: EventIn) -> Any:
     data = payload.dict()
     if not data["region"]:
@@ -116,7 +109,7 @@ class LinkIn(Schema):
 @router.post(
     "/transfer/deals/{int:deal_id}/filing",
     response=DealRowOut,
-    auth=_auth(),
+    auth=AUTH,
     summary="关联一网通办备案/登记",
 )
 def deal_link_filing(request: HttpRequest, deal_id: int, payload: LinkIn) -> dict[str, Any]:
