@@ -4,6 +4,8 @@ Each app's ``demo.py`` exposes ``demo_load() -> list[str]``: it creates its demo
 records through the app's services (so they are valid, audited and
 region-scoped), creates nothing it already created, and returns the lines to
 print. This command calls them in dependency order and prints their lines once.
+It lives in portal, the top layer, because it calls every app; core imports no
+app above it.
 
 Background work runs inline. Services hand slow work (matching a need, a
 navigation analysis, a 蓝天 screening run, indexing) to ``django.tasks``; the
