@@ -50,9 +50,11 @@ demo: setup
 serve:
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The web server and a background worker (the durable task queue, the schedule and
+# the index follower), both stopped by one Ctrl-C (core/management/commands/runall.py).
 run: setup demo
-	@echo "iphub 已启动：http://127.0.0.1:$(PORT)/"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "iphub 已启动：http://127.0.0.1:$(PORT)/ （网站与后台任务进程；Ctrl-C 一并停止）"
+	$(PY) manage.py runall 127.0.0.1:$(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check src $(wildcard bench)

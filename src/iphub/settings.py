@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # The durable task queue's table and its worker (iphub.core.queue).
+    "django_tasks_db",
     "iphub.core",
     "iphub.portal",
     "iphub.patents",
@@ -212,13 +214,18 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# django.tasks: the embedded default runs tasks in a background thread of the web
-# process (see core/tasks_backend.py); production points this at a queue backend.
+# django.tasks: a durable queue in the database (django-tasks-db) that worker
+# processes (`manage.py worker`) drain; `make run` starts one beside the web server.
+# See iphub.core.queue for leases, retries and how a dead worker's jobs are handled.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("IPHUB_TASK_BACKEND", "iphub.core.tasks_backend.ThreadBackend")
+        "BACKEND": os.environ.get("IPHUB_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
     }
 }
+# A worker writes a heartbeat every TASK_HEARTBEAT_SECONDS; one silent for
+# TASK_WORKER_LEASE_SECONDS is dead and its running tasks are failed or re-queued.
+TASK_HEARTBEAT_SECONDS = float(os.environ.get("IPHUB_TASK_HEARTBEAT_SECONDS", "5"))
+TASK_WORKER_LEASE_SECONDS = float(os.environ.get("IPHUB_TASK_LEASE_SECONDS", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from iphub.core.queue import task_policy
 from iphub.patents import services
 
 
@@ -33,3 +34,38 @@ def grades_recompute_all() -> int:
     from iphub.patents.intelligence.grading import grades_compute
 
     return grades_compute(None)["changed"]
+
+
+# -- how the durable queue treats these tasks (iphub.core.queue) ---------------------
+# Neither is retry-safe: an import claims its job row once and writes as it goes (a
+# second run would find the row claimed and do nothing, leaving it half done), an
+# export claims its row the same way. When one ends without finishing (an error it
+# did not record, or its worker died), the job row is marked failed with the reason.
+
+
+def _import_abandoned(reason: str, job_id: int) -> None:
+    from django.utils import timezone
+
+    from iphub.patents.models import ImportJob, JobStatus
+
+    ImportJob.objects.filter(pk=job_id, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).update(
+        status=JobStatus.FAILED,
+        message=f"导入中断：{reason} 已写入的记录保留（按申请号更新），可重新上传同一文件补全。"[
+            :500
+        ],
+        finished_at=timezone.now(),
+    )
+
+
+def _export_abandoned(reason: str, export_id: int) -> None:
+    from django.utils import timezone
+
+    from iphub.patents.models import ExportJob, JobStatus
+
+    ExportJob.objects.filter(
+        pk=export_id, status__in=[JobStatus.PENDING, JobStatus.RUNNING]
+    ).update(status=JobStatus.FAILED, error=reason[:500], finished_at=timezone.now())
+
+
+task_policy(run_import_job, on_abandon=_import_abandoned)
+task_policy(run_export_job, on_abandon=_export_abandoned)

@@ -8,6 +8,7 @@ import logging
 
 from django.tasks import task
 
+from iphub.core.queue import task_policy
 from iphub.transfer import embeddings, services
 from iphub.transfer.models import TechnologyNeed
 
@@ -68,3 +69,46 @@ def embed_patents_task(patent_ids: list[int] | None = None, listed_only: bool = 
 def expire_needs_task() -> dict[str, int]:
     """Expire needs past their deadline and mark unconfirmed ones stale (run daily)."""
     return services.needs_expire_due()
+
+
+# -- how the durable queue treats these tasks (iphub.core.queue) ---------------------
+# All retry-safe: matching re-ranks from stored vectors and replaces the need's (or
+# listing's) matches, embedding skips vectors that are current, the expiry sweep
+# only touches what is due. A matching that gives up is shown failed with the reason.
+
+
+def _need_matching_abandoned(reason: str, need_id: int) -> None:
+    from django.utils import timezone
+
+    from iphub.transfer.models import MatchingStatus
+
+    TechnologyNeed.objects.filter(
+        pk=need_id, matching_status__in=[MatchingStatus.QUEUED, MatchingStatus.RUNNING]
+    ).update(
+        matching_status=MatchingStatus.FAILED,
+        matching_message=f"匹配失败：{reason}"[:300],
+        matching_progressed_at=timezone.now(),
+    )
+
+
+def _listing_matching_abandoned(reason: str, listing_id: int) -> None:
+    from django.utils import timezone
+
+    from iphub.transfer.models import MatchingStatus, SupplyListing
+
+    SupplyListing.objects.filter(
+        pk=listing_id, matching_status__in=[MatchingStatus.QUEUED, MatchingStatus.RUNNING]
+    ).update(
+        matching_status=MatchingStatus.FAILED,
+        matching_message=f"匹配失败：{reason}"[:300],
+        matching_progressed_at=timezone.now(),
+    )
+
+
+task_policy(match_need_task, retry_safe=True, max_attempts=3, backoff_seconds=30,
+            on_abandon=_need_matching_abandoned)  # fmt: skip
+task_policy(match_listing_task, retry_safe=True, max_attempts=3, backoff_seconds=30,
+            on_abandon=_listing_matching_abandoned)  # fmt: skip
+task_policy(embed_need_task, retry_safe=True, max_attempts=3, backoff_seconds=30)
+task_policy(embed_patents_task, retry_safe=True, max_attempts=3, backoff_seconds=60)
+task_policy(expire_needs_task, retry_safe=True, max_attempts=3, backoff_seconds=60)
