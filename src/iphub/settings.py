@@ -322,6 +322,9 @@ AUDIT_RETENTION_DAYS = 190
 # Operations (core.health, core.metrics, docs/operations.md). /metrics needs this bearer
 # token when set; without one only the loopback may read it.
 METRICS_TOKEN = os.environ.get("IPHUB_METRICS_TOKEN", "")
+# Behind nginx (deploy/nginx/iphub.conf): protected downloads are checked by Django and
+# sent by nginx through X-Accel-Redirect (core.downloads).
+ACCEL_REDIRECT = os.environ.get("IPHUB_ACCEL_REDIRECT", "0") == "1"
 # /readyz says "degraded" when the oldest ready task has waited longer than this, or a
 # data directory has less free space than this.
 READY_QUEUE_LAG_SECONDS = int(os.environ.get("IPHUB_READY_QUEUE_LAG_SECONDS", "600"))

@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from iphub.core.downloads import protected_file_response
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import xlsx_response
 from iphub.filings import catalogue, checks, selectors, services, workflow
@@ -377,8 +378,9 @@ def document(request: HttpRequest, filing_id: int, document_id: int) -> HttpResp
     doc = next((d for d in filing.documents.all() if d.pk == document_id), None)
     if doc is None:
         return _error(request, ApplicationError("未找到该材料。", status=404))
-    return FileResponse(
-        doc.file.open("rb"), content_type=doc.content_type, filename=doc.original_name
+    # Shown inline as before; nginx sends the bytes when it fronts the node (core.downloads).
+    return protected_file_response(
+        doc.file, filename=doc.original_name, content_type=doc.content_type, as_attachment=False
     )
 
 

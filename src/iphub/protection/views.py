@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from iphub.core.downloads import protected_file_response
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.jobs import job_progress_response
 from iphub.protection import selectors
@@ -237,11 +238,8 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponseBas
         selectors.case_get(user=request.user, case_id=evidence.case_id)
     except ApplicationError as exc:
         return _error(request, exc)
-    return FileResponse(
-        evidence.file.open("rb"),
-        content_type=evidence.content_type,
-        as_attachment=True,
-        filename=evidence.original_name,
+    return protected_file_response(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
     )
 
 
