@@ -5,3 +5,10 @@ class FinanceConfig(AppConfig):
     name = "iphub.finance"
     label = "finance"
     verbose_name = "知识产权金融"
+
+    def ready(self) -> None:
+        # A registered pledge closes the financing request it was filed for.
+        from iphub.filings.announce import on_registered
+        from iphub.finance.subscribers import filing_registered
+
+        on_registered(filing_registered)

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iphub.core.models import Organisation, Region
@@ -114,7 +115,8 @@ class FinancingRequest(models.Model):
         verbose_name=_("质押登记"),
     )
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    # Set by the service (its ``now``): the answer limits count from it.
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("融资需求")
@@ -182,8 +184,11 @@ class BankAnswer(models.Model):
     approved_rate = models.DecimalField(
         _("批贷年利率（%）"), max_digits=6, decimal_places=3, null=True, blank=True
     )
-    approved_term_months = models.PositiveSmallIntegerField(_("批贷期限（月）"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    approved_term_months = models.PositiveSmallIntegerField(
+        _("批贷期限（月）"), null=True, blank=True
+    )
+    # When the bank was asked (the request's time): answer times count from it.
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -83,7 +83,9 @@ class LoanDefault(models.Model):
     that they add up to the loss to the fen); the fund's balance is its size less
     the government parts of its defaults."""
 
-    fund = models.ForeignKey(RiskCompensationFund, on_delete=models.PROTECT, related_name="defaults")
+    fund = models.ForeignKey(
+        RiskCompensationFund, on_delete=models.PROTECT, related_name="defaults"
+    )
     bank = models.ForeignKey(
         "core.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("贷款银行")
     )

@@ -1,0 +1,282 @@
+"""The steps on a bank's answer slot (``finance/workflow.py``), the enterprise's
+withdrawal of a whole request, and what a registered pledge does to the request
+it was filed for (closes it with the real amount).
+
+Two users of one bank pressing "受理" at once: the row lock makes the second
+wait for the first to commit; it then finds the state moved (and the version
+bumped) and is told who answered. The conditional ``UPDATE ... WHERE version``
+is the same guarantee again for a database without row locks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from iphub.core.amounts import YUAN_16, NumberRange, parse_count, parse_required
+from iphub.core.audit import audit_record
+from iphub.core.errors import ApplicationError, NotFound
+from iphub.finance import workflow
+from iphub.finance.models import (
+    AnswerEvent,
+    AnswerState,
+    BankAnswer,
+    DeclineReason,
+    FinancingRequest,
+    RequestState,
+)
+from iphub.finance.services.products import fail
+from iphub.finance.services.requests import ensure_enterprise
+from iphub.patents.names import applicant_key
+
+APPROVED_AMOUNT = NumberRange("批贷金额", maximum=YUAN_16, positive=True)
+APPROVED_RATE = NumberRange("批贷年利率", unit="%", maximum=Decimal(36), places=3, positive=True)
+APPROVED_TERM = NumberRange(
+    "批贷期限", unit="个月", minimum=Decimal(1), maximum=Decimal(360), places=0
+)
+FINAL = frozenset({AnswerState.DECLINED, AnswerState.WITHDRAWN, AnswerState.CLOSED})
+
+
+def display_name(user: Any) -> str:
+    """How a person is named to others: 姓名 if recorded, else the account name."""
+    if user is None:
+        return "系统"
+    full = f"{user.last_name}{user.first_name}".strip()
+    return full or user.get_username()
+
+
+def lock_answer(answer_id: int) -> BankAnswer:
+    """The slot, row-locked until the transaction ends (its request and bank loaded)."""
+    answer = (
+        BankAnswer.objects.select_for_update(of=("self",))
+        .select_related("request__organisation", "request__region", "bank")
+        .filter(pk=answer_id)
+        .first()
+    )
+    if answer is None:
+        raise NotFound("未找到该银行答复。")
+    return answer
+
+
+def conflict(answer: BankAnswer, label: str) -> ApplicationError:
+    """The message for a step that lost the race, or came too late."""
+    state = AnswerState(answer.state).label
+    if answer.answered_by_name:
+        msg = f"该需求已由 {answer.answered_by_name} 处理（当前状态：{state}），请刷新后查看。"
+        return ApplicationError(msg, code="already_handled", status=409)
+    return ApplicationError(f"当前状态为“{state}”，不能{label}。", code="wrong_state", status=409)
+
+
+def _visible_or_404(actor: Any, answer: BankAnswer) -> None:
+    """Another bank's slot, or another enterprise's request, does not exist for them."""
+    if actor is None or not actor.is_authenticated:
+        raise ApplicationError("请先登录。", code="not_authenticated", status=401)
+    if actor.organisation_id not in (answer.bank_id, answer.request.organisation_id):
+        raise NotFound("未找到该银行答复。")
+
+
+def _step_values(name: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What the step records beyond its state (validated before anything changes)."""
+    note = str(data.get("note", "")).strip()[:2000]
+    if name == "decline":
+        reason = str(data.get("reason", ""))
+        if reason not in DeclineReason.values:
+            raise fail("reason", "请从列表中选择婉拒理由。")
+        if reason == DeclineReason.OTHER and not note:
+            raise fail("note", "选择“其他”时请写明理由。")
+        return {"decline_reason": reason, "note": note}
+    if name == "need_more":
+        if not note:
+            raise fail("note", "请写明需要企业补充的材料。")
+        return {"note": note}
+    if name == "approve":
+        term = parse_count(
+            data.get("term_months"), APPROVED_TERM, field="term_months", required=True
+        )
+        return {
+            "approved_amount": parse_required(data.get("amount"), APPROVED_AMOUNT, field="amount"),
+            "approved_rate": parse_required(data.get("rate"), APPROVED_RATE, field="rate"),
+            "approved_term_months": term,
+            "note": note,
+        }
+    return {"note": note} if note else {}
+
+
+def _apply(
+    *,
+    actor: Any,
+    answer: BankAnswer,
+    t: workflow.Transition,
+    now: dt.datetime,
+    values: dict[str, Any],
+    expected_version: int | None = None,
+) -> BankAnswer:
+    """Move a locked ``answer`` along ``t``: guarded UPDATE, history row, audit entry."""
+    if answer.state not in t.sources or (
+        expected_version is not None and answer.version != expected_version
+    ):
+        raise conflict(answer, str(t.label))
+    old_state, old_version = answer.state, answer.version
+    changes: dict[str, Any] = {"state": t.target, "version": old_version + 1, **values}
+    if t.party == "bank":
+        if answer.due_at is not None and now > answer.due_at:
+            changes["late"] = True
+        if answer.first_answer_at is None:
+            changes["first_answer_at"] = now
+        changes["answered_by"] = actor
+        changes["answered_by_name"] = display_name(actor)
+    if t.due is not None or t.target not in workflow.WAITING_ON_BANK:
+        changes["due_at"] = workflow.deadline(t, at=now)
+    updated = BankAnswer.objects.filter(pk=answer.pk, version=old_version, state=old_state).update(
+        **changes, updated_at=now
+    )
+    if updated != 1:
+        answer.refresh_from_db()
+        raise conflict(answer, str(t.label))
+    for key, value in changes.items():
+        setattr(answer, key, value)
+    AnswerEvent.objects.create(
+        answer=answer,
+        action=t.name,
+        from_state=old_state,
+        to_state=t.target,
+        actor_name=display_name(actor),
+        note=str(values.get("note", "") or values.get("decline_reason", "")),
+        at=now,
+    )
+    audit_record(
+        actor=actor,
+        action=f"finance.answer_{t.name}",
+        obj=answer,
+        region_path=answer.request.region.path,
+        before={"state": old_state},
+        after={"state": t.target, **{k: v for k, v in values.items() if k != "note"}},
+    )
+    return answer
+
+
+def _settle_request(request: FinancingRequest, now: dt.datetime) -> None:
+    """An open request with no slot left open ends: 未获贷款, or 已撤回 when the
+    enterprise withdrew from every bank that had not declined."""
+    if request.state != RequestState.OPEN:
+        return
+    states = set(request.answers.values_list("state", flat=True))
+    if states & workflow.OPEN_STATES:
+        return
+    request.state = (
+        RequestState.DECLINED if AnswerState.DECLINED in states else RequestState.WITHDRAWN
+    )
+    request.closed_at = now
+    request.save(update_fields=["state", "closed_at"])
+
+
+@transaction.atomic
+def answer_step(
+    *,
+    actor: Any,
+    answer_id: int,
+    name: str,
+    data: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> BankAnswer:
+    """Take step ``name`` (accept, need_more, decline, approve, supplement,
+    withdraw) on one bank's slot; ``data`` carries the step's fields (reason and
+    note, or the approved amount, rate and term)."""
+    now = now or timezone.now()
+    t = workflow.transition(name)
+    if t.automatic:
+        raise ApplicationError(f"“{t.label}”由质押登记自动完成，不能手动办理。")
+    answer = lock_answer(answer_id)
+    _visible_or_404(actor, answer)
+    workflow.ensure_may(actor, t, answer)
+    values = _step_values(name, data or {})
+    answer = _apply(
+        actor=actor, answer=answer, t=t, now=now, values=values, expected_version=expected_version
+    )
+    _settle_request(answer.request, now)
+    return answer
+
+
+@transaction.atomic
+def request_withdraw(
+    *, actor: Any, request_id: int, now: dt.datetime | None = None
+) -> FinancingRequest:
+    """The enterprise withdraws its whole request: every open slot is withdrawn."""
+    now = now or timezone.now()
+    org = ensure_enterprise(actor)
+    request = (
+        FinancingRequest.objects.select_for_update().filter(pk=request_id, organisation=org).first()
+    )
+    if request is None:
+        raise NotFound("未找到该融资需求。")
+    if request.state != RequestState.OPEN:
+        raise ApplicationError(
+            f"该需求已{RequestState(request.state).label}，不能撤回。", status=409
+        )
+    t = workflow.transition("withdraw")
+    for slot_id in request.answers.filter(state__in=workflow.OPEN_STATES).values_list(
+        "pk", flat=True
+    ):
+        _apply(actor=actor, answer=lock_answer(slot_id), t=t, now=now, values={})
+    request.state = RequestState.WITHDRAWN
+    request.closed_at = now
+    request.save(update_fields=["state", "closed_at"])
+    return request
+
+
+def pledge_registered(*, filing: Any, actor: Any, now: dt.datetime) -> FinancingRequest | None:
+    """A patent pledge was registered (called by filings inside its approval's
+    transaction): if it pledges a patent of an open request of the same enterprise
+    to the bank that approved that request, the request closes as 已放款 with the
+    registered debt amount as the real loan; the other banks' slots close."""
+    if filing.patent_id is None:
+        return None
+    candidates = (
+        FinancingRequest.objects.select_for_update()
+        .filter(
+            state=RequestState.OPEN,
+            organisation_id=filing.organisation_id,
+            patents=filing.patent_id,
+            answers__state=AnswerState.APPROVED,
+        )
+        .order_by("created_at")
+    )
+    pledgee = applicant_key(filing.counterparty_name or "")
+    for request in candidates:
+        approved = request.answers.select_related("bank").filter(state=AnswerState.APPROVED)
+        slot = next((a for a in approved if applicant_key(a.bank.name) == pledgee), None)
+        if slot is None:
+            continue
+        loan, close = workflow.transition("loan"), workflow.transition("close")
+        _apply(actor=actor, answer=lock_answer(slot.pk), t=loan, now=now, values={})
+        for other in request.answers.filter(state__in=workflow.OPEN_STATES).values_list(
+            "pk", flat=True
+        ):
+            _apply(actor=actor, answer=lock_answer(other), t=close, now=now, values={})
+        request.state = RequestState.LOANED
+        request.loan_amount = filing.amount
+        request.loan_bank = slot.bank
+        request.pledge_filing = filing
+        request.closed_at = now
+        request.save(
+            update_fields=["state", "loan_amount", "loan_bank", "pledge_filing", "closed_at"]
+        )
+        audit_record(
+            actor=actor,
+            action="finance.request_loaned",
+            obj=request,
+            region_path=request.region.path,
+            after={
+                "loan_amount": filing.amount,
+                "bank": slot.bank.name,
+                "registration_number": filing.registration_number,
+            },
+        )
+        return request
+    return None

@@ -1,0 +1,18 @@
+"""What finance does when other apps announce something: a registered patent
+pledge (establish) closes the financing request it was filed for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from iphub.filings.models import FilingKind, Operation
+
+
+def filing_registered(*, filing: Any, actor: Any, now: dt.datetime) -> None:
+    """Subscriber of ``filings.announce.registered``."""
+    if filing.kind != FilingKind.PATENT_PLEDGE or filing.operation != Operation.ESTABLISH:
+        return
+    from iphub.finance.services.answers import pledge_registered
+
+    pledge_registered(filing=filing, actor=actor, now=now)
