@@ -94,3 +94,9 @@ def fund_create(request: HttpRequest, payload: FundIn) -> dict[str, Any]:
         "claims_count": 0,
         "claims_amount": Decimal(0),
     }
+
+
+# Financing requests, products and bank answers (issue 22) live in their own module.
+from iphub.finance.api_financing import router as financing_router  # noqa: E402
+
+router.add_router("", financing_router)
