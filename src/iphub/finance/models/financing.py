@@ -59,7 +59,7 @@ class LoanProduct(models.Model):
 
 
 class RequestState(models.TextChoices):
-    OPEN = "open", _("待银行答复")
+    OPEN = "open", _("办理中")
     LOANED = "loaned", _("已放款（质押已登记）")
     WITHDRAWN = "withdrawn", _("已撤回")
     DECLINED = "declined", _("未获贷款")

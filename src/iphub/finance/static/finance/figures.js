@@ -15,6 +15,7 @@
                  axisLabel: { rotate: rows.length > 4 ? 30 : 0, interval: 0 } },
         yAxis: { type: "value", name: el.dataset.unit || "" },
         series: [{ type: el.dataset.chart, data: rows.map(function (r) { return r[1]; }),
+                   showSymbol: true, symbolSize: 8, barMaxWidth: 48,
                    itemStyle: { color: "#0b5cad" } }]
       });
       window.addEventListener("resize", function () { chart.resize(); });

@@ -59,7 +59,7 @@ def test_financing_request_to_registered_pledge(
     page.check(f"[data-testid='product-{offers['a'].pk}']")
     shoot(page, screenshot_dir, "request_form")
     page.click("[data-testid=submit]")
-    assert "待银行答复" in page.inner_text("[data-testid=request-state]")
+    assert "待银行答复" in page.inner_text("[data-testid=slot-state]")
     request_url = page.url
     shoot(page, screenshot_dir, "request_waiting")
 
