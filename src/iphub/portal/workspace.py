@@ -239,6 +239,15 @@ SERVICES: list[Service] = [
         menu_label=pgettext_lazy("menu", "质押融资"),
     ),
     Service(
+        "financing",
+        _("融资服务"),
+        "finance:requests",
+        acts_for_organisation,
+        _("以专利质押向银行申请贷款；银行答复融资需求"),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "融资服务"),
+    ),
+    Service(
         "organisations",
         _("组织机构"),
         "portal:organisations",
