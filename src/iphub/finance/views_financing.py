@@ -217,7 +217,7 @@ def request_list(request: HttpRequest) -> HttpResponseBase:
             "state": state,
             "states": RequestState.choices,
             "staff": staff,
-            "may_ask": not staff and user.organisation_id is not None,
+            "may_ask": sel.may_ask(user),
         },
     )
 

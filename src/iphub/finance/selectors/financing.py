@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from iphub.core.calendar import LOCAL_TZ, working_days_between
@@ -121,10 +121,16 @@ def own_patents(*, user: Any) -> QuerySet[Patent]:
     key = applicant_key(user.organisation.name)
     ids = PatentParty.objects.filter(role=PartyRole.APPLICANT, key=key).values("patent_id")
     return (
-        Patent.objects.filter(pk__in=ids)
+        with_grade(Patent.objects.filter(pk__in=ids))
         .only("id", "application_number", "title", "patent_type", "grant_date", "legal_status")
         .order_by("-grant_date", "-pk")
     )
+
+
+def with_grade(qs: QuerySet[Patent]) -> QuerySet[Patent]:
+    """Patents with their value grade (band A-D, score) where one was computed
+    (``patents``' grading); ``grade_band`` is None where it was not."""
+    return qs.annotate(grade_band=F("grade__band"), grade_score=F("grade__score"))
 
 
 def own_trademarks(*, user: Any) -> QuerySet[Trademark]:
@@ -175,7 +181,11 @@ def _requests() -> QuerySet[FinancingRequest]:
     answers = BankAnswer.objects.select_related("bank", "product").order_by("id")
     return (
         FinancingRequest.objects.select_related("organisation", "region", "loan_bank")
-        .prefetch_related(Prefetch("answers", queryset=answers), "patents", "trademarks")
+        .prefetch_related(
+            Prefetch("answers", queryset=answers),
+            Prefetch("patents", queryset=with_grade(Patent.objects.all())),
+            "trademarks",
+        )
         .annotate(whitelisted=whitelisted(OuterRef("organisation_id")))
     )
 
@@ -365,3 +375,11 @@ def whitelist_candidates(*, user: Any) -> QuerySet[Organisation]:
         )
     )
     return scope_queryset(user, qs).order_by("name")
+
+
+def may_ask(user: Any) -> bool:
+    """Whether ``user`` may ask for financing (an enterprise user, not a bank)."""
+    org = user.organisation if user.is_authenticated and user.organisation_id else None
+    return bool(
+        org is not None and user.role == Role.ENTERPRISE and org.kind != OrganisationKind.BANK
+    )

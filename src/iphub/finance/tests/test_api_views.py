@@ -8,10 +8,12 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from iphub.core.models import User
 from iphub.filings.tests.conftest import NUMBERS
 from iphub.finance.models import AnswerState, FinancingRequest
+from iphub.patents.models import Patent, PatentGrade
 
 pytestmark = pytest.mark.django_db
 
@@ -160,8 +162,26 @@ def test_enterprise_asks_through_the_form(
     client: Any, cast: dict[str, User], banks: dict[str, Any], offers: Any, patents: Any
 ) -> None:
     client.force_login(cast["enterprise"])
+    # The value grade is shown where patents' grading computed one, and only there.
+    PatentGrade.objects.filter(patent__application_number=NUMBERS["second"]).delete()
+    PatentGrade.objects.update_or_create(
+        patent=Patent.objects.get(application_number=NUMBERS["granted"]),
+        defaults={
+            "score": 81,
+            "band": "A",
+            "method_version": "test",
+            "computed_at": timezone.now(),
+        },
+    )
     form = client.get("/finance/requests/new/").content.decode()
     assert NUMBERS["granted"] in form and NUMBERS["other_owner"] not in form
+    assert "价值等级 A（81 分）" in form
+    graded = PatentGrade.objects.filter(patent__application_number__in=NUMBERS.values()).count()
+    assert (
+        form.count('data-testid="grade"')
+        == graded
+        - PatentGrade.objects.filter(patent__application_number=NUMBERS["other_owner"]).count()
+    )
     # The proposals follow what the form holds: a utility model rules out bank B.
     refreshed = client.get(
         "/finance/requests/new/",
