@@ -84,14 +84,17 @@ def test_requests_of_listed_firms_are_marked_for_the_bank(
     cast: dict[str, User], orgs: dict[str, Any], banks: dict[str, Any], asked: Any
 ) -> None:
     def marked() -> bool:
-        return bool(sel.request_get(user=banks["a_user"], request_id=asked.pk).whitelisted)
+        return bool(
+            getattr(sel.request_get(user=banks["a_user"], request_id=asked.pk), "whitelisted")
+        )
 
     assert not marked()
     entry = whitelist.whitelist_add(
         actor=cast["supervisor"], data=entry_data(orgs["wuhan_hongshan"])
     )
     assert marked()
-    assert [bool(a.whitelisted) for a in sel.bank_inbox(user=banks["a_user"])] == [True]
+    inbox: list[Any] = list(sel.bank_inbox(user=banks["a_user"]))
+    assert [bool(a.whitelisted) for a in inbox] == [True]
     # An entry that has not started yet (or has ended) marks nothing.
     entry.valid_from = TODAY + dt.timedelta(days=10)
     entry.save(update_fields=["valid_from"])
