@@ -84,9 +84,8 @@ def test_requests_of_listed_firms_are_marked_for_the_bank(
     cast: dict[str, User], orgs: dict[str, Any], banks: dict[str, Any], asked: Any
 ) -> None:
     def marked() -> bool:
-        return bool(
-            getattr(sel.request_get(user=banks["a_user"], request_id=asked.pk), "whitelisted")
-        )
+        found: Any = sel.request_get(user=banks["a_user"], request_id=asked.pk)
+        return bool(found.whitelisted)
 
     assert not marked()
     entry = whitelist.whitelist_add(
