@@ -2,6 +2,7 @@
 figures from filings, funds, bank loans), financing (products, requests, answers,
 board, whitelist), insurance, figures (what feeds supervision)."""
 
+from iphub.finance.selectors.figures import conversion, fund_exposure, insurance_cover
 from iphub.finance.selectors.totals import (
     FINANCE_ROLES,
     PledgeTotals,
@@ -14,14 +15,19 @@ from iphub.finance.selectors.totals import (
     pledge_totals,
 )
 
+# conversion, insurance_cover and fund_exposure are here so that supervision's
+# indicators can read them (supervision.indicators.selector("iphub.finance", ...)).
 __all__ = [
     "FINANCE_ROLES",
     "PledgeTotals",
     "claim_list",
+    "conversion",
+    "fund_exposure",
     "fund_get",
     "fund_list",
     "fund_regions",
     "industry_of",
+    "insurance_cover",
     "loan_report_list",
     "pledge_totals",
 ]
