@@ -213,8 +213,8 @@ DEMO_ACCOUNTS = [
         None,
         "演示银行武汉分行",
         "银行用户（质权人）",
-        "检索可质押的专利",
-        "/patents/",
+        "答复企业的融资需求（有一笔待本行答复）",
+        "/finance/requests/",
     ),
     DemoAccount(
         "agency_user",
