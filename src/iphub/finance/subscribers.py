@@ -1,5 +1,5 @@
 """What finance does when other apps announce something: a registered patent
-pledge (establish) closes the financing request it was filed for."""
+or trademark pledge (establish) closes the financing request it was filed for."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from iphub.filings.models import FilingKind, Operation
 
 def filing_registered(*, filing: Any, actor: Any, now: dt.datetime) -> None:
     """Subscriber of ``filings.announce.registered``."""
-    if filing.kind != FilingKind.PATENT_PLEDGE or filing.operation != Operation.ESTABLISH:
+    pledges = (FilingKind.PATENT_PLEDGE, FilingKind.TRADEMARK_PLEDGE)
+    if filing.kind not in pledges or filing.operation != Operation.ESTABLISH:
         return
     from iphub.finance.services.answers import pledge_registered
 

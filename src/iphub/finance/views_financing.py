@@ -252,24 +252,40 @@ def request_cells(r: FinancingRequest) -> list[Any]:
 
 
 def pledge_link(r: FinancingRequest, answer: Any) -> list[tuple[str, str]]:
-    """Links to the pledge registration form pre-filled from the approved loan, one
-    per patent (a pledge registration names one patent)."""
+    """Links to the pledge registration forms pre-filled from the approved loan,
+    one per offered patent or mark (a registration names one right)."""
     start = timezone.now().astimezone(LOCAL_TZ).date()
     end = sel.add_months(start, answer.approved_term_months or r.term_months)
+    debt = {
+        "pledgee": answer.bank.name,
+        "debt_amount": f"{answer.approved_amount:.2f}",
+        "debt_type": "流动资金贷款",
+        "debt_start": start.isoformat(),
+        "debt_end": end.isoformat(),
+    }
     out = []
     for p in r.patents.all():
         query = urlencode(
-            {
+            debt
+            | {
                 "application_number": p.application_number,
-                "pledgee": answer.bank.name,
-                "debt_amount": f"{answer.approved_amount:.2f}",
-                "debt_type": "流动资金贷款",
-                "debt_start": start.isoformat(),
-                "debt_end": end.isoformat(),
                 "guarantee_scope": "主债权及利息、违约金、实现质权的费用",
             }
         )
         out.append((p.application_number, f"{reverse('filings:pledge_new')}?{query}"))
+    for m in r.trademarks.all():
+        classes = ", ".join(str(c) for c in m.nice_classes or [])
+        query = urlencode(
+            debt
+            | {
+                "trademark_number": m.registration_number,
+                "trademark_name": m.name,
+                "trademark_classes": classes,
+            }
+        )
+        out.append(
+            (f"{m.registration_number} {m.name}", f"{reverse('filings:trademark_new')}?{query}")
+        )
     return out
 
 

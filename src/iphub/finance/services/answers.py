@@ -231,19 +231,25 @@ def request_withdraw(
 
 
 def pledge_registered(*, filing: Any, actor: Any, now: dt.datetime) -> FinancingRequest | None:
-    """A patent pledge was registered (called by filings inside its approval's
-    transaction): if it pledges a patent of an open request of the same enterprise
-    to the bank that approved that request, the request closes as 已放款 with the
-    registered debt amount as the real loan; the other banks' slots close."""
-    if filing.patent_id is None:
+    """A patent or trademark pledge was registered (called by filings inside its
+    approval's transaction): if it pledges a right offered in an open request of
+    the same enterprise, to the bank that approved that request, the request
+    closes as 已放款 with the registered debt amount as the real loan; the other
+    banks' slots close."""
+    mark = str((filing.details or {}).get("trademark_number", ""))
+    if filing.patent_id is not None:
+        offered = {"patents": filing.patent_id}
+    elif mark:
+        offered = {"trademarks__registration_number": mark}
+    else:
         return None
     candidates = (
-        FinancingRequest.objects.select_for_update()
+        FinancingRequest.objects.select_for_update(of=("self",))
         .filter(
             state=RequestState.OPEN,
             organisation_id=filing.organisation_id,
-            patents=filing.patent_id,
             answers__state=AnswerState.APPROVED,
+            **offered,
         )
         .order_by("created_at")
     )

@@ -356,3 +356,53 @@ def test_approved_answer_is_what_the_pledge_form_is_prefilled_from(
     form = client.get(link.replace("&amp;", "&")).content.decode()
     assert f'value="{NUMBERS["granted"]}"' in form
     assert f'value="{BANK_A}"' in form and 'value="1800000.00"' in form
+
+
+def test_a_mark_offered_and_pledged_closes_the_request_too(
+    client: Any, cast: dict[str, User], banks: dict[str, Any], offers: Any, patents: Any
+) -> None:
+    from iphub.filings.tests.conftest import file_trademark_pledge
+    from iphub.patents.models import Trademark
+    from iphub.patents.names import applicant_key
+
+    owner = cast["enterprise"].organisation
+    assert owner is not None
+    Trademark.objects.create(
+        registration_number="12345678",
+        name="洪山测试",
+        nice_classes=[9, 35],
+        owner=owner.name,
+        owner_key=applicant_key(owner.name),
+        status="注册",
+    )
+    Trademark.objects.create(
+        registration_number="87654321",
+        name="别家",
+        nice_classes=[9],
+        owner="宜昌测试化工有限公司",
+        owner_key=applicant_key("宜昌测试化工有限公司"),
+        status="注册",
+    )
+    with pytest.raises(ApplicationError) as exc:
+        ask(cast["enterprise"], [], trademarks=["87654321"], banks=[banks["a"].pk])
+    assert "不是商标 87654321 的注册人" in exc.value.fields["trademarks"]
+    r = ask(cast["enterprise"], [], trademarks=["12345678"], banks=[banks["a"].pk])
+    a = slot(r, banks["a"])
+    step(banks["a_user"], a, "accept")
+    step(banks["a_user"], a, "approve", amount="800000", rate="4.1", term_months="12")
+    client.force_login(cast["enterprise"])
+    page = client.get(f"/finance/requests/{r.pk}/").content.decode()
+    link = page.split('data-testid="pledge-link"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert link.startswith("/filings/trademark/new/?")
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'value="12345678"' in form and 'value="9, 35"' in form and 'value="800000.00"' in form
+    province_clerk = make_user("province_clerk", Role.WINDOW, "420000")
+    f = file_trademark_pledge(cast["enterprise"], pledgee=BANK_A, debt_amount="800000.00")
+    filing_services.filing_accept(actor=province_clerk, filing_id=f.pk, now=MONDAY_10)
+    filing_services.filing_approve(actor=province_clerk, filing_id=f.pk, now=MONDAY_10)
+    r.refresh_from_db()
+    assert (r.state, r.loan_amount, r.pledge_filing_id) == (
+        RequestState.LOANED,
+        Decimal("800000.00"),
+        f.pk,
+    )
