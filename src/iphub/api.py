@@ -35,7 +35,10 @@ def _error(
 
 @api.exception_handler(ApplicationError)
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return _error(request, exc.status, exc.code, exc.message, exc.fields)
+    response = _error(request, exc.status, exc.code, exc.message, exc.fields)
+    if retry_after := getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _field_name(loc: list[Any]) -> str:
@@ -78,12 +81,27 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "error", str(exc))
 
 
+def _index_rebuilding(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After while the search index is rebuilt (patents.index_health)."""
+    from iphub.patents.index_health import IndexRebuilding
+
+    exc = IndexRebuilding()
+    response = _error(request, exc.status, exc.code, exc.message)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @api.exception_handler(Exception)
 def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Any other exception: the one error shape, whatever DEBUG says. ninja's default
     answers the traceback as text with DEBUG on and lets Django draw an HTML page with
     it off; a client never gets either. The operator gets the traceback in the log,
-    on the same logger (and so the same admin mail) as Django's own 500s."""
+    on the same logger (and so the same admin mail) as Django's own 500s. An error
+    from a broken search index answers 503 索引重建中 while it is rebuilt."""
+    from iphub.patents.index_health import index_broken_after
+
+    if index_broken_after(exc):
+        return _index_rebuilding(request)
     logging.getLogger("django.request").error(
         "Internal Server Error: %s",
         request.path,

@@ -148,6 +148,8 @@ MIDDLEWARE = [
     "iphub.core.middleware_password.PasswordExpiryMiddleware",
     # Axes last: it must see the authenticated user and the failed attempts.
     "axes.middleware.AxesMiddleware",
+    # Starts the process's index follower on its first request (core.outbox).
+    "iphub.core.outbox.IndexFollowerMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -226,6 +228,14 @@ TASKS = {
 # TASK_WORKER_LEASE_SECONDS is dead and its running tasks are failed or re-queued.
 TASK_HEARTBEAT_SECONDS = float(os.environ.get("IPHUB_TASK_HEARTBEAT_SECONDS", "5"))
 TASK_WORKER_LEASE_SECONDS = float(os.environ.get("IPHUB_TASK_LEASE_SECONDS", "60"))
+# The index outbox (core.outbox): each node's follower applies new rows every
+# INDEX_FOLLOW_SECONDS; rows are kept INDEX_OUTBOX_RETENTION_DAYS for nodes that
+# were down. A broken index of up to INDEX_SYNC_REBUILD_LIMIT patents is rebuilt
+# before answering, a larger one in the background (search answers 503 meanwhile).
+INDEX_FOLLOWER_ENABLED = os.environ.get("IPHUB_INDEX_FOLLOWER", "1") == "1"
+INDEX_FOLLOW_SECONDS = float(os.environ.get("IPHUB_INDEX_FOLLOW_SECONDS", "1"))
+INDEX_OUTBOX_RETENTION_DAYS = 7
+INDEX_SYNC_REBUILD_LIMIT = int(os.environ.get("IPHUB_INDEX_SYNC_REBUILD_LIMIT", "2000"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -23,3 +23,6 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 # Rate limits off: the whole suite comes from one address. The limiter's own tests
 # turn them on with small limits (core/tests/test_ratelimit.py).
 RATELIMIT_ENABLED = False
+# No index follower thread in the test process: tests drain the outbox when they
+# mean to (core/tests/test_outbox.py); commits still drain it (INDEX_DRAIN_ON_COMMIT).
+INDEX_FOLLOWER_ENABLED = False

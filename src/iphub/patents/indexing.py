@@ -1,23 +1,24 @@
 """Keeps the tantivy index in step with the database.
 
-Services call :func:`index_on_commit` with the ids they wrote; the index is
-updated only after the transaction commits, so a rolled-back import leaves no
-ghost documents. ``iphub reindex`` rebuilds everything from the database.
+Services call :func:`index_on_commit` with the ids they wrote: an outbox row per
+id in the same transaction (``core.outbox``), applied to the index once it
+commits and by each node's follower, so a rolled-back import leaves no ghost
+documents and a crash after the commit loses nothing. ``iphub reindex`` rebuilds
+everything from the database (``index_health``).
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Prefetch
 
+from iphub.core.outbox import outbox_record
 from iphub.patents.models import PartyRole, Patent, PatentParty
 from iphub.patents.search import PatentIndex
 from iphub.patents.search.index import DATE_SORTS, IndexSchemaChanged
@@ -25,25 +26,37 @@ from iphub.patents.search.index import DATE_SORTS, IndexSchemaChanged
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _indexes: dict[Path, PatentIndex] = {}
+# The directory each handle was opened on (a rebuild swaps in a new one).
+_opened: dict[Path, tuple[int, int] | None] = {}
 
 
 def get_index() -> PatentIndex:
     """The process's handle on the index at ``settings.SEARCH_INDEX_DIR``.
 
-    An index written by an older schema cannot be opened; it is derived data, so
-    it is emptied and recreated, and the log says to run ``iphub reindex`` (the
-    demo setup does so itself when the index and the database disagree).
+    Opened once per process and reopened when a rebuild has swapped in a new
+    directory. A missing, corrupt or older-schema index is rebuilt from the
+    database (``index_health.check_usable``): inline for a small corpus, else in
+    the background while this raises ``IndexRebuilding`` (索引重建中，请稍后再试).
     """
+    from iphub.patents import index_health
+
     path = Path(settings.SEARCH_INDEX_DIR)
+    ident = index_health.dir_identity(path)
     with _lock:
-        if path not in _indexes:
+        cached = _indexes.get(path)
+        if cached is not None and ident is not None and _opened.get(path) == ident:
+            return cached
+    index_health.check_usable(path)
+    with _lock:
+        ident = index_health.dir_identity(path)
+        if path not in _indexes or ident is None or _opened.get(path) != ident:
             limit = getattr(settings, "SEARCH_FACET_EXACT_LIMIT", 50_000)
             try:
                 _indexes[path] = PatentIndex(path, facet_exact_limit=limit)
             except IndexSchemaChanged:
-                logger.warning("检索索引 %s 的结构已变更：已清空，请运行 reindex 重建。", path)
-                shutil.rmtree(path)
-                _indexes[path] = PatentIndex(path, facet_exact_limit=limit)
+                index_health.start_background_rebuild()
+                raise index_health.IndexRebuilding() from None
+            _opened[path] = index_health.dir_identity(path)
         return _indexes[path]
 
 
@@ -119,23 +132,24 @@ def index_patents(ids: Iterable[int]) -> int:
 
 
 def index_on_commit(ids: Iterable[int]) -> None:
-    """Index ``ids`` once the surrounding transaction commits."""
-    id_list = list(ids)
-    if id_list:
-        transaction.on_commit(lambda: index_patents(id_list))
+    """Have ``ids`` re-read into the index: an outbox row each, written in the
+    caller's transaction and applied once it commits (``core.outbox``), so a
+    process that dies between the commit and the index write loses nothing."""
+    outbox_record("patent", ids)
 
 
 def index_delete_on_commit(ids: Iterable[int]) -> None:
-    id_list = list(ids)
-    if id_list:
-        transaction.on_commit(lambda: get_index().delete(id_list))
+    """Have ``ids`` removed from the index once the deletion commits (the
+    applier finds them gone from the database and deletes their documents)."""
+    outbox_record("patent", ids)
 
 
 def reindex_all(progress: Callable[[int, int | None], None] | None = None) -> int:
-    """Rebuild the whole index from the database."""
-    total = Patent.objects.count()
-    get_index().rebuild(_documents(None), total=total, progress=progress)
-    return total
+    """Rebuild the whole index from the database into a fresh directory and swap
+    it in (never opening the old one, so a corrupt index is recovered too)."""
+    from iphub.patents.index_health import index_rebuild
+
+    return index_rebuild(progress=progress, wait=True) or 0
 
 
 def matching_ids(

@@ -77,7 +77,16 @@ class PlatformErrorPages:
     def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
         """A service's refusal that a view let through is shown with its message
         (instead of a server error); anything else is left to Django, which logs it."""
+        if not request.path.startswith(API_PREFIX) and isinstance(exception, ValueError | OSError):
+            # A search on a broken index: 索引重建中 while it is rebuilt, not a 500.
+            from iphub.patents.index_health import IndexRebuilding, index_broken_after
+
+            if index_broken_after(exception):
+                exception = IndexRebuilding()
         if isinstance(exception, ApplicationError) and not request.path.startswith(API_PREFIX):
-            return application_error_page(request, exception)
+            response = application_error_page(request, exception)
+            if retry_after := getattr(exception, "retry_after", None):
+                response["Retry-After"] = str(retry_after)
+            return response
         request._iphub_exception = exception  # type: ignore[attr-defined]
         return None
