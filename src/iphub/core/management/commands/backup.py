@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以一行 JSON 输出结果。")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        dest = Path(options["dest"] or getattr(settings, "BACKUP_DIR", "") or "")
-        if not str(dest) or str(dest) == ".":
-            dest = Path(settings.VAR_DIR) / "backups"
+        dest = Path(
+            options["dest"]
+            or os.environ.get("IPHUB_BACKUP_DIR", "")
+            or Path(settings.VAR_DIR) / "backups"
+        )
         say = (lambda m: None) if options["json"] else (lambda m: self.stdout.write(m))
         try:
             result = backup_create(dest=dest, say=say)
