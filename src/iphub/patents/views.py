@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_POST
 from iphub.core import ratelimit
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import csv_response, xlsx_response
-from iphub.patents import selectors, services
+from iphub.patents import events, selectors, services
 from iphub.patents.exports import COLUMNS, capped_rows, export_filename, export_rows
 from iphub.patents.models import ImportMode, Patent
 from iphub.patents.pager import SearchState, pager_links
@@ -147,11 +146,8 @@ def detail(request: HttpRequest, patent_id: int) -> HttpResponseBase:
         "back_url": f"{came_from.url()}#hit-{patent.pk}" if came_from else "",
         "back": urlencode({"back": came_from.query_string()}) if came_from else "",
     }
-    # The high-value criteria belong to the navigation app; patents works without it.
-    if apps.is_installed("iphub.navigation"):
-        from iphub.navigation.selectors import patent_high_value
-
-        context["high_value"] = patent_high_value(patent=patent, user=request.user)
+    # Apps above patents add to the page (navigation: the high-value criteria met).
+    context.update(events.detail_context(patent=patent, user=request.user))
     return render(request, "patents/detail.html", context)
 
 

@@ -5,3 +5,11 @@ class ProtectionConfig(AppConfig):
     name = "iphub.protection"
     label = "protection"
     verbose_name = "保护与维权"
+
+    def ready(self) -> None:
+        from iphub.patents import events
+        from iphub.protection import receivers
+
+        events.patents_imported.connect(
+            receivers.screen_imported, dispatch_uid="protection.screening.import"
+        )

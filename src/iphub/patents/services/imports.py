@@ -26,7 +26,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -35,6 +34,7 @@ from iphub.core.audit import audit_record
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import SafeCsvWriter
 from iphub.core.permissions import require_roles
+from iphub.patents.events import patents_imported
 from iphub.patents.importers import (
     ImportReport,
     PatentIn,
@@ -260,16 +260,8 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
         from iphub.patents.services.searches import saved_search_alerts_check
 
         saved_search_alerts_check(import_job=job)
-        if apps.is_installed("iphub.protection"):
-            # 蓝天 screening compares new and updated records against the corpus.
-            from iphub.protection.services.screening import screening_run_incremental
-
-            screening_run_incremental(patent_ids=written_ids)
-        if apps.is_installed("iphub.navigation"):
-            # Keep the navigation analysis's columnar snapshot current.
-            from iphub.navigation.snapshot import snapshot_refresh_request
-
-            snapshot_refresh_request(only_if_exists=True)
+        # 蓝天 screening and the navigation snapshot follow the corpus (they subscribe).
+        patents_imported.send(sender=ImportJob, patent_ids=written_ids, import_job=job)
     return job
 
 

@@ -1,8 +1,8 @@
 from typing import Any
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from iphub.patents.events import corpus_reindexed
 from iphub.patents.indexing import reindex_all
 from iphub.patents.progress import ProgressBar
 
@@ -15,8 +15,5 @@ class Command(BaseCommand):
         total = reindex_all(progress=bar)
         bar.close()
         self.stdout.write(f"索引已重建：{total} 条。")
-        if apps.is_installed("iphub.navigation"):
-            # A reindex follows bulk changes: bring the navigation snapshot along.
-            from iphub.navigation.snapshot import snapshot_refresh_request
-
-            snapshot_refresh_request(only_if_exists=True)
+        # A reindex follows bulk changes: subscribers (the navigation snapshot) follow.
+        corpus_reindexed.send(sender=self.__class__)
