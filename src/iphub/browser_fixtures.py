@@ -58,3 +58,30 @@ def page(browser: Any) -> Iterator[Any]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def browser_login(page: Any, base: str, username: str, password: str) -> None:
+    """Sign in through the login form as a person does, and through the two-factor
+    step when the account has one (administrators, auditors, province staff): the
+    test holds the account's authenticator key (a confirmed TOTP device, made if
+    the account has none yet) and types the code it shows now."""
+    from iphub.core import twofactor
+    from iphub.core.models import User
+    from iphub.core.permissions import requires_two_factor
+
+    user = User.objects.select_related("region").get(username=username)
+    if requires_two_factor(user) and not twofactor.is_enrolled(user):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.create(user=user, name="browser test", confirmed=True)
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    if "/login/otp/" in page.url:
+        device = twofactor.totp_device(user)
+        assert device is not None
+        page.fill("input[name=token]", twofactor.totp_code(device))
+        page.click("[data-testid=otp-form] button[type=submit]")
+        page.wait_for_load_state("load")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from django.test import Client
 
 from iphub.core import services
 from iphub.core.demo import demo_uscc
@@ -99,3 +100,54 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
     for t in threads:
         t.join(timeout=30)
     return results
+
+
+# --- Two-factor login in tests (core.twofactor, core.middleware_otp) ---------------
+# Django's ``force_login`` skips the password; the platform's middleware treats the
+# session it makes as unverified for accounts that need a second factor, as it
+# would any session that did not pass the code page. In this suite ``force_login``
+# means "signed in", so for those accounts it also completes the second step: the
+# user gets a confirmed authenticator and the session is marked verified through
+# django_otp.login(), exactly what the code page does. Tests of the second step
+# itself sign in with the password only: ``password_only_login``.
+
+_plain_force_login = Client.force_login
+
+
+def otp_device(user: User) -> Any:
+    """The user's confirmed authenticator, made if missing."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def mark_verified(client: Client, user: User) -> None:
+    """Mark ``client``'s session as having passed the second step (django_otp.login)."""
+    import django_otp
+    from django.http import HttpRequest
+
+    session = client.session
+    request = HttpRequest()
+    request.session = session
+    request.user = user
+    django_otp.login(request, otp_device(user))
+    session.save()
+
+
+def password_only_login(client: Client, user: User, backend: str | None = None) -> None:
+    """Sign in with the first factor only, as the password form leaves a session."""
+    _plain_force_login(client, user, backend)
+
+
+def _force_login_both_factors(self: Client, user: Any, backend: str | None = None) -> None:
+    _plain_force_login(self, user, backend)
+    from iphub.core.permissions import requires_two_factor
+
+    if requires_two_factor(user):
+        mark_verified(self, user)
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Client, "force_login", _force_login_both_factors)

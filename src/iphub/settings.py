@@ -114,6 +114,10 @@ INSTALLED_APPS = [
     "axes",
     # The durable task queue's table and its worker (iphub.core.queue).
     "django_tasks_db",
+    # Two-factor login (core.twofactor): TOTP authenticators and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "iphub.core",
     "iphub.portal",
     "iphub.patents",
@@ -136,6 +140,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor (if any) verified this session: request.user.is_verified().
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside sessions, locale, auth and messages: the error pages it draws need them.
     "iphub.portal.middleware.PlatformErrorPages",
@@ -145,6 +151,8 @@ MIDDLEWARE = [
     "iphub.core.middleware_text.InvisibleTextMiddleware",
     # Inside auth (a session's user counts as one principal) and inside the error pages.
     "iphub.core.ratelimit.RateLimitMiddleware",
+    # Administrators and province staff: the two-factor step before any page.
+    "iphub.core.middleware_otp.TwoFactorMiddleware",
     "iphub.core.middleware_password.PasswordExpiryMiddleware",
     # Axes last: it must see the authenticated user and the failed attempts.
     "axes.middleware.AxesMiddleware",
@@ -155,6 +163,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The admin site's model permissions from the administrator roles (三员分立).
+    "iphub.core.permissions.AdminRoleBackend",
 ]
 
 ROOT_URLCONF = "iphub.urls"
@@ -264,6 +274,13 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PASSWORD_MAX_AGE_DAYS = 90
+# The name an authenticator app shows beside the account (core.twofactor).
+OTP_TOTP_ISSUER = "湖北知识产权公共服务平台"
+# Wrong codes are counted by the account lockout (core.twofactor: 5 in 30 minutes,
+# like passwords) rather than by django-otp's per-device growing delay, which would
+# refuse a right code typed within a second of a wrong one with no word why.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Rate limits (core.ratelimit): rule -> (events, seconds), counted in CACHES["default"]
 # (Redis when REDIS_URL is set, so that all workers share the counters). IPHUB_RATELIMIT=0
@@ -280,6 +297,9 @@ RATELIMITS = {
     "api_bad_token": (30, 10 * 60),
     # Result-set downloads by visitors who are not signed in.
     "export_anonymous": (20, 10 * 60),
+    # Wrong two-factor codes for one account (core.twofactor): like the password's
+    # lockout, but not cleared by a correct password.
+    "otp_account": (5, 30 * 60),
 }
 RATELIMIT_LOGIN_PATHS = ("/login/", "/admin/login/")
 # Behind our reverse proxy the client is the last X-Forwarded-For entry it appended.

@@ -16,7 +16,8 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 
 from iphub.core.audit import audit_record, snapshot
-from iphub.core.models import AuditEntry, Organisation, Region, User
+from iphub.core.models import ADMIN_ROLES, AuditEntry, Organisation, Region, Role, User
+from iphub.core.permissions import admin_may_edit_account, can_read_audit
 
 
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -91,6 +92,29 @@ class IphubUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[type-arg]
     )
     list_display = ("username", "role", "region", "organisation", "is_active")
 
+    # 三员分立: the system administrator keeps business accounts; who is a superuser,
+    # in which group, and whether an account is active (locked) are not his to set.
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:  # type: ignore[union-attr]
+            return fields
+        return (*fields, "is_superuser", "is_staff", "is_active", "groups", "user_permissions")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return admin_may_edit_account(request.user, obj) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return admin_may_edit_account(request.user, obj) and super().has_delete_permission(
+            request, obj
+        )
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role" and not request.user.is_superuser:  # type: ignore[union-attr]
+            kwargs["choices"] = [c for c in Role.choices if c[0] not in ADMIN_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
@@ -108,6 +132,14 @@ class IphubUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[type-arg]
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("at", "actor_name", "action", "object_type", "object_repr", "ip")
     search_fields = ("object_repr", "actor_name", "action")
+
+    # 三员分立: only the audit log's readers read it, here as on the pages; a
+    # superuser is a system administrator and does not.
+    def has_view_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return can_read_audit(request.user)
+
+    def has_module_permission(self, request):  # type: ignore[no-untyped-def]
+        return can_read_audit(request.user)
 
     # The trail is append-only: nobody edits or deletes it, not even from the admin.
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

@@ -37,6 +37,15 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "api_token_create": _L("创建接口令牌"),
     "api_token_revoke": _L("撤销接口令牌"),
     "audit_verify": _L("校验审计日志完整性"),
+    # two-factor login and the security administrator (core.twofactor, core.security)
+    "two_factor_enrol": _L("启用双因素认证"),
+    "two_factor_login": _L("双因素认证登录"),
+    "two_factor_recovery_used": _L("使用恢复码登录"),
+    "two_factor_recovery_regenerate": _L("重新生成恢复码"),
+    "two_factor_reset": _L("重置双因素认证"),
+    "account_lock": _L("锁定账号"),
+    "account_unlock": _L("解锁账号"),
+    "account_tokens_revoke": _L("撤销账号全部令牌"),
     # filings (one per step of filings.workflow.TRANSITIONS; ``<kind>_create`` below)
     "filing_submit": _L("提交申请"),
     "filing_resubmit": _L("补正后重新提交"),

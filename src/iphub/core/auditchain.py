@@ -284,13 +284,12 @@ AUDIT_VERIFIER_ROLES = ("auditor",)
 
 
 def can_verify_chain(user: Any) -> bool:
-    """True for the audit administrator (审计管理员) and superusers: the chain
-    covers every region's entries, so it is theirs to check."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and (user.is_superuser or user.role in AUDIT_VERIFIER_ROLES)
-    )
+    """True for the audit administrator (审计管理员) alone: the chain covers every
+    region's entries, and under 三员分立 neither the system administrator (nor a
+    superuser) nor the security administrator checks the audit trail."""
+    from iphub.core.permissions import can_verify_audit
+
+    return can_verify_audit(user)
 
 
 def audit_chain_check(*, user: Any) -> VerifyResult:
@@ -300,6 +299,10 @@ def audit_chain_check(*, user: Any) -> VerifyResult:
     from iphub.core.permissions import require_roles
 
     require_roles(user, *AUDIT_VERIFIER_ROLES)
+    if not can_verify_chain(user):  # require_roles lets a superuser through
+        from iphub.core.errors import AccessDenied
+
+        raise AccessDenied("审计日志完整性校验仅限审计管理员。")
     result = audit_verify()
     first = result.first_break
     audit_record(

@@ -172,6 +172,24 @@ DEMO_ACCOUNTS = [
         "/audit/",
     ),
     DemoAccount(
+        "system_admin",
+        Role.SYSADMIN,
+        "420000",
+        None,
+        "系统管理员（三员之一）",
+        "在系统管理中维护用户、行政区划和组织机构（审计日志不对其开放）",
+        "/admin/",
+    ),
+    DemoAccount(
+        "security_admin",
+        Role.SECADMIN,
+        "420000",
+        None,
+        "安全管理员（三员之一）",
+        "锁定或解锁账号、重置双因素认证、撤销令牌，查看密码策略",
+        "/security/",
+    ),
+    DemoAccount(
         "enterprise_user",
         Role.ENTERPRISE,
         None,
@@ -264,4 +282,42 @@ def demo_load() -> list[str]:
             display_name=acc.note,
         )
         users += 1
-    return [f"新建演示单位 {orgs} 个、账号 {users} 个（共 {len(DEMO_ACCOUNTS)} 个演示账号）"]
+    lines = [f"新建演示单位 {orgs} 个、账号 {users} 个（共 {len(DEMO_ACCOUNTS)} 个演示账号）"]
+    return lines + demo_two_factor_load()
+
+
+# Two-factor login for the demo's administrators and province staff: every such demo
+# account gets an authenticator with this one published key, so that a new user
+# can add it to any TOTP app (or run `manage.py demo_otp`) and sign in. A demo key
+# is public by design; real accounts enrol their own key on first login.
+DEMO_TOTP_KEY = b"iphub-demo-2fa-key!!".hex()
+
+
+def demo_totp_secret() -> str:
+    """The demo key as an authenticator app takes it (base32)."""
+    import base64
+
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+
+
+def demo_two_factor_load() -> list[str]:
+    """Give each demo account that signs in with two factors the demo authenticator."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from iphub.core.permissions import requires_two_factor
+
+    names = []
+    for acc in DEMO_ACCOUNTS:
+        user = User.objects.select_related("region").filter(username=acc.username).first()
+        if user is None or not requires_two_factor(user):
+            continue
+        names.append(acc.username)
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(
+                user=user, name="演示验证器", key=DEMO_TOTP_KEY, confirmed=True
+            )
+    return [
+        f"需双因素认证的演示账号（{'、'.join(names)}）：密码之后输入验证码。"
+        f"在验证器应用中手动添加密钥 {demo_totp_secret()}（基于时间，6 位，30 秒），"
+        "或运行 python manage.py demo_otp 查看当前验证码。"
+    ]

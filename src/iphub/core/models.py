@@ -106,7 +106,14 @@ class Role(models.TextChoices):
     ENFORCEMENT = "enforcement", _("执法/保护人员")
     SUPERVISOR = "supervisor", _("督导人员")
     AUDITOR = "auditor", _("审计管理员")
+    # 三员分立 (GB/T 22239-2019 8.1.4.2): the system, security and audit administrators
+    # are three accounts with three disjoint powers (core.permissions).
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
 
+
+# The administrators of the platform itself, as opposed to the staff who do its business.
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 
 STAFF_ROLES = frozenset({Role.WINDOW, Role.ENFORCEMENT, Role.SUPERVISOR, Role.AUDITOR})
 

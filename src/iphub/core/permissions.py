@@ -121,3 +121,135 @@ def ensure_can_edit_owned(user: Any, owner_path: str, *, what: str) -> None:
 def can_see_region(user: User, region: Region) -> bool:
     scope = region_path_of(user)
     return scope is not None and path_within(region.path, scope)
+
+# --- The platform's administrators: 三员分立 and two-factor login -------------------
+# GB/T 22239-2019 (level 3) 8.1.4.2: system, security and audit administration are
+# three powers held by three accounts, none of which holds another's.
+#
+# * system administrator (role ``sysadmin``, and Django superusers, the installation's
+#   own accounts): users, regions, organisations and configuration, in the admin;
+#   never the audit log, never account security.
+# * security administrator (``secadmin``): the security of accounts (lock, unlock,
+#   reset two-factor login, revoke API tokens) and a view of the password policy;
+#   no business configuration, no audit log.
+# * audit administrator (``auditor``): reads, exports and verifies the audit log;
+#   changes nothing.
+
+
+def _role(user: Any) -> str:
+    return str(getattr(user, "role", "")) if user is not None and user.is_authenticated else ""
+
+
+def is_system_admin(user: Any) -> bool:
+    """Manages users, regions, organisations and configuration (the admin site)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or _role(user) == "sysadmin")
+    )
+
+
+def is_security_admin(user: Any) -> bool:
+    """Manages the security of accounts. Not a superuser's power: the separation
+    means the system administrator cannot also unlock or reset accounts."""
+    return _role(user) == "secadmin" and bool(user.is_active)
+
+
+def can_read_audit(user: Any) -> bool:
+    """Reads (and exports) the audit log: the audit administrator, and supervisors
+    for their region's business trail. Neither the system nor the security
+    administrator (nor a superuser, who is a system administrator) reads it."""
+    return _role(user) in ("auditor", "supervisor")
+
+
+def can_verify_audit(user: Any) -> bool:
+    """Verifies the audit hash chain: the audit administrator only (the chain covers
+    every region's entries)."""
+    return _role(user) == "auditor"
+
+
+def ensure_security_admin(user: Any) -> None:
+    """Raise unless ``user`` is the security administrator."""
+    if user is None or not user.is_authenticated:
+        raise ApplicationError("请先登录。", code=ErrorCode.NOT_AUTHENTICATED, status=401)
+    if not is_security_admin(user):
+        raise AccessDenied(_("此操作仅限安全管理员。"))
+
+
+def ensure_system_admin(user: Any) -> None:
+    """Raise unless ``user`` is the system administrator (or a superuser)."""
+    if user is None or not user.is_authenticated:
+        raise ApplicationError("请先登录。", code=ErrorCode.NOT_AUTHENTICATED, status=401)
+    if not is_system_admin(user):
+        raise AccessDenied(_("此操作仅限系统管理员。"))
+
+
+def ensure_can_read_audit(user: Any) -> None:
+    """Raise unless ``user`` may read the audit log."""
+    if user is None or not user.is_authenticated:
+        raise ApplicationError("请先登录。", code=ErrorCode.NOT_AUTHENTICATED, status=401)
+    if not can_read_audit(user):
+        raise AccessDenied(_("审计日志仅限审计管理员和督导人员查看。"))
+
+
+def admin_model_permission(user: Any, app_label: str, model: str, action: str) -> bool:
+    """What the admin site lets an administrator do with a model (``action`` is
+    view, add, change or delete): the system administrator the business tables,
+    nobody the security tables (the security administrator has his own page) and
+    the audit log only to read, for its readers."""
+    if (app_label, model) == ("core", "auditentry"):
+        return action == "view" and can_read_audit(user)
+    if app_label in SECURITY_APPS or (app_label, model) in SECURITY_MODELS:
+        return False
+    return is_system_admin(user)
+
+
+# Account-security records: kept out of the system administrator's admin site.
+SECURITY_APPS = frozenset({"auth", "axes", "otp_totp", "otp_static", "otp_email", "otp_hotp"})
+SECURITY_MODELS = frozenset({("core", "apitoken"), ("core", "auditchainhead")})
+
+
+def admin_may_edit_account(user: Any, account: Any) -> bool:
+    """The system administrator edits business accounts, never an administrator's
+    (superuser or one of the three roles): those are set up by the installation,
+    so that one administrator cannot make himself another."""
+    if not is_system_admin(user):
+        return False
+    if account is None:
+        return True
+    if user.is_superuser:
+        return True
+    return not (account.is_superuser or _role(account) in ("sysadmin", "secadmin", "auditor"))
+
+
+class AdminRoleBackend:
+    """An authentication backend that authenticates nobody and answers the admin
+    site's model permissions from the role (:func:`admin_model_permission`), so the
+    admin obeys the same separation as the pages and the API."""
+
+    def authenticate(self, request: Any, **credentials: Any) -> None:
+        return None
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        app_label, _dot, codename = perm.partition(".")
+        action, _sep, model = codename.partition("_")
+        return admin_model_permission(user_obj, app_label, model, action)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        if app_label == "core" and can_read_audit(user_obj):
+            return True
+        return app_label not in SECURITY_APPS and is_system_admin(user_obj)
+
+
+def requires_two_factor(user: Any) -> bool:
+    """Who signs in with a second factor (TOTP): superusers, the three administrators
+    and the province's own staff, whose accounts reach every region."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser or _role(user) in ("sysadmin", "secadmin", "auditor"):
+        return True
+    if not getattr(user, "is_region_staff", False) or user.region_id is None:
+        return False
+    # The province is the root of the region tree: its path has no parent part.
+    return "/" not in str(user.region.path)

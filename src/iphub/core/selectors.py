@@ -22,7 +22,11 @@ from iphub.core.models import (
     RegionLevel,
     Role,
 )
-from iphub.core.permissions import region_path_of, require_roles, scope_queryset
+from iphub.core.permissions import (
+    ensure_can_read_audit,
+    region_path_of,
+    scope_queryset,
+)
 from iphub.core.validators import mask_id_number, mask_name, mask_phone
 
 
@@ -155,11 +159,18 @@ def audit_list(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> QuerySet[AuditEntry]:
-    """Audit entries inside the viewer's region; supervisors and audit administrators only."""
-    require_roles(user, *AUDIT_VIEWER_ROLES)
+    """Audit entries inside the viewer's region; supervisors and audit administrators
+    only (not the system or security administrator, nor a superuser: 三员分立)."""
+    ensure_can_read_audit(user)
     qs = AuditEntry.objects.all()
     scope = region_path_of(user)
-    if scope:
+    if scope and "/" not in scope:
+        # The province also reads the platform's own entries, which belong to no
+        # region: logins, the administrators' acts in the admin and on accounts.
+        qs = qs.filter(
+            Q(region_path=scope) | Q(region_path__startswith=scope + "/") | Q(region_path="")
+        )
+    elif scope:
         qs = qs.filter(Q(region_path=scope) | Q(region_path__startswith=scope + "/"))
     elif scope is None:
         return qs.none()

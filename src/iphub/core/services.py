@@ -221,6 +221,9 @@ def user_create(
         organisation=organisation,
         first_name=display_name,
         phone=phone,
+        # The system administrator works in the admin site (core.permissions
+        # decides there what he may touch); no other role enters it.
+        is_staff=role == Role.SYSADMIN,
     )
     try:
         validate_password(password, user)

@@ -21,7 +21,12 @@ from django.utils.translation import pgettext_lazy
 
 from iphub.core import selectors as core_selectors
 from iphub.core.errors import ApplicationError
-from iphub.core.permissions import region_path_of, require_roles
+from iphub.core.permissions import (
+    ensure_security_admin,
+    ensure_system_admin,
+    region_path_of,
+    require_roles,
+)
 from iphub.filings import selectors as filings_selectors
 from iphub.finance import selectors as finance_selectors
 from iphub.patents import selectors as patents_selectors
@@ -264,6 +269,24 @@ SERVICES: list[Service] = [
         _("查询与导出辖区内的操作记录"),
         menu="work",
         menu_label=pgettext_lazy("menu", "审计日志"),
+    ),
+    Service(
+        "security",
+        _("账号安全管理"),
+        "portal:security",
+        ensure_security_admin,
+        _("锁定与解锁账号、重置双因素认证、撤销 API 令牌，查看密码策略"),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "账号安全"),
+    ),
+    Service(
+        "system_admin",
+        _("系统管理"),
+        "admin:index",
+        ensure_system_admin,
+        _("维护用户、行政区划、组织机构和业务配置"),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "系统管理"),
     ),
 ]
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from iphub.browser_fixtures import browser_login
 from iphub.conftest import PASSWORD
 
 
 def login(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    browser_login(page, base, username, PASSWORD)
     page.wait_for_url("**/workspace/")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from iphub.browser_fixtures import browser_login
 from iphub.conftest import PASSWORD
 from iphub.navigation import services
 from iphub.navigation.models import IndustryChain
@@ -24,10 +25,7 @@ def test_staff_opens_a_chain_and_downloads_the_pdf(
     screenshot_dir: Path,
 ) -> None:
     services.analysis_request(actor=cast["supervisor"], chain=chain)
-    page.goto(live_server.url + "/login/")
-    page.fill("input[name=username]", "province_supervisor")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    browser_login(page, live_server.url, "province_supervisor", PASSWORD)
     page.wait_for_url("**/workspace/")
     page.click("text=专利导航")
     page.click(f"text={chain.name}")

@@ -37,6 +37,7 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 
+from iphub.browser_fixtures import browser_login
 from iphub.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from iphub.core.models import User
 from iphub.portal.tests.codewords import code_words
@@ -113,11 +114,7 @@ _PAGE_FACTS = """() => ({
 
 
 def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
+    browser_login(page, base, username, DEMO_PASSWORD)
     if "/login/" in page.url:
         raise AssertionError(f"{username} could not log in: {page.inner_text('main')[:200]}")
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from iphub.browser_fixtures import browser_login
 from iphub.conftest import PASSWORD
 from iphub.core.models import User
 
@@ -19,10 +20,7 @@ def test_dashboard_map_draws_without_csp_violations(
     messages: list[str] = []
     page.on("console", lambda m: messages.append(m.text))
     page.on("pageerror", lambda e: messages.append(str(e)))
-    page.goto(live_server.url + "/login/")
-    page.fill("input[name=username]", "province_supervisor")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    browser_login(page, live_server.url, "province_supervisor", PASSWORD)
     page.wait_for_url("**/workspace/")
     page.goto(live_server.url + "/supervision/")
     page.wait_for_selector("#hubei-map[data-ready='1'] canvas", timeout=15000)

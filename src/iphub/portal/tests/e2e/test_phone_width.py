@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from iphub.browser_fixtures import browser_login
 from iphub.conftest import PASSWORD
 from iphub.core.models import User
 from iphub.patents.services import import_file
@@ -68,10 +69,7 @@ def _context(browser: Any, live_server: Any, user: User | None, viewport: dict[s
     context = browser.new_context(locale="zh-CN", viewport=viewport)
     page = context.new_page()
     if user is not None:
-        page.goto(live_server.url + "/login/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        browser_login(page, live_server.url, user.username, PASSWORD)
         page.wait_for_url("**/workspace/")
     return context, page
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from iphub.browser_fixtures import browser_login
 from iphub.conftest import PASSWORD
 from iphub.core.models import Organisation, User
 from iphub.supervision.deadlines import month_start
@@ -20,10 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    browser_login(page, base, username, PASSWORD)
     page.wait_for_url("**/workspace/")
 
 
