@@ -5,6 +5,22 @@ county, a city clerk the city and its counties, the province everything.
 Public roles (enterprise, agency) see their own organisation's records. A
 record's region is compared by its ``path`` (``420000/420100/420111``), so the
 check is a prefix test in Python and a ``startswith`` in SQL.
+
+The questions every app asks, asked here and nowhere else: is the user signed
+in (:func:`signed_in`, :func:`require_login`), do they hold a role
+(:func:`has_role`, :func:`require_roles`), are they provincial staff
+(:func:`is_province`), does their region reach a record (:func:`in_region`,
+:func:`ensure_in_region`). Templates ask none of these: views pass the answers
+(flags, or the permitted actions of the app's ``workflow.py``).
+
+**One answer for a record outside the user's region: 404 Not Found.** A clerk of
+Yichang who opens a Wuhan filing's address is told "未找到" exactly as for an
+address that never existed, on every page and API endpoint. A 403 would confirm
+that the record exists, and its number already says something (who filed, how
+many filings a city has, whether an enterprise is in a dispute); the platform
+gives a person outside the region no way to learn that by trying numbers. A
+refusal that reveals nothing stays 403: the wrong role for an action on a
+record one can see, or choosing a region outside one's own when creating.
 """
 
 from __future__ import annotations
@@ -14,10 +30,27 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from iphub.core.errors import AccessDenied, ApplicationError, ErrorCode
+from iphub.core.errors import AccessDenied, ApplicationError, ErrorCode, NotFound
+from iphub.core.regions import HUBEI
 
 if TYPE_CHECKING:
     from iphub.core.models import Region, User
+
+
+def signed_in(user: Any) -> bool:
+    """True if ``user`` is a signed-in account (not a visitor)."""
+    return user is not None and bool(user.is_authenticated)
+
+
+def require_login(user: Any) -> None:
+    """Raise the platform's 401 unless ``user`` is signed in."""
+    if not signed_in(user):
+        raise ApplicationError("请先登录。", code=ErrorCode.NOT_AUTHENTICATED, status=401)
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    """True if ``user`` is signed in and holds one of ``roles`` (a superuser holds all)."""
+    return signed_in(user) and bool(user.is_superuser or user.role in roles)
 
 
 def region_path_of(user: Any) -> str | None:
@@ -36,11 +69,23 @@ def path_within(path: str, scope: str) -> bool:
     return scope == "" or path == scope or path.startswith(scope + "/")
 
 
+def is_province(user: Any) -> bool:
+    """True for provincial staff (region 湖北省) and superusers: their scope is the
+    whole province, and some acts (the plan, the scoring scheme) are theirs alone."""
+    return region_path_of(user) in ("", HUBEI)
+
+
+def in_region(user: Any, region: Region | str) -> bool:
+    """True if ``user`` is staff whose region contains ``region`` (a Region or its path)."""
+    scope = region_path_of(user)
+    path = region if isinstance(region, str) else region.path
+    return scope is not None and path_within(path, scope)
+
+
 def require_roles(user: Any, *roles: str) -> None:
     """Raise unless the user is signed in and holds one of ``roles``."""
-    if user is None or not user.is_authenticated:
-        raise ApplicationError("请先登录。", code=ErrorCode.NOT_AUTHENTICATED, status=401)
-    if user.is_superuser or user.role in roles:
+    require_login(user)
+    if has_role(user, *roles):
         return
     raise AccessDenied(role_refusal(user, roles))
 
@@ -57,14 +102,18 @@ def role_refusal(user: Any, roles: tuple[str, ...]) -> str:
 
 
 def ensure_region_access(user: Any, region: Region | str) -> None:
-    """Raise :class:`AccessDenied` unless a staff user's region contains ``region``.
-
-    ``region`` is a Region or its path.
-    """
-    scope = region_path_of(user)
-    path = region if isinstance(region, str) else region.path
-    if scope is None or not path_within(path, scope):
+    """Raise :class:`AccessDenied` unless a staff user's region contains ``region``
+    (a Region or its path): for a region the user chose, such as where to create
+    a record. For an existing record use :func:`ensure_in_region` (404)."""
+    if not in_region(user, region):
         raise AccessDenied()
+
+
+def ensure_in_region(user: Any, region: Region | str, *, message: str = "") -> None:
+    """Raise :class:`NotFound` unless a staff user's region contains ``region``: a
+    record outside the region answers as if it did not exist (see the module)."""
+    if not in_region(user, region):
+        raise NotFound(message or "未找到该记录。")
 
 
 def scope_queryset(
@@ -119,8 +168,9 @@ def ensure_can_edit_owned(user: Any, owner_path: str, *, what: str) -> None:
 
 
 def can_see_region(user: User, region: Region) -> bool:
-    scope = region_path_of(user)
-    return scope is not None and path_within(region.path, scope)
+    """:func:`in_region` for a Region (kept for its callers)."""
+    return in_region(user, region)
+
 
 # --- The platform's administrators: 三员分立 and two-factor login -------------------
 # GB/T 22239-2019 (level 3) 8.1.4.2: system, security and audit administration are

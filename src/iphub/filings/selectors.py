@@ -13,9 +13,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from iphub.core.calendar import LOCAL_TZ
-from iphub.core.errors import AccessDenied, ApplicationError, NotFound
+from iphub.core.errors import AccessDenied, NotFound
 from iphub.core.models import Region, Role
-from iphub.core.permissions import region_path_of, require_roles, scope_queryset
+from iphub.core.permissions import region_path_of, require_login, require_roles, scope_queryset
 from iphub.filings.models import Filing, FilingKind, FilingState, Operation
 from iphub.filings.workflow import WAITING_ON_STAFF
 
@@ -24,8 +24,7 @@ AT_RISK_HOURS = 4
 
 
 def _scoped(user: Any) -> QuerySet[Filing]:
-    if user is None or not user.is_authenticated:
-        raise ApplicationError("请先登录。", code="not_authenticated", status=401)
+    require_login(user)
     qs = Filing.objects.select_related("region", "organisation", "escalated_to")
     return scope_queryset(user, qs, organisation_field="organisation_id")
 

@@ -32,7 +32,7 @@ from django.utils.translation import gettext, gettext_lazy
 from iphub.core.calendar import due_at
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import Role
-from iphub.core.permissions import path_within, region_path_of
+from iphub.core.permissions import has_role, path_within, region_path_of, require_login
 from iphub.filings.models import FilingState as S
 
 if TYPE_CHECKING:
@@ -136,19 +136,16 @@ def _reaches(user: Any, t: Transition, filing: Filing) -> bool:
 
 def may(user: Any, t: Transition, filing: Filing) -> bool:
     """True if ``user`` holds a role and a region/organisation that allow step ``t``."""
-    if user is None or not user.is_authenticated:
+    if not has_role(user, *t.roles):
         return False
-    if user.is_superuser:
-        return True
-    return user.role in t.roles and _reaches(user, t, filing)
+    return user.is_superuser or _reaches(user, t, filing)
 
 
 def ensure_may(user: Any, t: Transition, filing: Filing) -> None:
     """Raise :class:`AccessDenied` with the reason when ``user`` may not take step ``t``."""
     if may(user, t, filing):
         return
-    if user is None or not user.is_authenticated:
-        raise ApplicationError("请先登录。", code="not_authenticated", status=401)
+    require_login(user)
     if user.role not in t.roles:
         who = "申请单位" if t.party == "applicant" else "受理窗口人员"
         raise AccessDenied(f"“{t.label}”只能由{who}办理。")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import xlsx_response
 from iphub.core.models import Role
+from iphub.core.permissions import has_role
 from iphub.finance import selectors, services
 from iphub.finance.models import ClaimStatus
 
@@ -45,7 +46,7 @@ def _page(view: Any) -> Any:
 def _can_edit(request: HttpRequest) -> bool:
     # Only supervisors record funds and claims (the services check it again).
     user: Any = request.user
-    return bool(user.is_superuser or user.role == Role.SUPERVISOR)
+    return has_role(user, Role.SUPERVISOR)
 
 
 @_page

@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Role
-from iphub.core.permissions import scope_queryset
+from iphub.core.permissions import has_role, scope_queryset
 from iphub.navigation.errors import NavigationError
 from iphub.navigation.models import (
     EVIDENCE_ROLES,
@@ -135,7 +135,7 @@ def patent_high_value(*, patent: Patent, user: Any) -> dict[str, Any]:
 
     labels = dict(HighValueCriterion.choices)
     met = criteria_of([patent.pk]).get(patent.pk, [])
-    staff = bool(user.is_authenticated and (user.is_superuser or user.role in EVIDENCE_ROLES))
+    staff = has_role(user, *EVIDENCE_ROLES)
     return {
         "invention": patent.patent_type in INVENTION_TYPES,
         "criteria": [{"code": c, "label": str(labels[c])} for c in met],

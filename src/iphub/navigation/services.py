@@ -22,7 +22,12 @@ from iphub.core.amounts import NumberRange, parse_number
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Organisation, OrganisationKind, Role
-from iphub.core.permissions import can_edit_owned, ensure_can_edit_owned, require_roles
+from iphub.core.permissions import (
+    can_edit_owned,
+    ensure_can_edit_owned,
+    has_role,
+    require_roles,
+)
 from iphub.core.regions import HUBEI
 from iphub.navigation import analysis
 from iphub.navigation.errors import NavigationError
@@ -114,12 +119,7 @@ def _chain_state(chain: IndustryChain) -> dict[str, Any]:
 
 def chain_can_edit(*, actor: Any, chain: IndustryChain) -> bool:
     """Whether ``actor`` may change ``chain``'s definition (pages show the edit link by it)."""
-    return bool(
-        actor is not None
-        and actor.is_authenticated
-        and (actor.is_superuser or actor.role in CHAIN_EDIT_ROLES)
-        and can_edit_owned(actor, CHAIN_OWNER_PATH)
-    )
+    return has_role(actor, *CHAIN_EDIT_ROLES) and can_edit_owned(actor, CHAIN_OWNER_PATH)
 
 
 def _ensure_chain_editable(actor: Any, chain: IndustryChain) -> None:

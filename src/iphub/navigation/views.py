@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Organisation, OrganisationKind
+from iphub.core.permissions import has_role
 from iphub.navigation import selectors, services
 from iphub.navigation.models import (
     EVIDENCE_CRITERIA,
@@ -29,11 +30,11 @@ from iphub.portal.errors import application_error_page
 
 
 def _can_edit(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in services.EDIT_ROLES)
+    return has_role(user, *services.EDIT_ROLES)
 
 
 def _keeps_evidence(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in EVIDENCE_ROLES)
+    return has_role(user, *EVIDENCE_ROLES)
 
 
 def _error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:

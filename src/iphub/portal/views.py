@@ -22,10 +22,13 @@ from iphub.core.auditchain import can_verify_chain
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import csv_response, xlsx_response
 from iphub.core.models import OrganisationKind, OrganisationTag, Role
-from iphub.core.permissions import region_path_of
+from iphub.core.permissions import has_role, region_path_of
 from iphub.portal.errors import application_error_page
 from iphub.portal.forms import LoginForm
 from iphub.portal.workspace import workspace_tasks
+
+# Who registers organisations on the pages (window staff and supervisors, in their region).
+ORGANISATION_REGISTRARS = (Role.WINDOW, Role.SUPERVISOR)
 
 
 def favicon(request: HttpRequest) -> HttpResponseBase:
@@ -103,7 +106,7 @@ def organisation_list(request: HttpRequest) -> HttpResponseBase:
             "kinds": OrganisationKind.choices,
             "tags": OrganisationTag.choices,
             "regions": selectors.prefecture_list(),
-            "can_create": user.is_superuser or user.role in (Role.WINDOW, Role.SUPERVISOR),
+            "can_create": has_role(user, *ORGANISATION_REGISTRARS),
         },
     )
 
@@ -138,7 +141,7 @@ def organisation_export(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def organisation_new(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
-    if not (user.is_superuser or user.role in (Role.WINDOW, Role.SUPERVISOR)):
+    if not has_role(user, *ORGANISATION_REGISTRARS):
         messages.error(request, _("您的角色无权登记组织。"))
         return redirect("portal:organisations")
     errors: dict[str, str] = {}

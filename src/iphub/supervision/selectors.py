@@ -17,6 +17,7 @@ from iphub.core.errors import AccessDenied, NotFound
 from iphub.core.models import Region, RegionLevel, Role
 from iphub.core.permissions import (
     ensure_region_access,
+    is_province,
     path_within,
     region_path_of,
     require_roles,
@@ -87,7 +88,7 @@ def reporting_units(*, user: Any) -> list[Region]:
     """The prefecture-level units inside the user's region (the one city for a city user)."""
     scope = _supervisor(user)
     units = list(prefecture_list().order_by("code"))
-    if scope in ("", "420000"):
+    if is_province(user):
         return units
     return [r for r in units if r.path == scope or scope.startswith(r.path + "/")]
 
@@ -150,10 +151,11 @@ def report_discipline(
     month = deadlines.month_start(month)
     now = now or timezone.now()
     scope = _supervisor(user)
+    province = is_province(user)
     cities = reporting_units(user=user)
     counties: dict[str, list[Region]] = {}
     for county in reporting_counties(cities=cities):
-        if scope in ("", "420000") or path_within(county.path, scope):
+        if province or path_within(county.path, scope):
             counties.setdefault(county.parent_id or "", []).append(county)
     units = [u for city in cities for u in (city, *counties.get(city.code, []))]
     reports = {r.region_id: r for r in MonthlyReport.objects.filter(month=month, region__in=units)}
@@ -202,7 +204,7 @@ def target_progress(*, user: Any, month: dt.date) -> list[TargetProgress]:
     if plan is None:
         return []
     province = Region.objects.filter(level=RegionLevel.PROVINCE).first()
-    scope_region = province if region_path_of(user) in ("", "420000") else user.region
+    scope_region = province if is_province(user) else user.region
     out = []
     for task in plan.tasks.all():
         for measure in task.measures.all():

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import Role
-from iphub.core.permissions import path_within, region_path_of
+from iphub.core.permissions import has_role, path_within, region_path_of
 from iphub.supervision.errors import SupervisionError
 from iphub.supervision.models import MonthlyReport
 from iphub.supervision.models import ReportState as S
@@ -73,9 +73,7 @@ def step_label(name: str) -> str:
 
 def party_of(user: Any, report: MonthlyReport) -> Party | None:
     """Whether ``user`` reports or reviews ``report`` (None: neither)."""
-    if user is None or not user.is_authenticated:
-        return None
-    if not (user.is_superuser or user.role == Role.SUPERVISOR):
+    if not has_role(user, Role.SUPERVISOR):
         return None
     scope = region_path_of(user)
     if scope is None:

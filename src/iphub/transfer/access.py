@@ -9,24 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from iphub.core.errors import AccessDenied, ApplicationError, ErrorCode
+from iphub.core.errors import AccessDenied
 from iphub.core.models import Organisation, Role
-from iphub.core.permissions import path_within, region_path_of
+from iphub.core.permissions import has_role, in_region, require_login
+from iphub.core.permissions import signed_in as signed_in_user
 
 STAFF_ROLES = (Role.WINDOW, Role.SUPERVISOR)
 PUBLIC_ROLES = (Role.ENTERPRISE, Role.AGENCY)
 
 
-def signed_in(user: Any) -> None:
-    if user is None or not user.is_authenticated:
-        raise ApplicationError("请先登录。", code=ErrorCode.NOT_AUTHENTICATED, status=401)
+signed_in = require_login
 
 
 def is_member(user: Any, organisation_id: int | None) -> bool:
     """True if ``user`` acts for the organisation ``organisation_id``."""
     return (
-        user is not None
-        and user.is_authenticated
+        signed_in_user(user)
         and user.role in PUBLIC_ROLES
         and organisation_id is not None
         and user.organisation_id == organisation_id
@@ -35,12 +33,7 @@ def is_member(user: Any, organisation_id: int | None) -> bool:
 
 def is_staff_over(user: Any, region_path: str) -> bool:
     """True if ``user`` is window staff or a supervisor whose region contains ``region_path``."""
-    if user is None or not user.is_authenticated:
-        return False
-    if not (user.is_superuser or user.role in STAFF_ROLES):
-        return False
-    scope = region_path_of(user)
-    return scope is not None and path_within(region_path, scope)
+    return has_role(user, *STAFF_ROLES) and in_region(user, region_path)
 
 
 def side_of(user: Any, *, organisation_id: int | None, region_path: str) -> str:

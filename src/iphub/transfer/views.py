@@ -19,7 +19,7 @@ from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.exports import xlsx_response
 from iphub.core.jobs import job_progress_response
 from iphub.core.models import Organisation
-from iphub.core.permissions import scope_queryset
+from iphub.core.permissions import has_role, scope_queryset
 from iphub.patents.models import ImportMode
 from iphub.patents.selectors import applicant_portfolio
 from iphub.portal.errors import application_error_page
@@ -37,7 +37,7 @@ def error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponseBase:
 
 
 def _is_staff(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in STAFF_ROLES))
+    return has_role(user, *STAFF_ROLES)
 
 
 def need_hall(request: HttpRequest) -> HttpResponseBase:

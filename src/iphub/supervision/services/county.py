@@ -9,7 +9,7 @@ from django.db import transaction
 from iphub.core.audit import audit_record
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import Region, RegionLevel, Role
-from iphub.core.permissions import ensure_region_access, require_roles
+from iphub.core.permissions import ensure_region_access, is_province, require_roles
 from iphub.supervision.errors import SupervisionError
 from iphub.supervision.models import CountyReporting
 
@@ -27,7 +27,7 @@ def county_reporting_set(*, actor: Any, city: Region, enabled: bool) -> CountyRe
             "只有市（州）可以设置县级报送。", code=SupervisionError.NOT_A_REPORTING_UNIT
         )
     ensure_region_access(actor, city)
-    if getattr(actor, "region_id", None) not in (city.code, "420000") and not actor.is_superuser:
+    if not (is_province(actor) or actor.region_id == city.code):
         raise AccessDenied("只有本市（州）或省局督导人员可以设置县级报送。")
     setting, _ = CountyReporting.objects.select_for_update().get_or_create(city=city)
     before = {"enabled": setting.enabled}

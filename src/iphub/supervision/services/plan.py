@@ -14,7 +14,7 @@ from iphub.core.amounts import NumberRange, parse_required
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.models import Role
-from iphub.core.permissions import region_path_of, require_roles
+from iphub.core.permissions import is_province, require_roles
 from iphub.supervision.errors import SupervisionError
 from iphub.supervision.models import (
     Comparator,
@@ -147,7 +147,7 @@ def plan_load(*, path: Path | None = None, replace: bool = False) -> tuple[Plan,
 
 def _province_supervisor(actor: Any) -> None:
     require_roles(actor, Role.SUPERVISOR)
-    if region_path_of(actor) not in ("", "420000"):
+    if not is_province(actor):
         raise AccessDenied("只有省局督导人员可以修改方案。")
 
 

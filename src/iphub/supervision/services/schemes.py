@@ -9,7 +9,7 @@ from django.db import transaction
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.models import Role
-from iphub.core.permissions import region_path_of, require_roles
+from iphub.core.permissions import is_province, require_roles
 from iphub.supervision.errors import SupervisionError
 from iphub.supervision.models import ScoringScheme
 from iphub.supervision.scoring import scheme_validate
@@ -27,7 +27,7 @@ def scheme_save(
 ) -> ScoringScheme:
     """Create or change a scheme (province supervisors only: it scores every city)."""
     require_roles(actor, Role.SUPERVISOR)
-    if region_path_of(actor) not in ("", "420000"):
+    if not is_province(actor):
         raise AccessDenied("只有省局督导人员可以修改评分方案。")
     name = (name or "").strip()
     if not name:
