@@ -17,8 +17,9 @@ from iphub.core.calendar import LOCAL_TZ
 from iphub.core.errors import AccessDenied, NotFound
 from iphub.core.models import Region, RegionLevel, Role
 from iphub.core.permissions import region_path_of, require_roles, scope_queryset
+from iphub.filings.selectors import pledges_registered
 from iphub.finance.models import BankLoanReport, CompensationClaim, RiskCompensationFund
-from iphub.supervision.indicators import Unavailable, selector
+from iphub.navigation.highvalue import strategic_prefixes
 
 FINANCE_ROLES = (Role.SUPERVISOR, Role.WINDOW, Role.AUDITOR)
 
@@ -84,15 +85,6 @@ class PledgeTotals:
     rows: list[Any]
 
 
-def _strategic_prefixes() -> dict[str, str]:
-    try:
-        from iphub.navigation.highvalue import strategic_prefixes
-
-        return strategic_prefixes()
-    except ImportError:
-        return {}
-
-
 def industry_of(filing: Any, prefixes: dict[str, str]) -> str:
     """The industry a pledge counts under: the form's answer, else the strategic
     emerging industry of the patent's main IPC, else its IPC section."""
@@ -109,14 +101,13 @@ def industry_of(filing: Any, prefixes: dict[str, str]) -> str:
 def pledge_totals(*, user: Any, year: int | None = None) -> PledgeTotals:
     """Registered pledges summed by bank (the pledgee), region, month and industry."""
     _staff(user)
-    try:
-        qs = selector("iphub.filings", "pledges_registered")(user=user)
-    except Unavailable as exc:
-        return PledgeTotals(False, str(exc), [], [], [], [], [])
+    # finance sits above filings: it reads filings' selector directly (supervision,
+    # above both, no longer lends its lookup).
+    qs = pledges_registered(user=user)
     qs = qs.select_related("patent", "region")
     if year:
         qs = qs.filter(decided_at__year=year)
-    prefixes = _strategic_prefixes()
+    prefixes = strategic_prefixes()
     groups: dict[str, dict[str, list[Any]]] = {
         k: defaultdict(lambda: [0, Decimal(0)]) for k in ("bank", "region", "month", "industry")
     }

@@ -28,14 +28,23 @@ def test_two_users_of_one_bank_answer_the_same_slot_at_once(
 ) -> None:
     slot = asked.answers.get(bank=banks["a"])
     users = (banks["a_user"], banks["a_user2"])
+    # Both pressed their button on the page showing version 0 (accept, or decline
+    # which would also be allowed after an accept): only the first may act.
     steps = (
-        partial(answers.answer_step, actor=users[0], answer_id=slot.pk, name="accept"),
+        partial(
+            answers.answer_step,
+            actor=users[0],
+            answer_id=slot.pk,
+            name="accept",
+            expected_version=0,
+        ),
         partial(
             answers.answer_step,
             actor=users[1],
             answer_id=slot.pk,
             name="decline",
             data={"reason": "credit"},
+            expected_version=0,
         ),
     )
     results = at_once(*steps)
