@@ -9,14 +9,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from iphub.core.apiparams import BodyNotObject, ObjectBodyParser, validation_message
 from iphub.core.errors import ApplicationError
+from iphub.core.openapi import IphubAPI
 
-api = NinjaAPI(
+api = IphubAPI(
     title="iphub API",
     version="1",
     urls_namespace="api",

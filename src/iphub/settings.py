@@ -306,6 +306,9 @@ RATELIMIT_LOGIN_PATHS = ("/login/", "/admin/login/")
 RATELIMIT_TRUST_FORWARDED = os.environ.get("IPHUB_BEHIND_PROXY", "0") == "1"
 # A visitor's patent export stops after this many rows (signed-in users get all).
 EXPORT_ANONYMOUS_ROWS = 5_000
+# A signed-in user's export larger than this goes through the task queue (a page with
+# its progress and download link) instead of streaming from the web worker.
+EXPORT_SYNC_ROWS = int(os.environ.get("IPHUB_EXPORT_SYNC_ROWS", "20000"))
 # API tokens: validity when issued (days) and the longest an owner may choose.
 API_TOKEN_DEFAULT_DAYS = 90
 API_TOKEN_MAX_DAYS = 365

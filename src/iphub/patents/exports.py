@@ -5,7 +5,7 @@ one chunk. The workbook carries a 查询条件 sheet with the query and the time
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import IO, Any
 
@@ -110,11 +110,34 @@ def capped_rows(rows: Iterator[list[Any]], *, limit: int, note: str) -> Iterator
         yield r
 
 
-def write_export(target: IO[bytes], *, query: str, fmt: str) -> int:
-    """Write the result set of ``query`` as ``xlsx`` or ``csv``; returns the row count."""
+def export_size(query: str) -> int:
+    """How many rows an export of ``query`` would hold (every record when empty)."""
+    if not query:
+        return Patent.objects.count()
+    from iphub.patents.selectors import patent_ids_matching
+
+    return len(patent_ids_matching(query))
+
+
+PROGRESS_EVERY = 2_000
+
+
+def _counted(rows: Iterator[list[Any]], progress: Callable[[int], None]) -> Iterator[list[Any]]:
+    for n, row in enumerate(rows, 1):
+        yield row
+        if n % PROGRESS_EVERY == 0:
+            progress(n)
+
+
+def write_export(
+    target: IO[bytes], *, query: str, fmt: str, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write the result set of ``query`` as ``xlsx`` or ``csv``; returns the row count.
+    ``progress`` is told the rows written so far every ``PROGRESS_EVERY`` rows."""
     headers = [label for _, label in COLUMNS]
+    rows = export_rows(query)
+    if progress is not None:
+        rows = _counted(rows, progress)
     if fmt == "xlsx":
-        return write_xlsx(
-            target, "专利", headers, export_rows(query), query={"检索式": query or "（全部记录）"}
-        )
-    return write_csv(target, headers, export_rows(query))
+        return write_xlsx(target, "专利", headers, rows, query={"检索式": query or "（全部记录）"})
+    return write_csv(target, headers, rows)

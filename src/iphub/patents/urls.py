@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iphub.patents import views
+from iphub.patents import views, views_export
 
 app_name = "patents"
 
@@ -9,6 +9,18 @@ urlpatterns = [
     path("<int:patent_id>/", views.detail, name="detail"),
     path("applicant/", views.applicant, name="applicant"),
     path("export.<str:fmt>", views.export, name="export"),
+    path("exports/", views_export.export_queue, name="export_queue"),
+    path("exports/<int:export_id>/", views_export.export_job, name="export_job"),
+    path(
+        "exports/<int:export_id>/progress/",
+        views_export.export_job_progress,
+        name="export_job_progress",
+    ),
+    path(
+        "exports/<int:export_id>/download/",
+        views_export.export_job_download,
+        name="export_job_download",
+    ),
     path("imports/", views.imports, name="imports"),
     path("imports/<int:job_id>/", views.import_detail, name="import_detail"),
     path("imports/<int:job_id>/progress/", views.import_progress, name="import_progress"),

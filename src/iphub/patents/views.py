@@ -21,11 +21,18 @@ from iphub.core import ratelimit
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import csv_response, xlsx_response
 from iphub.patents import events, selectors, services
-from iphub.patents.exports import COLUMNS, capped_rows, export_filename, export_rows
+from iphub.patents.exports import (
+    COLUMNS,
+    capped_rows,
+    export_filename,
+    export_rows,
+    export_size,
+)
 from iphub.patents.models import ImportMode, Patent
 from iphub.patents.pager import SearchState, pager_links
 from iphub.patents.search import QuerySyntaxError
 from iphub.patents.selectors import FACET_TITLES
+from iphub.patents.views_export import export_offer
 from iphub.portal.errors import application_error_page
 
 FACET_FIELDS = {
@@ -182,6 +189,13 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     headers = [label for _label, label in COLUMNS]
     name, fallback = export_filename(query, fmt, on=timezone.localdate())
     conditions = {"检索式": query or "（全部记录）", "排序": selectors.SORT_ORDERS[state.sort]}
+    if request.user.is_authenticated:
+        # A large result set is written by the task queue, not by this web worker
+        # (the whole corpus as xlsx is ~25 s of CPU): the user is offered a queued
+        # export with its progress and download link (views_export).
+        total = export_size(query)
+        if total > settings.EXPORT_SYNC_ROWS:
+            return export_offer(request, query=query, fmt=fmt, total=total)
     rows = export_rows(query, sort=state.sort)
     if not request.user.is_authenticated:
         # A visitor's download is capped (the whole corpus is ~155k rows, 25 s of CPU

@@ -3,8 +3,10 @@
 Schemathesis generates requests for every operation of ``/api/v1/openapi.json``
 (valid and invalid parameters and bodies), sends them in-process through the WSGI
 application as two users, a Wuhan enterprise user and a provincial supervisor, each
-with a bearer token, and fails on any 5xx answer or any answer whose body does not
-match the schema the document gives for its status. Bounded to a few examples per
+with a bearer token, and fails on any 5xx answer, any status the document does not
+list for the operation (every operation lists its error statuses with the one
+error schema, core/openapi.py), or any answer whose body does not match the
+schema the document gives for its status. Bounded to a few examples per
 operation, so that it stays a part of ``make test``; the summary line printed at the
 end says how many requests were sent.
 """
@@ -24,7 +26,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from iphub.core.models import User
 from iphub.core.tokens import api_token_create
@@ -34,7 +39,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 # Examples per operation and role: enough for each operation to see empty, huge,
 # negative, unicode and wrongly typed values, few enough for the suite's budget.
 MAX_EXAMPLES = 12
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 
 def _fuzz(schema: Any, user: User) -> tuple[int, list[str]]:

@@ -142,7 +142,9 @@ def export_job_run(export_id: int) -> ExportJob:
         # Written under a temporary name and renamed when complete: a failed
         # export leaves neither a 0-byte nor a truncated file to download.
         with write_atomically(out) as fh:
-            job.row_count = write_export(fh, query=job.query, fmt=job.fmt)
+            job.row_count = write_export(
+                fh, query=job.query, fmt=job.fmt, progress=_export_progress(job.pk)
+            )
         job.file_path = str(out)
         job.status = JobStatus.DONE
     except Exception as exc:
@@ -154,6 +156,15 @@ def export_job_run(export_id: int) -> ExportJob:
         job.finished_at = timezone.now()
         job.save()
     return job
+
+
+def _export_progress(export_id: int) -> Any:
+    """Writes the rows done so far on the job row, for the progress the page polls."""
+
+    def progress(rows: int) -> None:
+        ExportJob.objects.filter(pk=export_id).update(row_count=rows)
+
+    return progress
 
 
 def _export_failure(exc: Exception) -> str:
