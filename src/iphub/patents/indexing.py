@@ -19,9 +19,10 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from iphub.core.outbox import outbox_record
-from iphub.patents.models import PartyRole, Patent, PatentParty
+from iphub.patents.intelligence.citations import family_key, own_numbers
+from iphub.patents.models import PartyRole, Patent, PatentGrade, PatentParty
 from iphub.patents.search import PatentIndex
-from iphub.patents.search.index import DATE_SORTS, IndexSchemaChanged
+from iphub.patents.search.index import FIELD_SORTS, IndexSchemaChanged
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -78,6 +79,7 @@ def patent_document(p: Patent) -> dict[str, Any]:
     pn = [n for n in (p.publication_number + p.publication_kind, p.grant_number) if n]
     if p.publication_number:
         pn.append(p.publication_number)
+    grade = _grade_of(p)
     return {
         "id": p.pk,
         "an": p.application_number,
@@ -96,11 +98,24 @@ def patent_document(p: Patent) -> dict[str, Any]:
         "city": p.city_code,
         "type": p.patent_type,
         "status": p.legal_status,
+        "grade": grade.band if grade else "",
+        "grade_score": grade.score if grade else None,
+        "family": family_key(
+            p.extra or {}, own_numbers(p.publication_number, p.application_number)
+        ),
     }
 
 
+def _grade_of(p: Patent) -> PatentGrade | None:
+    """The record's value grade, if it has been graded (issue 20)."""
+    try:
+        return p.grade
+    except PatentGrade.DoesNotExist:
+        return None
+
+
 def _documents(ids: Iterable[int] | None, chunk: int = 2000) -> Iterator[dict[str, Any]]:
-    qs = Patent.objects.order_by("pk").prefetch_related(
+    qs = Patent.objects.order_by("pk").select_related("grade").prefetch_related(
         Prefetch("parties", queryset=PatentParty.objects.order_by("role", "position"))
     )
     if ids is None:
@@ -193,8 +208,8 @@ def matching_ids(
             q, wanted, count=False, order_by_field="id", order=tantivy.Order.Asc
         )
         return [int(key) for key, _addr in by_id.hits]
-    if order in DATE_SORTS:
-        field_name, descending = DATE_SORTS[order]
+    if order in FIELD_SORTS:
+        field_name, descending = FIELD_SORTS[order]
         by_date = searcher.search(
             q,
             wanted,

@@ -31,6 +31,8 @@ class SearchState:
     sort: str = "relevance"
     page_size: int = PAGE_SIZE
     page: int = 1
+    # One result per simple family (issue 20).
+    family: bool = False
 
     @classmethod
     def from_params(cls, params: QueryDict) -> SearchState:
@@ -48,6 +50,7 @@ class SearchState:
             sort=sort,
             page_size=size,
             page=max(1, _int(params.get("page"), 1)),
+            family=params.get("family") == "1",
         )
 
     @classmethod
@@ -68,6 +71,8 @@ class SearchState:
             params["page_size"] = self.page_size
         if self.page != 1:
             params["page"] = self.page
+        if self.family:
+            params["family"] = 1
         return urlencode(params)
 
     def url(self) -> str:

@@ -45,6 +45,7 @@ SORT_ORDERS: dict[str, Any] = {
     "pub_date_asc": _("公开日（旧→新）"),
     "grant_date_desc": _("授权日（新→旧）"),
     "grant_date_asc": _("授权日（旧→新）"),
+    "grade_desc": _("价值分（高→低）"),
 }
 # Older names of the application-date orders, still accepted from links and API clients.
 SORT_ALIASES = {"date_desc": "app_date_desc", "date_asc": "app_date_asc"}
@@ -55,6 +56,7 @@ FACET_TITLES = {
     "ipc_subclass": _("IPC 小类"),
     "city": _("地市"),
     "applicant": _("申请人"),
+    "grade": _("价值等级"),
 }
 
 
@@ -76,6 +78,10 @@ class SearchPage:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     # True when the facet counts were estimated from a sample of a large result set.
     facets_approximate: bool = False
+    # Simple families collapsed: records folded into their family's first hit.
+    collapse: bool = False
+    collapsed: int = 0
+    collapsed_exact: bool = True
 
     @property
     def start(self) -> int:
@@ -96,6 +102,8 @@ def _facet_label(name: str, value: str, regions: dict[str, str]) -> str:
             return value or str(_("未知"))
     if name == "city":
         return regions.get(value, value or str(_("未解析")))
+    if name == "grade":
+        return str(_("%(band)s 档") % {"band": value}) if value else str(_("未分级"))
     if name == "ipc_subclass":
         title = ipc_title(value) if value else None
         return f"{value} {title[:16]}" if title else value
@@ -109,8 +117,11 @@ def patent_search(
     page: int = 1,
     page_size: int = PAGE_SIZE,
     facets: bool = True,
+    collapse: bool = False,
 ) -> SearchPage:
     """Run a query in the patent query language; raises ``QuerySyntaxError`` if malformed.
+
+    ``collapse`` shows one result per simple family (see ``PatentIndex.search``).
 
     ``page`` is clamped to the pages there are: below 1 is the first page, past
     the end the last one (``SearchPage.page`` says which page was served), and no
@@ -128,17 +139,27 @@ def patent_search(
     page = min(max(1, page), last_servable)
     index = get_index()
     result = index.search(
-        query, sort=cast(Any, sort), page=page, page_size=page_size, facets=facets
+        query,
+        sort=cast(Any, sort),
+        page=page,
+        page_size=page_size,
+        facets=facets,
+        collapse=collapse,
     )
     last = min(max(1, -(-result.total // page_size)), last_servable)
     if page > last:
         # Past the end (an old link, a typed page number): serve the last page.
         page = last
         result = index.search(
-            query, sort=cast(Any, sort), page=page, page_size=page_size, facets=facets
+            query,
+            sort=cast(Any, sort),
+            page=page,
+            page_size=page_size,
+            facets=facets,
+            collapse=collapse,
         )
     ids = [h.id for h in result.hits]
-    patents = Patent.objects.in_bulk(ids)
+    patents = Patent.objects.select_related("grade").in_bulk(ids)
     rows = []
     for h in result.hits:
         p = patents.get(h.id)
@@ -150,6 +171,7 @@ def patent_search(
                 "title_html": h.title_html,
                 "abstract_html": h.abstract_html,
                 "score": h.score,
+                "family_hits": h.family_hits,
             }
         )
     out = SearchPage(
@@ -160,6 +182,9 @@ def patent_search(
         sort=sort,
         rows=rows,
         facets_approximate=result.facet_sample < 1.0,
+        collapse=collapse,
+        collapsed=result.collapsed,
+        collapsed_exact=result.collapsed_exact,
     )
     if facets:
         regions = dict(Region.objects.values_list("code", "name"))

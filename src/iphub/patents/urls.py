@@ -1,6 +1,7 @@
 from django.urls import path
 
 from iphub.patents import views, views_export
+from iphub.patents.intelligence import views as intelligence_views
 
 app_name = "patents"
 
@@ -27,4 +28,5 @@ urlpatterns = [
     path("saved/", views.saved_searches, name="saved"),
     path("saved/<int:saved_id>/delete/", views.saved_search_delete, name="saved_delete"),
     path("unresolved/", views.unresolved, name="unresolved"),
+    path("grade/method/", intelligence_views.grade_method, name="grade_method"),
 ]

@@ -28,6 +28,7 @@ from iphub.patents.exports import (
     export_rows,
     export_size,
 )
+from iphub.patents.intelligence.record import record_context
 from iphub.patents.models import ImportMode, Patent
 from iphub.patents.pager import SearchState, pager_links
 from iphub.patents.search import QuerySyntaxError
@@ -42,6 +43,7 @@ FACET_FIELDS = {
     "ipc_subclass": "IPC",
     "city": "RG",
     "applicant": "PA",
+    "grade": "GRADE",
 }
 # Which date a result line shows besides the application date: the one sorted by.
 _SORT_DATE = {
@@ -92,11 +94,16 @@ def search(request: HttpRequest) -> HttpResponseBase:
         "error": None,
         "result": None,
         "facet_titles": FACET_TITLES,
+        "family": state.family,
     }
     if state.q:
         try:
             result = selectors.patent_search(
-                state.q, sort=state.sort, page=state.page, page_size=state.page_size
+                state.q,
+                sort=state.sort,
+                page=state.page,
+                page_size=state.page_size,
+                collapse=state.family,
             )
         except QuerySyntaxError as exc:
             context["error"] = exc
@@ -120,7 +127,10 @@ def search(request: HttpRequest) -> HttpResponseBase:
                     (
                         fv,
                         SearchState(
-                            _facet_query(state.q, name, fv.value), state.sort, state.page_size
+                            _facet_query(state.q, name, fv.value),
+                            state.sort,
+                            state.page_size,
+                            family=state.family,
                         ).query_string(),
                     )
                     for fv in values
@@ -155,6 +165,7 @@ def detail(request: HttpRequest, patent_id: int) -> HttpResponseBase:
     }
     # Apps above patents add to the page (navigation: the high-value criteria met).
     context.update(events.detail_context(patent=patent, user=request.user))
+    context.update(record_context(patent))  # value grade, citations, family (issue 20)
     return render(request, "patents/detail.html", context)
 
 

@@ -116,13 +116,16 @@ def family_facts(extra: dict[str, Any], own: Sequence[str]) -> FamilyFacts:
 
 
 def family_key(extra: dict[str, Any], own: Sequence[str]) -> str:
-    """The simple family's key: the smallest number among the record's own and its
-    listed members. Members of one simple family list the same set, so they agree
+    """The simple family's key: the smallest publication number among the record's
+    own and its listed members. Members of one simple family list the same set, so they agree
     on the key; a record without a family column has none (``""``)."""
     members = family_members(extra, own)
     if not members:
         return ""
-    return min([*own, *members])
+    # Publication numbers only: members list each other by publication number,
+    # and an application number (digits first) would sort ahead and differ.
+    published = [n for n in (*own, *members) if "." not in n]
+    return min(published) if published else ""
 
 
 # -- writes -----------------------------------------------------------------------
@@ -236,6 +239,10 @@ class CitationView:
     family: list[Patent]
     family_elsewhere: list[str]
     family_facts: FamilyFacts
+
+    @property
+    def cites_total(self) -> int:
+        return len(self.cites) + len(self.cites_elsewhere)
 
 
 CITED_BY_SHOWN = 50

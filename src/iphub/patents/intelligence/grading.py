@@ -48,6 +48,36 @@ _COLUMNS = (
 )
 
 
+def grade_weight_defaults() -> list[GradeWeight]:
+    """The settings table's default rows (unsaved), as the migration writes them."""
+    rows = [
+        GradeWeight(
+            key=key, kind=GradeWeightKind.FACTOR, label=label, points=p, position=i, note=note
+        )
+        for i, (key, label, p, note) in enumerate(method.DEFAULT_FACTORS)
+    ]
+    rows += [
+        GradeWeight(
+            key=f"band_{band.lower()}",
+            kind=GradeWeightKind.BAND,
+            label=f"{band} 档",
+            points=low,
+            position=i,
+            note=f"价值分 ≥ {low}",
+        )
+        for i, (band, low) in enumerate(method.DEFAULT_BANDS)
+    ]
+    return rows
+
+
+def grade_weight_rows() -> list[GradeWeight]:
+    """The settings table as staff read it: the stored rows, with the defaults of
+    any row missing (a database emptied by hand, a factor added since)."""
+    stored = {w.key: w for w in GradeWeight.objects.all()}
+    rows = [stored.pop(d.key, d) for d in grade_weight_defaults()]
+    return rows + sorted(stored.values(), key=lambda w: (w.kind, w.position))
+
+
 def grade_settings() -> tuple[dict[str, int], list[tuple[str, int]]]:
     """Factor weights and band bounds from the settings table (defaults if it is empty)."""
     weights: dict[str, int] = {}

@@ -132,6 +132,8 @@ class Compiler:
             return self._filter(Q.term_set_query(s, "type", TYPE_EXPANSION[t.text]))
         if t.field == "STATUS":
             return self._filter(Q.term_query(s, "status", t.text.strip()))
+        if t.field == "GRADE":
+            return self._filter(Q.term_query(s, "grade", t.text))
         raise ValueError(f"unsupported field {t.field}")
 
     def _ipc(self, t: Term) -> tantivy.Query:

@@ -46,6 +46,7 @@ Sort = Literal[
     "grant_date_asc",
     "date_desc",
     "date_asc",
+    "grade_desc",
 ]
 # Date orders: (fast field, descending). Records without the date come last in
 # either direction (tantivy puts missing values after the present ones), so an
@@ -62,6 +63,8 @@ DATE_SORTS: dict[str, tuple[str, bool]] = {
     "date_desc": ("app_date", True),
     "date_asc": ("app_date", False),
 }
+# Every order by a fast field: the dates, and the value grade's score (issue 20).
+FIELD_SORTS: dict[str, tuple[str, bool]] = {**DATE_SORTS, "grade_desc": ("grade_score", True)}
 FacetValue = str | int
 
 # (facet name, fast field, buckets). Applicants are capped at 10 as the UI shows.
@@ -72,6 +75,7 @@ FACETS: list[tuple[str, str, int]] = [
     ("ipc_subclass", "ipc_sub", 20),
     ("city", "city", 30),
     ("applicant", "pa_raw", 10),
+    ("grade", "grade", 4),
 ]
 # Indexing memory of a full rebuild, shared by the writer threads. Each thread
 # writes a segment whenever its share fills, and searches pay a cost per
@@ -138,6 +142,8 @@ class Hit:
     score: float
     title_html: str
     abstract_html: str
+    # With ``collapse``: how many records of this hit's simple family matched (1 alone).
+    family_hits: int = 1
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,10 @@ class SearchResult:
     # Share of the matches the facets were counted on: 1.0 exact, below it the
     # counts are scaled estimates.
     facet_sample: float = 1.0
+    # With ``collapse``: records folded into a family's first hit among those
+    # examined, and whether every match was examined (else the figure is a floor).
+    collapsed: int = 0
+    collapsed_exact: bool = True
 
 
 def _count(res: tantivy.SearchResult) -> int:
@@ -314,8 +324,14 @@ class PatentIndex:
         page: int = 1,
         page_size: int = 20,
         facets: bool = True,
+        collapse: bool = False,
     ) -> SearchResult:
         """Run ``query``; raises ``QuerySyntaxError`` for malformed strings.
+
+        ``collapse`` shows one result per simple family (the best-ranked member,
+        with the number of members that matched): the top hits up to a window
+        of a few pages beyond the requested one are grouped by the ``family``
+        fast field, so pages far down a broad result may still repeat a family.
 
         Pagination collects the top ``page * page_size`` (a bounded heap in Rust,
         scores or date fast-field values only) and loads stored fields for the
@@ -338,13 +354,16 @@ class PatentIndex:
             speculative = _speculation_pool().submit(
                 searcher.aggregate, *self._facet_request(q, SPECULATIVE_BUCKETS)
             )
+        collect, skip = (page_size, offset)
+        if collapse:
+            collect, skip = (min(MAX_RESULT_WINDOW, (offset + page_size) * 4 + 200), 0)
         if sort == "relevance":
-            res = searcher.search(q, page_size, count=True, offset=offset)
-        elif sort in DATE_SORTS:
-            field_name, descending = DATE_SORTS[sort]
+            res = searcher.search(q, collect, count=True, offset=skip)
+        elif sort in FIELD_SORTS:
+            field_name, descending = FIELD_SORTS[sort]
             order = tantivy.Order.Desc if descending else tantivy.Order.Asc
             res = searcher.search(
-                q, page_size, count=True, offset=offset, order_by_field=field_name, order=order
+                q, collect, count=True, offset=skip, order_by_field=field_name, order=order
             )
         else:
             raise ValueError(f"unknown sort order {sort!r}")
@@ -359,8 +378,13 @@ class PatentIndex:
             sample = SPECULATIVE_BUCKETS / SHARDS
         elif facets and total:
             facet_counts, sample = self._facets(searcher, q, total)
+        chosen: list[tuple[Any, Any, int]] = [(key, addr, 1) for key, addr in res.hits]
+        folded = 0
+        if collapse:
+            chosen, folded = self._collapse(searcher, res.hits)
+            chosen = chosen[offset : offset + page_size]
         hits = []
-        for key, addr in res.hits:
+        for key, addr, members in chosen:
             stored = searcher.doc(addr)
             title = bytes(stored.get_first("title_st") or b"").decode()
             abstract = bytes(stored.get_first("abstract_st") or b"").decode()
@@ -370,9 +394,33 @@ class PatentIndex:
                     score=float(key) if sort == "relevance" else 0.0,
                     title_html=highlight(title, terms),
                     abstract_html=highlight(abstract, terms, fragment=200),
+                    family_hits=members,
                 )
             )
+        if collapse:
+            exact = len(res.hits) >= total
+            return SearchResult(
+                total, hits, facet_counts, page, page_size, sample, folded, exact
+            )
         return SearchResult(total, hits, facet_counts, page, page_size, sample)
+
+    @staticmethod
+    def _collapse(
+        searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]
+    ) -> tuple[list[tuple[Any, Any, int]], int]:
+        """The hits with each simple family's later members folded into its first,
+        and how many were folded."""
+        families = searcher.fast_field_values("family", [addr for _key, addr in hits])
+        first: dict[int, int] = {}
+        out: list[list[Any]] = []
+        for (key, addr), fam in zip(hits, families, strict=True):
+            if fam and fam in first:
+                out[first[fam]][2] += 1
+                continue
+            if fam:
+                first[fam] = len(out)
+            out.append([key, addr, 1])
+        return [(k, a, n) for k, a, n in out], len(hits) - len(out)
 
     def _speculation_threshold(self) -> int:
         """Matches from which the speculative sample (SPECULATIVE_BUCKETS of SHARDS)

@@ -22,7 +22,7 @@ from iphub.patents.numbers import (
 # Field code -> kind. "text" fields are tokenised with jieba, "keyword" fields are
 # matched as exact (normalised) terms, "date" fields take ranges.
 TEXT_FIELDS = frozenset({"TI", "AB", "CL", "TX", "PA"})
-KEYWORD_FIELDS = frozenset({"IN", "AN", "PN", "IPC", "RG", "TYPE", "STATUS"})
+KEYWORD_FIELDS = frozenset({"IN", "AN", "PN", "IPC", "RG", "TYPE", "STATUS", "GRADE"})
 DATE_FIELDS = frozenset({"AD", "PD", "GD"})
 # Trailing * is only meaningful where we index prefixes (see index.py).
 PREFIX_FIELDS = frozenset({"PA", "IN", "IPC", "AN", "PN"})
@@ -46,6 +46,7 @@ FIELD_ALIASES: dict[str, str] = {
     "地区": "RG",
     "类型": "TYPE",
     "法律状态": "STATUS",
+    "价值等级": "GRADE",
 }
 
 TYPE_ALIASES: dict[str, str] = {
@@ -133,6 +134,11 @@ def _normalize_value(field: str, text: str) -> str:
         if key not in TYPE_ALIASES:
             raise ValueError(f"未知的专利类型 {text!r}，可用：发明/实用新型/外观设计")
         return TYPE_ALIASES[key]
+    if field == "GRADE":
+        band = text.strip().upper()
+        if band not in ("A", "B", "C", "D"):
+            raise ValueError(f"价值等级 {text!r} 应为 A、B、C 或 D 之一")
+        return band
     if field == "RG" and not re.fullmatch(r"\d{6}", text):
         raise ValueError(f"地区代码 {text!r} 应为 6 位 GB/T 2260 行政区划代码，如 420100")
     return text

@@ -299,7 +299,7 @@ class _Parser:
         if code is None:
             raise QuerySyntaxError(
                 f"第 {name.pos} 个字符处的字段代码 {name.text!r} 不存在，可用："
-                "TI AB CL TX PA IN AN PN IPC AD PD GD RG TYPE STATUS 或 名称/申请人 等中文名",
+                "TI AB CL TX PA IN AN PN IPC AD PD GD RG TYPE STATUS GRADE 或 名称/申请人 等中文名",
                 name.pos,
             )
         self.i += 2

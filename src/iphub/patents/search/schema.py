@@ -17,11 +17,16 @@ Field layout (why each exists):
 * ``app_date pub_date grant_date`` — indexed+fast dates: range filters and sort.
 * ``shard`` — a hash of the id into ``SHARDS`` buckets (indexed+fast): facets of a
   very large result set are counted on a few buckets and scaled (see index.py).
+* ``grade`` (band A-D, raw, fast: facet and ``GRADE=A``) and ``grade_score``
+  (0-100, fast: sort) — the value grade (issue 20), stored with the record.
+* ``family`` — a 63-bit hash of the simple family's key (fast; 0 without a
+  family): the search page can collapse a family's records into one result.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -50,7 +55,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_bytes_field("title_st", stored=True)
     sb.add_bytes_field("abstract_st", stored=True)
     sb.add_text_field("pa", tokenizer_name=ANALYZER, index_option="freq")
-    for raw_fast in ("pa_raw", "ipc_sub", "city", "type", "status"):
+    for raw_fast in ("pa_raw", "ipc_sub", "city", "type", "status", "grade"):
         sb.add_text_field(raw_fast, tokenizer_name="raw", fast=True, index_option="basic")
     for raw in ("pa_pfx", "inv", "inv_pfx", "ipc", "ipc_pfx", "an", "pn", "region"):
         sb.add_text_field(raw, tokenizer_name="raw", index_option="basic")
@@ -58,6 +63,8 @@ def build_schema() -> tantivy.Schema:
     for d in ("app_date", "pub_date", "grant_date"):
         sb.add_date_field(d, indexed=True, fast=True)
     sb.add_integer_field("shard", indexed=True, fast=True)
+    sb.add_integer_field("grade_score", indexed=False, fast=True)
+    sb.add_integer_field("family", indexed=False, fast=True)
     return sb.build()
 
 
@@ -68,6 +75,12 @@ def shard_of(doc_id: int) -> int:
     fair sample even when one import wrote a run of similar records.
     """
     return ((int(doc_id) * 2654435761) & 0xFFFFFFFF) * SHARDS >> 32
+
+
+def family_hash(key: str) -> int:
+    """A family key as the positive 63-bit integer the ``family`` fast field holds."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1 or 1
 
 
 def register_analyzers(index: tantivy.Index) -> None:
@@ -151,9 +164,13 @@ def to_json(doc: dict[str, Any]) -> str:
         out["an"] = _SPACE.sub("", str(doc["an"])).upper()
     out["pn"] = _uniq(v for pn in doc.get("pn") or [] for v in _pn_variants(pn))
     out["region"] = _uniq(doc.get("region_codes") or [])
-    for key in ("city", "type", "status"):
+    for key in ("city", "type", "status", "grade"):
         if doc.get(key):
             out[key] = str(doc[key])
+    if doc.get("family"):
+        out["family"] = family_hash(str(doc["family"]))
+    if doc.get("grade_score") is not None:
+        out["grade_score"] = int(doc["grade_score"])
     for key in ("app_date", "pub_date", "grant_date"):
         value = _as_date(doc.get(key))
         if value is not None:

@@ -1,0 +1,16 @@
+"""Admin of the patents app: the value grade's settings table (issue 20)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from iphub.patents.models import GradeWeight
+
+
+@admin.register(GradeWeight)
+class GradeWeightAdmin(admin.ModelAdmin):
+    list_display = ("label", "kind", "points", "note", "updated_at")
+    list_editable = ("points",)
+    list_filter = ("kind",)
+    readonly_fields = ("key", "kind")
+    ordering = ("kind", "position")
