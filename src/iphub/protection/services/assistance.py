@@ -25,11 +25,11 @@ from iphub.protection.models import (
     AssistanceStatus,
     DisputeKind,
     FastTrackRequest,
-    FastTrackStatus,
     StationActivity,
     StationKind,
     Workstation,
 )
+from iphub.protection.workflow import ASSISTANCE_STEPS, FASTTRACK_STEPS, Step, step_check
 
 # Time limits in working days. *Unverified*: no regulation found that fixes them
 # for Hubei's centres, so they are settings-like constants, not law.
@@ -207,30 +207,29 @@ def assistance_request_submit(
     return item
 
 
-def assistance_request_close(
-    *, actor: Any, item: AssistanceRequest, outcome: str
-) -> AssistanceRequest:
-    """Protection staff record the outcome and close the request."""
-    require_roles(actor, Role.ENFORCEMENT)
-    ensure_region_access(actor, item.region)
-    if not outcome.strip():
-        raise ApplicationError("请填写办理结果。", fields={"outcome": "此项为必填项。"})
+def _request_step(
+    *,
+    actor: Any,
+    item: AssistanceRequest | FastTrackRequest,
+    steps: tuple[Step, ...],
+    name: str,
+    change: dict[str, Any],
+) -> Any:
+    """Take step ``name`` of ``steps`` (protection.workflow) on a request: lock the
+    row, check the table under the lock, write ``change`` (plus the step's target
+    status), and audit it (:data:`AUDIT_ACTIONS`), in one transaction."""
     with transaction.atomic():
-        locked = AssistanceRequest.objects.select_for_update().get(pk=item.pk)
-        if locked.status == AssistanceStatus.CLOSED:
-            raise ApplicationError(
-                "该申请已办结。", code=ProtectionErrorCode.STALE_STATE, status=409
-            )
+        locked = type(item).objects.select_for_update().select_related("region").get(pk=item.pk)
+        step = step_check(actor, steps, name, locked)
         before = snapshot(locked)
-        locked.status, locked.outcome, locked.closed_on = (
-            AssistanceStatus.CLOSED,
-            outcome,
-            timezone.localdate(),
-        )
-        locked.save()
+        if step.target is not None:
+            change = {"status": step.target} | change
+        for key, value in change.items():
+            setattr(locked, key, value)
+        locked.save(update_fields=list(change))
         audit_record(
             actor=actor,
-            action="assistance_request_close",
+            action=AUDIT_ACTIONS[(locked._meta.model_name or "", step.name)],
             obj=locked,
             region_path=locked.region.path,
             before=before,
@@ -239,30 +238,49 @@ def assistance_request_close(
     return locked
 
 
+# Each step's audit action, as the trail has always named them.
+AUDIT_ACTIONS = {
+    ("assistancerequest", "close"): "assistance_request_close",
+    ("assistancerequest", "feedback"): "assistance_feedback_submit",
+    **{("fasttrackrequest", s.name): "fasttrack_request_decide" for s in FASTTRACK_STEPS},
+}
+
+
+def assistance_request_close(
+    *, actor: Any, item: AssistanceRequest, outcome: str
+) -> AssistanceRequest:
+    """Protection staff record the outcome and close the request."""
+    if not outcome.strip():
+        step_check(actor, ASSISTANCE_STEPS, "close", item)
+        raise ApplicationError("请填写办理结果。", fields={"outcome": "此项为必填项。"})
+    closed: AssistanceRequest = _request_step(
+        actor=actor,
+        item=item,
+        steps=ASSISTANCE_STEPS,
+        name="close",
+        change={"outcome": outcome, "closed_on": timezone.localdate()},
+    )
+    return closed
+
+
 def assistance_feedback_submit(
     *, actor: Any, item: AssistanceRequest, satisfaction: int | str, feedback: str = ""
 ) -> AssistanceRequest:
     """The requester rates a closed request 1-5, once."""
-    if actor is None or not actor.is_authenticated or item.requester_id != actor.pk:
-        raise ApplicationError("只有申请人可以评价。", code="permission_denied", status=403)
-    if item.status != AssistanceStatus.CLOSED or item.satisfaction is not None:
+    step_check(actor, ASSISTANCE_STEPS, "feedback", item)
+    if item.satisfaction is not None:
         raise ApplicationError(
             "只能对已办结且未评价的申请评价一次。", code=ProtectionErrorCode.FEEDBACK_INVALID
         )
     satisfaction = parse_count(satisfaction, SATISFACTION, field="satisfaction", required=True) or 0
-    with transaction.atomic():
-        before = snapshot(item)
-        item.satisfaction, item.feedback = int(satisfaction), feedback[:500]
-        item.save(update_fields=["satisfaction", "feedback"])
-        audit_record(
-            actor=actor,
-            action="assistance_feedback_submit",
-            obj=item,
-            region_path=item.region.path,
-            before=before,
-            after=snapshot(item),
-        )
-    return item
+    rated: AssistanceRequest = _request_step(
+        actor=actor,
+        item=item,
+        steps=ASSISTANCE_STEPS,
+        name="feedback",
+        change={"satisfaction": int(satisfaction), "feedback": feedback[:500]},
+    )
+    return rated
 
 
 @cache
@@ -314,25 +332,9 @@ def fasttrack_request_submit(*, actor: Any, title: str, ipc_main: str) -> FastTr
 def fasttrack_request_decide(
     *, actor: Any, item: FastTrackRequest, status: str, note: str = ""
 ) -> FastTrackRequest:
-    """The centre accepts, rejects or completes a fast-track request."""
-    require_roles(actor, Role.ENFORCEMENT)
-    ensure_region_access(actor, item.region)
-    if status not in (
-        FastTrackStatus.ACCEPTED,
-        FastTrackStatus.REJECTED,
-        FastTrackStatus.COMPLETED,
-    ):
-        raise ApplicationError("状态无效。", fields={"status": "状态无效。"})
-    with transaction.atomic():
-        before = snapshot(item)
-        item.status, item.note = status, note[:500]
-        item.save(update_fields=["status", "note"])
-        audit_record(
-            actor=actor,
-            action="fasttrack_request_decide",
-            obj=item,
-            region_path=item.region.path,
-            before=before,
-            after=snapshot(item),
-        )
-    return item
+    """The centre accepts, rejects or completes a fast-track request
+    (``workflow.FASTTRACK_STEPS``: only while it is not yet rejected or completed)."""
+    decided: FastTrackRequest = _request_step(
+        actor=actor, item=item, steps=FASTTRACK_STEPS, name=status, change={"note": note[:500]}
+    )
+    return decided

@@ -17,7 +17,7 @@ from iphub.core.audit import audit_record, snapshot
 from iphub.core.calendar import add_working_days
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Region, Role
-from iphub.core.permissions import ensure_region_access, region_path_of, require_roles
+from iphub.core.permissions import ensure_region_access, has_role, region_path_of, require_roles
 from iphub.protection.errors import ProtectionErrorCode
 from iphub.protection.models import (
     Campaign,
@@ -29,6 +29,7 @@ from iphub.protection.models import (
     CooperationRequest,
     CooperationStatus,
     EvidenceFile,
+    GroupStatus,
 )
 from iphub.protection.uploads import evidence_check
 from iphub.protection.workflow import find_transition, transitions_from
@@ -196,6 +197,24 @@ def case_create(
 PENALTY_AMOUNT = NumberRange("罚没金额", maximum=YUAN_14)
 
 
+def flagged_group_case_open(*, actor: Any, group: Any) -> Case:
+    """Open an abnormal-filing case (立案查处) from a 蓝天 group confirmed as abnormal
+    filing, naming up to three agencies and three applicants as respondents."""
+    if group.status != GroupStatus.CONFIRMED:
+        raise ApplicationError("只有确认为非正常申请的组才能立案。")
+    return case_create(
+        actor=actor,
+        title=f"非正常专利申请：{group.summary}"[:200],
+        case_type=CaseType.ABNORMAL_FILING,
+        region_code=group.region.code,
+        source=f"蓝天筛查 #{group.pk}",
+        flagged_group_id=group.pk,
+        parties=[
+            {"role": "respondent", "name": n} for n in [*group.agencies[:3], *group.applicants[:3]]
+        ],
+    )
+
+
 def case_transition(
     *,
     actor: Any,
@@ -231,7 +250,7 @@ def case_transition(
                 code=ProtectionErrorCode.TRANSITION_NOT_ALLOWED,
                 status=409,
             )
-        if not (actor.is_superuser or actor.role in move.roles):
+        if not has_role(actor, *move.roles):
             raise ApplicationError(
                 "您的角色不能执行该操作。",
                 code=ProtectionErrorCode.TRANSITION_NOT_ALLOWED,
