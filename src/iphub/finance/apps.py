@@ -7,6 +7,9 @@ class FinanceConfig(AppConfig):
     verbose_name = "知识产权金融"
 
     def ready(self) -> None:
+        from iphub.finance.indicators import register_indicators
+
+        register_indicators()
         # A registered pledge closes the financing request it was filed for.
         from iphub.filings.announce import on_registered
         from iphub.finance.subscribers import filing_registered

@@ -7,6 +7,9 @@ class NavigationConfig(AppConfig):
     verbose_name = "专利导航"
 
     def ready(self) -> None:
+        from iphub.navigation.indicators import register_indicators
+
+        register_indicators()
         from iphub.navigation import receivers
         from iphub.patents import events
 

@@ -30,5 +30,6 @@ def detail_context(*, patent: object, user: object) -> dict[str, object]:
     """The extra context the subscribed apps give a patent's detail page."""
     extra: dict[str, object] = {}
     for _receiver, answer in patent_detail_shown.send(sender=None, patent=patent, user=user):
-        extra.update(answer or {})
+        if isinstance(answer, dict):
+            extra.update(answer)
     return extra

@@ -7,6 +7,9 @@ class ProtectionConfig(AppConfig):
     verbose_name = "保护与维权"
 
     def ready(self) -> None:
+        from iphub.protection.indicators import register_indicators
+
+        register_indicators()
         from iphub.patents import events
         from iphub.protection import receivers
 

@@ -1,45 +1,56 @@
-"""Indicators computed, not typed: a registry of functions per (region, month).
+"""Indicators computed, not typed: the values of the registered indicators per
+(region, month).
 
-Each computed indicator reads another module through that module's selectors,
-and only if the module is installed and the selector exists; otherwise every
-region gets a value marked *not available* with the reason. Only what no module
-knows (``Source.REPORTED``) is typed into the monthly report, and it is shown as
-reported.
-
-An indicator function computes the values of many regions at once (one query
-per indicator for the 17 units), summing a record into every requested region
-whose code lies on the record's region path.
+The apps that own the data register their indicators in core's registry
+(:mod:`iphub.core.indicators`, each app's ``indicators.py``); this module
+computes them for supervision's pages and marks a value *not available*, with
+the reason, when the data is missing or the user may not read it. Only what no
+module knows (``Source.REPORTED``, registered here) is typed into the monthly
+report, and it is shown as reported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import json
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.apps import apps
-from django.db.models import Q
 from django.utils.translation import gettext
 
-from iphub.core.calendar import LOCAL_TZ
 from iphub.core.errors import ApplicationError
+from iphub.core.indicators import (
+    REGISTRY,
+    Ctx,
+    Indicator,
+    RecordTable,
+    Source,
+    Unavailable,
+    population,
+    register,
+)
 from iphub.core.models import Region
 from iphub.supervision import deadlines
 
+__all__ = [
+    "NO_DATA",
+    "REGISTRY",
+    "SOURCE_LABELS",
+    "Ctx",
+    "Indicator",
+    "RecordTable",
+    "Source",
+    "Unavailable",
+    "Value",
+    "compute",
+    "listable",
+    "population",
+    "records",
+    "register",
+]
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-
-class Source(StrEnum):
-    COMPUTED = "computed"
-    REPORTED = "reported"
-    UNAVAILABLE = "not_available"
 
 
 SOURCE_LABELS = {
@@ -70,115 +81,6 @@ class Value:
         if self.value is not None:
             return str(self.value)
         return gettext(NO_DATA) if self.no_data else "—"
-
-
-@dataclass(frozen=True)
-class Ctx:
-    user: Any
-    regions: list[Region]
-    month: dt.date
-
-    @property
-    def start(self) -> dt.datetime:
-        return dt.datetime.combine(self.month, dt.time(), tzinfo=LOCAL_TZ)
-
-    @property
-    def end(self) -> dt.datetime:
-        return dt.datetime.combine(deadlines.next_month(self.month), dt.time(), tzinfo=LOCAL_TZ)
-
-    @property
-    def last_day(self) -> dt.date:
-        return deadlines.month_end(self.month)
-
-
-@dataclass(frozen=True, slots=True)
-class RecordTable:
-    """The records behind a number, for the drill-down page and its export."""
-
-    headers: list[str]
-    rows: list[list[Any]]
-
-
-class Unavailable(Exception):
-    """The module or selector an indicator needs is not there (or not for this user)."""
-
-
-# A compute function returns None for a region where the indicator is a rate
-# over zero cases: shown as 无数据 and scored 0 (see scoring.py).
-Compute = Callable[[Ctx], Mapping[str, Decimal | None]]
-Records = Callable[[Ctx, Region], RecordTable]
-
-
-@dataclass(frozen=True)
-class Indicator:
-    key: str
-    # Name and unit as the plan writes them; :attr:`label` and :attr:`unit` give
-    # them in the reader's language (the English is in django.po).
-    label_zh: str
-    unit_zh: str
-    module: str  # the app it comes from ("" for reported)
-    source: Source
-    compute: Compute | None = None
-    records: Records | None = None
-    higher_is_better: bool = True
-    decimals: int = 0
-    tags: tuple[str, ...] = field(default=())
-    # The (app, selector) the record list reads, when it is not the one the
-    # number reads: the number can exist while the list cannot (yet).
-    lists_with: tuple[str, str] | None = None
-
-    @property
-    def label(self) -> str:
-        return gettext(self.label_zh)
-
-    @property
-    def unit(self) -> str:
-        return gettext(self.unit_zh)
-
-
-REGISTRY: dict[str, Indicator] = {}
-
-
-def register(ind: Indicator) -> Indicator:
-    REGISTRY[ind.key] = ind
-    return ind
-
-
-def selector(app: str, name: str) -> Callable[..., Any]:
-    """``app``'s selector ``name`` if the app is installed and has it, else raise Unavailable."""
-    if not apps.is_installed(app):
-        raise Unavailable(f"模块 {app.rsplit('.', 1)[-1]} 尚未启用")
-    try:
-        module = importlib.import_module(f"{app}.selectors")
-    except ImportError:
-        raise Unavailable(f"模块 {app.rsplit('.', 1)[-1]} 没有 selectors") from None
-    fn = getattr(module, name, None)
-    if not callable(fn):
-        raise Unavailable(f"{app.rsplit('.', 1)[-1]}.selectors 没有 {name}")
-    return fn  # type: ignore[no-any-return]
-
-
-def bucket(ctx: Ctx, rows: Iterable[tuple[str, Any]]) -> dict[str, Decimal]:
-    """Sum ``(region path, amount)`` rows into every requested region on the path."""
-    out = {r.code: Decimal(0) for r in ctx.regions}
-    for path, amount in rows:
-        for code in (path or "").split("/"):
-            if code in out:
-                out[code] += Decimal(str(amount or 0))
-    return out
-
-
-def within(ctx_region: Region, field_name: str = "region__path") -> Q:
-    return Q(**{field_name: ctx_region.path}) | Q(
-        **{f"{field_name}__startswith": ctx_region.path + "/"}
-    )
-
-
-def _paths_q(ctx: Ctx, field_name: str = "region__path") -> Q:
-    q = Q()
-    for r in ctx.regions:
-        q |= within(r, field_name)
-    return q
 
 
 def compute(key: str, *, user: Any, regions: list[Region], month: dt.date) -> dict[str, Value]:
@@ -221,16 +123,8 @@ def records(key: str, *, user: Any, region: Region, month: dt.date) -> RecordTab
 
 
 def listable(key: str) -> bool:
-    """Whether the records behind ``key``'s number can be listed on this installation."""
-    ind = REGISTRY[key]
-    if ind.records is None:
-        return False
-    if ind.lists_with is not None:
-        try:
-            selector(*ind.lists_with)
-        except Unavailable:
-            return False
-    return True
+    """Whether the records behind ``key``'s number can be listed."""
+    return REGISTRY[key].records is not None
 
 
 def _reported(ctx: Ctx, key: str) -> dict[str, Value]:
@@ -248,19 +142,10 @@ def _reported(ctx: Ctx, key: str) -> dict[str, Value]:
     }
 
 
-# -- population (for per-capita indicators) ------------------------------------
-
-
-@lru_cache(maxsize=1)
-def population() -> dict[str, int]:
-    """Resident population per region code; source and caveat in the data file."""
-    data = json.loads((DATA_DIR / "population_2020.json").read_text("utf-8"))
-    return {str(k): int(v) for k, v in data["population"].items()}
-
-
-def population_source() -> str:
-    data = json.loads((DATA_DIR / "population_2020.json").read_text("utf-8"))
-    return f"{data['source']}（{data['status']}）"
-
-
-from iphub.supervision import indicator_defs  # noqa: E402,F401  (fills REGISTRY)
+# What no module knows: typed into the monthly report by each locality.
+register(
+    Indicator("training_sessions", "培训宣传活动场次", "场", "", Source.REPORTED, position=140)
+)
+register(
+    Indicator("enterprises_visited", "走访服务企业数", "家", "", Source.REPORTED, position=150)
+)

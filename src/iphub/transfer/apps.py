@@ -5,3 +5,8 @@ class TransferConfig(AppConfig):
     name = "iphub.transfer"
     label = "transfer"
     verbose_name = "知慧桥"
+
+    def ready(self) -> None:
+        from iphub.transfer.indicators import register_indicators
+
+        register_indicators()

@@ -15,8 +15,8 @@ from iphub.finance.selectors.totals import (
     pledge_totals,
 )
 
-# conversion, insurance_cover and fund_exposure are here so that supervision's
-# indicators can read them (supervision.indicators.selector("iphub.finance", ...)).
+# conversion, insurance_cover and fund_exposure are here so that finance's own
+# indicators (finance/indicators.py, registered in core) and pages can read them.
 __all__ = [
     "FINANCE_ROLES",
     "PledgeTotals",

@@ -12,7 +12,6 @@ import pytest
 from model_bakery import baker
 
 from iphub.core.models import Organisation, Region, User
-from iphub.core.permissions import scope_queryset
 from iphub.supervision import indicators
 from iphub.supervision.indicators import Source
 from iphub.supervision.tests.conftest import MAY, at
@@ -49,17 +48,6 @@ def deals(orgs: dict[str, Organisation]) -> None:
         )
 
 
-def _with_deal_list(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Give transfer a ``deal_list`` selector, as its issue will (region-scoped)."""
-    from iphub.transfer import selectors as transfer_selectors
-    from iphub.transfer.models import Deal
-
-    def deal_list(*, user: Any, **filters: str) -> Any:
-        return scope_queryset(user, Deal.objects.all())
-
-    monkeypatch.setattr(transfer_selectors, "deal_list", deal_list, raising=False)
-
-
 @pytest.mark.usefixtures("deals")
 def test_deals_and_their_amount_per_city_and_month(cast: dict[str, User]) -> None:
     n = _values("deals", cast["supervisor"], "420500", "420100", "420600", "420000")
@@ -78,10 +66,7 @@ def test_deals_and_their_amount_per_city_and_month(cast: dict[str, User]) -> Non
 
 
 @pytest.mark.usefixtures("deals", "plan")
-def test_deal_records_once_transfer_lists_deals(
-    client: Any, cast: dict[str, User], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _with_deal_list(monkeypatch)
+def test_deal_records_listed_from_transfers_deals(client: Any, cast: dict[str, User]) -> None:
     table = indicators.records(
         "deals", user=cast["supervisor"], region=_regions("420500")[0], month=MAY
     )

@@ -11,7 +11,7 @@ from model_bakery import baker
 from iphub.core.models import Organisation, Region, User
 from iphub.core.selectors import prefecture_list
 from iphub.supervision import indicators
-from iphub.supervision.indicators import Indicator, Source, Unavailable, register, selector
+from iphub.supervision.indicators import Indicator, Source, Unavailable, register
 from iphub.supervision.tests.conftest import MAY, at, make_pledge
 
 
@@ -140,17 +140,11 @@ def test_a_supervisor_gets_case_counts_but_not_the_case_files(cast: dict[str, Us
     assert clerk.value is None and clerk.source == Source.UNAVAILABLE and "无权" in clerk.note
 
 
-def test_an_indicator_whose_selector_is_missing_reports_not_available(
+def test_an_indicator_whose_data_is_missing_reports_not_available(
     regions: None, cast: dict[str, User]
 ) -> None:
-    with pytest.raises(Unavailable):
-        selector("iphub.transfer", "no_such_selector")
-    with pytest.raises(Unavailable):
-        selector("iphub.not_an_app", "anything")
-
     def compute(ctx: indicators.Ctx) -> dict[str, Decimal]:
-        selector("iphub.not_an_app", "deal_list")
-        return {}
+        raise Unavailable("模块 not_an_app 尚未启用")
 
     register(Indicator("test_missing", "测试", "项", "not_an_app", Source.COMPUTED, compute))
     try:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from iphub.core.indicators import POPULATION_FILE
 from iphub.core.models import User
-from iphub.supervision.indicators import DATA_DIR
 from iphub.supervision.models import Plan, PlanTarget, TargetBasis
 
 
@@ -59,7 +59,7 @@ def test_the_dashboard_marks_platform_default_targets(client: Any, cast: dict[st
 
 
 def test_population_file_names_its_source_and_the_unverified_difference() -> None:
-    data = json.loads((DATA_DIR / "population_2020.json").read_text("utf-8"))
+    data = json.loads(POPULATION_FILE.read_text("utf-8"))
     pop = data["population"]
     units = sum(v for k, v in pop.items() if k != "420000")
     assert len(pop) == 18 and "人口普查" in data["source"]
