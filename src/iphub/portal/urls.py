@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iphub.portal import account, audit_chain, background, security, twofactor, views
+from iphub.portal import account, audit_chain, security, twofactor, views
 
 app_name = "portal"
 
@@ -36,5 +36,4 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit"),
     path("audit/export.<str:fmt>", views.audit_export, name="audit_export"),
     path("audit/verify/", audit_chain.audit_verify, name="audit_verify"),
-    path("system/background/", background.background_status, name="background"),
 ]
