@@ -146,7 +146,7 @@ def _apply(
         from_state=old_state,
         to_state=t.target,
         actor_name=display_name(actor),
-        note=str(values.get("note", "") or values.get("decline_reason", "")),
+        note=_event_note(values),
         at=now,
     )
     audit_record(
@@ -158,6 +158,15 @@ def _apply(
         after={"state": t.target, **{k: v for k, v in values.items() if k != "note"}},
     )
     return answer
+
+
+def _event_note(values: dict[str, Any]) -> str:
+    """What the history row says: the decline reason in words, then the note."""
+    reason = values.get("decline_reason")
+    words = [str(DeclineReason(reason).label)] if reason else []
+    if values.get("note"):
+        words.append(str(values["note"]))
+    return "：".join(words)
 
 
 def _settle_request(request: FinancingRequest, now: dt.datetime) -> None:

@@ -223,3 +223,38 @@ def test_bank_publishes_a_product_through_the_form(client: Any, banks: dict[str,
     assert ok.status_code == 302
     listing = client.get("/finance/products/").content.decode()
     assert "知识产权贷" in listing and "地理标志" in listing
+
+
+def test_pages_speak_words_not_codes_in_both_languages(
+    client: Any,
+    cast: dict[str, User],
+    banks: dict[str, Any],
+    asked: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    from iphub.portal.tests.codewords import code_words, english, visible_text
+
+    a = asked.answers.get(bank=banks["a"])
+    client.force_login(banks["a_user"])
+    from iphub.finance.services import answers
+
+    answers.answer_step(
+        actor=banks["a_user"], answer_id=a.pk, name="decline", data={"reason": "credit"}
+    )
+    # The test patents carry their fixture key in the title: "(granted)", "(second)".
+    users = [banks["a_user"].username, cast["enterprise"].username, "granted", "second"]
+    client.force_login(cast["enterprise"])
+    page = client.get(f"/finance/requests/{asked.pk}/").content.decode()
+    assert "企业信用或经营状况不符合要求" in visible_text(page)
+    assert code_words(page, allow=users) == []
+    with english(client):
+        page = client.get(f"/finance/requests/{asked.pk}/").content.decode()
+    text = visible_text(page)
+    assert "Bank answers" in text and "Declined by the bank" in text
+    assert "Credit or business does not meet requirements" in text
+    assert code_words(page, allow=users, lang="en") == []
+    client.force_login(cast["supervisor"])
+    with django_assert_max_num_queries(40):
+        figures = client.get("/finance/figures/")
+    assert figures.status_code == 200
+    assert code_words(figures.content.decode(), allow=users) == []
