@@ -198,17 +198,23 @@ def fund_detail(request: HttpRequest, fund_id: int) -> HttpResponseBase:
             if exc.status == 403:
                 raise
             error, errors = exc.message, dict(exc.fields) or {"form": exc.message}
+    claims = list(selectors.claim_list(user=request.user, fund=fund))
+    can_edit = _can_edit(request)
     return render(
         request,
         "finance/fund_detail.html",
         {
             "fund": fund,
-            "claims": selectors.claim_list(user=request.user, fund=fund),
+            "claims": claims,
+            # Claims a supervisor may still decide (pending ones).
+            "decidable": {c.pk for c in claims if c.status == ClaimStatus.PENDING}
+            if can_edit
+            else set(),
             "error": error,
             "errors": errors,
             "data": request.POST,
             "statuses": ClaimStatus.choices,
-            "can_edit": _can_edit(request),
+            "can_edit": can_edit,
         },
         status=400 if errors else 200,
     )

@@ -25,7 +25,13 @@ from iphub.patents.selectors import applicant_portfolio
 from iphub.portal.errors import application_error_page
 from iphub.transfer import selectors, services
 from iphub.transfer.access import STAFF_ROLES, ensure_holder, is_member
-from iphub.transfer.models import CooperationForm, ListingMode, MatchStage, NeedStatus
+from iphub.transfer.models import (
+    CooperationForm,
+    ListingMode,
+    ListingStatus,
+    MatchStage,
+    NeedStatus,
+)
 from iphub.transfer.services.need_imports import COLUMNS, EXAMPLE_ROW
 from iphub.transfer.workflow import EDITABLE_NEED_STATUSES, need_edit_check
 
@@ -287,13 +293,16 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponseBase:
     return render(
         request,
         "transfer/listing_detail.html",
+    owner = is_member(request.user, listing.organisation_id)
         {
             "l": listing,
             "matches": matches,
             "matching": selectors.listing_matching_progress(listing)
             if matches is not None
             else None,
-            "owner": is_member(request.user, listing.organisation_id),
+            "owner": owner,
+            # The holder withdraws (or revokes) a listing while it is on offer.
+            "can_withdraw": owner and listing.status == ListingStatus.ACTIVE,
         },
     )
 

@@ -13,17 +13,25 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from iphub.core.errors import ApplicationError
+from iphub.core.permissions import has_role
 from iphub.navigation.selectors import chain_list
 from iphub.transfer import selectors, services
-from iphub.transfer.access import is_staff_over
-from iphub.transfer.models import PairOutcome
+from iphub.transfer.access import STAFF_ROLES, is_staff_over
+from iphub.transfer.models import EventStatus, PairOutcome
 from iphub.transfer.views import error_page
 
 EVENT_FIELDS = ("title", "industry_chain", "ipc_prefixes", "date", "venue", "online_url", "region")
 
 
 def event_list(request: HttpRequest) -> HttpResponseBase:
-    return render(request, "transfer/event_list.html", {"events": selectors.event_list()[:100]})
+    return render(
+        request,
+        "transfer/event_list.html",
+        {
+            "events": selectors.event_list()[:100],
+            "can_create": has_role(request.user, *STAFF_ROLES),
+        },
+    )
 
 
 @login_required
@@ -107,6 +115,8 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponseBase:
         "staff": staff,
         "outcomes": PairOutcome.choices,
         "registration": selectors.event_registration_of(user=request.user, event=event),
+        # Registration is open while the event is being prepared.
+        "can_register": event.status == EventStatus.PLANNED,
     }
     if staff:
         context["registrations"] = selectors.event_registrations(event)
