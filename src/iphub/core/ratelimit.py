@@ -39,6 +39,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from iphub.core.errorpages import error_page
+
 API_PREFIX = "/api/"
 
 
@@ -123,9 +125,6 @@ def too_many(request: HttpRequest, seconds: int, message: str = "") -> HttpRespo
     if request.path.startswith(API_PREFIX):
         response = JsonResponse({"code": "rate_limited", "message": text, "fields": {}}, status=429)
     else:
-        # The portal draws every error page; imported here, core does not depend on it.
-        from iphub.portal.errors import error_page
-
         response = error_page(request, status=429, message=text)
     response["Retry-After"] = str(seconds)
     return response

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from iphub.core.downloads import protected_file_response
+from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import xlsx_response
 from iphub.filings import catalogue, checks, selectors, services, workflow
@@ -30,7 +31,6 @@ from iphub.filings.services.pending import (
     pending_uploads_keep,
 )
 from iphub.filings.services.products import RELATIONS
-from iphub.portal.errors import application_error_page
 
 # How the two parties of each kind are called on its pages.
 PARTY_LABELS: dict[str, tuple[str, str]] = {
@@ -277,9 +277,6 @@ def detail(request: HttpRequest, filing_id: int) -> HttpResponseBase:
             "actions": [t.name for t in workflow.available(request.user, filing)],
             "grounds": service.refusal_grounds,
             "ground_label": service.ground_label(filing.refusal_ground),
-            # The return's reasons and the refusal's ground are shown in those states.
-            "returned": filing.state == FilingState.RETURNED,
-            "refused": filing.state == FilingState.REFUSED,
             "has_notice": bool(filing.verification_code),
             "holder_label": gettext(PARTY_LABELS[filing.kind][0]),
             "counterparty_label": gettext(PARTY_LABELS[filing.kind][1]),

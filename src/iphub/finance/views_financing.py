@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from iphub.core.calendar import LOCAL_TZ, add_years
+from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import xlsx_response
 from iphub.core.permissions import region_path_of
@@ -30,7 +31,6 @@ from iphub.finance.models import (
 )
 from iphub.finance.selectors import financing as sel
 from iphub.finance.services import answers, products, requests, whitelist
-from iphub.portal.errors import application_error_page
 
 
 def page(view: Any) -> Any:

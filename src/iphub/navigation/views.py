@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Organisation, OrganisationKind
 from iphub.core.permissions import has_role
@@ -26,7 +27,6 @@ from iphub.navigation.models import (
 )
 from iphub.navigation.pdf import report_pdf
 from iphub.navigation.reports import report_tables, write_report_xlsx
-from iphub.portal.errors import application_error_page
 
 
 def _can_edit(user: Any) -> bool:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from iphub.core import ratelimit
+from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import csv_response, xlsx_response
 from iphub.patents import events, selectors, services
@@ -34,7 +35,6 @@ from iphub.patents.pager import SearchState, pager_links
 from iphub.patents.search import QuerySyntaxError
 from iphub.patents.selectors import FACET_TITLES
 from iphub.patents.views_export import export_offer
-from iphub.portal.errors import application_error_page
 
 FACET_FIELDS = {
     "type": "TYPE",

@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from iphub.core.downloads import protected_file_response
+from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import attachment_disposition
 from iphub.patents import services
 from iphub.patents.exports import export_filename
 from iphub.patents.models import ExportJob, JobStatus
-from iphub.portal.errors import application_error_page
 
 
 def export_offer(request: HttpRequest, *, query: str, fmt: str, total: int) -> HttpResponseBase:

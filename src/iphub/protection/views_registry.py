@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
+from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError, NotFound
-from iphub.portal.errors import application_error_page
 from iphub.protection import selectors
 from iphub.protection.models import Campaign, CaseType, StationActivity, StationKind
 from iphub.protection.services import assistance as assistance_services

@@ -15,6 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from iphub.core.errorpages import application_error_page
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.exports import xlsx_response
 from iphub.core.jobs import job_progress_response
@@ -22,16 +23,9 @@ from iphub.core.models import Organisation
 from iphub.core.permissions import has_role, scope_queryset
 from iphub.patents.models import ImportMode
 from iphub.patents.selectors import applicant_portfolio
-from iphub.portal.errors import application_error_page
 from iphub.transfer import selectors, services
 from iphub.transfer.access import STAFF_ROLES, ensure_holder, is_member
-from iphub.transfer.models import (
-    CooperationForm,
-    ListingMode,
-    ListingStatus,
-    MatchStage,
-    NeedStatus,
-)
+from iphub.transfer.models import CooperationForm, ListingMode, MatchStage, NeedStatus
 from iphub.transfer.services.need_imports import COLUMNS, EXAMPLE_ROW
 from iphub.transfer.workflow import EDITABLE_NEED_STATUSES, need_edit_check
 
@@ -293,16 +287,13 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponseBase:
     return render(
         request,
         "transfer/listing_detail.html",
-    owner = is_member(request.user, listing.organisation_id)
         {
             "l": listing,
             "matches": matches,
             "matching": selectors.listing_matching_progress(listing)
             if matches is not None
             else None,
-            "owner": owner,
-            # The holder withdraws (or revokes) a listing while it is on offer.
-            "can_withdraw": owner and listing.status == ListingStatus.ACTIVE,
+            "owner": is_member(request.user, listing.organisation_id),
         },
     )
 
