@@ -277,6 +277,9 @@ def detail(request: HttpRequest, filing_id: int) -> HttpResponseBase:
             "actions": [t.name for t in workflow.available(request.user, filing)],
             "grounds": service.refusal_grounds,
             "ground_label": service.ground_label(filing.refusal_ground),
+            # The return's reasons and the refusal's ground are shown in those states.
+            "returned": filing.state == FilingState.RETURNED,
+            "refused": filing.state == FilingState.REFUSED,
             "has_notice": bool(filing.verification_code),
             "holder_label": gettext(PARTY_LABELS[filing.kind][0]),
             "counterparty_label": gettext(PARTY_LABELS[filing.kind][1]),

@@ -25,7 +25,13 @@ from iphub.patents.models import ImportMode
 from iphub.patents.selectors import applicant_portfolio
 from iphub.transfer import selectors, services
 from iphub.transfer.access import STAFF_ROLES, ensure_holder, is_member
-from iphub.transfer.models import CooperationForm, ListingMode, MatchStage, NeedStatus
+from iphub.transfer.models import (
+    CooperationForm,
+    ListingMode,
+    ListingStatus,
+    MatchStage,
+    NeedStatus,
+)
 from iphub.transfer.services.need_imports import COLUMNS, EXAMPLE_ROW
 from iphub.transfer.workflow import EDITABLE_NEED_STATUSES, need_edit_check
 
@@ -284,6 +290,7 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponseBase:
         matches = selectors.match_list_for_listing(user=request.user, listing=listing)
     except ApplicationError:
         matches = None
+    owner = is_member(request.user, listing.organisation_id)
     return render(
         request,
         "transfer/listing_detail.html",
@@ -293,7 +300,9 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponseBase:
             "matching": selectors.listing_matching_progress(listing)
             if matches is not None
             else None,
-            "owner": is_member(request.user, listing.organisation_id),
+            "owner": owner,
+            # The holder withdraws (or revokes) a listing while it is on offer.
+            "can_withdraw": owner and listing.status == ListingStatus.ACTIVE,
         },
     )
 
