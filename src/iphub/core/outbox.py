@@ -241,7 +241,10 @@ def outbox_drain(follower: IndexFollower, *, limit: int = DRAIN_BATCH) -> int:
         above = [r[0] for r in rows if r[0] > state.cursor]
         gaps = _split_gaps(state.gaps, in_gaps)
         if above:
-            expected = state.cursor + 1
+            # An index that started on an empty outbox (cursor 0) has no gap below
+            # the first row it sees: the ids before it were used by rows pruned or
+            # deleted before it existed.
+            expected = state.cursor + 1 if state.cursor else above[0]
             for i in above:
                 if i > expected:
                     gaps.append([expected, i - 1, now])

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from iphub.core.models import ScheduledRun
@@ -166,20 +167,41 @@ def schedule_tick(
         period = duty.period(local)
         if period is None:
             continue
-        if ScheduledRun.objects.filter(duty=duty.name, period=period).exists():
-            continue
-        try:
-            with transaction.atomic():
-                run = ScheduledRun.objects.create(
-                    duty=duty.name, period=period, claimed_by=claimed_by[:64]
-                )
-                # The task row is written in this transaction (database queue):
-                # the claim and the work to do commit together or not at all.
-                result = run_scheduled_duty.enqueue(duty.name, period)
-                run.task_id = str(result.id)
-                run.save(update_fields=["task_id"])
-        except IntegrityError:
-            continue  # another scheduler claimed this period first
-        claimed.append(run)
-        logger.info("scheduled duty %s for period %s", duty.name, period)
+        # A busy database (SQLite's lock) is waited out a little; a duty still not
+        # claimed is claimed at the next tick, 20 s later, in the same period.
+        for attempt in range(5):
+            try:
+                run = _claim(duty, period, claimed_by, run_scheduled_duty)
+                break
+            except OperationalError:
+                if attempt == 4:
+                    logger.warning(
+                        "schedule: database busy, duty %s left for the next tick", duty.name
+                    )
+                    run = None
+                    break
+                time.sleep(0.1 * (attempt + 1))
+        if run is not None:
+            claimed.append(run)
+            logger.info("scheduled duty %s for period %s", duty.name, period)
     return claimed
+
+
+def _claim(duty: Duty, period: str, claimed_by: str, task: Any) -> ScheduledRun | None:
+    """Insert the (duty, period) row and enqueue the duty in one transaction;
+    None when another scheduler has claimed the period."""
+    if ScheduledRun.objects.filter(duty=duty.name, period=period).exists():
+        return None
+    try:
+        with transaction.atomic():
+            run = ScheduledRun.objects.create(
+                duty=duty.name, period=period, claimed_by=claimed_by[:64]
+            )
+            # The task row is written in this transaction (database queue): the
+            # claim and the work to do commit together or not at all.
+            result = task.enqueue(duty.name, period)
+            run.task_id = str(result.id)
+            run.save(update_fields=["task_id"])
+    except IntegrityError:
+        return None  # another scheduler claimed this period first
+    return run

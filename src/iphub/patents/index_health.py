@@ -125,6 +125,7 @@ def check_usable(path: Path) -> None:
         raise IndexRebuilding()
     count = Patent.objects.count()
     if problem == "missing" and count == 0:
+        create_empty(path)
         return
     logger.warning("检索索引 %s 不可用（%s），从数据库重建（%d 条）。", path, problem, count)
     if count <= sync_rebuild_limit():
@@ -132,6 +133,17 @@ def check_usable(path: Path) -> None:
         return
     start_background_rebuild()
     raise IndexRebuilding()
+
+
+def create_empty(path: Path) -> None:
+    """A fresh install's empty index, following the outbox from its current end."""
+    from iphub.patents.search import PatentIndex
+
+    with file_lock(lock_path(path, "outbox"), timeout=60):
+        if (path / "meta.json").exists():
+            return
+        PatentIndex(path)
+        outbox_position().save(path)
 
 
 def index_broken_after(exc: BaseException) -> bool:
@@ -252,13 +264,7 @@ def ensure_writable() -> bool:
         check_usable(path)
     except IndexRebuilding:
         return False
-    from iphub.patents.indexing import get_index
-
-    get_index()  # creates the empty index of a fresh install
-    if not (path / "meta.json").exists():
-        return False
-    outbox_position().save(path)
-    return True
+    return (path / "meta.json").exists()
 
 
 def _apply_patents(ids: list[int]) -> object:
