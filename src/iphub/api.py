@@ -98,8 +98,13 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     it off; a client never gets either. The operator gets the traceback in the log,
     on the same logger (and so the same admin mail) as Django's own 500s. An error
     from a broken search index answers 503 索引重建中 while it is rebuilt."""
+    from iphub.core.storage import storage_full_error
     from iphub.patents.index_health import index_broken_after
 
+    # A full upload disk: 507 with what happened (core.storage), not a 500; it is an
+    # OSError too, so it is told apart before the broken-index check.
+    if (full := storage_full_error(exc)) is not None:
+        return on_application_error(request, full)
     if index_broken_after(exc):
         return _index_rebuilding(request)
     logging.getLogger("django.request").error(

@@ -77,6 +77,11 @@ class PlatformErrorPages:
     def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
         """A service's refusal that a view let through is shown with its message
         (instead of a server error); anything else is left to Django, which logs it."""
+        # A full upload disk: the submission did not go through (core.storage); told
+        # apart before the broken-index check, which also looks at OSErrors.
+        from iphub.core.storage import storage_full_error
+
+        exception = storage_full_error(exception) or exception
         if not request.path.startswith(API_PREFIX) and isinstance(exception, ValueError | OSError):
             # A search on a broken index: 索引重建中 while it is rebuilt, not a 500.
             from iphub.patents.index_health import IndexRebuilding, index_broken_after
