@@ -1,4 +1,10 @@
-"""The search index's readiness check and figures for ``/readyz`` and ``/metrics``."""
+"""The search index's readiness check and figures for ``/readyz`` and ``/metrics``.
+
+Read from the index machinery of ``patents.index_health`` and the outbox of
+``core.outbox``: whether this node's index opens or is being rebuilt, how many
+documents it holds against the database's patents, and how many outbox entries
+it has not applied yet (the index lag).
+"""
 
 from __future__ import annotations
 
@@ -10,24 +16,50 @@ from iphub.core.metrics import register_gauge
 from iphub.patents.models import Patent
 
 
+def _follower() -> Any:
+    from iphub.core.outbox import followers
+
+    return next((f for f in followers() if f.name == "patents"), None)
+
+
 def index_state() -> dict[str, Any]:
-    """Whether the index opens, how many documents it holds against the database's
-    patents, and the difference (``missing``)."""
-    from iphub.patents.indexing import get_index
+    """``state`` (ok, missing, corrupt, schema, rebuilding), documents against the
+    database's patents, and ``outbox_pending`` (changes not applied yet)."""
+    from iphub.core.outbox import outbox_pending
+    from iphub.patents.index_health import index_problem, rebuild_running
 
     patents = Patent.objects.count()
-    try:
-        docs = get_index().doc_count()
-    except Exception as exc:
-        return {"state": "error", "error": f"{type(exc).__name__}: {exc}", "patents": patents}
-    return {"state": "ok", "documents": docs, "patents": patents, "missing": patents - docs}
+    follower = _follower()
+    pending = outbox_pending(follower) if follower is not None else 0
+    if rebuild_running():
+        return {"state": "rebuilding", "patents": patents, "outbox_pending": pending}
+    problem = index_problem()
+    if problem is not None and patents:
+        return {"state": problem, "patents": patents, "outbox_pending": pending}
+    from iphub.patents.indexing import get_index
+
+    docs = get_index().doc_count() if problem is None else 0
+    return {
+        "state": "ok",
+        "documents": docs,
+        "patents": patents,
+        "missing": patents - docs,
+        "outbox_pending": pending,
+    }
 
 
 @register_check("index")
 def check_index() -> CheckResult:
+    """A node whose index is missing, broken or rebuilding still serves (search says
+    索引重建中); readiness reports it as degraded, not down."""
     state = index_state()
-    ok = state["state"] == "ok" and state.get("missing") == 0
-    return CheckResult("ok" if ok else "warn", state)
+    return CheckResult("ok" if state["state"] == "ok" else "warn", state)
+
+
+@register_gauge("iphub_index_outbox_pending", "Index outbox entries this node has not applied.")
+def index_outbox_pending() -> Iterator[tuple[tuple[str, ...], float]]:
+    state = index_state()
+    yield (), float(state["outbox_pending"])
 
 
 @register_gauge(
@@ -36,3 +68,8 @@ def check_index() -> CheckResult:
 def index_missing() -> Iterator[tuple[tuple[str, ...], float]]:
     state = index_state()
     yield (), float(state.get("missing", state["patents"]))
+
+
+@register_gauge("iphub_index_ready", "1 when this node's search index opens and is not rebuilding.")
+def index_ready() -> Iterator[tuple[tuple[str, ...], float]]:
+    yield (), 1.0 if index_state()["state"] == "ok" else 0.0

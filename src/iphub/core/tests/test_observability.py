@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -99,6 +100,7 @@ def test_metrics_are_prometheus_text_with_the_operators_figures(client: Any) -> 
         'iphub_filings_sla{state="overdue"}',
         'iphub_filings_sla{state="at_risk"}',
         "iphub_index_missing_documents",
+        "iphub_index_outbox_pending",
         'iphub_disk_free_bytes{dir="media"}',
     ):
         assert name in text, name
@@ -119,3 +121,39 @@ def test_metrics_token_when_configured(client: Any, settings: Any) -> None:
         "/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret-scrape-token"
     )
     assert ok.status_code == 200 and b"iphub_queue_depth" in ok.content
+
+
+def test_readyz_says_when_the_index_is_missing(client: Any, settings: Any, tmp_path: Any) -> None:
+    import datetime as dt
+
+    from django.db import transaction
+
+    from iphub.patents.importers import PatentIn
+    from iphub.patents.services import patents_upsert
+    from iphub.patents.tests.conftest import app_no
+
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    with transaction.atomic():
+        patents_upsert(
+            [
+                PatentIn(
+                    application_number=app_no(2021, 1, 9),
+                    type="invention",
+                    title="一种就绪检查用电池",
+                    app_date=dt.date(2021, 3, 1),
+                    source_name="test",
+                )
+            ]
+        )
+    from django.core.management import call_command
+
+    call_command("reindex", stdout=io.StringIO())
+    index = client.get("/readyz").json()["checks"]["index"]
+    assert index["state"] == "ok" and index["missing"] == 0
+    import shutil
+
+    shutil.rmtree(tmp_path / "index")
+    body = client.get("/readyz").json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["index"]["state"] == "missing"
+    assert body["checks"]["database"]["status"] == "ok"
