@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -502,24 +503,23 @@ def value_text(
     text = str(value)
     if _ISO_TIME.match(text):
         return _moment(text)
-    if key == "refusal_ground":
-        return _refusal_ground(text)
+    if key in VALUE_LABELLERS:
+        return VALUE_LABELLERS[key](text)
     if label := _known_choice(key, text):
         return label
     text = _personal(key, text)
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
 
 
-def _refusal_ground(code: str) -> str:
-    # A filing's refusal ground is a code of the catalogue's list, not a model choice.
-    if not apps.is_installed("iphub.filings"):
-        return _("其他理由")
-    from iphub.filings import catalogue
+# Snapshot keys whose stored codes only an app above core can name (filings'
+# refusal grounds are codes of its catalogue, not model choices): the app
+# registers a function code -> words in its ``AppConfig.ready()``.
+VALUE_LABELLERS: dict[str, Callable[[str], str]] = {}
 
-    for service in catalogue.services():
-        if code in dict(service.refusal_grounds):
-            return service.ground_label(code)
-    return _("其他理由")
+
+def register_value_labeller(key: str, labeller: Callable[[str], str]) -> None:
+    """Name the stored values under snapshot key ``key`` with ``labeller``."""
+    VALUE_LABELLERS[key] = labeller
 
 
 def _known_choice(key: str, text: str) -> str:

@@ -10,3 +10,9 @@ class FilingsConfig(AppConfig):
         from iphub.filings.indicators import register_indicators
 
         register_indicators()
+
+        # The audit trail names a refusal ground in words (core.audit_labels).
+        from iphub.core.audit_labels import register_value_labeller
+        from iphub.filings.catalogue import refusal_ground_label
+
+        register_value_labeller("refusal_ground", refusal_ground_label)

@@ -131,6 +131,15 @@ def services() -> tuple[Service, ...]:
     return _current()
 
 
+def refusal_ground_label(code: str) -> str:
+    """A refusal ground's words from whichever catalogue item lists ``code``
+    (for the audit trail, which stores the code)."""
+    for service in _current():
+        if code in dict(service.refusal_grounds):
+            return service.ground_label(code)
+    return gettext("其他理由")
+
+
 def service_for(kind: str, operation: str = "establish") -> Service:
     """The catalogue item that governs filings of ``kind``/``operation``."""
     for s in _current():
