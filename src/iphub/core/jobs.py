@@ -9,10 +9,11 @@ running and stops when it is done, failed or stalled; when it sees the job
 finish, the response tells HTMX to reload the page, so the results appear
 without the user reloading.
 
-A job whose worker died (the embedded mode runs tasks in threads of the web
-process: a restart ends them) would otherwise say 进行中 forever. A running job
-that has not reported progress for ``JOB_STALL_MINUTES`` (settings, default 10)
-is shown as stalled, with the time it last moved, and polling stops.
+A job whose worker died is marked failed with the reason by the queue's reaper
+(``core.queue``: each task registers how to fail its job row). As a last
+resort, a running job that has not reported progress for ``JOB_STALL_MINUTES``
+(settings, default 10) is shown as stalled, with the time it last moved, and
+polling stops. A queued job while no worker is alive says that it waits for one.
 """
 
 from __future__ import annotations
@@ -105,6 +106,16 @@ class JobProgress:
     @property
     def finished(self) -> bool:
         return self.state == JobState.DONE
+
+    @property
+    def waiting_for_worker(self) -> bool:
+        """Queued in the durable queue while no worker runs: the page says the
+        job is safe and waits, rather than polling on in silence."""
+        if self.state != JobState.QUEUED:
+            return False
+        from iphub.core.queue import queue_uses_database, workers_alive
+
+        return queue_uses_database() and workers_alive() == 0
 
     @property
     def failed(self) -> bool:

@@ -101,6 +101,9 @@ class IndexFollower:
     directory: Callable[[], Path]
     appliers: dict[str, Callable[[list[int]], object]]
     ensure: Callable[[], bool]
+    # Called before rows are recorded (a fresh install creates its empty index
+    # here, so that the first import is applied row by row, not rebuilt).
+    before_record: Callable[[str, list[int]], None] | None = None
 
 
 _FOLLOWERS: dict[str, IndexFollower] = {}
@@ -128,6 +131,9 @@ def outbox_record(entity: str, ids: Iterable[int]) -> int:
     rows = [IndexOutbox(entity=entity, object_id=int(i)) for i in dict.fromkeys(ids)]
     if not rows:
         return 0
+    for follower in followers():
+        if follower.before_record is not None and entity in follower.appliers:
+            follower.before_record(entity, [r.object_id for r in rows])
     IndexOutbox.objects.bulk_create(rows, batch_size=5000)
     if getattr(settings, "INDEX_DRAIN_ON_COMMIT", True):
         transaction.on_commit(outbox_drain_all)

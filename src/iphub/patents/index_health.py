@@ -267,6 +267,19 @@ def ensure_writable() -> bool:
     return (path / "meta.json").exists()
 
 
+def create_if_fresh(entity: str, ids: list[int]) -> None:
+    """Before the first patents of a fresh install are recorded: create the empty
+    index (following the outbox from here), so that the import is applied as it
+    commits instead of found missing and rebuilt. Only when no other patent
+    exists: a missing index of a populated database is rebuilt."""
+    path = index_dir()
+    if (path / "meta.json").exists() or rebuild_running(path):
+        return
+    if Patent.objects.exclude(pk__in=ids).exists():
+        return
+    create_empty(path)
+
+
 def _apply_patents(ids: list[int]) -> object:
     from iphub.patents.indexing import index_patents
 
@@ -279,5 +292,6 @@ register_follower(
         directory=index_dir,
         appliers={"patent": _apply_patents},
         ensure=ensure_writable,
+        before_record=create_if_fresh,
     )
 )

@@ -266,3 +266,19 @@ def test_worker_killed_mid_task_is_detected(tmp_path: Path) -> None:
     row = DBTaskResult.objects.get(pk=result.id)
     assert row.status == "FAILED" and "已停止" in row.traceback
     assert ABANDONED and "已停止" in ABANDONED[0][0]
+
+
+@override_settings(TASKS=DB_QUEUE)
+def test_a_queued_job_without_a_live_worker_says_it_waits_for_one() -> None:
+    from iphub.core.jobs import JobProgress, JobState
+
+    job = JobProgress(key="k", title="导入", state=JobState.QUEUED, poll_url="/p/")
+    assert job.waiting_for_worker
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="w", host="h", pid=3, started_at=now, last_seen=now)
+    assert not job.waiting_for_worker
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    ):
+        WorkerHeartbeat.objects.all().delete()
+        assert not job.waiting_for_worker  # no queue, nothing to wait for
