@@ -8,11 +8,9 @@ It lives in portal, the top layer, because it calls every app; core imports no
 app above it.
 
 Background work runs inline. Services hand slow work (matching a need, a
-navigation analysis, a 蓝天 screening run, indexing) to ``django.tasks``; the
-site's ThreadBackend runs each task in a daemon thread, which a management
-command would leave behind when it exits (the screening run then stays at 进行中
-for ever) or race against the next step. Joining those threads would need a
-registry of them and still leaves steps reading half-done results; switching the
+navigation analysis, a 蓝天 screening run) to ``django.tasks``; the site's
+durable queue would leave them for a worker, which may not be running yet, and a
+step would read half-done results of the one before; switching the
 ``TASKS`` setting to Django's ImmediateBackend for the duration of the seed runs
 every task to completion at the moment it is enqueued (after the enqueuing
 transaction commits), so when a step returns its results are in the database
