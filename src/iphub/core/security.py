@@ -52,8 +52,9 @@ def account_security_list(*, actor: Any, q: str = "") -> list[AccountSecurity]:
         live_tokens=Count(
             "api_tokens",
             filter=Q(api_tokens__revoked=False, api_tokens__expires_at__gt=now),
+            distinct=True,
         ),
-        otp_devices=Count("totpdevice", filter=Q(totpdevice__confirmed=True)),
+        otp_devices=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True),
     ).order_by("username")[:200]
     users = list(qs)
     since = now - settings.AXES_COOLOFF_TIME

@@ -171,9 +171,10 @@ def otp_verify(*, request: HttpRequest, user: User, token: str) -> Any:
     matched = None
     with transaction.atomic():
         for device in devices_for_user(user, for_verify=True):
-            # Digits go to the authenticator, anything else to the recovery codes,
-            # so one wrong code counts once on one device's throttle.
-            if isinstance(device, TOTPDevice) != code.isdigit():
+            # Six digits go to the authenticator, anything else to the recovery
+            # codes (8 characters), so a wrong code is tried on one device only.
+            is_totp_code = code.isdigit() and len(code) == getattr(device, "digits", 6)
+            if isinstance(device, TOTPDevice) != is_totp_code:
                 continue
             if device.verify_token(code):
                 matched = device
