@@ -86,59 +86,30 @@ def _audit_seal() -> str:
     return f"链入审计记录 {result.sealed} 条"
 
 
-def _escalate_filings() -> str:
-    from iphub.filings.services import filings_escalate_overdue
-
-    return f"提请督办超期事项 {len(filings_escalate_overdue())} 件"
-
-
-def _expire_needs() -> str:
-    from iphub.transfer.services import needs_expire_due
-
-    counts = needs_expire_due()
-    return f"过期需求 {counts['expired']} 条，标记待确认 {counts['stale']} 条"
-
-
-def _supervision_remind() -> str:
-    from iphub.supervision.selectors import today_local
-    from iphub.supervision.services.reminders import reminders_send
-
-    return f"发送月报提醒 {len(reminders_send(today=today_local()))} 条"
-
-
-def _navigation_snapshot() -> str:
-    from iphub.navigation.snapshot import snapshot_refresh
-
-    words = {"fresh": "快照已是最新", "built": "已重建快照", "busy": "另一进程正在重建",
-             "writers": "有导入正在写入，稍后再建"}  # fmt: skip
-    outcome = snapshot_refresh()
-    return words.get(outcome, outcome)
-
-
-def _embed_listed_patents() -> str:
-    from iphub.transfer import embeddings
-
-    run = embeddings.patents_embed(listed_only=True)
-    return f"已读取挂牌专利 {run.seen} 件，新计算向量 {run.embedded} 件"
-
-
 def _index_outbox_prune() -> str:
     from iphub.core.outbox import outbox_prune
 
     return f"清理索引待办 {outbox_prune()} 条"
 
 
+_EVERY_ORDER = {"minute": 0, "hour": 1, "day": 2}
+
+# core's own duties; each app registers its own in ``AppConfig.ready()``
+# (:func:`register_duty`), so core imports no app above it.
 DUTIES: list[Duty] = [
     Duty("audit_seal", "审计日志链入哈希链", "minute", _audit_seal),
-    Duty("escalate_filings", "超期备案事项提请督办", "hour", _escalate_filings),
-    Duty("expire_needs", "技术需求到期与待确认标记", "day", _expire_needs, dt.time(1, 0)),
-    Duty("navigation_snapshot", "导航分析快照更新", "day", _navigation_snapshot, dt.time(2, 0)),
-    Duty("embed_patents", "挂牌专利语义向量计算", "day", _embed_listed_patents, dt.time(3, 0)),
     Duty(
         "index_outbox_prune", "清理已过保留期的索引待办", "day", _index_outbox_prune, dt.time(4, 0)
     ),
-    Duty("supervision_remind", "月报到期提醒", "day", _supervision_remind, dt.time(8, 0)),
 ]
+
+
+def register_duty(duty: Duty) -> Duty:
+    """Add (or replace) an app's periodic duty; the list stays in the order an
+    administrator reads it (every minute, every hour, then daily by time)."""
+    DUTIES[:] = [d for d in DUTIES if d.name != duty.name] + [duty]
+    DUTIES.sort(key=lambda d: (_EVERY_ORDER[d.every], d.at or dt.time(0, 0)))
+    return duty
 
 
 def duty_by_name(name: str) -> Duty:

@@ -10,6 +10,9 @@ class FilingsConfig(AppConfig):
         from iphub.filings.indicators import register_indicators
 
         register_indicators()
+        from iphub.filings.duties import register_duties
+
+        register_duties()
 
         # The audit trail names a refusal ground in words (core.audit_labels).
         from iphub.core.audit_labels import register_value_labeller

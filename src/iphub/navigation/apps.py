@@ -10,6 +10,9 @@ class NavigationConfig(AppConfig):
         from iphub.navigation.indicators import register_indicators
 
         register_indicators()
+        from iphub.navigation.duties import register_duties
+
+        register_duties()
         from iphub.navigation import receivers
         from iphub.patents import events
 

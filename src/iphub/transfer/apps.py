@@ -10,3 +10,6 @@ class TransferConfig(AppConfig):
         from iphub.transfer.indicators import register_indicators
 
         register_indicators()
+        from iphub.transfer.duties import register_duties
+
+        register_duties()
