@@ -26,3 +26,7 @@ RATELIMIT_ENABLED = False
 # No index follower thread in the test process: tests drain the outbox when they
 # mean to (core/tests/test_outbox.py); commits still drain it (INDEX_DRAIN_ON_COMMIT).
 INDEX_FOLLOWER_ENABLED = False
+# e5 runs neither after every import a test makes nor on a pasted paragraph (seconds
+# of CPU each); the similar-patents tests store vectors themselves.
+TRANSFER_EMBED_AFTER_IMPORT = False
+SIMILAR_TEXT_EMBED = False

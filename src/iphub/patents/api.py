@@ -132,15 +132,52 @@ class PatentOut(PatentBrief):
     agency: str
     source: str
     legal_events: list[LegalEventOut]
+    ipc_suggested: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="推荐分类：记录本身无分类号时系统按名称和摘要推荐，不是该专利的分类号",
+    )
 
 
 @router.get("/patents/{int:patent_id}", response=PatentOut, summary="专利详情")
 def detail(request: HttpRequest, patent_id: int) -> Any:
+    from iphub.patents.services.ipc_suggestions import suggested_for_patent
+
     p = selectors.patent_get(patent_id)
+    skip = ("legal_events", "ipc_suggested")
     return {
-        **{f: getattr(p, f) for f in PatentOut.model_fields if f != "legal_events"},
+        **{f: getattr(p, f) for f in PatentOut.model_fields if f not in skip},
         "legal_events": list(p.legal_events.all()),
+        "ipc_suggested": suggested_for_patent(p),
     }
+
+
+class IPCSuggestIn(Schema):
+    title: str = Field("", description="发明名称或需求名称（必填）")
+    abstract: str = Field("", description="摘要或技术描述（可选，提高准确度）")
+    limit: int = Field(5, description="最多返回的小类数（1-10）")
+
+
+class IPCSuggestionOut(Schema):
+    code: str = Field(description="IPC 2026.01 分类号（小类，或置信时的大组）")
+    title: str = Field(description="分类号的中文类名")
+    confidence: float = Field(description="置信度 0-1；≥0.5 为交叉验证选定阈值之上")
+    level: str = Field(description="subclass（小类）或 main_group（大组）")
+
+
+@router.post(
+    "/patents/ipc/suggest",
+    response=list[IPCSuggestionOut],
+    summary="IPC 分类号推荐（按名称和摘要）",
+    description=(
+        "返回推荐的 IPC 小类（置信时附大组），按置信度从高到低，只含 IPC 2026.01 中存在的"
+        "分类号。推荐只供用户选择，不会写入任何专利的分类号。"
+    ),
+)
+def ipc_suggest(request: HttpRequest, payload: IPCSuggestIn) -> list[dict[str, Any]]:
+    from iphub.patents.services.ipc_suggestions import ipc_suggest as suggest
+
+    found = suggest(title=payload.title, abstract=payload.abstract, limit=payload.limit)
+    return [s.as_dict() for s in found]
 
 
 class ExportIn(Schema):

@@ -104,6 +104,10 @@ class IPCTable:
     def get(self, code: str) -> IPCEntry | None:
         return self._entries.get(code)
 
+    def entries(self) -> list[IPCEntry]:
+        """Every entry, in the table's order (sections, classes, ... subgroups)."""
+        return list(self._entries.values())
+
 
 _table: IPCTable | None = None
 _lock = threading.Lock()

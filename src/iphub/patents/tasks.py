@@ -69,3 +69,12 @@ def _export_abandoned(reason: str, export_id: int) -> None:
 
 task_policy(run_import_job, on_abandon=_import_abandoned)
 task_policy(run_export_job, on_abandon=_export_abandoned)
+
+
+@task()
+def ipc_suggest_task(patent_ids: list[int] | None = None) -> int:
+    """Store 推荐分类 for imported records that carry no IPC code (issue 20): kept in
+    the record's ``extra``, never as its classification."""
+    from iphub.patents.services.ipc_suggestions import patents_ipc_suggest
+
+    return patents_ipc_suggest(patent_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iphub.patents import views, views_export
+from iphub.patents import views, views_export, views_ipc
 from iphub.patents.intelligence import views as intelligence_views
 
 app_name = "patents"
@@ -28,5 +28,6 @@ urlpatterns = [
     path("saved/", views.saved_searches, name="saved"),
     path("saved/<int:saved_id>/delete/", views.saved_search_delete, name="saved_delete"),
     path("unresolved/", views.unresolved, name="unresolved"),
+    path("ipc/suggest/", views_ipc.ipc_suggest_fragment, name="ipc_suggest"),
     path("grade/method/", intelligence_views.grade_method, name="grade_method"),
 ]

@@ -159,7 +159,6 @@ def detail(request: HttpRequest, patent_id: int) -> HttpResponseBase:
         "applicants": [x for x in patent.parties.all() if x.role == "applicant"],
         "inventors": [x for x in patent.parties.all() if x.role == "inventor"],
         "same_applicant": selectors.patent_same_applicant(patent),
-        "similar": selectors.patent_similar(patent),
         "back_url": f"{came_from.url()}#hit-{patent.pk}" if came_from else "",
         "back": urlencode({"back": came_from.query_string()}) if came_from else "",
     }

@@ -376,7 +376,8 @@ def fasttrack(request: HttpRequest) -> HttpResponseBase:
                 assistance_services.fasttrack_request_submit(
                     actor=request.user,
                     title=form.get("title", ""),
-                    ipc_main=form.get("ipc_main", ""),
+                    # A code picked among the suggestions fills an empty field.
+                    ipc_main=form.get("ipc_main", "").strip() or form.get("ipc_pick", ""),
                 )
             messages.success(request, "已提交。")
             return redirect("protection:fasttrack")

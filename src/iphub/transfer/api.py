@@ -328,9 +328,11 @@ def listing_revoke(request: HttpRequest, listing_id: int, payload: RevokeIn) -> 
 def _mount() -> None:
     # Editing, import, events and deal records live in api_staff.py (file size);
     # they share this router's mount point.
+    from iphub.transfer.api_similar import router as similar_router
     from iphub.transfer.api_staff import router as staff_router
 
     router.add_router("", staff_router)
+    router.add_router("", similar_router)
 
 
 _mount()

@@ -13,3 +13,9 @@ class TransferConfig(AppConfig):
         from iphub.transfer.duties import register_duties
 
         register_duties()
+        from iphub.patents import events
+        from iphub.transfer import receivers
+
+        events.patents_imported.connect(
+            receivers.embed_after_import, dispatch_uid="transfer.embed.import"
+        )

@@ -63,10 +63,24 @@ MAX_TERMS = 24
 # with nor offered as shared terms: see ``stopwords.py``.
 STOP_TERMS = GENERIC_TERMS
 IPC_LEVELS = ((1.0, "同组"), (0.75, "同小类"), (0.5, "同大类"), (0.2, "同部"))
+# A suggested code counts for less than one the user chose: the suggester is right
+# about its best subclass about half the time (bench/ipc_suggest.py).
+SUGGESTED_IPC_FACTOR = 0.8
 
 
 def weights() -> dict[str, float]:
     return dict(getattr(settings, "TRANSFER_MATCH_WEIGHTS", DEFAULT_WEIGHTS))
+
+
+def suggested_ipc(need: TechnologyNeed) -> list[str]:
+    """The need's unchosen suggested subclasses the matcher uses (the suggester's
+    own rule: the best one, and the others at 50% confidence or more), unless
+    ``TRANSFER_MATCH_SUGGESTED_IPC`` is off. Empty when the user chose codes: the
+    user's choice then speaks for the need."""
+    if not getattr(settings, "TRANSFER_MATCH_SUGGESTED_IPC", True) or need.ipc_codes:
+        return []
+    rows = list(need.ipc_suggested or [])
+    return [r["code"] for i, r in enumerate(rows) if i == 0 or r.get("confidence", 0) >= 0.5]
 
 
 def terms_of(text: str) -> list[str]:
@@ -166,6 +180,33 @@ def _bm25(terms: list[str]) -> dict[int, float]:
         return {}
 
 
+def lexical_part(terms: list[str], body: str, bm25: float, top: float) -> tuple[float, list[str]]:
+    """The ``text`` part of a candidate (0-1) and the query terms its text shares, in
+    the order they occur: 0.6 × BM25 relative to the best hit of the same query plus
+    0.4 × the share of the query's terms (up to 12) found in the text. Also used by
+    "more like this" (``similar.py``), so both rank text the same way."""
+    # Substring tests, not a second segmentation: jieba over 200 abstracts per
+    # query was most of the matcher's time without e5 (and Chinese words match
+    # as substrings even where jieba cuts the patent's text differently).
+    shared = sorted((t for t in terms if t in body), key=body.find)
+    coverage = len(shared) / max(1, min(len(terms), 12))
+    return 0.6 * (bm25 / top if top else 0.0) + 0.4 * min(1.0, coverage), shared
+
+
+def blended(parts: dict[str, float], w: dict[str, float], *, dense: bool) -> float:
+    """Σ weight × part; without the dense part the others are weighted up by
+    ``Σw / (Σw − w_dense)`` (see the module docstring). Only the weights of the
+    parts present count, so callers scoring fewer parts (similar patents: text,
+    dense, IPC) blend on the same scale."""
+    used = {k: w.get(k, 0.0) for k in parts}
+    total = sum(used.values())
+    if dense:
+        return sum(used[k] * v for k, v in parts.items())
+    lexical = total - used.get("dense", 0.0)
+    score = sum(used[k] * v for k, v in parts.items() if k != "dense")
+    return score * (total / lexical) if lexical > 0 else score
+
+
 def _active_listings(patent_ids: set[int] | None) -> dict[int, SupplyListing]:
     qs = ListedPatent.objects.filter(listing__status=ListingStatus.ACTIVE).select_related(
         "listing__region"
@@ -223,6 +264,7 @@ def rank_for_need(
     """The best ``limit`` patents for ``need`` (only those in ``among``, if given)."""
     w = weights()
     terms = terms_of(need_text(need))
+    suggested = suggested_ipc(need)
     bm25 = _bm25(terms)
     top = max(bm25.values(), default=0.0)
     listed = _active_listings(among)
@@ -251,14 +293,15 @@ def rank_for_need(
         if not avail.alive:
             continue
         listing = listed.get(r.pk)
-        # Substring tests, not a second segmentation: jieba over 200 abstracts per
-        # need was most of the matcher's time without e5 (and Chinese words match
-        # as substrings even where jieba cuts the patent's text differently).
         body = passage_text(r.title, r.abstract)
-        shared = sorted((t for t in terms if t in body), key=body.find)
-        coverage = len(shared) / max(1, min(len(terms), 12))
-        text = 0.6 * (bm25.get(r.pk, 0.0) / top if top else 0.0) + 0.4 * min(1.0, coverage)
+        text, shared = lexical_part(terms, body, bm25.get(r.pk, 0.0), top)
         ipc, ipc_pairs = ipc_proximity(need.ipc_codes, r.ipc_codes or [])
+        ipc_by_suggestion = False
+        if suggested:
+            s_ipc, s_pairs = ipc_proximity(suggested, r.ipc_codes or [])
+            if s_ipc * SUGGESTED_IPC_FACTOR > ipc:
+                ipc, ipc_pairs = round(s_ipc * SUGGESTED_IPC_FACTOR, 4), s_pairs
+                ipc_by_suggestion = True
         where_region = listing.region if listing else regions.get(r.region_id or "")
         region_score, where = region_proximity(need.region, where_region)
         if listing is None:
@@ -279,6 +322,7 @@ def rank_for_need(
         reasons = {
             "shared_terms": shared[:8],
             "ipc_overlap": ipc_pairs,
+            "ipc_suggested": ipc_by_suggestion,
             **where,
             "offer": offer,
             "flags": avail.notes,
@@ -305,8 +349,6 @@ def _score(need: TechnologyNeed, found: list[_Draft], w: dict[str, float]) -> No
     vecs = embeddings.passage_vectors({d.pk: d.text for d in found}) if q is not None else {}
     if q is None and found and need.pk and embeddings.available():
         embeddings.queue_need(need.pk)
-    total = sum(w.values())
-    lexical = total - w.get("dense", 0.0)
     missing = []
     for c in found:
         vec = vecs.get(c.pk)
@@ -314,10 +356,9 @@ def _score(need: TechnologyNeed, found: list[_Draft], w: dict[str, float]) -> No
             cos = float(vec @ q)
             c.components["dense"] = round(embeddings.rescale(cos), 4)
             c.reasons["cosine"] = round(cos, 3)
-            c.score = sum(w.get(k, 0.0) * v for k, v in c.components.items())
+            c.score = blended(c.components, w, dense=True)
         else:
-            c.score = sum(w.get(k, 0.0) * v for k, v in c.components.items() if k != "dense")
-            c.score *= total / lexical if lexical > 0 else 1.0
+            c.score = blended(c.components, w, dense=False)
             c.reasons["notes"] = [_no_vector_note(need_has_vector=q is not None)]
             if q is not None:
                 missing.append(c.pk)
@@ -355,7 +396,12 @@ def explain(reasons: dict[str, Any]) -> str:
     shared = technical_terms(list(reasons.get("shared_terms") or []))
     if shared:
         bits.append(gettext("共同技术词：%(terms)s") % {"terms": gettext("、").join(shared[:5])})
-    if reasons.get("ipc_overlap"):
+    if reasons.get("ipc_overlap") and reasons.get("ipc_suggested"):
+        bits.append(
+            gettext("分类号相近（系统推荐分类，需求方未选）：%(ipc)s")
+            % {"ipc": reasons["ipc_overlap"][0]}
+        )
+    elif reasons.get("ipc_overlap"):
         bits.append(gettext("分类号相近：%(ipc)s") % {"ipc": reasons["ipc_overlap"][0]})
     if reasons.get("same_city"):
         bits.append(gettext("同城（%(region)s）") % {"region": reasons.get("region")})
@@ -386,11 +432,11 @@ def open_needs_for_listing(listing: SupplyListing, *, pool: int = 50) -> list[Te
         return []
     patents = list(listing.patents.all())
     listing_terms = set(terms_of(listing.title + " " + " ".join(patent_text(p) for p in patents)))
-    codes = [c for p in patents for c in p.ipc_codes]
+    codes = [c for p in patents for c in p.ipc_codes] + list(listing.ipc_codes or [])
     keep: dict[int, TechnologyNeed] = {}
     for n in needs:
         if (
-            ipc_proximity(n.ipc_codes, codes)[0] >= 0.75
+            ipc_proximity(n.ipc_codes or suggested_ipc(n), codes)[0] >= 0.75
             or len(listing_terms & set(terms_of(need_text(n)))) >= 2
         ):
             keep[n.pk] = n

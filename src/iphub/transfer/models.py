@@ -70,6 +70,10 @@ class TechnologyNeed(models.Model):
     description = models.TextField(_("技术问题描述"))
     industry_chain = models.CharField(_("产业链"), max_length=100, blank=True)
     ipc_codes = models.JSONField(_("IPC 领域"), default=list, blank=True)
+    # IPC subclasses the suggester proposed from the title and description and the
+    # user did not tick ([{code, title, confidence}]): never the need's own codes,
+    # used by the matcher at a discount and marked as suggested in match reasons.
+    ipc_suggested = models.JSONField(_("推荐分类（未选）"), default=list, blank=True)
     budget_min = models.DecimalField(
         _("预算下限（元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -139,6 +143,9 @@ class SupplyListing(models.Model):
     description = models.TextField(_("说明"), blank=True)
     mode = models.CharField(_("方式"), max_length=12, choices=ListingMode.choices)
     licence_forms = models.JSONField(_("许可类型"), default=list, blank=True)
+    # IPC codes the holder chose for the listing (from suggestions or typed); the
+    # listed patents' own codes stay theirs.
+    ipc_codes = models.JSONField(_("IPC 领域"), default=list, blank=True)
     asking_price = models.DecimalField(
         _("报价（元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )

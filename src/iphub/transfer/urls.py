@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iphub.transfer import views, views_deals, views_events
+from iphub.transfer import views, views_deals, views_events, views_similar
 
 app_name = "transfer"
 
@@ -31,4 +31,6 @@ urlpatterns = [
     path("deals/new/", views_deals.deal_new, name="deal_new"),
     path("deals/filings/", views_deals.deal_filing_options, name="deal_filing_options"),
     path("deals/<int:deal_id>/filing/", views_deals.deal_filing, name="deal_filing"),
+    path("similar/", views_similar.similar_text, name="similar_text"),
+    path("similar/patent/<int:patent_id>/", views_similar.similar_patent, name="similar_patent"),
 ]

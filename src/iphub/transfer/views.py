@@ -77,6 +77,8 @@ def _need_data(post: Any) -> dict[str, Any]:
             "budget_min",
             "budget_max",
             "deadline",
+    # Codes ticked among the suggestions join the typed ones: both are the user's choice.
+    data["ipc_codes"] = ", ".join([data["ipc_codes"], *post.getlist("ipc_pick")]).strip(", ")
             "contact_name",
             "contact_phone",
         )
@@ -255,6 +257,7 @@ def listing_hall(request: HttpRequest) -> HttpResponseBase:
         request,
         "transfer/listing_hall.html",
         {"page": page, "q": q, "mode": mode, "modes": ListingMode.choices},
+        data["ipc_pick"] = request.POST.getlist("ipc_pick")
     )
 
 

@@ -20,7 +20,7 @@ from iphub.core.amounts import YUAN_14, NumberRange, parse_number
 from iphub.core.calendar import add_years
 from iphub.core.errors import ApplicationError
 from iphub.core.validators import validate_mobile
-from iphub.patents.ipc import IPCError, normalize_ipc
+from iphub.patents.ipc import IPCError, is_valid_ipc, normalize_ipc
 from iphub.patents.models import LegalEventKind, Patent, PatentType
 from iphub.transfer.errors import TransferError
 from iphub.transfer.models import CooperationForm, NeedStatus
@@ -91,10 +91,14 @@ def ipc_list_clean(raw: Any, errors: dict[str, str]) -> list[str]:
             continue
         try:
             # A need may name only a subclass (H01M): enterprises rarely know the group.
-            out.append(normalize_ipc(item))
+            code = normalize_ipc(item)
         except IPCError:
             errors["ipc_codes"] = f"“{item}”不是有效的 IPC 分类号（如 H01M 或 H01M4/505）。"
             return []
+        if not is_valid_ipc(code):
+            errors["ipc_codes"] = f"“{item}”不在 IPC 2026.01 分类表中，请核对或从推荐分类中选择。"
+            return []
+        out.append(code)
     return list(dict.fromkeys(out))
 
 

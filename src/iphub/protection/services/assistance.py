@@ -302,6 +302,9 @@ def fasttrack_request_submit(*, actor: Any, title: str, ipc_main: str) -> FastTr
     require_roles(actor, Role.ENTERPRISE, Role.AGENCY)
     if actor.organisation_id is None:
         raise ApplicationError("请先关联所属组织。", fields={"organisation": "请先关联所属组织。"})
+    if not (ipc_main or "").strip():
+        msg = "请填写主分类号，或点“根据名称和描述推荐分类号”后选择一项。"
+        raise ApplicationError(msg, fields={"ipc_main": msg})
     field = fasttrack_field(ipc_main)
     if field is None:
         raise ApplicationError(

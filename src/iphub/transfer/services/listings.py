@@ -28,6 +28,7 @@ from iphub.transfer.models import (
 )
 from iphub.transfer.workflow import (
     OpenLicenceTerms,
+    ipc_list_clean,
     open_licence_check,
     open_licence_clean,
     patent_availability,
@@ -60,9 +61,14 @@ def _clean_listing(data: Mapping[str, Any]) -> dict[str, Any]:
         asking = parse_number(data.get("asking_price"), ASKING_PRICE, field="asking_price")
     except ApplicationError as exc:
         errors.update(exc.fields)
+    typed = data.get("ipc_codes") or ""
+    picked = [str(c) for c in data.get("ipc_pick") or []]
+    raw_codes = [typed, *picked] if isinstance(typed, str) else [*typed, *picked]
+    ipc_codes = ipc_list_clean(",".join(raw_codes), errors)
     if errors:
         raise ApplicationError(f"挂牌信息有误：{next(iter(errors.values()))}", fields=errors)
     return {
+        "ipc_codes": ipc_codes,
         "title": title[:200],
         "description": str(data.get("description") or "").strip(),
         "mode": mode,

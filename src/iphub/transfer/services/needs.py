@@ -27,6 +27,19 @@ def _enqueue_matching(need_id: int) -> None:
     need_matching_queue(need_id=need_id)
 
 
+def need_ipc_suggested(*, title: str, description: str, chosen: list[str]) -> list[dict[str, Any]]:
+    """The suggester's subclasses for a need that the user did not choose, with
+    confidence and title (stored apart from ``ipc_codes``, never merged into them)."""
+    from iphub.patents.services.ipc_suggestions import ipc_suggest_quiet
+
+    taken = {c[:4] for c in chosen}
+    return [
+        s.as_dict()
+        for s in ipc_suggest_quiet(title, description)
+        if s.level == "subclass" and s.code not in taken
+    ]
+
+
 def _with_contact_defaults(data: Mapping[str, Any], org: Organisation) -> dict[str, Any]:
     # A need collected on a visit often has no contact of its own: the
     # organisation's registered contact is the right person to call.
@@ -49,6 +62,9 @@ def need_create_for(
     in the background once the transaction commits.
     """
     clean = need_clean(_with_contact_defaults(data, organisation))
+    clean["ipc_suggested"] = need_ipc_suggested(
+        title=clean["title"], description=clean["description"], chosen=clean["ipc_codes"]
+    )
     need = TechnologyNeed.objects.create(
         organisation=organisation,
         region=organisation.region,
@@ -120,6 +136,9 @@ def need_update(*, actor: Any, need_id: int, data: Mapping[str, Any]) -> Technol
     merged |= dict(data)
     for name, value in need_clean(merged).items():
         setattr(need, name, value)
+    need.ipc_suggested = need_ipc_suggested(
+        title=need.title, description=need.description, chosen=need.ipc_codes
+    )
     need.status = NeedStatus.OPEN
     need.confirmed_at = timezone.now()
     need.save()

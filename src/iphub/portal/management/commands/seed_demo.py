@@ -40,7 +40,9 @@ def inline_tasks() -> Iterator[None]:
     logger.setLevel(logging.WARNING)
     try:
         with override_settings(
-            TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+            TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+            # e5 over every imported record would take hours inline: queued after the seed.
+            TRANSFER_EMBED_AFTER_IMPORT=False,
         ):
             yield
     finally:
@@ -91,10 +93,22 @@ class Command(BaseCommand):
             ("督导", supervision_load),
             ("金融", finance_demo.demo_load),
         ]
+        from django.core.management import call_command
+
+        from iphub.transfer.receivers import embed_corpus_enqueue
+
+        # The IPC suggester first: imports and needs ask it (issue 20).
+        build = [
+            "build_ipc_model",
+            "--if-missing",
+            *(["--limit", "1500"] if options["small"] else []),
+        ]
+        call_command(*build, stdout=self.stdout)
         with inline_tasks():
             for label, load in steps:
                 for line in load():
                     self.stdout.write(f"[{label}] {line}")
+        self.stdout.write(f"[知慧桥] {embed_corpus_enqueue()}")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for acc in core_demo.DEMO_ACCOUNTS:
             self.stdout.write(account_line(acc))

@@ -1,0 +1,157 @@
+"""Benchmark the IPC-subclass suggester (``iphub.patents.intelligence.ipc_suggest``).
+
+    python bench/ipc_suggest.py --eval FILE [--folds 5] [--seed 0] [--threshold T]
+                                [--sweep] [--no-scheme]
+
+FILE is a CSV with ``title`` and ``ipc_subclasses`` (vertical-bar separated); an
+optional ``reference_predicted`` column (another classifier's output for the same
+rows, as in /work/shared/data/ipc_titles_5876.csv) is scored beside ours.
+
+k-fold cross-validation (shuffled, seeded): each fold's rows are predicted by a
+model trained on the other folds only (plus the IPC 2026.01 titles, which carry
+no row's labels), so no row is ever predicted by a model that saw it. The
+prediction rule is the production one (``IPCModel.predict_codes``): the best
+subclass, then every other at or above the threshold, at most 5.
+
+Printed: micro precision, recall and F1, top-1 precision (the best suggestion is
+one of the row's subclasses), p95 latency per title (one title at a time,
+featurisation + scoring, wall clock), the reference classifier's figures on the
+same rows, the machine line; ``--sweep`` also prints F1 over a range of
+thresholds (how THRESHOLD was chosen). The last line is one JSON object with
+``micro_f1, precision, recall, top1, p95_ms, rows`` and more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
+
+
+def micro(pairs: list[tuple[set[str], set[str]]]) -> tuple[float, float, float]:
+    tp = sum(len(g & p) for g, p in pairs)
+    fp = sum(len(p - g) for g, p in pairs)
+    fn = sum(len(g - p) for g, p in pairs)
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return prec, rec, f1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--eval", required=True, type=Path, help="CSV: title, ipc_subclasses")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--sweep", action="store_true", help="print F1 over thresholds too")
+    ap.add_argument("--no-scheme", action="store_true", help="train without the IPC titles")
+    args = ap.parse_args()
+
+    import numpy as np
+    from filings import machine
+
+    from iphub.patents.intelligence import ipc_suggest as ips
+
+    host = machine()
+    with args.eval.open(encoding="utf-8-sig", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    rows = [
+        (r["title"], {c.strip() for c in r["ipc_subclasses"].split("|") if c.strip()})
+        for r in records
+    ]
+    order = list(range(len(rows)))
+    random.Random(args.seed).shuffle(order)
+    folds = [order[i :: args.folds] for i in range(args.folds)]
+    scores: dict[int, Any] = {}
+    labels_of: dict[int, list[str]] = {}
+    models = []
+    latencies: list[float] = []
+    t_train = 0.0
+    for k, held in enumerate(folds):
+        held_set = set(held)
+        train_rows = [(rows[i][0], sorted(rows[i][1])) for i in order if i not in held_set]
+        t = time.perf_counter()
+        model = ips.train(train_rows, scheme_documents=not args.no_scheme)
+        t_train += time.perf_counter() - t
+        if args.threshold is not None:
+            model.threshold = args.threshold
+        models.append(model)
+        for i in held:
+            t = time.perf_counter()
+            s = model.decision([(rows[i][0], "")])[0]
+            model.predict_codes(s)
+            latencies.append(1000 * (time.perf_counter() - t))
+            scores[i] = s
+            labels_of[i] = model.labels
+        print(f"fold {k + 1}/{args.folds}: trained on {len(train_rows)} rows", file=sys.stderr)
+
+    def evaluate(threshold: float) -> tuple[float, float, float]:
+        pairs = []
+        for k, held in enumerate(folds):
+            m = models[k]
+            saved = m.threshold
+            m.threshold = threshold
+            for i in held:
+                picked = {m.labels[j] for j in m.predict_codes(scores[i])}
+                pairs.append((rows[i][1], picked))
+            m.threshold = saved
+        return micro(pairs)
+
+    threshold = models[0].threshold
+    prec, rec, f1 = evaluate(threshold)
+    top1 = sum(labels_of[i][int(np.argmax(scores[i]))] in rows[i][1] for i in scores) / len(rows)
+    lat = sorted(latencies)
+    p50 = lat[len(lat) // 2]
+    p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+    ref: dict[str, float] | None = None
+    if records and "reference_predicted" in records[0]:
+        pairs = [
+            (g, {c for c in r["reference_predicted"].split("|") if c})
+            for (_, g), r in zip(rows, records, strict=True)
+        ]
+        rp, rr, rf = micro(pairs)
+        ref = {"precision": round(rp, 4), "recall": round(rr, 4), "micro_f1": round(rf, 4)}
+
+    print(f"machine: {host['cpu']}, {host['cores']} cores; python_ms {host['python_ms']}")
+    print(f"rows {len(rows)}, {args.folds}-fold CV (seed {args.seed}), threshold {threshold}")
+    print(f"{'':22}{'precision':>10}{'recall':>10}{'micro-F1':>10}{'top-1':>8}")
+    print(f"{'suggester (CV)':22}{prec:>10.4f}{rec:>10.4f}{f1:>10.4f}{top1:>8.4f}")
+    if ref:
+        print(
+            f"{'reference classifier':22}{ref['precision']:>10.4f}{ref['recall']:>10.4f}"
+            f"{ref['micro_f1']:>10.4f}{'':>8}"
+        )
+    print(f"latency per title: p50 {p50:.2f} ms, p95 {p95:.2f} ms; training {t_train:.0f} s total")
+    model_info = models[0].info or {}
+    print(f"model per fold: {model_info}")
+    if args.sweep:
+        for t in np.arange(-0.8, 0.01, 0.05):
+            sp, sr, sf = evaluate(float(t))
+            print(f"  threshold {t:+.2f}: P {sp:.4f} R {sr:.4f} F1 {sf:.4f}")
+    out = {
+        "micro_f1": round(f1, 4),
+        "precision": round(prec, 4),
+        "recall": round(rec, 4),
+        "top1": round(top1, 4),
+        "p95_ms": round(p95, 2),
+        "p50_ms": round(p50, 2),
+        "rows": len(rows),
+        "folds": args.folds,
+        "threshold": threshold,
+        "reference": ref,
+        "machine": host,
+    }
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,416 @@
+"""IPC suggestions from a title (and optional abstract): subclasses with a
+confidence and their Chinese title, and a main group where the wording is close.
+
+Method (chosen by 5-fold cross-validation on ``ipc_titles_5876.csv``, see
+docs/benchmarks.md and ``bench/ipc_suggest.py``):
+
+* features: character 1-3-grams of the text plus jieba search-mode words (two
+  characters or more), sublinear TF × IDF, L2-normalised — short Chinese titles
+  share few whole words, the character n-grams carry most of the signal;
+* a one-vs-rest linear SVM per IPC subclass (scikit-learn ``LinearSVC``, C=0.5),
+  trained on the CSV's titles with all their subclasses, on each subclass's IPC
+  2026.01 titles (the subclass and its main groups, joined into one document: a
+  subclass that no training title carries still has words) and on the
+  platform's own records that carry IPC codes;
+* output: the best subclass always, others when their decision value reaches
+  ``THRESHOLD`` (chosen by CV for micro-F1), at most ``MAX_SUGGESTIONS``.
+  ``confidence`` is a logistic of the decision value centred on the threshold:
+  0.5 at the threshold, so "≥ 50%" means "the CV-tuned rule would pick it".
+
+Only codes present in IPC 2026.01 are ever returned. The model is small (the
+weights are pruned to a sparse matrix) and is built from the shared data by
+``manage.py build_ipc_model`` (``seed_demo`` and the test fixtures call it); no
+download. Suggestions are suggestions: callers store them apart from a record's
+own classification and never overwrite it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import rjieba
+import scipy.sparse as sp
+
+from iphub.patents.ipc import IPCTable, get_table, ipc_title, is_valid_ipc
+
+MODEL_DIR_NAME = "ipc_model"
+# Decision value from which a second or later subclass is suggested (CV, see module doc).
+THRESHOLD = -0.55
+MAX_SUGGESTIONS = 5
+# A main group is offered under a subclass this confident, when its title shares
+# this much of the text (cosine of character bigrams).
+GROUP_MIN_CONFIDENCE = 0.6
+GROUP_MIN_SIMILARITY = 0.3
+SVM_C = 0.5
+MIN_DF = 2
+PRUNE = 0.01  # weights below this (absolute) are dropped: the file shrinks ~10x, F1 unchanged
+ABSTRACT_CHARS = 200
+ABSTRACT_WEIGHT = 0.5
+_PAREN = re.compile(r"（[^）]*）|\([^)]*\)")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class IPCSuggestion:
+    """One suggested code: a subclass (``level="subclass"``) or a main group under it."""
+
+    code: str
+    title: str
+    confidence: float
+    level: str = "subclass"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.confidence)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "confidence": round(self.confidence, 3),
+            "level": self.level,
+        }
+
+
+# ---------------------------------------------------------------- features
+
+
+def _clean(text: str) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text or "").lower())
+
+
+def text_units(text: str) -> list[str]:
+    """Character 1-3-grams (``c:``) and jieba words (``w:``) of ``text``."""
+    s = _clean(text)
+    units = [f"c:{s[i : i + n]}" for n in (1, 2, 3) for i in range(len(s) - n + 1)]
+    units += [f"w:{w}" for w in rjieba.cut_for_search(s) if len(w) > 1]
+    return units
+
+
+def _weighted_units(title: str, abstract: str = "") -> dict[str, float]:
+    counts: dict[str, float] = dict(Counter(text_units(title)))
+    if abstract:
+        for u, n in Counter(text_units(abstract[:ABSTRACT_CHARS])).items():
+            counts[u] = counts.get(u, 0.0) + ABSTRACT_WEIGHT * n
+    return counts
+
+
+class Featurizer:
+    """Vocabulary and IDF learnt from training texts; texts -> sparse TF-IDF rows."""
+
+    def __init__(self, vocab: dict[str, int], idf: np.ndarray) -> None:
+        self.vocab = vocab
+        self.idf = idf
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], *, min_df: int = MIN_DF) -> Featurizer:
+        df: Counter[str] = Counter()
+        for t in texts:
+            df.update(set(text_units(t)))
+        terms = sorted(u for u, n in df.items() if n >= min_df)
+        vocab = {u: i for i, u in enumerate(terms)}
+        n = len(texts)
+        idf = np.array([math.log((1 + n) / (1 + df[u])) + 1 for u in terms], dtype=np.float32)
+        return cls(vocab, idf)
+
+    def transform(self, items: Iterable[tuple[str, str]]) -> sp.csr_matrix:
+        """One L2-normalised row per (title, abstract)."""
+        data: list[float] = []
+        indices: list[int] = []
+        indptr = [0]
+        for title, abstract in items:
+            row = {}
+            for u, n in _weighted_units(title, abstract).items():
+                j = self.vocab.get(u)
+                if j is not None:
+                    row[j] = (1.0 + math.log(n) if n >= 1 else n) * float(self.idf[j])
+            norm = math.sqrt(sum(v * v for v in row.values())) or 1.0
+            for j in sorted(row):
+                indices.append(j)
+                data.append(row[j] / norm)
+            indptr.append(len(indices))
+        return sp.csr_matrix(
+            (np.array(data, dtype=np.float32), np.array(indices, dtype=np.int32), indptr),
+            shape=(len(indptr) - 1, len(self.vocab)),
+        )
+
+
+# ---------------------------------------------------------------- training
+
+
+def subclass_documents(table: IPCTable, labels: Iterable[str] | None = None) -> dict[str, str]:
+    """Each subclass's IPC title joined with its main groups' titles (parenthesised
+    references to other codes removed): the scheme's own words for the subclass."""
+    wanted = set(labels) if labels is not None else None
+    docs: dict[str, list[str]] = {}
+    for entry in table.entries():
+        if entry.level not in ("subclass", "main_group"):
+            continue
+        sub = entry.code[:4]
+        if wanted is not None and sub not in wanted:
+            continue
+        title = _PAREN.sub("", entry.title).strip()
+        if title:
+            docs.setdefault(sub, []).append(title)
+    return {code: "；".join(parts) for code, parts in docs.items()}
+
+
+@dataclass
+class IPCModel:
+    """A trained suggester: features, one weight row and bias per subclass."""
+
+    featurizer: Featurizer
+    labels: list[str]
+    weights: sp.csr_matrix  # labels × features
+    bias: np.ndarray
+    threshold: float = THRESHOLD
+    info: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        # features × labels, kept: transposing per call cost ~50 ms, the product ~0.2 ms.
+        self._by_feature = self.weights.T.tocsr()
+
+    # -- prediction ---------------------------------------------------------
+    def decision(self, items: Sequence[tuple[str, str]]) -> np.ndarray:
+        x = self.featurizer.transform(items)
+        return np.asarray((x @ self._by_feature).toarray()) + self.bias
+
+    def confidence(self, value: float) -> float:
+        return 1.0 / (1.0 + math.exp(-4.0 * (value - self.threshold)))
+
+    def predict_codes(self, scores: np.ndarray, *, limit: int = MAX_SUGGESTIONS) -> list[int]:
+        """Indices picked from one row of decision values: the best always, then the
+        others at or above the threshold, best first."""
+        order = np.argsort(-scores)[:limit]
+        return [int(order[0])] + [int(j) for j in order[1:] if scores[j] >= self.threshold]
+
+    def suggest(
+        self, title: str, abstract: str = "", *, limit: int = MAX_SUGGESTIONS
+    ) -> list[IPCSuggestion]:
+        """Subclasses (best first, each followed by a main group where one is close)."""
+        if not _clean(title + abstract):
+            return []
+        scores = self.decision([(title, abstract)])[0]
+        order = np.argsort(-scores)[:limit]
+        out: list[IPCSuggestion] = []
+        for j in order:
+            code = self.labels[int(j)]
+            conf = self.confidence(float(scores[j]))
+            if out and conf < 0.2:
+                break  # a long tail of unlikely codes helps nobody choose
+            out.append(IPCSuggestion(code, ipc_title(code) or "", conf))
+            if conf >= GROUP_MIN_CONFIDENCE:
+                group = best_main_group(code, f"{title}{abstract[:ABSTRACT_CHARS]}")
+                if group is not None:
+                    out.append(IPCSuggestion(group[0], group[1], conf * group[2], "main_group"))
+        return out
+
+    # -- storage --------------------------------------------------------------
+    def save(self, directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = directory / "weights.tmp.npz"
+        np.savez_compressed(
+            tmp,
+            data=self.weights.data,
+            indices=self.weights.indices,
+            indptr=self.weights.indptr,
+            shape=np.array(self.weights.shape),
+            bias=self.bias.astype(np.float32),
+            idf=self.featurizer.idf,
+        )
+        meta = {
+            "labels": self.labels,
+            "vocab": sorted(self.featurizer.vocab, key=self.featurizer.vocab.__getitem__),
+            "threshold": self.threshold,
+            "info": self.info or {},
+        }
+        (directory / "meta.tmp.json").write_text(json.dumps(meta, ensure_ascii=False))
+        tmp.replace(directory / "weights.npz")
+        (directory / "meta.tmp.json").replace(directory / "meta.json")
+        return directory
+
+    @classmethod
+    def load(cls, directory: Path) -> IPCModel:
+        meta = json.loads((directory / "meta.json").read_text())
+        arr = np.load(directory / "weights.npz")
+        weights = sp.csr_matrix(
+            (arr["data"], arr["indices"], arr["indptr"]), shape=tuple(arr["shape"])
+        )
+        vocab = {u: i for i, u in enumerate(meta["vocab"])}
+        return cls(
+            Featurizer(vocab, arr["idf"]),
+            list(meta["labels"]),
+            weights,
+            arr["bias"],
+            float(meta["threshold"]),
+            meta.get("info") or {},
+        )
+
+
+def train(
+    samples: Sequence[tuple[str, Sequence[str]]],
+    *,
+    table: IPCTable | None = None,
+    scheme_documents: bool = True,
+    c: float = SVM_C,
+    prune: float = PRUNE,
+) -> IPCModel:
+    """Fit on (title, subclasses) pairs; codes not in IPC 2026.01 are dropped.
+
+    With ``scheme_documents`` each subclass seen in ``samples`` also gets its IPC
+    titles as one more positive example."""
+    from sklearn.svm import LinearSVC
+
+    tbl = table if table is not None else get_table()
+    rows: list[tuple[str, list[str]]] = []
+    for title, codes in samples:
+        valid = sorted({c[:4] for c in codes if len(c) >= 4 and is_valid_ipc(c[:4], tbl)})
+        if title.strip() and valid:
+            rows.append((title, valid))
+    labels = sorted({c for _, codes in rows for c in codes})
+    if scheme_documents:
+        docs = subclass_documents(tbl, labels)
+        rows += [(doc, [code]) for code, doc in sorted(docs.items())]
+    featurizer = Featurizer.fit([t for t, _ in rows])
+    x = featurizer.transform((t, "") for t, _ in rows)
+    index = {code: i for i, code in enumerate(labels)}
+    y = np.zeros((len(rows), len(labels)), dtype=np.int8)
+    for r, (_, codes) in enumerate(rows):
+        for code in codes:
+            y[r, index[code]] = 1
+    coef = np.zeros((len(labels), x.shape[1]), dtype=np.float32)
+    bias = np.full(len(labels), -1.0, dtype=np.float32)
+    for j in range(len(labels)):
+        col = y[:, j]
+        if col.all():
+            bias[j] = 1.0
+            continue
+        svm = LinearSVC(C=c)
+        svm.fit(x, col)
+        coef[j] = svm.coef_[0]
+        bias[j] = svm.intercept_[0]
+    coef[np.abs(coef) < prune] = 0.0
+    return IPCModel(
+        featurizer,
+        labels,
+        sp.csr_matrix(coef),
+        bias,
+        THRESHOLD,
+        {"rows": len(rows), "labels": len(labels), "features": x.shape[1], "c": c},
+    )
+
+
+# ---------------------------------------------------------------- main groups
+
+_groups_lock = threading.Lock()
+_groups: dict[str, list[tuple[str, str, Counter[str]]]] | None = None
+
+
+def _bigrams(text: str) -> Counter[str]:
+    s = _clean(_PAREN.sub("", text))
+    return Counter(s[i : i + 2] for i in range(len(s) - 1))
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def best_main_group(subclass: str, text: str) -> tuple[str, str, float] | None:
+    """The main group of ``subclass`` whose title is closest to ``text`` (code,
+    title, similarity), or ``None`` when none is close enough to offer."""
+    global _groups
+    with _groups_lock:
+        if _groups is None:
+            grouped: dict[str, list[tuple[str, str, Counter[str]]]] = {}
+            for e in get_table().entries():
+                if e.level == "main_group" and e.title:
+                    grouped.setdefault(e.code[:4], []).append((e.code, e.title, _bigrams(e.title)))
+            _groups = grouped
+    words = _bigrams(text)
+    best: tuple[str, str, float] | None = None
+    for code, title, grams in _groups.get(subclass, []):
+        sim = _cosine(words, grams)
+        if sim >= GROUP_MIN_SIMILARITY and (best is None or sim > best[2]):
+            best = (code, title, sim)
+    return best
+
+
+# ---------------------------------------------------------------- the process's model
+
+_model_lock = threading.Lock()
+_model: tuple[Path, float, IPCModel] | None = None
+
+
+def model_dir() -> Path:
+    from django.conf import settings
+
+    return Path(getattr(settings, "IPC_MODEL_DIR", Path(settings.VAR_DIR) / MODEL_DIR_NAME))
+
+
+def get_model() -> IPCModel | None:
+    """The built model (reloaded when the file changes), or ``None`` before
+    ``build_ipc_model`` has run."""
+    global _model
+    directory = model_dir()
+    meta = directory / "meta.json"
+    try:
+        mtime = meta.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    with _model_lock:
+        if _model is None or _model[0] != directory or _model[1] != mtime:
+            _model = (directory, mtime, IPCModel.load(directory))
+        return _model[2]
+
+
+def read_training_csv(path: Path) -> list[tuple[str, list[str]]]:
+    """(title, subclasses) rows of a CSV with ``title`` and ``ipc_subclasses`` (``|``)."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [
+            (
+                r["title"],
+                [c.strip() for c in (r.get("ipc_subclasses") or "").split("|") if c.strip()],
+            )
+            for r in csv.DictReader(fh)
+        ]
+
+
+def build(
+    *,
+    csv_path: Path,
+    directory: Path | None = None,
+    platform_rows: Sequence[tuple[str, Sequence[str]]] = (),
+    limit: int | None = None,
+) -> IPCModel:
+    """Train on the CSV (first ``limit`` rows if given) plus the platform's own
+    records, save to ``directory`` (default :func:`model_dir`) and return the model."""
+    t0 = time.perf_counter()
+    rows: list[tuple[str, Sequence[str]]] = list(read_training_csv(csv_path)[:limit])
+    csv_rows = len(rows)
+    seen = {t for t, _ in rows}
+    rows += [(t, codes) for t, codes in platform_rows if t not in seen]
+    model = train(rows)
+    model.info = (model.info or {}) | {
+        "csv_rows": csv_rows,
+        "platform_rows": len(rows) - csv_rows,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    model.save(directory or model_dir())
+    return model

@@ -1,0 +1,102 @@
+"""IPC suggestions (issue 20, item 4): valid IPC 2026.01 codes with their titles,
+input checked, kept apart from a record's own classification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from iphub.core.errors import ApplicationError
+from iphub.patents.intelligence import ipc_suggest as ips
+from iphub.patents.ipc import get_table, ipc_title, is_valid_ipc
+from iphub.patents.models import Patent
+from iphub.patents.services import import_file
+from iphub.patents.services.ipc_suggestions import ipc_suggest, patents_ipc_suggest
+from iphub.patents.tests.conftest import HEADERS, row, write_csv
+from iphub.patents.tests.ipc_fixture import ipc_model  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("ipc_model")
+
+BATTERY = "一种锂离子电池正极材料的包覆改性方法"
+
+
+def test_suggestions_are_valid_ipc_codes_with_their_chinese_titles() -> None:
+    found = ipc_suggest(title=BATTERY, abstract="提高锂离子电池的高温循环稳定性。")
+    assert found[0].code == "H01M"
+    for s in found:
+        assert is_valid_ipc(s.code)
+        assert s.title == ipc_title(s.code) and s.title
+        assert 0.0 < s.confidence <= 1.0
+    assert [s.confidence for s in found if s.level == "subclass"] == sorted(
+        (s.confidence for s in found if s.level == "subclass"), reverse=True
+    )
+
+
+def test_training_drops_codes_outside_ipc_2026_01() -> None:
+    model = ips.train(
+        [("一种锂电池隔膜", ["H01M", "Z99Z"]), ("一种水稻育秧盘", ["A01G"])],
+        scheme_documents=False,
+    )
+    assert model.labels == ["A01G", "H01M"]
+    assert all(code in get_table() for code in model.labels)
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "field"),
+    [("", "", "title"), ("电" * 501, "", "title"), ("电池", "字" * 5001, "abstract")],
+)
+def test_bad_input_is_refused_with_what_to_fix(title: str, abstract: str, field: str) -> None:
+    with pytest.raises(ApplicationError) as err:
+        ipc_suggest(title=title, abstract=abstract)
+    assert field in err.value.fields
+
+
+def test_api_suggests_and_explains_a_missing_title(client: Client) -> None:
+    ok = client.post(
+        "/api/v1/patents/ipc/suggest", {"title": BATTERY}, content_type="application/json"
+    )
+    assert ok.status_code == 200
+    assert ok.json()[0]["code"] == "H01M" and ok.json()[0]["title"]
+    bad = client.post(
+        "/api/v1/patents/ipc/suggest", {"title": " "}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+    assert "请填写名称" in bad.json()["message"]
+
+
+def test_form_fragment_offers_codes_to_tick(client: Client) -> None:
+    page = client.get("/patents/ipc/suggest/", {"title": BATTERY, "description": ""})
+    html = page.content.decode()
+    assert 'name="ipc_pick" value="H01M"' in html and 'type="checkbox"' in html
+    radio = client.get("/patents/ipc/suggest/", {"title": BATTERY, "kind": "radio"})
+    assert 'type="radio"' in radio.content.decode()
+
+
+def test_import_without_ipc_gets_suggestions_never_its_classification(
+    regions: None, tmp_path: Path, settings: Any, client: Client
+) -> None:
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    rows = [
+        row(1, 名称=BATTERY, 主分类号="", 分类号=""),
+        row(2, 名称="一种水稻工厂化育秧方法", 主分类号="A01G22/22", 分类号="A01G22/22"),
+    ]
+    import_file(actor=None, path=write_csv(tmp_path / "p.csv", rows, HEADERS))
+    bare = Patent.objects.get(title=BATTERY)
+    own = Patent.objects.get(title="一种水稻工厂化育秧方法")
+    # The import announced its records; the suggestions were stored in the background.
+    assert bare.ipc_codes == [] and bare.ipc_main == ""
+    assert bare.extra["ipc_suggested"][0]["code"] == "H01M"
+    assert own.ipc_codes == ["A01G22/22"] and "ipc_suggested" not in own.extra
+    # A second run never touches a record that has its own codes.
+    assert patents_ipc_suggest([own.pk]) == 0
+    own.refresh_from_db()
+    assert own.ipc_codes == ["A01G22/22"] and "ipc_suggested" not in own.extra
+
+    html = client.get(f"/patents/{bare.pk}/").content.decode()
+    assert "推荐分类" in html and "不是该专利的分类号" in html
+    assert "推荐分类" not in client.get(f"/patents/{own.pk}/").content.decode()
+    api = client.get(f"/api/v1/patents/{bare.pk}").json()
+    assert api["ipc_codes"] == [] and api["ipc_suggested"][0]["code"] == "H01M"
