@@ -383,3 +383,28 @@ def may_ask(user: Any) -> bool:
     return bool(
         org is not None and user.role == Role.ENTERPRISE and org.kind != OrganisationKind.BANK
     )
+
+
+def nav_links(user: Any) -> list[tuple[str, str]]:
+    """The finance pages ``user`` may open, for the pages' own menu: products,
+    requests and insurance for everyone signed in; the whitelist and the answer
+    board for banks and staff; the figures and the funds for staff."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from iphub.finance.selectors.totals import FINANCE_ROLES
+
+    if user is None or not user.is_authenticated:
+        return []
+    bank = workflow.is_bank_user(user)
+    staff = region_path_of(user) is not None and (user.is_superuser or user.role in FINANCE_ROLES)
+    links = [
+        ("finance:products", gettext("贷款产品"), True),
+        ("finance:requests", gettext("融资需求"), True),
+        ("finance:whitelist", gettext("融资白名单"), bank or region_path_of(user) is not None),
+        ("finance:policies", gettext("知识产权保险"), True),
+        ("finance:board", gettext("答复时限看板"), bank or staff),
+        ("finance:figures", gettext("金融数据"), staff),
+        ("finance:overview", gettext("质押融资"), staff),
+    ]
+    return [(reverse(name), label) for name, label, shown in links if shown]

@@ -258,3 +258,19 @@ def test_pages_speak_words_not_codes_in_both_languages(
         figures = client.get("/finance/figures/")
     assert figures.status_code == 200
     assert code_words(figures.content.decode(), allow=users) == []
+
+
+def test_the_finance_menu_offers_only_pages_that_open(
+    client: Any, cast: dict[str, User], banks: dict[str, Any], asked: Any
+) -> None:
+    import re
+
+    for user in (cast["enterprise"], banks["a_user"], cast["wuhan_clerk"], cast["wuhan_enforcer"]):
+        client.force_login(user)
+        page = client.get("/finance/requests/").content.decode()
+        nav = re.search(
+            r'<nav class="filters"[^>]*data-testid="finance-nav">(.*?)</nav>', page, re.S
+        )
+        assert nav is not None
+        links = re.findall(r'href="([^"]+)"', nav.group(1))
+        assert links and all(client.get(url).status_code == 200 for url in links), user
