@@ -25,3 +25,6 @@ class NavigationConfig(AppConfig):
         events.patent_detail_shown.connect(
             receivers.high_value_on_detail, dispatch_uid="navigation.detail.high_value"
         )
+        events.grade_method_shown.connect(
+            receivers.criteria_on_grade_method, dispatch_uid="navigation.grade_method.criteria"
+        )

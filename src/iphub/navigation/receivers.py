@@ -13,6 +13,13 @@ def refresh_snapshot_after_import(*, patent_ids: Any = (), **_: Any) -> None:
     snapshot_refresh_request(only_if_exists=True)
 
 
+def criteria_on_grade_method(**_: Any) -> dict[str, Any]:
+    """The national high-value criteria, beside patents' grade weights."""
+    from iphub.navigation.models import HighValueCriterion
+
+    return {"criteria": [str(label) for _v, label in HighValueCriterion.choices]}
+
+
 def high_value_on_detail(*, patent: Any, user: Any, **_: Any) -> dict[str, Any]:
     """The high-value criteria a patent meets, for patents' detail page."""
     from iphub.navigation.selectors import patent_high_value

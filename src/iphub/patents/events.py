@@ -26,10 +26,25 @@ corpus_reindexed = Signal()
 patent_detail_shown = Signal()
 
 
-def detail_context(*, patent: object, user: object) -> dict[str, object]:
-    """The extra context the subscribed apps give a patent's detail page."""
+# The grade weights' method page is being drawn. No arguments; each receiver
+# returns extra template context (navigation: ``criteria``, the national
+# high-value criteria shown beside the weights).
+grade_method_shown = Signal()
+
+
+def _answers(signal: Signal, **kwargs: object) -> dict[str, object]:
     extra: dict[str, object] = {}
-    for _receiver, answer in patent_detail_shown.send(sender=None, patent=patent, user=user):
+    for _receiver, answer in signal.send(sender=None, **kwargs):
         if isinstance(answer, dict):
             extra.update(answer)
     return extra
+
+
+def grade_method_context() -> dict[str, object]:
+    """The extra context the subscribed apps give the grade method page."""
+    return _answers(grade_method_shown)
+
+
+def detail_context(*, patent: object, user: object) -> dict[str, object]:
+    """The extra context the subscribed apps give a patent's detail page."""
+    return _answers(patent_detail_shown, patent=patent, user=user)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from iphub.core.errors import ApplicationError
+from iphub.patents import events
 from iphub.patents.intelligence.grading import grade_weight_rows
 from iphub.patents.models import GradeWeightKind, PatentGrade
 from iphub.patents.services.grades import grade_weights_can_edit, grade_weights_update
@@ -44,8 +44,6 @@ def grade_method(request: HttpRequest) -> HttpResponseBase:
         "mix": [(b, mix.get(b, 0)) for b in "ABCD"],
         "criteria": [],
     }
-    if apps.is_installed("iphub.navigation"):
-        from iphub.navigation.models import HighValueCriterion
-
-        context["criteria"] = [str(label) for _v, label in HighValueCriterion.choices]
+    # The national high-value criteria beside the weights come from navigation.
+    context.update(events.grade_method_context())
     return render(request, "patents/grade_method.html", context)
