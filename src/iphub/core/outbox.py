@@ -104,6 +104,9 @@ class IndexFollower:
     # Called before rows are recorded (a fresh install creates its empty index
     # here, so that the first import is applied row by row, not rebuilt).
     before_record: Callable[[str, list[int]], None] | None = None
+    # A thorough check run once per process by its first follower round (at
+    # start): a broken index is found before the first search meets it.
+    startup_check: Callable[[], None] | None = None
 
 
 _FOLLOWERS: dict[str, IndexFollower] = {}
@@ -286,10 +289,18 @@ def outbox_pending(follower: IndexFollower) -> int:
     return IndexOutbox.objects.filter(id__gt=state.cursor).count()
 
 
+_checked_in: set[tuple[int, str]] = set()
+
+
 def outbox_follow_once() -> int:
-    """One round of following: each index checked (a missing or broken one is
-    rebuilt in the background) and drained."""
+    """One round of following: each index checked (thoroughly on the process's
+    first round; a missing or broken one is rebuilt) and drained."""
     try:
+        for follower in followers():
+            key = (os.getpid(), follower.name)
+            if follower.startup_check is not None and key not in _checked_in:
+                _checked_in.add(key)
+                follower.startup_check()
         return outbox_drain_all()
     except Exception:
         logger.exception("index follower round failed")

@@ -32,6 +32,7 @@ background.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -280,6 +281,24 @@ def create_if_fresh(entity: str, ids: list[int]) -> None:
     create_empty(path)
 
 
+def startup_check() -> None:
+    """At a process's start: open the index with every footer checked; a broken
+    one starts its rebuild (search then answers 索引重建中 until it is done)."""
+    with contextlib.suppress(IndexRebuilding):
+        check_usable(index_dir())
+
+
+def index_status() -> dict[str, object]:
+    """The index as an operator sees it: "ok", "rebuilding" or what is wrong,
+    and how many outbox rows it has not applied yet (its lag)."""
+    from iphub.core.outbox import outbox_pending
+
+    path = index_dir()
+    state = "rebuilding" if rebuild_running(path) else index_problem(path) or "ok"
+    follower = IndexFollower(name="patents", directory=index_dir, appliers={}, ensure=lambda: True)
+    return {"state": state, "pending": outbox_pending(follower) if state == "ok" else None}
+
+
 def _apply_patents(ids: list[int]) -> object:
     from iphub.patents.indexing import index_patents
 
@@ -293,5 +312,6 @@ register_follower(
         appliers={"patent": _apply_patents},
         ensure=ensure_writable,
         before_record=create_if_fresh,
+        startup_check=startup_check,
     )
 )

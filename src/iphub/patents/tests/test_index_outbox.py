@@ -189,3 +189,20 @@ def test_reindex_recovers_a_corrupt_index(regions: None, tmp_path: Path, setting
 
     assert index_health.index_problem(index_dir) is None
     assert selectors.patent_search("固态电池").total == 3
+
+
+def test_the_follower_finds_a_broken_index_at_start_and_rebuilds_it(
+    regions: None, tmp_path: Path, settings: Any
+) -> None:
+    _import(tmp_path, range(1, 4))
+    index_dir = Path(settings.SEARCH_INDEX_DIR)
+    _break_index(index_dir, "segment")
+    settings.INDEX_SYNC_REBUILD_LIMIT = 0
+    assert index_health.index_status()["state"] == "corrupt"
+    outbox._checked_in.clear()  # a process starting
+
+    outbox.outbox_follow_once()
+
+    assert index_health.wait_for_rebuild(120)
+    assert index_health.index_status() == {"state": "ok", "pending": 0}
+    assert selectors.patent_search("固态电池").total == 3
