@@ -385,10 +385,10 @@ def fasttrack(request: HttpRequest) -> HttpResponseBase:
             if exc.status in (403, 404):
                 raise
             errors = exc.fields or {"form_error": exc.message}
-    return render(
     items = list(selectors.fasttrack_list(user=request.user)[:100])
     for item in items:
         item.steps = steps_for(request.user, FASTTRACK_STEPS, item)  # type: ignore[attr-defined]
+    return render(
         request,
         "protection/fasttrack.html",
         {
