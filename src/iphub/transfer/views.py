@@ -77,13 +77,13 @@ def _need_data(post: Any) -> dict[str, Any]:
             "budget_min",
             "budget_max",
             "deadline",
-    # Codes ticked among the suggestions join the typed ones: both are the user's choice.
-    data["ipc_codes"] = ", ".join([data["ipc_codes"], *post.getlist("ipc_pick")]).strip(", ")
             "contact_name",
             "contact_phone",
         )
     }
     data["preferred_forms"] = post.getlist("preferred_forms")
+    # Codes ticked among the suggestions join the typed ones: both are the user's choice.
+    data["ipc_codes"] = ", ".join([data["ipc_codes"], *post.getlist("ipc_pick")]).strip(", ")
     return data
 
 
