@@ -26,7 +26,9 @@ def test_dashboard_map_draws_without_csp_violations(
     page.wait_for_selector("#hubei-map[data-ready='1'] canvas", timeout=15000)
     # The language menu (formerly an inline onchange) still switches at once.
     page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("load")
+    # The switch posts a form and reloads; "load" of the old page may already have
+    # fired, so wait for the new page's language rather than for an event.
+    page.wait_for_function("document.documentElement.lang === 'en'", timeout=15000)
     assert page.locator("html").get_attribute("lang") == "en"
     violations = [m for m in messages if "Content Security Policy" in m or "Refused" in m]
     assert not violations, violations
