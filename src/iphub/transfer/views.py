@@ -257,7 +257,6 @@ def listing_hall(request: HttpRequest) -> HttpResponseBase:
         request,
         "transfer/listing_hall.html",
         {"page": page, "q": q, "mode": mode, "modes": ListingMode.choices},
-        data["ipc_pick"] = request.POST.getlist("ipc_pick")
     )
 
 
@@ -272,6 +271,7 @@ def listing_new(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         data: dict[str, Any] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         data["licence_forms"] = request.POST.getlist("licence_forms")
+        data["ipc_pick"] = request.POST.getlist("ipc_pick")
         data["pledgee_consent"] = request.POST.get("pledgee_consent") == "on"
         try:
             ids = [int(i) for i in request.POST.getlist("patents")]
