@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError
 from iphub.patents.selectors import patent_get
 from iphub.patents.services.ipc_suggestions import ipc_suggest_quiet
-from iphub.portal.errors import application_error_page
 from iphub.transfer import similar
 
 
