@@ -137,6 +137,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "event_invite": _L("邀请参加对接活动"),
     "event_register": _L("报名对接活动"),
     "event_pair_outcome": _L("记录对接结果"),
+    "notifications_mark_read": _L("通知标为已读"),
 }
 
 # Endings of action codes, for a code not in the table (a new service, the admin).

@@ -327,7 +327,7 @@ def filing_verify(request: HttpRequest, code: str) -> dict[str, Any]:
     return {
         "registration_number": filing.registration_number,
         "state": filing.state,
-        "valid": filing.state == "registered",
+        "valid": workflow.notice_valid(filing),
         "lines": [{"label": k, "value": v} for k, v in notice_lines(filing)],
     }
 

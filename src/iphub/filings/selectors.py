@@ -59,8 +59,8 @@ def filing_get(*, user: Any, filing_id: int) -> Filing:
         .first()
     )
     if filing is None:
-        if Filing.objects.filter(pk=filing_id).exists():
-            raise AccessDenied("该申请不在您的办理或查看范围内。")
+        # Outside the user's region or organisation it is "not found", as if it did
+        # not exist (core.permissions: one answer, 404, across the platform).
         raise NotFound("未找到该申请。")
     return filing
 

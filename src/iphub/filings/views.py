@@ -17,7 +17,6 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from iphub.core.downloads import protected_file_response
-from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import xlsx_response
 from iphub.filings import catalogue, checks, selectors, services, workflow
@@ -40,10 +39,6 @@ PARTY_LABELS: dict[str, tuple[str, str]] = {
     FilingKind.PATENT_TRANSFER: ("转让人", "受让人"),
     FilingKind.PATENT_PRODUCT: ("备案人", ""),
 }
-
-
-def _error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return application_error_page(request, exc)
 
 
 def _files(request: HttpRequest) -> dict[str, list[Any]]:
@@ -128,7 +123,7 @@ def _form_page(
             )
         except ApplicationError as exc:
             if exc.status in (401, 403):
-                return _error(request, exc)
+                raise
             errors = exc.fields or {"form": exc.message}
             kept = uploads.refused(service)
         else:
@@ -187,7 +182,7 @@ def pledge_new(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def pledge_amend(request: HttpRequest, operation: str) -> HttpResponseBase:
     if operation not in (Operation.CHANGE, Operation.CANCEL):
-        return _error(request, ApplicationError("没有该事项。", status=404))
+        raise ApplicationError("没有该事项。", status=404)
     service = catalogue.service_for(FilingKind.PATENT_PLEDGE, operation)
     submit = (
         services.pledge_change_submit if operation == "change" else services.pledge_cancel_submit
@@ -211,10 +206,7 @@ def licence_new(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponseBase:
-    try:
-        qs = selectors.filing_list(user=request.user, state=request.GET.get("state", ""))
-    except ApplicationError as exc:
-        return _error(request, exc)
+    qs = selectors.filing_list(user=request.user, state=request.GET.get("state", ""))
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -225,10 +217,7 @@ def mine(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponseBase:
-    try:
-        qs = selectors.filing_queue(user=request.user)
-    except ApplicationError as exc:
-        return _error(request, exc)
+    qs = selectors.filing_queue(user=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "filings/queue.html", {"page": page, "params": {}})
 
@@ -237,11 +226,8 @@ def queue(request: HttpRequest) -> HttpResponseBase:
 def board(request: HttpRequest) -> HttpResponseBase:
     """The time-limit board; ``?export=waiting`` or ``?export=rates`` gives the
     same figures as an Excel workbook (what the page shows, for the monthly report)."""
-    try:
-        rows = selectors.filing_board(user=request.user)
-        rates = selectors.filing_on_time_rates(user=request.user)
-    except ApplicationError as exc:
-        return _error(request, exc)
+    rows = selectors.filing_board(user=request.user)
+    rates = selectors.filing_on_time_rates(user=request.user)
     export = request.GET.get("export", "")
     if export == "waiting":
         return xlsx_response(
@@ -263,10 +249,7 @@ def board(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def detail(request: HttpRequest, filing_id: int) -> HttpResponseBase:
-    try:
-        filing = selectors.filing_get(user=request.user, filing_id=filing_id)
-    except ApplicationError as exc:
-        return _error(request, exc)
+    filing = selectors.filing_get(user=request.user, filing_id=filing_id)
     service = catalogue.service_for(filing.kind, filing.operation)
     return render(
         request,
@@ -327,10 +310,7 @@ def act(request: HttpRequest, filing_id: int, action: str) -> HttpResponseBase:
 
 @login_required
 def correct(request: HttpRequest, filing_id: int) -> HttpResponseBase:
-    try:
-        filing = selectors.filing_get(user=request.user, filing_id=filing_id)
-    except ApplicationError as exc:
-        return _error(request, exc)
+    filing = selectors.filing_get(user=request.user, filing_id=filing_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -357,14 +337,11 @@ def correct(request: HttpRequest, filing_id: int) -> HttpResponseBase:
 
 @login_required
 def notice(request: HttpRequest, filing_id: int) -> HttpResponseBase:
-    try:
-        filing = selectors.filing_get(user=request.user, filing_id=filing_id)
-        url = request.build_absolute_uri(
-            reverse("filings:verify", args=[filing.verification_code or "-"])
-        )
-        data = notice_pdf(filing, verify_url=url)
-    except ApplicationError as exc:
-        return _error(request, exc)
+    filing = selectors.filing_get(user=request.user, filing_id=filing_id)
+    url = request.build_absolute_uri(
+        reverse("filings:verify", args=[filing.verification_code or "-"])
+    )
+    data = notice_pdf(filing, verify_url=url)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="notice-{filing.registration_number}.pdf"'
@@ -374,13 +351,10 @@ def notice(request: HttpRequest, filing_id: int) -> HttpResponseBase:
 
 @login_required
 def document(request: HttpRequest, filing_id: int, document_id: int) -> HttpResponseBase:
-    try:
-        filing = selectors.filing_get(user=request.user, filing_id=filing_id)
-    except ApplicationError as exc:
-        return _error(request, exc)
+    filing = selectors.filing_get(user=request.user, filing_id=filing_id)
     doc = next((d for d in filing.documents.all() if d.pk == document_id), None)
     if doc is None:
-        return _error(request, ApplicationError("未找到该材料。", status=404))
+        raise ApplicationError("未找到该材料。", status=404)
     # Shown inline as before; nginx sends the bytes when it fronts the node (core.downloads).
     return protected_file_response(
         doc.file, filename=doc.original_name, content_type=doc.content_type, as_attachment=False
@@ -409,6 +383,6 @@ def verify(request: HttpRequest, code: str) -> HttpResponseBase:
             "code": code,
             "title": notice_title(filing),
             "lines": notice_lines(filing),
-            "valid": filing.state == FilingState.REGISTERED,
+            "valid": workflow.notice_valid(filing),
         },
     )

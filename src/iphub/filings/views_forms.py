@@ -11,9 +11,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from iphub.core.errors import ApplicationError
-from iphub.filings import catalogue, selectors, services
-from iphub.filings.models import FilingKind, FilingState, Operation, PendingUpload
-from iphub.filings.views import FormUploads, _error, _form_page, form_context
+from iphub.filings import catalogue, selectors, services, workflow
+from iphub.filings.models import FilingKind, Operation, PendingUpload
+from iphub.filings.views import FormUploads, _form_page, form_context
 
 # The form template of each kind, for a new filing and for editing its draft.
 FORM_TEMPLATES: dict[str, str] = {
@@ -40,7 +40,7 @@ def trademark_new(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def trademark_amend(request: HttpRequest, operation: str) -> HttpResponseBase:
     if operation not in (Operation.CHANGE, Operation.EXTEND, Operation.CANCEL):
-        return _error(request, ApplicationError("没有该事项。", status=404))
+        raise ApplicationError("没有该事项。", status=404)
     service = catalogue.service_for(FilingKind.TRADEMARK_PLEDGE, operation)
 
     def submit(**kwargs: object) -> object:
@@ -78,12 +78,10 @@ def product_new(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def draft_edit(request: HttpRequest, filing_id: int) -> HttpResponseBase:
     """Edit a draft in its own form: "保存草稿" saves it, "提交申请" saves and submits."""
-    try:
-        filing = selectors.filing_get(user=request.user, filing_id=filing_id)
-    except ApplicationError as exc:
-        return _error(request, exc)
-    if filing.state != FilingState.DRAFT or filing.kind not in FORM_TEMPLATES:
-        return _error(request, ApplicationError("只有草稿可以修改。", status=409))
+    filing = selectors.filing_get(user=request.user, filing_id=filing_id)
+    workflow.ensure_draft_editable(filing)
+    if filing.kind not in FORM_TEMPLATES:
+        raise ApplicationError("只有草稿可以修改。", status=409)
     service = catalogue.service_for(filing.kind, filing.operation)
     errors: dict[str, str] = {}
     kept: list[PendingUpload] = []
@@ -103,7 +101,7 @@ def draft_edit(request: HttpRequest, filing_id: int) -> HttpResponseBase:
         except ApplicationError as exc:
             kept = uploads.refused(service)
             if exc.status in (401, 403):
-                return _error(request, exc)
+                raise
             errors = exc.fields or {"form": exc.message}
         else:
             uploads.done()
@@ -112,7 +110,7 @@ def draft_edit(request: HttpRequest, filing_id: int) -> HttpResponseBase:
                     services.filing_submit(actor=request.user, filing_id=filing_id)
             except ApplicationError as exc:
                 if exc.status in (401, 403):
-                    return _error(request, exc)
+                    raise
                 errors = exc.fields or {"form": exc.message}
             else:
                 done = "已保存草稿" if "save" in request.POST else "已提交"

@@ -170,3 +170,16 @@ def deadline(t: Transition, service: Service, *, at: dt.datetime) -> dt.datetime
     if t.due == "review":
         return due_at(at, service.time_limit_days)
     return None
+
+
+def ensure_draft_editable(filing: Filing) -> None:
+    """Only a draft is changed in its form; once submitted, a filing changes by the
+    steps above (returned for correction, then resubmitted)."""
+    if filing.state != S.DRAFT:
+        raise ApplicationError("只有草稿可以修改。", code="not_editable", status=409)
+
+
+def notice_valid(filing: Filing) -> bool:
+    """Whether a registration notice still stands, as its verification page and the
+    API both say: only while the filing is registered (a cancelled one's does not)."""
+    return filing.state == S.REGISTERED

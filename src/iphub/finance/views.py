@@ -28,28 +28,13 @@ TABLES = {
 }
 
 
-def _page(view: Any) -> Any:
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
-        except ApplicationError as exc:
-            if exc.status in (401, 403, 404):
-                return render(
-                    request, "supervision/denied.html", {"message": exc.message}, status=exc.status
-                )
-            raise
-
-    wrapped.__name__ = view.__name__
-    return login_required(wrapped)
-
-
 def _can_edit(request: HttpRequest) -> bool:
     # Only supervisors record funds and claims (the services check it again).
     user: Any = request.user
     return has_role(user, Role.SUPERVISOR)
 
 
-@_page
+@login_required
 def overview(request: HttpRequest) -> HttpResponseBase:
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
     totals = selectors.pledge_totals(user=request.user, year=year)
@@ -118,7 +103,7 @@ def overview(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_POST
-@_page
+@login_required
 def loans_import(request: HttpRequest) -> HttpResponseBase:
     upload = request.FILES.get("file")
     if upload is None:
@@ -144,7 +129,7 @@ def loans_import(request: HttpRequest) -> HttpResponseBase:
     return redirect("finance:overview")
 
 
-@_page
+@login_required
 def loans_template(request: HttpRequest) -> HttpResponseBase:
     return xlsx_response(
         "bank-loans-template.xlsx",
@@ -154,7 +139,7 @@ def loans_template(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@_page
+@login_required
 def fund_new(request: HttpRequest) -> HttpResponseBase:
     """Record a risk-compensation fund of a locality inside the user's region."""
     regions = selectors.fund_regions(user=request.user)
@@ -176,7 +161,7 @@ def fund_new(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@_page
+@login_required
 def fund_detail(request: HttpRequest, fund_id: int) -> HttpResponseBase:
     """A fund with its claims; a supervisor records a claim or decides a pending one."""
     fund = selectors.fund_get(user=request.user, fund_id=fund_id)

@@ -14,8 +14,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 
 from iphub.core.errors import ApplicationError, NotFound
-from iphub.core.models import Role
-from iphub.core.permissions import has_role, scope_queryset
+from iphub.core.models import Organisation, OrganisationKind, Role
+from iphub.core.permissions import has_role, scope_queryset, signed_in
 from iphub.navigation.errors import NavigationError
 from iphub.navigation.models import (
     EVIDENCE_ROLES,
@@ -144,10 +144,28 @@ def patent_high_value(*, patent: Patent, user: Any) -> dict[str, Any]:
     }
 
 
+def acts_as_service_base(user: Any) -> bool:
+    """True for a service agency's account: it registers and sees its own base's
+    projects (staff register them for any base and see their region's)."""
+    return signed_in(user) and user.role == Role.AGENCY
+
+
+def project_form_choices(*, user: Any) -> dict[str, QuerySet[Organisation]]:
+    """The organisations the project form offers: clients (staff: those in their
+    region; a service base: every registered organisation, since its clients come
+    from the whole province) and service bases (agencies, for staff to choose)."""
+    orgs = Organisation.objects.select_related("region").order_by("name")
+    clients = orgs if acts_as_service_base(user) else scope_queryset(user, orgs)
+    bases = scope_queryset(user, orgs.filter(kind=OrganisationKind.AGENCY))
+    if acts_as_service_base(user):
+        bases = orgs.none()
+    return {"clients": clients[:500], "bases": bases}
+
+
 def project_list(*, user: Any) -> QuerySet[NavigationProject]:
     """The projects ``user`` may see: staff their region's, a service base its own."""
     qs = NavigationProject.objects.select_related("client", "service_base", "chain", "region")
-    if user.is_authenticated and user.role == Role.AGENCY:
+    if acts_as_service_base(user):
         return (
             qs.filter(service_base_id=user.organisation_id) if user.organisation_id else qs.none()
         )

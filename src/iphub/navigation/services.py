@@ -44,6 +44,7 @@ from iphub.navigation.models import (
     NavigationProject,
     ProjectType,
 )
+from iphub.navigation.selectors import acts_as_service_base
 from iphub.patents.models import Patent
 from iphub.patents.search import QuerySyntaxError
 from iphub.patents.search.query import parse
@@ -354,7 +355,7 @@ def project_create(
         chain = IndustryChain.objects.filter(pk=data["chain"]).first()
         if chain is None:
             errors["chain"] = "产业链不存在。"
-    if actor.role == Role.AGENCY:
+    if acts_as_service_base(actor):
         base = actor.organisation
     else:
         base = Organisation.objects.filter(pk=data.get("service_base") or 0).first()

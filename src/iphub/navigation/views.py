@@ -7,14 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError
-from iphub.core.models import Organisation, OrganisationKind
 from iphub.core.permissions import has_role
 from iphub.navigation import selectors, services
 from iphub.navigation.models import (
@@ -37,10 +35,6 @@ def _keeps_evidence(user: Any) -> bool:
     return has_role(user, *EVIDENCE_ROLES)
 
 
-def _error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return application_error_page(request, exc)
-
-
 @login_required
 def chain_list(request: HttpRequest) -> HttpResponseBase:
     latest = selectors.chain_latest_analyses()
@@ -54,10 +48,7 @@ def chain_list(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def chain_detail(request: HttpRequest, chain_id: int) -> HttpResponseBase:
-    try:
-        chain = selectors.chain_get(chain_id)
-    except ApplicationError as exc:
-        return _error_page(request, exc)
+    chain = selectors.chain_get(chain_id)
     current = selectors.analysis_latest(chain=chain)
     done = selectors.analysis_latest_done(chain=chain)
     context: dict[str, Any] = {
@@ -74,10 +65,7 @@ def chain_detail(request: HttpRequest, chain_id: int) -> HttpResponseBase:
 
 @login_required
 def chain_edit(request: HttpRequest, chain_id: int) -> HttpResponseBase:
-    try:
-        chain = selectors.chain_get(chain_id)
-    except ApplicationError as exc:
-        return _error_page(request, exc)
+    chain = selectors.chain_get(chain_id)
     if not services.chain_can_edit(actor=request.user, chain=chain):
         return render(
             request,
@@ -127,21 +115,15 @@ def chain_edit(request: HttpRequest, chain_id: int) -> HttpResponseBase:
 @login_required
 @require_POST
 def analysis_run(request: HttpRequest, chain_id: int) -> HttpResponseBase:
-    try:
-        chain = selectors.chain_get(chain_id)
-        services.analysis_request(actor=request.user, chain=chain)
-    except ApplicationError as exc:
-        return _error_page(request, exc)
+    chain = selectors.chain_get(chain_id)
+    services.analysis_request(actor=request.user, chain=chain)
     messages.success(request, "已开始分析，完成后页面自动刷新。")
     return redirect("navigation:chain", chain_id=chain_id)
 
 
 @login_required
 def analysis_progress(request: HttpRequest, analysis_id: int) -> HttpResponseBase:
-    try:
-        job = selectors.analysis_get(analysis_id)
-    except ApplicationError as exc:
-        return _error_page(request, exc)
+    job = selectors.analysis_get(analysis_id)
     response = render(request, "navigation/_progress.html", {"job": job})
     if job.status == "done" and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"  # the finished report replaces the old one
@@ -154,10 +136,7 @@ def _report_name(job: Analysis, ext: str) -> str:
 
 @login_required
 def report_xlsx(request: HttpRequest, analysis_id: int) -> HttpResponseBase:
-    try:
-        job = selectors.analysis_result(analysis_id)
-    except ApplicationError as exc:
-        return _error_page(request, exc)
+    job = selectors.analysis_result(analysis_id)
     buf = io.BytesIO()
     write_report_xlsx(buf, title=job.title, query=job.result["query"], result=job.result)
     buf.seek(0)
@@ -171,10 +150,7 @@ def report_xlsx(request: HttpRequest, analysis_id: int) -> HttpResponseBase:
 
 @login_required
 def report_pdf_view(request: HttpRequest, analysis_id: int) -> HttpResponseBase:
-    try:
-        job = selectors.analysis_result(analysis_id)
-    except ApplicationError as exc:
-        return _error_page(request, exc)
+    job = selectors.analysis_result(analysis_id)
     data = report_pdf(title=job.title, query=job.result["query"], result=job.result)
     return FileResponse(
         io.BytesIO(data),
@@ -222,9 +198,8 @@ def project_new(request: HttpRequest) -> HttpResponseBase:
             "values": request.POST,
             "types": ProjectType.choices,
             "chains": selectors.chain_list(),
-            "clients": Organisation.objects.order_by("name")[:500],
-            "bases": Organisation.objects.filter(kind=OrganisationKind.AGENCY).order_by("name"),
-            "is_agency": getattr(request.user, "role", "") == "agency",
+            **selectors.project_form_choices(user=request.user),
+            "is_agency": selectors.acts_as_service_base(request.user),
         },
     )
 
@@ -275,9 +250,6 @@ def evidence_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_POST
 def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
-    try:
-        services.evidence_remove(actor=request.user, evidence_id=evidence_id)
-    except ApplicationError as exc:
-        return _error_page(request, exc)
+    services.evidence_remove(actor=request.user, evidence_id=evidence_id)
     messages.success(request, "已撤销该佐证。")
     return redirect("navigation:evidence")

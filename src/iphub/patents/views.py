@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from iphub.core import ratelimit
-from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import csv_response, xlsx_response
 from iphub.patents import events, selectors, services
@@ -231,10 +230,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
 @login_required
 def imports(request: HttpRequest) -> HttpResponseBase:
-    try:
-        jobs = selectors.import_job_list(user=request.user)
-    except ApplicationError as exc:
-        return application_error_page(request, exc)
+    jobs = selectors.import_job_list(user=request.user)
     errors: dict[str, str] = {}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -260,19 +256,13 @@ def imports(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def import_detail(request: HttpRequest, job_id: int) -> HttpResponseBase:
-    try:
-        job = selectors.import_job_get(user=request.user, job_id=job_id)
-    except ApplicationError as exc:
-        return application_error_page(request, exc)
+    job = selectors.import_job_get(user=request.user, job_id=job_id)
     return render(request, "patents/import_detail.html", {"job": job})
 
 
 @login_required
 def import_progress(request: HttpRequest, job_id: int) -> HttpResponseBase:
-    try:
-        job = selectors.import_job_get(user=request.user, job_id=job_id)
-    except ApplicationError as exc:
-        return application_error_page(request, exc)
+    job = selectors.import_job_get(user=request.user, job_id=job_id)
     return render(request, "patents/_import_progress.html", {"job": job})
 
 
@@ -310,9 +300,6 @@ def saved_search_delete(request: HttpRequest, saved_id: int) -> HttpResponseBase
 
 @login_required
 def unresolved(request: HttpRequest) -> HttpResponseBase:
-    try:
-        qs = selectors.patents_unresolved_regions(user=request.user)
-    except ApplicationError as exc:
-        return application_error_page(request, exc)
+    qs = selectors.patents_unresolved_regions(user=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "patents/unresolved.html", {"page": page, "params": {}})

@@ -23,7 +23,6 @@ from iphub.core.errors import ApplicationError
 from iphub.core.exports import csv_response, xlsx_response
 from iphub.core.models import OrganisationKind, OrganisationTag, Role
 from iphub.core.permissions import has_role, region_path_of
-from iphub.portal.errors import application_error_page
 from iphub.portal.forms import LoginForm
 from iphub.portal.workspace import workspace_tasks
 
@@ -207,10 +206,7 @@ def _audit_params(request: HttpRequest) -> dict[str, Any]:
 def audit_list(request: HttpRequest) -> HttpResponseBase:
     """The audit log in words: action names, field labels, before → after, personal
     data masked (selectors.audit_rows)."""
-    try:
-        qs = selectors.audit_list(user=request.user, **_audit_params(request))
-    except ApplicationError as exc:
-        return application_error_page(request, exc)
+    qs = selectors.audit_list(user=request.user, **_audit_params(request))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -228,10 +224,7 @@ def audit_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def audit_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The filtered log as Excel or CSV, in the same words and masks as the page."""
-    try:
-        qs = selectors.audit_list(user=request.user, **_audit_params(request))
-    except ApplicationError as exc:
-        return application_error_page(request, exc)
+    qs = selectors.audit_list(user=request.user, **_audit_params(request))
 
     def rows() -> Any:
         batch: list[Any] = []

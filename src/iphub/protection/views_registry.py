@@ -13,16 +13,11 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
-from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.protection import selectors
 from iphub.protection.models import Campaign, CaseType, StationActivity, StationKind
 from iphub.protection.services import assistance as assistance_services
 from iphub.protection.services import enforcement as enforcement_services
-
-
-def _error(request: HttpRequest, exc: ApplicationError) -> HttpResponseBase:
-    return application_error_page(request, exc)
 
 
 def _date(form: dict[str, Any], field: str) -> dt.date:
@@ -63,10 +58,7 @@ def campaigns(request: HttpRequest) -> HttpResponseBase:
     """The campaigns of the officer's region, and the form to launch one."""
     form: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    try:
-        items = selectors.campaign_list(user=request.user)
-    except ApplicationError as exc:
-        return _error(request, exc)
+    items = selectors.campaign_list(user=request.user)
     if request.method == "POST":
         form = {**request.POST.dict(), "case_types": request.POST.getlist("case_types")}
         try:
@@ -75,7 +67,7 @@ def campaigns(request: HttpRequest) -> HttpResponseBase:
             return redirect("protection:campaigns")
         except ApplicationError as exc:
             if exc.status == 403:
-                return _error(request, exc)
+                raise
             errors = exc.fields or {"form_error": exc.message}
     return render(
         request,
@@ -92,10 +84,7 @@ def campaigns(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponseBase:
     """Edit one campaign of the officer's region."""
-    try:
-        campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
-    except ApplicationError as exc:
-        return _error(request, exc)
+    campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     form: dict[str, Any] = _campaign_form(campaign)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -108,7 +97,7 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponseBase:
             return redirect("protection:campaigns")
         except ApplicationError as exc:
             if exc.status == 403:
-                return _error(request, exc)
+                raise
             errors = exc.fields or {"form_error": exc.message}
     return render(
         request,
@@ -122,10 +111,7 @@ def station_register(request: HttpRequest) -> HttpResponseBase:
     """The stations of the officer's region and the form to register one."""
     form: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    try:
-        stations = list(selectors.workstation_managed(user=request.user))
-    except ApplicationError as exc:
-        return _error(request, exc)
+    stations = list(selectors.workstation_managed(user=request.user))
     if request.method == "POST":
         form = {**request.POST.dict(), "fields": request.POST.getlist("fields")}
         try:
@@ -146,7 +132,7 @@ def station_register(request: HttpRequest) -> HttpResponseBase:
             return redirect("protection:station_detail", station_id=station.pk)
         except ApplicationError as exc:
             if exc.status == 403:
-                return _error(request, exc)
+                raise
             errors = exc.fields or {"form_error": exc.message}
     for station in stations:
         station.contact_display = selectors.workstation_contact(station)  # type: ignore[attr-defined]
@@ -166,10 +152,7 @@ def station_register(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def station_detail(request: HttpRequest, station_id: int) -> HttpResponseBase:
     """One station's activity log (cases handled, trainings) and the form to add to it."""
-    try:
-        station = selectors.workstation_get(user=request.user, station_id=station_id)
-    except ApplicationError as exc:
-        return _error(request, exc)
+    station = selectors.workstation_get(user=request.user, station_id=station_id)
     form: dict[str, Any] = {}
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -193,8 +176,8 @@ def station_detail(request: HttpRequest, station_id: int) -> HttpResponseBase:
             )
             messages.success(request, "活动已记录。")
             return redirect("protection:station_detail", station_id=station.pk)
-        except NotFound as exc:
-            return _error(request, exc)
+        except NotFound:
+            raise
         except ApplicationError as exc:
             errors = exc.fields or {"form_error": exc.message}
     station.contact_display = selectors.workstation_contact(station)  # type: ignore[attr-defined]

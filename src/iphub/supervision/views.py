@@ -42,25 +42,7 @@ def _fail(request: HttpRequest, exc: ApplicationError) -> None:
     messages.error(request, exc.message + "".join(f" {v}" for v in exc.fields.values()))
 
 
-def _guard(view: Any) -> Any:
-    """Render ApplicationError as the page's message (403/404 for access and absence)."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
-        except ApplicationError as exc:
-            if exc.status in (401, 403, 404):
-                return render(
-                    request, "supervision/denied.html", {"message": exc.message}, status=exc.status
-                )
-            raise
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
-
-
-@_guard
+@login_required
 def dashboard(request: HttpRequest) -> HttpResponseBase:
     """The province dashboard: map coloured by an indicator or the score, targets, late reports."""
     month = _month(request)
@@ -133,7 +115,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@_guard
+@login_required
 def discipline_export(request: HttpRequest) -> HttpResponseBase:
     month = _month(request)
     rows = selectors.report_discipline(user=request.user, month=month)
@@ -157,7 +139,7 @@ def discipline_export(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@_guard
+@login_required
 def city(request: HttpRequest, code: str) -> HttpResponseBase:
     """Drill-down: every indicator of one city for the month, each linking to its records."""
     region = region_get(code)
@@ -192,7 +174,7 @@ def city(request: HttpRequest, code: str) -> HttpResponseBase:
     )
 
 
-@_guard
+@login_required
 def records(request: HttpRequest, code: str, key: str) -> HttpResponseBase:
     """The records behind one number."""
     region = region_get(code)
@@ -229,7 +211,7 @@ def records(request: HttpRequest, code: str, key: str) -> HttpResponseBase:
     )
 
 
-@_guard
+@login_required
 def scores(request: HttpRequest) -> HttpResponseBase:
     """Monthly ranking with the breakdown, the yearly score and the trend."""
     month = _month(request)
@@ -274,7 +256,7 @@ def scores(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@_guard
+@login_required
 def plan_view(request: HttpRequest) -> HttpResponseBase:
     month = _month(request)
     plan = selectors.plan_current(month.year)
@@ -292,7 +274,7 @@ def plan_view(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_POST
-@_guard
+@login_required
 def target_edit(request: HttpRequest, target_id: int) -> HttpResponseBase:
     try:
         plan_services.target_update(
@@ -306,7 +288,7 @@ def target_edit(request: HttpRequest, target_id: int) -> HttpResponseBase:
     return redirect("supervision:plan")
 
 
-@_guard
+@login_required
 def report_list(request: HttpRequest) -> HttpResponseBase:
     month = _month(request)
     unit = selectors.reporting_unit_of(request.user)
@@ -326,7 +308,7 @@ def report_list(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_POST
-@_guard
+@login_required
 def county_reporting(request: HttpRequest) -> HttpResponseBase:
     """A city turns its counties' monthly reports on or off."""
     city = region_get(request.POST.get("city", ""))
@@ -345,14 +327,14 @@ def county_reporting(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_POST
-@_guard
+@login_required
 def report_start(request: HttpRequest) -> HttpResponseBase:
     region = region_get(request.POST.get("region", ""))
     report = reports.report_open(actor=request.user, region=region, month=_month(request))
     return redirect("supervision:report", report_id=report.pk)
 
 
-@_guard
+@login_required
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponseBase:
     report = selectors.report_get(user=request.user, report_id=report_id)
     party = workflow.party_of(request.user, report)
@@ -400,7 +382,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponseBase:
 
 
 @require_POST
-@_guard
+@login_required
 def report_act(request: HttpRequest, report_id: int) -> HttpResponseBase:
     try:
         version = int(request.POST.get("version", "")) if request.POST.get("version") else None
@@ -420,7 +402,7 @@ def report_act(request: HttpRequest, report_id: int) -> HttpResponseBase:
 
 
 @require_POST
-@_guard
+@login_required
 def report_import(request: HttpRequest, report_id: int) -> HttpResponseBase:
     report = selectors.report_get(user=request.user, report_id=report_id)
     upload = request.FILES.get("file")
@@ -450,7 +432,7 @@ def report_import(request: HttpRequest, report_id: int) -> HttpResponseBase:
     return redirect("supervision:report", report_id=report_id)
 
 
-@_guard
+@login_required
 def report_download(request: HttpRequest, report_id: int, fmt: str) -> HttpResponseBase:
     report = selectors.report_get(user=request.user, report_id=report_id)
     name = f"monthly-report-{report.region_id}-{report.month:%Y-%m}"
@@ -469,7 +451,7 @@ def report_download(request: HttpRequest, report_id: int, fmt: str) -> HttpRespo
     )
 
 
-@_guard
+@login_required
 def report_list_export(request: HttpRequest) -> HttpResponseBase:
     qs = selectors.report_list(user=request.user)
     return xlsx_response(

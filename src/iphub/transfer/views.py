@@ -15,7 +15,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from iphub.core.errorpages import application_error_page
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.exports import xlsx_response
 from iphub.core.jobs import job_progress_response
@@ -36,10 +35,6 @@ from iphub.transfer.services.need_imports import COLUMNS, EXAMPLE_ROW
 from iphub.transfer.workflow import EDITABLE_NEED_STATUSES, need_edit_check
 
 FILTERS = ("q", "form", "city", "ipc", "chain", "status")
-
-
-def error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponseBase:
-    return application_error_page(request, exc)
 
 
 def _is_staff(user: Any) -> bool:
@@ -114,10 +109,7 @@ def need_new(request: HttpRequest) -> HttpResponseBase:
 
 
 def need_detail(request: HttpRequest, need_id: int) -> HttpResponseBase:
-    try:
-        need = selectors.need_get(user=request.user, need_id=need_id)
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    need = selectors.need_get(user=request.user, need_id=need_id)
     manage = selectors.can_manage_need(request.user, need)
     matches = list(selectors.match_list_for_need(user=request.user, need=need)) if manage else []
     for m in matches:
@@ -148,13 +140,10 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponseBase:
 @login_required
 def need_matching(request: HttpRequest, need_id: int) -> HttpResponseBase:
     """The need's matching progress, polled by its page until matching is done."""
-    try:
-        need = selectors.need_get(user=request.user, need_id=need_id)
-        job = selectors.need_matching_progress(need)
-        if not selectors.can_manage_need(request.user, need) or job is None:
-            raise NotFound("未找到该需求的匹配任务。")
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    need = selectors.need_get(user=request.user, need_id=need_id)
+    job = selectors.need_matching_progress(need)
+    if not selectors.can_manage_need(request.user, need) or job is None:
+        raise NotFound("未找到该需求的匹配任务。")
     return job_progress_response(request, job)
 
 
@@ -176,12 +165,9 @@ def _need_initial(need: Any) -> dict[str, Any]:
 @login_required
 def need_edit(request: HttpRequest, need_id: int) -> HttpResponseBase:
     """The owner, or staff of its region, edit a published need (the service decides)."""
-    try:
-        need = selectors.need_get(user=request.user, need_id=need_id)
-        if not selectors.can_manage_need(request.user, need):
-            raise AccessDenied("只有发布需求的单位或所在地区的工作人员可以修改该需求。")
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    need = selectors.need_get(user=request.user, need_id=need_id)
+    if not selectors.can_manage_need(request.user, need):
+        raise AccessDenied("只有发布需求的单位或所在地区的工作人员可以修改该需求。")
     context: dict[str, Any] = {
         "need": need,
         "forms": CooperationForm.choices,
@@ -285,10 +271,7 @@ def listing_new(request: HttpRequest) -> HttpResponseBase:
 
 
 def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponseBase:
-    try:
-        listing = selectors.listing_get(user=request.user, listing_id=listing_id)
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    listing = selectors.listing_get(user=request.user, listing_id=listing_id)
     try:
         matches = selectors.match_list_for_listing(user=request.user, listing=listing)
     except ApplicationError:
@@ -313,14 +296,11 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponseBase:
 @login_required
 def listing_matching(request: HttpRequest, listing_id: int) -> HttpResponseBase:
     """The listing's matching progress, polled by its page until matching is done."""
-    try:
-        listing = selectors.listing_get(user=request.user, listing_id=listing_id)
-        selectors.match_list_for_listing(user=request.user, listing=listing)
-        job = selectors.listing_matching_progress(listing)
-        if job is None:
-            raise NotFound("未找到该挂牌的匹配任务。")
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    listing = selectors.listing_get(user=request.user, listing_id=listing_id)
+    selectors.match_list_for_listing(user=request.user, listing=listing)
+    job = selectors.listing_matching_progress(listing)
+    if job is None:
+        raise NotFound("未找到该挂牌的匹配任务。")
     return job_progress_response(request, job)
 
 
@@ -332,12 +312,9 @@ def listing_action(request: HttpRequest, listing_id: int, action: str) -> HttpRe
     """GET: the confirm step, saying what the action does; POST: do it (the holder only,
     the service checks)."""
     if action not in LISTING_ACTIONS:
-        return error_page(request, ApplicationError("未知操作：只能撤回挂牌或撤回开放许可。"))
-    try:
-        listing = selectors.listing_get(user=request.user, listing_id=listing_id)
-        ensure_holder(request.user, listing.organisation, LISTING_ACTIONS[action])
-    except ApplicationError as exc:
-        return error_page(request, exc)
+        raise ApplicationError("未知操作：只能撤回挂牌或撤回开放许可。")
+    listing = selectors.listing_get(user=request.user, listing_id=listing_id)
+    ensure_holder(request.user, listing.organisation, LISTING_ACTIONS[action])
     context = {"l": listing, "action": action, "label": LISTING_ACTIONS[action]}
     if request.method != "POST":
         return render(request, "transfer/listing_confirm.html", context)
@@ -359,10 +336,7 @@ def listing_action(request: HttpRequest, listing_id: int, action: str) -> HttpRe
 
 @login_required
 def match_detail(request: HttpRequest, match_id: int) -> HttpResponseBase:
-    try:
-        m = selectors.match_get(user=request.user, match_id=match_id)
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    m = selectors.match_get(user=request.user, match_id=match_id)
     # What the services would accept at this stage (the template compares nothing).
     asked_by_other = m.contact_requested_by_id != getattr(request.user, "organisation_id", None)
     return render(
@@ -407,7 +381,10 @@ def match_action(request: HttpRequest, match_id: int, action: str) -> HttpRespon
 @login_required
 def inbox(request: HttpRequest) -> HttpResponseBase:
     notes = list(selectors.notification_list(user=request.user)[:50])
-    selectors.notification_list(user=request.user).filter(read=False).update(read=True)
+    # Shown once in bold, then read: the service marks what this page showed and audits it.
+    services.notifications_mark_read(
+        actor=request.user, notification_ids=[n.pk for n in notes if not n.read]
+    )
     return render(
         request,
         "transfer/inbox.html",
@@ -417,11 +394,8 @@ def inbox(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def funnel(request: HttpRequest) -> HttpResponseBase:
-    try:
-        steps = selectors.match_funnel(user=request.user)
-        deals = selectors.deal_stats(user=request.user)
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    steps = selectors.match_funnel(user=request.user)
+    deals = selectors.deal_stats(user=request.user)
     return render(request, "transfer/funnel.html", {"steps": steps, "deals": deals})
 
 

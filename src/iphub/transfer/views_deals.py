@@ -18,7 +18,6 @@ from iphub.core.errors import ApplicationError
 from iphub.core.exports import xlsx_response
 from iphub.transfer import selectors, services
 from iphub.transfer.models import DealKind
-from iphub.transfer.views import error_page
 
 DEAL_FIELDS = ("kind", "amount", "signed_on", "term_end", "filing_reference")
 DEAL_COLUMNS = [
@@ -73,15 +72,12 @@ def _deal_context(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 def deal_new(request: HttpRequest) -> HttpResponseBase:
     """Record a deal; from an event pair or a match the parties and patent come filled in."""
     data: dict[str, Any] = {"kind": DealKind.TRANSFER}
-    try:
-        if request.method != "POST":
-            match_id = _optional_id(request.GET.get("match"), "match", "匹配")
-            if match_id is not None:
-                data |= vars(selectors.deal_prefill(user=request.user, match_id=match_id))
-            data["event_id"] = _optional_id(request.GET.get("event"), "event", "对接活动")
-        context = _deal_context(request, data)
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    if request.method != "POST":
+        match_id = _optional_id(request.GET.get("match"), "match", "匹配")
+        if match_id is not None:
+            data |= vars(selectors.deal_prefill(user=request.user, match_id=match_id))
+        data["event_id"] = _optional_id(request.GET.get("event"), "event", "对接活动")
+    context = _deal_context(request, data)
     if request.method != "POST":
         return render(request, "transfer/deal_form.html", context)
     post = request.POST
@@ -123,14 +119,11 @@ def deal_new(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def deal_filing_options(request: HttpRequest) -> HttpResponseBase:
     """The filing picker's options for a deal type and a search (HTMX)."""
-    try:
-        filings = selectors.deal_filing_choices(
-            user=request.user,
-            kind=request.GET.get("kind", ""),
-            q=request.GET.get("filing_q", "").strip(),
-        )[:200]
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    filings = selectors.deal_filing_choices(
+        user=request.user,
+        kind=request.GET.get("kind", ""),
+        q=request.GET.get("filing_q", "").strip(),
+    )[:200]
     return render(
         request,
         "transfer/_filing_options.html",
@@ -141,12 +134,9 @@ def deal_filing_options(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def deal_filing(request: HttpRequest, deal_id: int) -> HttpResponseBase:
     """Link a deal recorded earlier to its filing once the filing exists."""
-    try:
-        deal = selectors.deal_get(user=request.user, deal_id=deal_id)
-        q = request.GET.get("filing_q", "").strip()
-        filings = selectors.deal_filing_choices(user=request.user, kind=deal.kind, q=q)[:200]
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    deal = selectors.deal_get(user=request.user, deal_id=deal_id)
+    q = request.GET.get("filing_q", "").strip()
+    filings = selectors.deal_filing_choices(user=request.user, kind=deal.kind, q=q)[:200]
     context: dict[str, Any] = {
         "deal": deal,
         "filings": filings,
@@ -192,7 +182,7 @@ def deal_list(request: HttpRequest) -> HttpResponseBase:
         qs = selectors.deal_list(user=request.user, **params)
     except ApplicationError as exc:
         if exc.status != 400:
-            return error_page(request, exc)
+            raise
         # A bad filter is named on the page; the list is not filtered by guesswork.
         context["error"] = exc
         return render(request, "transfer/deal_list.html", context, status=400)

@@ -18,7 +18,6 @@ from iphub.navigation.selectors import chain_list
 from iphub.transfer import selectors, services
 from iphub.transfer.access import STAFF_ROLES, is_staff_over
 from iphub.transfer.models import EventStatus, PairOutcome
-from iphub.transfer.views import error_page
 
 EVENT_FIELDS = ("title", "industry_chain", "ipc_prefixes", "date", "venue", "online_url", "region")
 
@@ -37,10 +36,7 @@ def event_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def event_new(request: HttpRequest) -> HttpResponseBase:
     """Staff announce an event; the service checks the role and the host region."""
-    try:
-        regions = list(selectors.event_region_choices(user=request.user))
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    regions = list(selectors.event_region_choices(user=request.user))
     user: Any = request.user
     context: dict[str, Any] = {
         "regions": regions,
@@ -98,10 +94,7 @@ def _event_post(request: HttpRequest, event_id: int) -> None:
 
 
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponseBase:
-    try:
-        event = selectors.event_get(event_id=event_id)
-    except ApplicationError as exc:
-        return error_page(request, exc)
+    event = selectors.event_get(event_id=event_id)
     if request.method == "POST":
         try:
             _event_post(request, event_id)

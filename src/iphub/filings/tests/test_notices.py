@@ -47,7 +47,7 @@ def test_notice_only_for_parties_and_after_approval(
     assert client.get(f"/filings/{pending.pk}/notice.pdf").status_code == 409
     f = _registered(cast, patents["granted"])
     client.force_login(cast["yichang_clerk"])
-    assert client.get(f"/filings/{f.pk}/notice.pdf").status_code == 403
+    assert client.get(f"/filings/{f.pk}/notice.pdf").status_code == 404
 
 
 def test_public_verification(cast: dict[str, Any], patents: dict[str, str], client: Any) -> None:

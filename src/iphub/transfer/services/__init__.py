@@ -14,6 +14,7 @@ from iphub.transfer.services.matches import (
     match_request_contact,
     match_run_for_listing,
     match_run_for_need,
+    notifications_mark_read,
     notify,
 )
 from iphub.transfer.services.need_imports import need_import
@@ -50,5 +51,6 @@ __all__ = [
     "need_renew",
     "need_update",
     "needs_expire_due",
+    "notifications_mark_read",
     "notify",
 ]

@@ -376,3 +376,21 @@ def match_reject(*, actor: Any, match_id: int, reason: str = "") -> Match:
     m.save(update_fields=["stage", "reasons", "updated_at"])
     _log(actor, m, "match_reject", before)
     return m
+
+
+def notifications_mark_read(*, actor: Any, notification_ids: Iterable[int]) -> int:
+    """Mark the actor's own notifications ``notification_ids`` read (the ones their
+    inbox has just shown); one audit entry names them. Returns how many changed."""
+    signed_in(actor)
+    ids = sorted(set(notification_ids))
+    with transaction.atomic():
+        changed = Notification.objects.filter(user=actor, pk__in=ids, read=False).update(read=True)
+        if changed:
+            audit_record(
+                actor=actor,
+                action="notifications_mark_read",
+                object_type="transfer.notification",
+                object_repr=f"{changed} 条通知",
+                after={"notifications": ids},
+            )
+    return changed

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from iphub.core.errors import AccessDenied, ApplicationError
+from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.models import AuditEntry, Organisation, Region, User
 from iphub.filings.models import Filing, FilingKind, FilingState
 from iphub.patents.models import Patent
@@ -100,7 +100,8 @@ def test_a_filing_outside_the_clerks_region_cannot_be_linked(
         user=cast["enterprise"], region="420500",
     )  # fmt: skip
     assert not selectors.deal_filing_choices(user=cast["wuhan_clerk"]).exists()
-    with pytest.raises(AccessDenied):
+    # Outside the clerk's region the filing is "not found" (core.permissions: 404).
+    with pytest.raises(NotFound):
         services.deal_record(
             actor=cast["wuhan_clerk"], data=_deal_data(), patent_ids=[corpus[1].pk],
             filing_id=filing.pk, **parties,
