@@ -23,7 +23,7 @@ from iphub.core.models import (
     Role,
     User,
 )
-from iphub.core.permissions import ensure_region_access, region_path_of
+from iphub.core.permissions import ensure_region_access, has_role, region_path_of
 from iphub.core.regions import hubei_region_rows
 
 # API tokens live in core.tokens (issue, revoke, check), re-exported for callers
@@ -135,7 +135,7 @@ def _clean_organisation(data: dict[str, Any]) -> dict[str, Any]:
 def organisation_create(*, actor: User | None, data: dict[str, Any]) -> Organisation:
     """Register an organisation after validating its USCC, kind, tags and contact."""
     region = _region(str(data.get("region", "")))
-    if actor is not None and actor.is_authenticated and actor.role in STAFF_ROLES:
+    if has_role(actor, *STAFF_ROLES):
         ensure_region_access(actor, region)
     clean = _clean_organisation(data)
     if clean["uscc"] and Organisation.objects.filter(uscc=clean["uscc"]).exists():
@@ -156,7 +156,7 @@ def organisation_create(*, actor: User | None, data: dict[str, Any]) -> Organisa
 def organisation_update(*, actor: User, organisation_id: int, data: dict[str, Any]) -> Organisation:
     """Change an organisation; staff only within their region, members only their own."""
     org = Organisation.objects.select_for_update().select_related("region").get(pk=organisation_id)
-    if actor.role in STAFF_ROLES or actor.is_superuser:
+    if has_role(actor, *STAFF_ROLES):
         ensure_region_access(actor, org.region)
     elif actor.organisation_id != org.pk:
         raise ApplicationError(
@@ -175,7 +175,7 @@ def organisation_update(*, actor: User, organisation_id: int, data: dict[str, An
         raise ApplicationError(msg, code=ErrorCode.DUPLICATE, fields={"uscc": msg})
     if "region" in data:
         org.region = _region(str(data["region"]))
-        if actor.role in STAFF_ROLES:
+        if has_role(actor, *STAFF_ROLES):
             ensure_region_access(actor, org.region)
     for key, value in clean.items():
         setattr(org, key, value)
