@@ -420,12 +420,27 @@ def _high_value(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 
 def _key_patents(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """High-value patents meeting the most criteria, then the most cited.
+
+    被引次数 comes from patents' one definition (``forward_citation_counts``:
+    distinct corpus records citing the patent), the same figure the value grade
+    uses, loaded for the high-value candidates only.
+    """
+    from iphub.patents.intelligence.citations import forward_citation_counts
+
+    candidates = [r[0] for r in _rows(con, "SELECT DISTINCT patent_id FROM hv")]
+    cited = forward_citation_counts(candidates)
+    con.execute("CREATE OR REPLACE TABLE fwd (id BIGINT, n INTEGER)")
+    if cited:
+        con.executemany("INSERT INTO fwd VALUES (?, ?)", [[k, v] for k, v in cited.items()])
     rows = _rows(
         con,
         f"""
-        SELECT p.id, list(DISTINCT hv.criterion ORDER BY hv.criterion) AS crits, p.citations
-        FROM hv JOIN p ON p.id = hv.patent_id GROUP BY p.id, p.citations, p.app_date
-        ORDER BY len(crits) DESC, p.citations DESC, p.app_date, p.id LIMIT {KEY_PATENTS}
+        SELECT p.id, list(DISTINCT hv.criterion ORDER BY hv.criterion) AS crits,
+               coalesce(any_value(fwd.n), 0) AS cites
+        FROM hv JOIN p ON p.id = hv.patent_id LEFT JOIN fwd ON fwd.id = p.id
+        GROUP BY p.id, p.app_date
+        ORDER BY len(crits) DESC, cites DESC, p.app_date, p.id LIMIT {KEY_PATENTS}
         """,
     )
     info = Patent.objects.in_bulk([r[0] for r in rows])
@@ -448,6 +463,13 @@ def _key_patents(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _grade_mix(query: str) -> list[dict[str, Any]]:
+    """The chain's value-grade mix (patents' grades, issue 20): band, records, share."""
+    from iphub.patents.intelligence.selectors import grade_mix_of_query
+
+    return [{"band": b, "count": n, "pct": pct} for b, n, pct in grade_mix_of_query(query)]
 
 
 def _position(con: duckdb.DuckDBPyConnection, trend: dict[str, Any]) -> dict[str, Any]:
@@ -518,6 +540,8 @@ def landscape(
         high_value = _high_value(con)
         key_patents = _key_patents(con)
         lap("high_value")
+        grades = _grade_mix(selection.query)
+        lap("grade_mix")
     finally:
         con.close()
     timings["total"] = round(time.perf_counter() - started, 3)
@@ -540,6 +564,7 @@ def landscape(
         "inventor_network": inventor_network,
         "high_value": high_value,
         "key_patents": key_patents,
+        "grade_mix": grades,
         "position": position,
         "timings": timings,
         # Where the rows came from: "snapshot" (current copy) or "database".

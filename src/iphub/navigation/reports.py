@@ -188,6 +188,13 @@ def report_tables(result: dict[str, Any]) -> list[ReportTable]:
             ],
         ),
         ReportTable(
+            "grade_mix",
+            _("价值分级构成（参考指标，不是估值）"),
+            [_("档位"), _("专利数"), _("占比")],
+            # Analyses stored before the value grade existed lack the key.
+            [[g["band"], g["count"], f"{g['pct']}%"] for g in result.get("grade_mix", [])],
+        ),
+        ReportTable(
             "position",
             _("湖北位势"),
             [_("指标"), _("数值")],

@@ -69,7 +69,25 @@ def demo_load(*, small: bool = False) -> list[str]:
     from iphub.patents.models import Patent
 
     lines = [f"{job.file_name}：{job.message}" for job in demo_patents_load(small=small)]
+    graded = demo_grades_fill()
+    if graded:
+        lines.append(f"价值分级：补算 {graded} 件")
     if not index_in_step():  # e.g. an index emptied by a schema upgrade
         lines.append(f"检索索引与数据库不一致，已重建：{reindex_all()} 条")
     lines.append(f"专利共 {Patent.objects.count()} 件")
+    lines.append(
+        "试试（价值分级）：检索页按“价值分（高→低）”排序并用“价值等级”分面，点进一件专利读"
+        "“为什么是 A/B/C/D”；权重表 /patents/grade/method/（province_supervisor 可改）  "
+        "/patents/?q=PA%3D%E5%8D%8E%E4%B8%AD%E7%A7%91%E6%8A%80%E5%A4%A7%E5%AD%A6&sort=grade_desc"
+    )
     return lines
+
+
+def demo_grades_fill() -> int:
+    """Grade the records that have no grade yet (a database from before the value
+    grade, issue 20); new imports are graded as they are written. Returns how many."""
+    from iphub.patents.intelligence.grading import grades_compute
+    from iphub.patents.models import Patent
+
+    ids = list(Patent.objects.filter(grade=None).values_list("pk", flat=True))
+    return grades_compute(ids)["graded"] if ids else 0

@@ -18,6 +18,7 @@ from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Region
 from iphub.core.permissions import require_roles
 from iphub.patents.indexing import get_index
+from iphub.patents.intelligence.selectors import grade_mix_rows
 from iphub.patents.ipc import ipc_title
 from iphub.patents.models import (
     ImportJob,
@@ -270,6 +271,8 @@ class Portfolio:
     ipc_mix: list[tuple[str, str, int]]
     patents: QuerySet[Patent]
     co_applicants: list[tuple[str, int]]
+    # The value-grade mix of the portfolio (issue 20): band, records, per cent.
+    grade_mix: list[dict[str, Any]] = field(default_factory=list)
 
 
 def applicant_portfolio(name: str) -> Portfolio:
@@ -314,8 +317,9 @@ def applicant_portfolio(name: str) -> Portfolio:
         by_year=by_year,
         by_type=by_type,
         ipc_mix=ipc_mix,
-        patents=qs.order_by("-app_date", "-pk"),
+        patents=qs.select_related("grade").order_by("-app_date", "-pk"),
         co_applicants=co.most_common(10),
+        grade_mix=grade_mix_rows(ids),
     )
 
 

@@ -98,6 +98,9 @@ class FamilyFacts:
     countries: list[str] = field(default_factory=list)
 
 
+_NO_FAMILY = FamilyFacts(known=False, size=1, foreign=0)
+
+
 def family_members(extra: dict[str, Any], own: Sequence[str]) -> list[str]:
     """Family member numbers listed for a record, other than its own numbers."""
     mine = set(own)
@@ -106,6 +109,8 @@ def family_members(extra: dict[str, Any], own: Sequence[str]) -> list[str]:
 
 def family_facts(extra: dict[str, Any], own: Sequence[str]) -> FamilyFacts:
     """Size and foreign members of the simple family (``同族专利`` / ``简单同族数量``)."""
+    if not extra.get("family") and not extra.get("simple_family_size"):
+        return _NO_FAMILY
     members = family_members(extra, own)
     reported = str(extra.get("simple_family_size") or "").strip()
     known = bool(members) or reported.isdigit()
@@ -192,12 +197,19 @@ def citations_record(rows: Sequence[tuple[int, str, str, dict[str, Any]]]) -> se
 # -- reads ------------------------------------------------------------------------
 
 
-def forward_citation_counts(ids: Iterable[int] | None = None) -> dict[int, int]:
+def forward_citation_counts(
+    ids: Iterable[int] | None = None, *, id_range: tuple[int, int] | None = None
+) -> dict[int, int]:
     """被引次数, the platform's one definition: distinct corpus records citing each
     record. ``ids`` limits the answer to those records (absent ones have 0);
-    ``None`` answers for every cited record of the corpus."""
+    ``id_range`` (lowest, highest id) to the records in it; neither answers for
+    every cited record of the corpus."""
     qs = PatentCitation.objects.exclude(cited=None)
     out: dict[int, int] = {}
+    if id_range is not None:
+        qs = qs.filter(cited_id__gte=id_range[0], cited_id__lte=id_range[1])
+        rows = qs.values("cited_id").annotate(n=Count("citing_id", distinct=True))
+        return {r["cited_id"]: r["n"] for r in rows}
     if ids is None:
         rows = qs.values("cited_id").annotate(n=Count("citing_id", distinct=True))
         return {r["cited_id"]: r["n"] for r in rows}
@@ -213,9 +225,19 @@ def forward_citation_counts(ids: Iterable[int] | None = None) -> dict[int, int]:
     return out
 
 
-def backward_citation_counts(ids: Iterable[int]) -> dict[int, int]:
-    """引证数: references each record lists (in the corpus or not)."""
+def backward_citation_counts(
+    ids: Iterable[int], *, id_range: tuple[int, int] | None = None
+) -> dict[int, int]:
+    """引证数: references each record lists (in the corpus or not); ``id_range``
+    (lowest, highest id) instead of ``ids`` reads a run of records."""
     out: dict[int, int] = {}
+    if id_range is not None:
+        rows = (
+            PatentCitation.objects.filter(citing_id__gte=id_range[0], citing_id__lte=id_range[1])
+            .values("citing_id")
+            .annotate(n=Count("id"))
+        )
+        return {r["citing_id"]: r["n"] for r in rows}
     id_list = list(ids)
     for start in range(0, len(id_list), 2000):
         chunk = id_list[start : start + 2000]

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from iphub.core.calendar import add_years
+
 METHOD_VERSION = "2026.1"
 
 # (key, label, full points, note) — the default row of the settings table; the
@@ -90,7 +92,7 @@ def legal_state(f: GradeFacts, today: dt.date) -> str:
     if f.event_kinds & DEAD_EVENTS or _DEAD.search(f.legal_status or ""):
         return "dead"
     years = TERM_YEARS.get(f.patent_type)
-    if years and f.app_date and f.app_date.replace(year=f.app_date.year + years) <= today:
+    if years and f.app_date and add_years(f.app_date, years) <= today:
         return "dead"
     if f.grant_date or _ALIVE.search(f.legal_status or ""):
         return "alive"
@@ -167,15 +169,17 @@ def _clip(x: float) -> float:
     return max(0.0, min(1.0, x))
 
 
-def factor_shares(f: GradeFacts, today: dt.date) -> dict[str, tuple[float, str]]:
+def factor_shares(
+    f: GradeFacts, today: dt.date, *, state: str | None = None
+) -> dict[str, tuple[float, str]]:
     """Each usable factor's share of its full points (0-1) and what was read, in words."""
-    state = legal_state(f, today)
+    state = state or legal_state(f, today)
     out: dict[str, tuple[float, str]] = {}
     status_words = {"alive": "有效", "pending": "审中", "dead": "失效"}[state]
     out["status"] = ({"alive": 1.0, "pending": 0.4, "dead": 0.0}[state], status_words)
     years = TERM_YEARS.get(f.patent_type)
     if years and f.app_date:
-        end = f.app_date.replace(year=f.app_date.year + years)
+        end = add_years(f.app_date, years)
         left = max(0.0, (end - today).days / 365.25) if state != "dead" else 0.0
         out["term"] = (_clip(left / years), f"剩余 {left:.1f} 年 / {years} 年")
     if f.patent_type in INVENTIONS:
@@ -234,7 +238,8 @@ def grade(
     today: dt.date,
 ) -> Grade:
     """Score, band and per-factor points of one record under ``weights``."""
-    shares = factor_shares(f, today)
+    state = legal_state(f, today)
+    shares = factor_shares(f, today, state=state)
     factors: dict[str, list[Any]] = {}
     earned = full = 0.0
     for key, (share, words) in shares.items():
@@ -246,7 +251,7 @@ def grade(
         earned += got
         full += points
     score = round(100 * earned / full) if full else 0
-    if legal_state(f, today) == "dead":
+    if state == "dead":
         bounds = sorted(low for _band, low in bands if low > 0)
         if bounds:
             score = min(score, bounds[0] - 1)

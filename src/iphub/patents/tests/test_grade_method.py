@@ -115,3 +115,9 @@ def test_applicant_type_from_source_or_name() -> None:
         grade(declared, weights=WEIGHTS, bands=DEFAULT_BANDS, today=TODAY).factors["applicant"][2]
         == "个人"
     )
+
+
+def test_a_leap_day_filing_is_graded() -> None:
+    leap = replace(BASE, app_date=dt.date(2020, 2, 29), grant_date=dt.date(2022, 1, 4))
+    g = grade(leap, weights=WEIGHTS, bands=DEFAULT_BANDS, today=TODAY)
+    assert g.factors["term"][2].startswith("剩余 13.")

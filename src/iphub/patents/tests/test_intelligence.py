@@ -95,7 +95,7 @@ def test_record_page_explains_its_grade(corpus: None, client: Any) -> None:
     page = client.get(f"/patents/{p.pk}/").content.decode()
     assert f"为什么是 {g.band}" in page
     rows = re.findall(r'<tr data-factor="(\w+)">', page)
-    assert rows == list(g.factors) and "forward" in rows and "status" in rows
+    assert set(rows) == set(g.factors) and "forward" in rows and "status" in rows
     assert 'data-testid="grade-unused"' in page and "同族规模" in page  # no family column here
     assert "参考指标，不是估值" in page
 
