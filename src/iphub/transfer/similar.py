@@ -103,7 +103,7 @@ class SimilarResult:
         if not embeddings.available():
             return "语义模型不可用：结果按检索词和分类号计算，未使用语义向量。"
         if not self.query_vector:
-            return "查询内容尚无语义向量（已排队生成）：结果按检索词和分类号计算。"
+            return "本次查询没有语义向量：结果按检索词和分类号计算（专利的向量在后台生成）。"
         return (
             f"其中 {self.without_vectors} 件专利尚无语义向量（已排队生成），"
             "按检索词和分类号计算，已标注“未用向量”。"
