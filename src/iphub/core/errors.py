@@ -58,3 +58,8 @@ class NotFound(ApplicationError):
 
     def __init__(self, message: str = "未找到该记录。") -> None:
         super().__init__(message, code=ErrorCode.NOT_FOUND)
+
+
+def field_error(field: str, message: str, code: str = ErrorCode.INVALID) -> ApplicationError:
+    """A refusal that names the form field to fix, with the message shown on it."""
+    return ApplicationError(message, code=code, fields={field: message})

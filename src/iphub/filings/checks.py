@@ -14,7 +14,7 @@ from typing import Any
 
 from iphub.core.amounts import YUAN_16, NumberRange, parse_number
 from iphub.core.calendar import add_years
-from iphub.core.errors import ApplicationError
+from iphub.core.errors import ApplicationError, field_error
 from iphub.core.joined import JoinedLoader
 from iphub.core.models import Role
 from iphub.filings.errors import FilingErrorCode
@@ -49,16 +49,12 @@ AMOUNT_RANGE = NumberRange("金额", maximum=MAX_AMOUNT, positive=True)
 LONG_TEXT = ("abstract", "claims", "description", "citations", "extra")
 
 
-def fail(field: str, message: str, code: str = "invalid") -> ApplicationError:
-    return ApplicationError(message, code=code, fields={field: message})
-
-
 def canonical_number(raw: str, *, field: str = "application_number") -> str:
     """The canonical application number, or an error on the field (check digit included)."""
     try:
         return normalize_application_number(raw or "")
     except NumberFormatError as exc:
-        raise fail(field, f"申请号有误：{exc}", FilingErrorCode.INVALID_NUMBER) from None
+        raise field_error(field, f"申请号有误：{exc}", FilingErrorCode.INVALID_NUMBER) from None
 
 
 # The long texts are never read here; on real records they are most of the row.
@@ -92,7 +88,7 @@ def patent_for(number: str, *, field: str = "application_number", lock: bool = F
     """The recorded patent with that application number (row-locked when ``lock``)."""
     patent: Patent | None = _PATENT[lock].first([number])
     if patent is None:
-        raise fail(
+        raise field_error(
             field, f"专利数据库中没有申请号为 {number} 的专利。", FilingErrorCode.PATENT_NOT_FOUND
         )
     return patent
@@ -116,7 +112,7 @@ def ensure_in_force(patent: Patent, *, today: dt.date, field: str = "application
     ended = bool(kinds & set(ENDING_EVENTS)) or any(w in status for w in ENDED_WORDS)
     expiry = patent_expiry(patent)
     if ended or (expiry is not None and expiry < today):
-        raise fail(
+        raise field_error(
             field,
             f"专利 {patent.application_number} 的专利权已终止、届满或被宣告无效，不能办理。",
             FilingErrorCode.NOT_IN_FORCE,
@@ -128,7 +124,7 @@ def ensure_in_force(patent: Patent, *, today: dt.date, field: str = "application
         or ("有效" in status or "授权" in status)
     )
     if not granted or any(w in status for w in PENDING_WORDS):
-        raise fail(
+        raise field_error(
             field,
             f"专利申请 {patent.application_number} 尚未授予专利权，不能办理。",
             FilingErrorCode.NOT_GRANTED,
@@ -148,13 +144,13 @@ def ensure_patentee(
     keys = patentee_keys(patent)
     if applicant_key(name) not in keys:
         holders = "、".join(patent.applicants) or "（无记录）"
-        raise fail(
+        raise field_error(
             field,
             f"“{name}”不是专利登记簿记载的专利权人（记载为：{holders}）。",
             FilingErrorCode.NOT_PATENTEE,
         )
     if len(keys) > 1 and not co_owner_consent:
-        raise fail(
+        raise field_error(
             "co_owner_consent",
             "该专利为共有专利，须取得全体共有人同意。",
             FilingErrorCode.CO_OWNER_CONSENT,
@@ -189,7 +185,7 @@ def filer_party(actor: Any, raw: Any, *, field: str, label: str) -> tuple[str, s
         f"企业只能以本单位名义办理本单位的权利；请将{label}改为本单位（或留空），"
         f"或由“{name}”自行申请、委托代理机构凭其委托书代为办理。"
     )
-    raise fail(field, message, FilingErrorCode.PARTY_NOT_FILER)
+    raise field_error(field, message, FilingErrorCode.PARTY_NOT_FILER)
 
 
 def authorisation_required(details: Any) -> tuple[str, ...]:
@@ -272,7 +268,7 @@ def ensure_not_pledged(patent: Patent, *, field: str = "application_number") -> 
     """Refusal ground 9: a patent is pledged once until the pledge is released."""
     existing = active_pledge(patent)
     if existing is not None:
-        raise fail(
+        raise field_error(
             field,
             f"该专利已质押（登记号 {existing}），须先办理质押注销登记才能再次出质。",
             FilingErrorCode.ALREADY_PLEDGED,
@@ -282,11 +278,11 @@ def ensure_not_pledged(patent: Patent, *, field: str = "application_number") -> 
 def parse_amount(raw: Any, *, field: str, required: bool = True) -> Decimal | None:
     """Yuan with at most two decimals, greater than zero (core.amounts, one parser)."""
     if raw in (None, "") and required:
-        raise fail(field, "请填写金额（元）。", FilingErrorCode.BAD_AMOUNT)
+        raise field_error(field, "请填写金额（元）。", FilingErrorCode.BAD_AMOUNT)
     try:
         return parse_number(raw, AMOUNT_RANGE, field=field, required=required)
     except ApplicationError as exc:
-        raise fail(field, exc.message, FilingErrorCode.BAD_AMOUNT) from None
+        raise field_error(field, exc.message, FilingErrorCode.BAD_AMOUNT) from None
 
 
 def parse_date(raw: Any, *, field: str, label: str) -> dt.date:
@@ -295,16 +291,18 @@ def parse_date(raw: Any, *, field: str, label: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(raw or "").strip())
     except ValueError:
-        raise fail(field, f"请按 YYYY-MM-DD 填写{label}。", FilingErrorCode.BAD_TERM) from None
+        raise field_error(
+            field, f"请按 YYYY-MM-DD 填写{label}。", FilingErrorCode.BAD_TERM
+        ) from None
 
 
 def ensure_term(start: dt.date, end: dt.date, patent: Patent, *, end_field: str, what: str) -> None:
     """The term ends after it starts and no later than the patent's expiry (ground 6)."""
     if end <= start:
-        raise fail(end_field, f"{what}的届满日须晚于起始日。", FilingErrorCode.BAD_TERM)
+        raise field_error(end_field, f"{what}的届满日须晚于起始日。", FilingErrorCode.BAD_TERM)
     expiry = patent_expiry(patent)
     if expiry is not None and end > expiry:
-        raise fail(
+        raise field_error(
             end_field,
             f"{what}的届满日（{end:%Y-%m-%d}）晚于专利权期限届满日（{expiry:%Y-%m-%d}）。",
             FilingErrorCode.TERM_AFTER_EXPIRY,
@@ -318,19 +316,19 @@ def ensure_licence_compatible(patent: Patent, licence_type: str, *, pledgee_cons
     )
     types = set(registered.values_list("details__licence_type", flat=True))
     if licence_type == LicenceType.OPEN and types & {LicenceType.EXCLUSIVE, LicenceType.SOLE}:
-        raise fail(
+        raise field_error(
             "licence_type",
             "独占或排他许可有效期间不能以开放许可方式许可。",
             FilingErrorCode.LICENCE_CONFLICT,
         )
     if licence_type in (LicenceType.EXCLUSIVE, LicenceType.SOLE) and types:
-        raise fail(
+        raise field_error(
             "licence_type",
             "该专利已有备案的实施许可（或处于开放许可期间），不能再备案独占或排他许可。",
             FilingErrorCode.LICENCE_CONFLICT,
         )
     if active_pledge(patent) is not None and not pledgee_consent:
-        raise fail(
+        raise field_error(
             "pledgee_consent",
             "该专利处于质押期间，须取得质权人同意。",
             FilingErrorCode.ALREADY_PLEDGED,
@@ -363,7 +361,7 @@ def trademark_number(raw: Any, *, field: str = "trademark_number") -> str:
     """The trademark's registration number (商标注册号): digits only."""
     value = str(raw or "").strip().replace(" ", "")
     if not TRADEMARK_NUMBER.match(value):
-        raise fail(
+        raise field_error(
             field, "商标注册号应为 4 至 9 位数字。", FilingErrorCode.INVALID_TRADEMARK_NUMBER
         )
     return value
@@ -373,11 +371,13 @@ def nice_classes(raw: Any, *, field: str = "trademark_classes") -> list[int]:
     """Classes of the Nice classification (1-45), given as "9, 35" or "9；35"."""
     parts = [p for p in re.split(r"[\s,，;；、]+", str(raw or "")) if p]
     if not parts:
-        raise fail(field, "请填写核定使用商品/服务的国际分类号。", FilingErrorCode.BAD_CLASS)
+        raise field_error(field, "请填写核定使用商品/服务的国际分类号。", FilingErrorCode.BAD_CLASS)
     out = []
     for p in parts:
         if not p.isdigit() or int(p) not in NICE_CLASSES:
-            raise fail(field, f"国际分类号“{p}”无效：应为 1 至 45。", FilingErrorCode.BAD_CLASS)
+            raise field_error(
+                field, f"国际分类号“{p}”无效：应为 1 至 45。", FilingErrorCode.BAD_CLASS
+            )
         out.append(int(p))
     return sorted(set(out))
 
@@ -411,14 +411,14 @@ def ensure_trademark_registered(mark: Trademark, *, field: str = "trademark_numb
     unrenewed, and not a mere application (trademark refusal ground 不予登记 ``not_valid``)."""
     status = mark.status or ""
     if any(w in status for w in TRADEMARK_ENDED_WORDS):
-        raise fail(
+        raise field_error(
             field,
             f"商标 {mark.registration_number} 的专用权已被撤销、注销、宣告无效或期满未续展"
             f"（商标库记载状态：{status}），不能出质。",
             FilingErrorCode.TRADEMARK_EXPIRED,
         )
     if any(w in status for w in TRADEMARK_PENDING_WORDS):
-        raise fail(
+        raise field_error(
             field,
             f"商标 {mark.registration_number} 尚未核准注册（商标库记载状态：{status}），"
             "只有注册商标专用权可以出质。",
@@ -429,7 +429,7 @@ def ensure_trademark_registered(mark: Trademark, *, field: str = "trademark_numb
 def ensure_trademark_owner(mark: Trademark, name: str, *, field: str = "pledgor") -> None:
     """The pledgor is the registrant of record (ground ``name_mismatch``)."""
     if applicant_key(name) != mark.owner_key:
-        raise fail(
+        raise field_error(
             field,
             f"“{name}”不是商标 {mark.registration_number} 的注册人（商标库记载为：{mark.owner}）；"
             "注册人名义已变更的，请先办理变更注册人名义。",
@@ -442,7 +442,7 @@ def ensure_trademark_matches(
 ) -> None:
     """The form names the recorded mark and only classes it is registered in."""
     if name and mark.name and name != mark.name:
-        raise fail(
+        raise field_error(
             "trademark_name",
             f"商标名称与商标库记载不一致（记载为：{mark.name}）。",
             FilingErrorCode.TRADEMARK_MISMATCH,
@@ -451,7 +451,7 @@ def ensure_trademark_matches(
     extra = [c for c in classes if registered and c not in registered]
     if extra:
         listed = "、".join(str(c) for c in sorted(registered))
-        raise fail(
+        raise field_error(
             field,
             f"第 {'、'.join(str(c) for c in extra)} 类不在该商标核定使用的类别内"
             f"（商标库记载为第 {listed} 类）。",
@@ -476,7 +476,7 @@ def ensure_trademark_not_pledged(number: str, *, field: str = "trademark_number"
     """A trademark is pledged once until that pledge is cancelled (注销)."""
     existing = active_trademark_pledge(number)
     if existing is not None:
-        raise fail(
+        raise field_error(
             field,
             f"商标 {number} 已办理质权登记（登记号 {existing.registration_number}），"
             "须先办理质权注销登记才能再次出质。",

@@ -240,5 +240,5 @@ def service_or_error(kind: str, operation: str) -> Service:
 def text(data: Mapping[str, Any], name: str, label: str, *, required: bool = True) -> str:
     value = str(data.get(name) or "").strip()
     if required and not value:
-        raise checks.fail(name, f"请填写{label}。")
+        raise checks.field_error(name, f"请填写{label}。")
     return value[:200]

@@ -55,7 +55,7 @@ def _draft(actor: Any, filing_id: int) -> Filing:
     filing = lock_filing(filing_id)
     ensure_may(actor, transition("submit"), filing)
     if filing.state != FilingState.DRAFT or filing.operation != Operation.ESTABLISH:
-        raise checks.fail("state", "只有草稿可以修改。", FilingErrorCode.WRONG_STATE)
+        raise checks.field_error("state", "只有草稿可以修改。", FilingErrorCode.WRONG_STATE)
     return filing
 
 

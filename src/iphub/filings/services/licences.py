@@ -55,7 +55,7 @@ def licence_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict
     licensee = text(data, "licensee", "被许可人")
     licence_type = str(data.get("licence_type") or "")
     if licence_type not in LicenceType.values:
-        raise checks.fail("licence_type", "请选择许可类型。")
+        raise checks.field_error("licence_type", "请选择许可类型。")
     fee = checks.parse_amount(data.get("fee"), field="fee", required=False)
     start = checks.parse_date(data.get("licence_start"), field="licence_start", label="许可起始日")
     end = checks.parse_date(data.get("licence_end"), field="licence_end", label="许可届满日")
@@ -63,9 +63,9 @@ def licence_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict
         data.get("contract_effective"), field="contract_effective", label="合同生效日"
     )
     if effective > today:
-        raise checks.fail("contract_effective", "合同尚未生效，生效后再申请备案。")
+        raise checks.field_error("contract_effective", "合同尚未生效，生效后再申请备案。")
     if _months_after(effective, FILING_WINDOW_MONTHS) < today:
-        raise checks.fail(
+        raise checks.field_error(
             "contract_effective",
             "应当自合同生效之日起 3 个月内办理备案。",
             FilingErrorCode.LATE_FILING,

@@ -123,9 +123,11 @@ def registered_pledge(
         .first()
     )
     if pledge is None:
-        raise checks.fail("registration_number", f"没有登记号为 {number} 的有效质押登记。")
+        raise checks.field_error("registration_number", f"没有登记号为 {number} 的有效质押登记。")
     if pledge.organisation_id != actor.organisation_id:
-        raise checks.fail("registration_number", "只有该质押登记的出质人可以申请变更或注销。")
+        raise checks.field_error(
+            "registration_number", "只有该质押登记的出质人可以申请变更或注销。"
+        )
     return pledge
 
 

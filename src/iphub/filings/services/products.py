@@ -36,14 +36,14 @@ def product_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict
     model = text(data, "product_model", "产品型号", required=False)
     relation = str(data.get("relation") or "")
     if relation not in RELATIONS:
-        raise checks.fail("relation", "请选择备案人与专利的关系。")
+        raise checks.field_error("relation", "请选择备案人与专利的关系。")
     output = checks.parse_amount(data.get("annual_output"), field="annual_output", required=False)
     checks.ensure_in_force(patent, today=today)
     filer = actor.organisation.name
     if relation == "patentee":
         checks.ensure_patentee(patent, filer, co_owner_consent=True, field="relation")
     elif not checks.has_registered_licence(patent, filer, today=today):
-        raise checks.fail(
+        raise checks.field_error(
             "relation",
             f"“{filer}”没有该专利在有效期内的实施许可合同备案，不能以被许可人身份备案。",
             FilingErrorCode.NOT_ENTITLED,

@@ -69,7 +69,7 @@ def filing_return(
     """退回补正 with the reasons the applicant must address."""
     reasons = (reasons or "").strip()
     if not reasons:
-        raise checks.fail("reasons", "请写明需要补正的内容。")
+        raise checks.field_error("reasons", "请写明需要补正的内容。")
     filing = lock_filing(filing_id)
 
     def change(f: Filing) -> None:
@@ -138,11 +138,11 @@ def filing_refuse(
     filing = lock_filing(filing_id)
     service = catalogue.service_for(filing.kind, filing.operation)
     if ground not in dict(service.refusal_grounds):
-        raise checks.fail(
+        raise checks.field_error(
             "ground", "请从规定的不予登记理由中选择一项。", FilingErrorCode.BAD_GROUND
         )
     if ground == "other" and not note.strip():
-        raise checks.fail("note", "选择“其他”时请写明理由。", FilingErrorCode.BAD_GROUND)
+        raise checks.field_error("note", "选择“其他”时请写明理由。", FilingErrorCode.BAD_GROUND)
 
     def change(f: Filing) -> None:
         f.refusal_ground = ground
@@ -182,7 +182,9 @@ def filing_correct(
 
     ensure_may(actor, transition("resubmit"), filing)
     if filing.state != FilingState.RETURNED:
-        raise checks.fail("state", "只有退回补正的申请可以补正。", FilingErrorCode.WRONG_STATE)
+        raise checks.field_error(
+            "state", "只有退回补正的申请可以补正。", FilingErrorCode.WRONG_STATE
+        )
     service = catalogue.service_for(filing.kind, filing.operation)
     present = set(filing.documents.values_list("material", flat=True))
     store_documents(filing, check_documents(service, documents, present=present))

@@ -42,7 +42,7 @@ def _debt_term(data: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
     start = checks.parse_date(data.get("debt_start"), field="debt_start", label="债务起始日")
     end = checks.parse_date(data.get("debt_end"), field="debt_end", label="债务履行期限届满日")
     if end <= start:
-        raise checks.fail(
+        raise checks.field_error(
             "debt_end", "债务履行期限的届满日须晚于起始日。", FilingErrorCode.BAD_TERM
         )
     return start, end
@@ -65,7 +65,7 @@ def trademark_pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime
         data.get("valid_until"), field="valid_until", label="商标专用权期限届满日"
     )
     if valid_until < today:
-        raise checks.fail(
+        raise checks.field_error(
             "valid_until",
             "商标专用权已过有效期，应先办理续展注册再出质。",
             FilingErrorCode.TRADEMARK_EXPIRED,
@@ -84,13 +84,13 @@ def trademark_pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime
     start, end = _debt_term(data)
     debt_type = text(data, "debt_type", "被担保债权种类")
     if not flag(data, "joint_application"):
-        raise checks.fail(
+        raise checks.field_error(
             "joint_application",
             "商标专用权质权登记须由出质人和质权人共同申请，并订立书面质权合同。",
             FilingErrorCode.NOT_JOINT,
         )
     if not flag(data, "similar_marks_included"):
-        raise checks.fail(
+        raise checks.field_error(
             "similar_marks_included",
             "出质人应将在相同或类似商品/服务上注册的相同或近似商标一并出质，请确认。",
             FilingErrorCode.SIMILAR_MARKS,
@@ -176,7 +176,7 @@ def _amendment_values(
             data.get("debt_end"), field="debt_end", label="延期后的债务履行期限届满日"
         )
         if end <= parent.term_end:
-            raise checks.fail(
+            raise checks.field_error(
                 "debt_end",
                 f"延期后的届满日须晚于原届满日（{parent.term_end:%Y-%m-%d}）。",
                 FilingErrorCode.BAD_TERM,
@@ -201,7 +201,7 @@ def trademark_pledge_amend_submit(
     """Apply to change (变更), extend (延期) or cancel (注销) a registered trademark
     pledge, by its registration number; each has its own form and materials."""
     if operation not in AMENDMENTS:
-        raise checks.fail("operation", "请选择变更、延期或注销。")
+        raise checks.field_error("operation", "请选择变更、延期或注销。")
     return create_filing(
         actor=actor,
         service=service_or_error(FilingKind.TRADEMARK_PLEDGE, operation),

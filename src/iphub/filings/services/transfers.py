@@ -51,22 +51,24 @@ def transfer_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dic
     price = checks.parse_amount(data.get("price"), field="price", required=False)
     signed = checks.parse_date(data.get("contract_date"), field="contract_date", label="合同签订日")
     if signed > today:
-        raise checks.fail("contract_date", "合同签订日不能晚于今天。", FilingErrorCode.BAD_TERM)
+        raise checks.field_error(
+            "contract_date", "合同签订日不能晚于今天。", FilingErrorCode.BAD_TERM
+        )
     checks.ensure_not_ended(patent, today=today)
     checks.ensure_patentee(
         patent, transferor, co_owner_consent=flag(data, "co_owner_consent"), field="transferor"
     )
     if applicant_key(transferee) == applicant_key(transferor):
-        raise checks.fail("transferee", "受让人与转让人相同。")
+        raise checks.field_error("transferee", "受让人与转让人相同。")
     pending = checks.pending_transfer(patent)
     if pending is not None:
-        raise checks.fail(
+        raise checks.field_error(
             "application_number",
             f"该专利已有转让申请（{pending.reference}，{pending.get_state_display()}）。",
             FilingErrorCode.TRANSFER_PENDING,
         )
     if checks.active_pledge(patent) is not None and not flag(data, "pledgee_consent"):
-        raise checks.fail(
+        raise checks.field_error(
             "pledgee_consent",
             "该专利处于质押期间，转让须取得质权人书面同意。",
             FilingErrorCode.PLEDGEE_CONSENT,

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from iphub.core.amounts import YUAN_16, NumberRange, parse_count, parse_required
 from iphub.core.audit import audit_record
-from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.errors import ApplicationError, NotFound, field_error
 from iphub.finance import workflow
 from iphub.finance.models import (
     AnswerEvent,
@@ -30,7 +30,6 @@ from iphub.finance.models import (
     FinancingRequest,
     RequestState,
 )
-from iphub.finance.services.products import fail
 from iphub.finance.services.requests import ensure_enterprise
 from iphub.patents.names import applicant_key
 
@@ -86,13 +85,13 @@ def _step_values(name: str, data: Mapping[str, Any]) -> dict[str, Any]:
     if name == "decline":
         reason = str(data.get("reason", ""))
         if reason not in DeclineReason.values:
-            raise fail("reason", "请从列表中选择婉拒理由。")
+            raise field_error("reason", "请从列表中选择婉拒理由。")
         if reason == DeclineReason.OTHER and not note:
-            raise fail("note", "选择“其他”时请写明理由。")
+            raise field_error("note", "选择“其他”时请写明理由。")
         return {"decline_reason": reason, "note": note}
     if name == "need_more":
         if not note:
-            raise fail("note", "请写明需要企业补充的材料。")
+            raise field_error("note", "请写明需要企业补充的材料。")
         return {"note": note}
     if name == "approve":
         term = parse_count(

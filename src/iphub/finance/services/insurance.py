@@ -21,12 +21,12 @@ from django.utils import timezone
 from iphub.core.amounts import YUAN_16, NumberRange, parse_number, parse_required
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.calendar import LOCAL_TZ
-from iphub.core.errors import AccessDenied, ApplicationError, NotFound
+from iphub.core.errors import AccessDenied, ApplicationError, NotFound, field_error
 from iphub.core.models import Organisation, OrganisationKind, Role
 from iphub.core.validators import is_valid_uscc, validate_uscc
 from iphub.filings import checks
 from iphub.finance.models import ClaimOutcome, InsuranceClaim, InsurancePolicy, PolicyKind
-from iphub.finance.services.products import _list, fail
+from iphub.finance.services.products import _list
 from iphub.patents.names import applicant_key
 from iphub.protection.models import AssistanceRequest, Case
 
@@ -50,7 +50,7 @@ def _date(raw: Any, field: str, label: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(raw or "").strip())
     except ValueError:
-        raise fail(field, f"请按 YYYY-MM-DD 填写{label}。") from None
+        raise field_error(field, f"请按 YYYY-MM-DD 填写{label}。") from None
 
 
 def _insured(actor_org: Organisation, raw: Any) -> Organisation:
@@ -60,12 +60,14 @@ def _insured(actor_org: Organisation, raw: Any) -> Organisation:
     if not text or text == str(actor_org.pk) or text.upper() == (actor_org.uscc or ""):
         return actor_org
     if actor_org.kind not in INSURER_KINDS:
-        raise fail("insured", "企业只能为本单位登记保单；由保险机构代为登记时请使用保险机构账号。")
+        raise field_error(
+            "insured", "企业只能为本单位登记保单；由保险机构代为登记时请使用保险机构账号。"
+        )
     if not is_valid_uscc(text):
-        raise fail("insured", f"统一社会信用代码“{text}”有误，请核对。")
+        raise field_error("insured", f"统一社会信用代码“{text}”有误，请核对。")
     found = Organisation.objects.filter(uscc=validate_uscc(text)).first()
     if found is None:
-        raise fail("insured", f"平台上没有统一社会信用代码为 {text} 的单位。")
+        raise field_error("insured", f"平台上没有统一社会信用代码为 {text} 的单位。")
     return found
 
 
@@ -79,42 +81,44 @@ def policy_create(*, actor: Any, data: Mapping[str, Any]) -> InsurancePolicy:
         str(data.get("insurer_name", "")).strip()[:200] if insured.pk == org.pk else org.name
     )
     if not insurer_name:
-        raise fail("insurer_name", "请填写保险公司名称。")
+        raise field_error("insurer_name", "请填写保险公司名称。")
     kind = str(data.get("kind", ""))
     if kind not in PolicyKind.values:
-        raise fail("kind", "请从列表中选择险种。")
+        raise field_error("kind", "请从列表中选择险种。")
     number = str(data.get("number", "")).strip()[:60]
     if not number:
-        raise fail("number", "请填写保单号。")
+        raise field_error("number", "请填写保单号。")
     premium = parse_required(data.get("premium"), PREMIUM, field="premium")
     sum_insured = parse_required(data.get("sum_insured"), SUM_INSURED, field="sum_insured")
     subsidy = parse_number(
         data.get("subsidy_claimed"), SUBSIDY, field="subsidy_claimed"
     ) or Decimal(0)
     if subsidy > premium:
-        raise fail("subsidy_claimed", "申请的保费补贴不能超过保费。")
+        raise field_error("subsidy_claimed", "申请的保费补贴不能超过保费。")
     start = _date(data.get("starts_on"), "starts_on", "保险期间起")
     end = _date(data.get("ends_on"), "ends_on", "保险期间止")
     if end <= start:
-        raise fail("ends_on", "保险期间止须晚于保险期间起。")
+        raise field_error("ends_on", "保险期间止须晚于保险期间起。")
     today = timezone.now().astimezone(LOCAL_TZ).date()
     patents = []
     for raw in _list(data, "patents"):
         patent = checks.patent_for(checks.canonical_number(raw, field="patents"), field="patents")
         checks.ensure_in_force(patent, today=today, field="patents")
         if applicant_key(insured.name) not in checks.patentee_keys(patent):
-            raise fail("patents", f"专利 {patent.application_number} 的专利权人不是被保险人。")
+            raise field_error(
+                "patents", f"专利 {patent.application_number} 的专利权人不是被保险人。"
+            )
         patents.append(patent)
     marks = []
     for raw in _list(data, "trademarks"):
         mark = checks.trademark_for(checks.trademark_number(raw, field="trademarks"))
         if mark is None or mark.owner_key != applicant_key(insured.name):
-            raise fail("trademarks", f"商标 {raw} 不是被保险人的注册商标。")
+            raise field_error("trademarks", f"商标 {raw} 不是被保险人的注册商标。")
         marks.append(mark)
     if not patents and not marks and kind != PolicyKind.OVERSEAS:
-        raise fail("patents", "请填写保单承保的专利或商标。")
+        raise field_error("patents", "请填写保单承保的专利或商标。")
     if InsurancePolicy.objects.filter(insurer_name=insurer_name, number=number).exists():
-        raise fail("number", f"{insurer_name}的保单 {number} 已登记。")
+        raise field_error("number", f"{insurer_name}的保单 {number} 已登记。")
     policy = InsurancePolicy.objects.create(
         kind=kind,
         number=number,
@@ -159,23 +163,25 @@ def _case(policy: InsurancePolicy, data: Mapping[str, Any]) -> tuple[Case | None
     number = str(data.get("case_number", "")).strip()
     assistance = str(data.get("assistance", "")).strip()
     if bool(number) == bool(assistance):
-        raise fail("case_number", "请填写理赔所涉的执法案件号，或选择维权援助案件（二选一）。")
+        raise field_error(
+            "case_number", "请填写理赔所涉的执法案件号，或选择维权援助案件（二选一）。"
+        )
     if number:
         case = Case.objects.filter(number=number).first()
         if case is None:
-            raise fail("case_number", f"没有案号为 {number} 的执法案件。")
+            raise field_error("case_number", f"没有案号为 {number} 的执法案件。")
         key = applicant_key(policy.insured.name)
         if not any(
             p.organisation_id == policy.insured_id or applicant_key(p.name) == key
             for p in case.parties.all()
         ):
-            raise fail("case_number", f"被保险人不是案件 {number} 的当事人。")
+            raise field_error("case_number", f"被保险人不是案件 {number} 的当事人。")
         return case, None
     found = AssistanceRequest.objects.filter(
         pk=int(assistance) if assistance.isdigit() else 0, organisation=policy.insured
     ).first()
     if found is None:
-        raise fail("assistance", "请选择被保险人自己的维权援助案件。")
+        raise field_error("assistance", "请选择被保险人自己的维权援助案件。")
     return None, found
 
 
@@ -186,10 +192,12 @@ def claim_file(*, actor: Any, policy_id: int, data: Mapping[str, Any]) -> Insura
     case, assistance = _case(policy, data)
     amount = parse_required(data.get("amount_claimed"), CLAIMED, field="amount_claimed")
     if amount > policy.sum_insured:
-        raise fail("amount_claimed", f"索赔金额不能超过保险金额 {policy.sum_insured:,.2f} 元。")
+        raise field_error(
+            "amount_claimed", f"索赔金额不能超过保险金额 {policy.sum_insured:,.2f} 元。"
+        )
     filed_on = _date(data.get("filed_on"), "filed_on", "报案日期")
     if not policy.starts_on <= filed_on:
-        raise fail("filed_on", "报案日期早于保险期间。")
+        raise field_error("filed_on", "报案日期早于保险期间。")
     claim = InsuranceClaim.objects.create(
         policy=policy,
         case=case,
@@ -227,12 +235,12 @@ def claim_settle(
             f"该理赔已{ClaimOutcome(claim.outcome).label}，不能再改。", status=409
         )
     if outcome not in (ClaimOutcome.PAID, ClaimOutcome.REFUSED):
-        raise fail("outcome", "理赔结果应为已赔付或拒赔。")
+        raise field_error("outcome", "理赔结果应为已赔付或拒赔。")
     paid = None
     if outcome == ClaimOutcome.PAID:
         paid = parse_required(amount_paid, PAID, field="amount_paid")
         if paid > claim.amount_claimed:
-            raise fail("amount_paid", "赔付金额不能超过索赔金额。")
+            raise field_error("amount_paid", "赔付金额不能超过索赔金额。")
     claim.outcome = outcome
     claim.amount_paid = paid
     claim.decided_on = _date(on, "decided_on", "结案日期") if on else timezone.localdate()

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from iphub.core.amounts import YUAN_16, NumberRange, parse_count, parse_required
 from iphub.core.audit import audit_record, snapshot
-from iphub.core.errors import AccessDenied, ApplicationError, NotFound
+from iphub.core.errors import AccessDenied, ApplicationError, NotFound, field_error
 from iphub.core.models import Region, RegionLevel
 from iphub.finance.models import Collateral, LoanProduct
 from iphub.finance.workflow import is_bank_user
@@ -18,10 +18,6 @@ from iphub.finance.workflow import is_bank_user
 RATE = NumberRange("年利率", unit="%", maximum=Decimal("36"), places=3, positive=True)
 AMOUNT = NumberRange("额度", maximum=YUAN_16, positive=True)
 TERM = NumberRange("期限", unit="个月", minimum=Decimal(1), maximum=Decimal(360), places=0)
-
-
-def fail(field: str, message: str) -> ApplicationError:
-    return ApplicationError(message, fields={field: message})
 
 
 def _list(data: Mapping[str, Any], name: str) -> list[str]:
@@ -46,7 +42,7 @@ def product_values(data: Mapping[str, Any]) -> dict[str, Any]:
     """Check a product form: rates, amounts and terms as ranges, collateral, regions."""
     name = str(data.get("name", "")).strip()[:200]
     if not name:
-        raise fail("name", "请填写产品名称。")
+        raise field_error("name", "请填写产品名称。")
     rate_min = parse_required(data.get("rate_min"), RATE, field="rate_min")
     rate_max_raw = data.get("rate_max")
     rate_max = (
@@ -55,11 +51,11 @@ def product_values(data: Mapping[str, Any]) -> dict[str, Any]:
         else rate_min
     )
     if rate_max < rate_min:
-        raise fail("rate_max", "年利率上限不能低于下限。")
+        raise field_error("rate_max", "年利率上限不能低于下限。")
     amount_min = parse_required(data.get("amount_min"), AMOUNT, field="amount_min")
     amount_max = parse_required(data.get("amount_max"), AMOUNT, field="amount_max")
     if amount_max < amount_min:
-        raise fail("amount_max", "额度上限不能低于下限。")
+        raise field_error("amount_max", "额度上限不能低于下限。")
     term_min = parse_count(
         data.get("term_min_months"), TERM, field="term_min_months", required=True
     )
@@ -68,14 +64,14 @@ def product_values(data: Mapping[str, Any]) -> dict[str, Any]:
     )
     assert term_min is not None and term_max is not None
     if term_max < term_min:
-        raise fail("term_max_months", "期限上限不能短于下限。")
+        raise field_error("term_max_months", "期限上限不能短于下限。")
     collateral = _list(data, "collateral")
     if not collateral:
-        raise fail("collateral", "请至少选择一种接受的质押物。")
+        raise field_error("collateral", "请至少选择一种接受的质押物。")
     bad = [c for c in collateral if c not in Collateral.values]
     if bad:
         allowed = "、".join(str(c.label) for c in Collateral)
-        raise fail("collateral", f"质押物“{bad[0]}”无效，应为：{allowed}。")
+        raise field_error("collateral", f"质押物“{bad[0]}”无效，应为：{allowed}。")
     codes = _list(data, "regions")
     known = set(
         Region.objects.filter(code__in=codes)
@@ -84,7 +80,9 @@ def product_values(data: Mapping[str, Any]) -> dict[str, Any]:
     )
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise fail("regions", f"地区代码“{unknown[0]}”不是湖北省内的市（州）或县（市、区）。")
+        raise field_error(
+            "regions", f"地区代码“{unknown[0]}”不是湖北省内的市（州）或县（市、区）。"
+        )
     return {
         "name": name,
         "rate_min": rate_min,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from iphub.core.amounts import YUAN_16, NumberRange, parse_count, parse_required
 from iphub.core.audit import audit_record
 from iphub.core.calendar import LOCAL_TZ
-from iphub.core.errors import AccessDenied, ApplicationError
+from iphub.core.errors import AccessDenied, ApplicationError, field_error
 from iphub.core.models import Organisation, OrganisationKind, Role
 from iphub.filings import checks
 from iphub.finance import workflow
@@ -33,7 +33,7 @@ from iphub.finance.selectors.financing import (
     products_fitting,
     trademark_collateral,
 )
-from iphub.finance.services.products import _list, fail
+from iphub.finance.services.products import _list
 from iphub.patents.models import Patent, Trademark
 
 AMOUNT = NumberRange("融资金额", maximum=YUAN_16, positive=True)
@@ -65,7 +65,7 @@ def _patents(org: Organisation, numbers: list[str], *, co_owned: bool) -> list[P
         try:
             checks.ensure_patentee(patent, org.name, co_owner_consent=co_owned, field="patents")
         except ApplicationError as exc:
-            raise fail("patents", exc.message) from None
+            raise field_error("patents", exc.message) from None
         checks.ensure_not_pledged(patent, field="patents")
         if patent not in out:
             out.append(patent)
@@ -78,7 +78,7 @@ def _trademarks(org: Organisation, numbers: list[str]) -> list[Trademark]:
         number = checks.trademark_number(raw, field="trademarks")
         mark = checks.trademark_for(number)
         if mark is None:
-            raise fail("trademarks", f"商标库中没有注册号为 {number} 的商标。")
+            raise field_error("trademarks", f"商标库中没有注册号为 {number} 的商标。")
         checks.ensure_trademark_registered(mark, field="trademarks")
         checks.ensure_trademark_owner(mark, org.name, field="trademarks")
         checks.ensure_trademark_not_pledged(number, field="trademarks")
@@ -98,16 +98,16 @@ def _routes(
         LoanProduct.objects.select_related("bank").filter(pk__in=product_ids, active=True)
     )
     if len(products) != len(set(product_ids)):
-        raise fail("products", "所选产品不存在或已下架，请从列表中选择。")
+        raise field_error("products", "所选产品不存在或已下架，请从列表中选择。")
     for product in products:
         why = product_fits(product, amount=amount, term_months=term, kinds=kinds, region=org.region)
         if why:
-            raise fail("products", f"产品“{product.name}”不适合本需求：{'；'.join(why)}。")
+            raise field_error("products", f"产品“{product.name}”不适合本需求：{'；'.join(why)}。")
         routes.setdefault(product.bank_id, (product.bank, product))
     bank_ids = [b for b in _list(data, "banks") if b.isdigit()]
     banks = Organisation.objects.filter(pk__in=bank_ids, kind=OrganisationKind.BANK)
     if len(banks) != len(set(bank_ids)):
-        raise fail("banks", "所选银行不存在，请从列表中选择。")
+        raise field_error("banks", "所选银行不存在，请从列表中选择。")
     for bank in banks:
         routes.setdefault(bank.pk, (bank, None))
     if not routes:
@@ -117,7 +117,7 @@ def _routes(
                 break
             routes.setdefault(product.bank_id, (product.bank, product))
     if not routes:
-        raise fail(
+        raise field_error(
             "banks",
             "没有适合本需求的银行产品（额度、期限、质押物或服务地区不符）；请调整需求或直接选择银行。",
         )
@@ -150,9 +150,9 @@ def request_create(
     assert term is not None
     numbers, marks = _list(data, "patents"), _list(data, "trademarks")
     if not numbers and not marks:
-        raise fail("patents", "请至少选择一件本单位的专利或商标作为质押物。")
+        raise field_error("patents", "请至少选择一件本单位的专利或商标作为质押物。")
     if len(numbers) + len(marks) > MAX_RIGHTS:
-        raise fail("patents", f"一次最多选择 {MAX_RIGHTS} 件专利或商标。")
+        raise field_error("patents", f"一次最多选择 {MAX_RIGHTS} 件专利或商标。")
     co_owned = str(data.get("co_owner_consent", "")).lower() in ("1", "true", "on", "yes")
     patents = _patents(org, numbers, co_owned=co_owned)
     trademarks = _trademarks(org, marks)

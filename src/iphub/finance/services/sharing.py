@@ -20,12 +20,11 @@ from django.db import transaction
 
 from iphub.core.amounts import YUAN_16, NumberRange, parse_number, parse_required
 from iphub.core.audit import audit_record, snapshot
-from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.errors import ApplicationError, NotFound, field_error
 from iphub.core.models import Organisation, OrganisationKind, Region, Role
 from iphub.core.permissions import ensure_region_access, require_roles
 from iphub.finance.models import FinancingRequest, LoanDefault, RiskCompensationFund
 from iphub.finance.selectors.figures import fund_balance
-from iphub.finance.services.products import fail
 
 PARTIES = ("government", "bank", "insurer", "guarantor")
 SHARE = NumberRange("分担比例", unit="%", maximum=Decimal(100))
@@ -78,7 +77,7 @@ def fund_shares_set(*, actor: Any, fund_id: int, data: Mapping[str, Any]) -> Ris
     }
     total = sum(shares.values(), Decimal(0))
     if total != 100:
-        raise fail(
+        raise field_error(
             "government_share",
             f"政府、银行、保险、担保四方分担比例之和应为 100%，现为 {total}%。",
         )
@@ -121,31 +120,31 @@ def default_record(*, actor: Any, fund_id: int, data: Mapping[str, Any]) -> Loan
     fund = _lock_fund(actor, fund_id)
     shares = fund_shares(fund)
     if shares is None:
-        raise fail("loss", "该资金池尚未约定四方分担比例，请先设定分担比例。")
+        raise field_error("loss", "该资金池尚未约定四方分担比例，请先设定分担比例。")
     bank = Organisation.objects.filter(
         pk=str(data.get("bank", "")).strip() or 0, kind=OrganisationKind.BANK
     ).first()
     if bank is None:
-        raise fail("bank", "请选择贷款银行。")
+        raise field_error("bank", "请选择贷款银行。")
     borrower = str(data.get("borrower", "")).strip()[:200]
     if not borrower:
-        raise fail("borrower", "请填写借款企业。")
+        raise field_error("borrower", "请填写借款企业。")
     region = Region.objects.filter(code=str(data.get("region", "")).strip()).first()
     if region is None:
-        raise fail("region", "请选择借款企业所在的市（州）或县（市、区）。")
+        raise field_error("region", "请选择借款企业所在的市（州）或县（市、区）。")
     ensure_region_access(actor, region)
     loan = parse_required(data.get("loan_amount"), LOAN, field="loan_amount")
     loss = parse_required(data.get("loss"), LOSS, field="loss")
     if loss > loan:
-        raise fail("loss", "损失金额不能超过贷款金额。")
+        raise field_error("loss", "损失金额不能超过贷款金额。")
     try:
         on = dt.date.fromisoformat(str(data.get("defaulted_on", "")))
     except ValueError:
-        raise fail("defaulted_on", "请按 YYYY-MM-DD 填写违约日期。") from None
+        raise field_error("defaulted_on", "请按 YYYY-MM-DD 填写违约日期。") from None
     parts = split_loss(loss, shares)
     balance = fund_balance(fund)
     if parts[0] > balance:
-        raise fail(
+        raise field_error(
             "loss",
             f"资金池余额 {balance:,.2f} 元不足以承担政府部分 {parts[0]:,.2f} 元。",
         )

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.calendar import add_years
-from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.errors import ApplicationError, NotFound, field_error
 from iphub.core.models import Organisation, OrganisationKind, Role
 from iphub.core.permissions import path_within, region_path_of, require_roles
 from iphub.finance.models import WhitelistCriterion, WhitelistEntry
-from iphub.finance.services.products import _list, fail
+from iphub.finance.services.products import _list
 
 # Who curates: supervisors of a city (prefecture) or of the province.
 MAX_YEARS = 3
@@ -37,7 +37,7 @@ def _date(raw: Any, field: str, label: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(raw or "").strip())
     except ValueError:
-        raise fail(field, f"请按 YYYY-MM-DD 填写{label}。") from None
+        raise field_error(field, f"请按 YYYY-MM-DD 填写{label}。") from None
 
 
 @transaction.atomic
@@ -53,21 +53,21 @@ def whitelist_add(*, actor: Any, data: Mapping[str, Any]) -> WhitelistEntry:
         .first()
     )
     if org is None or not path_within(org.region.path, scope):
-        raise fail("organisation", "请选择本辖区内的企业。")
+        raise field_error("organisation", "请选择本辖区内的企业。")
     if org.kind == OrganisationKind.BANK:
-        raise fail("organisation", "银行不能列入企业融资白名单。")
+        raise field_error("organisation", "银行不能列入企业融资白名单。")
     criteria = _list(data, "criteria")
     if not criteria or any(c not in WhitelistCriterion.values for c in criteria):
-        raise fail("criteria", "请从列表中选择至少一项入选条件。")
+        raise field_error("criteria", "请从列表中选择至少一项入选条件。")
     evidence = str(data.get("evidence", "")).strip()[:2000]
     if not evidence:
-        raise fail("evidence", "请写明依据材料（如认定文件名称和文号）。")
+        raise field_error("evidence", "请写明依据材料（如认定文件名称和文号）。")
     start = _date(data.get("valid_from"), "valid_from", "有效期起")
     end = _date(data.get("valid_until"), "valid_until", "有效期止")
     if end < start:
-        raise fail("valid_until", "有效期止不能早于有效期起。")
+        raise field_error("valid_until", "有效期止不能早于有效期起。")
     if end > add_years(start, MAX_YEARS):
-        raise fail("valid_until", f"有效期最长 {MAX_YEARS} 年。")
+        raise field_error("valid_until", f"有效期最长 {MAX_YEARS} 年。")
     today = timezone.localdate()
     current = WhitelistEntry.objects.filter(
         organisation=org, removed_at=None, valid_until__gte=today
@@ -112,7 +112,7 @@ def whitelist_remove(*, actor: Any, entry_id: int, reason: str) -> WhitelistEntr
         raise NotFound("未找到该白名单记录。")
     reason = (reason or "").strip()[:300]
     if not reason:
-        raise fail("reason", "请写明移出原因。")
+        raise field_error("reason", "请写明移出原因。")
     entry.removed_at = timezone.now()
     entry.removed_reason = reason
     entry.save(update_fields=["removed_at", "removed_reason"])
