@@ -230,9 +230,7 @@ else:
 # processes (`manage.py worker`) drain; `make run` starts one beside the web server.
 # See iphub.core.queue for leases, retries and how a dead worker's jobs are handled.
 TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("IPHUB_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
-    }
+    "default": {"BACKEND": os.environ.get("IPHUB_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 # A worker writes a heartbeat every TASK_HEARTBEAT_SECONDS; one silent for
 # TASK_WORKER_LEASE_SECONDS is dead and its running tasks are failed or re-queued.

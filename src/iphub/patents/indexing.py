@@ -115,8 +115,12 @@ def _grade_of(p: Patent) -> PatentGrade | None:
 
 
 def _documents(ids: Iterable[int] | None, chunk: int = 2000) -> Iterator[dict[str, Any]]:
-    qs = Patent.objects.order_by("pk").select_related("grade").prefetch_related(
-        Prefetch("parties", queryset=PatentParty.objects.order_by("role", "position"))
+    qs = (
+        Patent.objects.order_by("pk")
+        .select_related("grade")
+        .prefetch_related(
+            Prefetch("parties", queryset=PatentParty.objects.order_by("role", "position"))
+        )
     )
     if ids is None:
         last = 0

@@ -58,9 +58,7 @@ def test_system_administrator_keeps_accounts_and_organisations_not_the_audit_log
     # Administrators' accounts are not his to edit; the audit log not his to read.
     auditor_page = client.get(f"/admin/core/user/{admins['auditor'].pk}/change/")
     assert 'name="_save"' not in auditor_page.content.decode()  # read-only at most
-    changed = client.post(
-        f"/admin/core/user/{admins['auditor'].pk}/change/", {"username": "mine"}
-    )
+    changed = client.post(f"/admin/core/user/{admins['auditor'].pk}/change/", {"username": "mine"})
     assert changed.status_code == 403
     assert client.get("/admin/core/auditentry/").status_code == 403
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 403

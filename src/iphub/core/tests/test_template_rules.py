@@ -19,7 +19,9 @@ SRC = Path(__file__).resolve().parents[2]
 _TAG = re.compile(r"\{%-?\s*(?:if|elif)\s+(.*?)\s*-?%\}", re.S)
 # A role, a region key or the superuser flag, as a variable or an attribute
 # (``get_role_display`` is a label, not a comparison, and is not matched).
-_WHO = re.compile(r"(?<![\w])(?:[\w.]*\.)?(role|region_id|region\.code|region\.path|is_superuser)\b")
+_WHO = re.compile(
+    r"(?<![\w])(?:[\w.]*\.)?(role|region_id|region\.code|region\.path|is_superuser)\b"
+)
 _LITERAL = re.compile(r"""^(['"]).*\1$""")
 _STATE = re.compile(r"(?:^|\.)(status|state)$")
 _COMPARISON = re.compile(r"\s+(==|!=|not in|in)\s+")

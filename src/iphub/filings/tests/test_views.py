@@ -67,7 +67,9 @@ def test_queue_and_detail_are_scoped(
     assert 'data-testid="accept"' in client.get(f"/filings/{f.pk}/").content.decode()
     client.force_login(cast["yichang_clerk"])
     assert 'data-testid="filing-row"' not in client.get("/filings/queue/").content.decode()
-    assert client.get(f"/filings/{f.pk}/").status_code == 404  # outside the region: as if it did not exist
+    assert (
+        client.get(f"/filings/{f.pk}/").status_code == 404
+    )  # outside the region: as if it did not exist
     client.force_login(cast["supervisor"])
     page = client.get(f"/filings/{f.pk}/").content.decode()
     assert 'data-testid="accept"' not in page  # sees, does not decide

@@ -399,9 +399,7 @@ class PatentIndex:
             )
         if collapse:
             exact = len(res.hits) >= total
-            return SearchResult(
-                total, hits, facet_counts, page, page_size, sample, folded, exact
-            )
+            return SearchResult(total, hits, facet_counts, page, page_size, sample, folded, exact)
         return SearchResult(total, hits, facet_counts, page, page_size, sample)
 
     @staticmethod

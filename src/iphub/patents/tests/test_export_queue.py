@@ -63,9 +63,7 @@ def test_over_the_cap_a_signed_in_user_gets_a_queued_export_with_progress_and_li
         assert other.get(f"/patents/exports/{job.pk}/{path}").status_code == 404
 
 
-def test_a_pending_export_polls_and_offers_no_download(
-    five: None, cast: dict[str, Any]
-) -> None:
+def test_a_pending_export_polls_and_offers_no_download(five: None, cast: dict[str, Any]) -> None:
     job = ExportJob.objects.create(user=cast["enterprise"], query="", fmt="xlsx")
     client = Client()
     client.force_login(cast["enterprise"])
