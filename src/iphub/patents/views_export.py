@@ -56,7 +56,7 @@ def export_queue(request: HttpRequest) -> HttpResponseBase:
 
 def _own(request: HttpRequest, export_id: int) -> ExportJob:
     # Another user's export answers as one that does not exist.
-    job = ExportJob.objects.filter(pk=export_id, user_id=request.user.pk).first()
+    job = ExportJob.objects.filter(pk=export_id, user_id=request.user.pk or 0).first()
     if job is None:
         raise Http404
     return job

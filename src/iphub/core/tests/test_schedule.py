@@ -70,8 +70,8 @@ def test_two_schedulers_racing_enqueue_each_duty_once_per_period() -> None:
     for minute in range(3):
         now = _at(9, minute)
         results = at_once(
-            lambda now=now: schedule_tick(now=now, claimed_by="a"),
-            lambda now=now: schedule_tick(now=now, claimed_by="b"),
+            lambda now=now: schedule_tick(now=now, claimed_by="a"),  # type: ignore[misc]
+            lambda now=now: schedule_tick(now=now, claimed_by="b"),  # type: ignore[misc]
         )
         assert not [r for r in results if isinstance(r, Exception)], results
     runs = list(ScheduledRun.objects.values_list("duty", "period"))

@@ -32,7 +32,7 @@ def test_material_is_handed_to_nginx_after_the_check(
     client.force_login(cast["wuhan_clerk"])
     r = client.get(_document_url(filing))
     assert r.status_code == 200
-    assert r["X-Accel-Redirect"] == "/_protected/media/" + doc.file.name
+    assert r["X-Accel-Redirect"] == "/_protected/media/" + doc.file.name  # type: ignore[operator, union-attr]
     assert r["Content-Type"] == "application/pdf" and r.content == b""
     # A clerk of another city gets no redirect to the file, only the refusal.
     client.force_login(cast["yichang_clerk"])

@@ -23,7 +23,7 @@ def grade_method(request: HttpRequest) -> HttpResponseBase:
         try:
             grade_weights_update(
                 actor=request.user,
-                values={k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"},
+                values={k: str(v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"},
             )
         except ApplicationError as exc:
             errors = exc.fields or {"": exc.message}

@@ -409,7 +409,7 @@ class PatentIndex:
         """The hits with each simple family's later members folded into its first,
         and how many were folded."""
         families = searcher.fast_field_values("family", [addr for _key, addr in hits])
-        first: dict[int, int] = {}
+        first: dict[int | float, int] = {}
         out: list[list[Any]] = []
         for (key, addr), fam in zip(hits, families, strict=True):
             if fam and fam in first:

@@ -52,7 +52,7 @@ def test_over_the_cap_a_signed_in_user_gets_a_queued_export_with_progress_and_li
     assert 'data-polling="true"' not in progress.content.decode()
     download = client.get(f"/patents/exports/{job.pk}/download/")
     assert download.status_code == 200
-    lines = _csv(b"".join(download.streaming_content))
+    lines = _csv(b"".join(download.streaming_content))  # type: ignore[attr-defined]
     assert lines[0][0] == "申请号" and len(lines) == 1 + 5
     assert "attachment" in download["Content-Disposition"]
 
@@ -82,12 +82,12 @@ def test_under_the_cap_the_file_comes_at_once_and_visitors_stay_capped(
     settings.EXPORT_ANONYMOUS_ROWS = 2
     client = Client()
     client.force_login(cast["enterprise"])
-    lines = _csv(b"".join(client.get("/patents/export.csv").streaming_content))
+    lines = _csv(b"".join(client.get("/patents/export.csv").streaming_content))  # type: ignore[attr-defined]
     assert len(lines) == 1 + 5
     settings.EXPORT_SYNC_ROWS = 1
     visitor = Client().get("/patents/export.csv")
     assert visitor["X-Export-Row-Limit"] == "2"
-    assert len(_csv(b"".join(visitor.streaming_content))) == 1 + 2 + 1
+    assert len(_csv(b"".join(visitor.streaming_content))) == 1 + 2 + 1  # type: ignore[attr-defined]
     # Visitors cannot queue exports.
     refused = Client().post("/patents/exports/", {"q": "", "fmt": "csv"})
     assert refused.status_code == 302 and "/login/" in refused["Location"]

@@ -111,7 +111,7 @@ def test_record_shows_its_family_and_search_collapses_it(corpus: None, client: A
     assert folded.count('data-testid="hit"') == 4
     assert "同族 2 件" in folded and "已合并同族 1 件" in folded
     # The toggle survives a facet link.
-    assert "family=1" in re.search(r'<aside class="facets">(.*?)</aside>', folded, re.S)[1]
+    assert "family=1" in re.search(r'<aside class="facets">(.*?)</aside>', folded, re.S)[1]  # type: ignore[index]
 
 
 def test_family_size_feeds_the_grade(corpus: None) -> None:

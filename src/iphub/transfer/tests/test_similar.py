@@ -71,9 +71,9 @@ def test_stored_vectors_join_the_blend_and_missing_ones_are_said(
     _store(corpus[5], np.random.default_rng(4).normal(size=embeddings.DIM))
     found = similar_to_patent(corpus[1])
     by_id = {i.patent.pk: i for i in found.items}
-    assert by_id[corpus[6].pk].cosine is not None and by_id[corpus[6].pk].cosine > 0.99
+    assert by_id[corpus[6].pk].cosine is not None and by_id[corpus[6].pk].cosine > 0.99  # type: ignore[operator]
     assert by_id[corpus[6].pk].components["dense"] == 1.0
-    assert by_id[corpus[4].pk].cosine < by_id[corpus[6].pk].cosine
+    assert by_id[corpus[4].pk].cosine < by_id[corpus[6].pk].cosine  # type: ignore[operator]
     assert found.without_vectors == 0 and found.note == ""
 
     PatentVector.objects.filter(patent=corpus[1]).delete()
