@@ -35,7 +35,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -45,6 +45,9 @@ from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from iphub.core.models import WorkerHeartbeat
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,7 @@ class TaskPolicy:
     max_attempts: int = 1
     backoff_seconds: float = 30.0
     on_abandon: Callable[..., None] | None = None
+    title: StrOrPromise = ""
 
 
 _POLICIES: dict[str, TaskPolicy] = {}
@@ -74,18 +78,28 @@ def task_policy(
     max_attempts: int = 3,
     backoff_seconds: float = 30.0,
     on_abandon: Callable[..., None] | None = None,
+    title: StrOrPromise = "",
 ) -> None:
     """Register how the queue retries ``task`` and how it marks its job row failed.
 
     ``retry_safe`` only for tasks that give the same result when run twice;
-    ``max_attempts`` counts the first run (ignored unless retry-safe).
+    ``max_attempts`` counts the first run (ignored unless retry-safe); ``title`` is
+    what the administrators' pages call the task (a lazy translation).
     """
     _POLICIES[task.module_path] = TaskPolicy(
         retry_safe=retry_safe,
         max_attempts=max_attempts if retry_safe else 1,
         backoff_seconds=backoff_seconds,
         on_abandon=on_abandon,
+        title=title,
     )
+
+
+def task_title(task_path: str) -> str:
+    """What the administrators' pages call the task at ``task_path``: its registered
+    title, else its function name (a task nobody registered is a developer's)."""
+    title = policy_for(task_path).title
+    return str(title) if title else task_path.rsplit(".", 1)[-1]
 
 
 def policy_for(task_path: str) -> TaskPolicy:

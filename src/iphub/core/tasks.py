@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils.translation import gettext_lazy as _
 
 from iphub.core.queue import task_policy
 
@@ -21,4 +22,5 @@ def run_scheduled_duty(duty: str, period: str) -> str:
     return duty_run(duty)
 
 
-task_policy(run_scheduled_duty, retry_safe=True, max_attempts=3, backoff_seconds=60)
+task_policy(run_scheduled_duty, retry_safe=True, max_attempts=3, backoff_seconds=60,
+            title=_("定时任务"))  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils.translation import gettext_lazy as _
 
 from iphub.core.queue import task_policy
 from iphub.navigation import services, snapshot
@@ -36,6 +37,7 @@ def _analysis_abandoned(reason: str, analysis_id: int) -> None:
     )
 
 
-task_policy(run_analysis, on_abandon=_analysis_abandoned)
+task_policy(run_analysis, on_abandon=_analysis_abandoned, title=_("专利导航分析"))
 # Retry-safe: rebuilding a snapshot that is already current does nothing.
-task_policy(refresh_snapshot, retry_safe=True, max_attempts=3, backoff_seconds=60)
+task_policy(refresh_snapshot, retry_safe=True, max_attempts=3, backoff_seconds=60,
+            title=_("刷新专利统计快照"))  # fmt: skip

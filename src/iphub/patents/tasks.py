@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils.translation import gettext_lazy as _
 
 from iphub.core.queue import task_policy
 from iphub.patents import services
@@ -67,8 +68,10 @@ def _export_abandoned(reason: str, export_id: int) -> None:
     ).update(status=JobStatus.FAILED, error=reason[:500], finished_at=timezone.now())
 
 
-task_policy(run_import_job, on_abandon=_import_abandoned)
-task_policy(run_export_job, on_abandon=_export_abandoned)
+task_policy(run_import_job, on_abandon=_import_abandoned, title=_("专利数据导入"))
+task_policy(run_export_job, on_abandon=_export_abandoned, title=_("专利数据导出"))
+task_policy(grades_refresh, title=_("更新价值分级"))
+task_policy(grades_recompute_all, title=_("重算全部价值分级"))
 
 
 @task()
@@ -78,3 +81,6 @@ def ipc_suggest_task(patent_ids: list[int] | None = None) -> int:
     from iphub.patents.services.ipc_suggestions import patents_ipc_suggest
 
     return patents_ipc_suggest(patent_ids)
+
+
+task_policy(ipc_suggest_task, title=_("推荐分类号"))

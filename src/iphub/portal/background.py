@@ -21,7 +21,10 @@ def background_status(request: HttpRequest) -> HttpResponseBase:
     except ApplicationError as exc:
         return application_error_page(request, exc)
     summary = background.queue_summary()
-    failures = [(t, queue.task_failure_reason(t)) for t in summary.pop("recent_failures")]
+    failures = [
+        (queue.task_title(t.task_path), t, queue.task_failure_reason(t))
+        for t in summary.pop("recent_failures")
+    ]
     return render(
         request,
         "portal/background.html",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils.translation import gettext_lazy as _
 
 from iphub.core.queue import task_policy
 from iphub.protection.services import screening
@@ -26,4 +27,4 @@ def _screening_abandoned(reason: str, run_id: int) -> None:
     ).update(status=RunStatus.FAILED, message=reason[:500], finished_at=timezone.now())
 
 
-task_policy(run_screening, on_abandon=_screening_abandoned)
+task_policy(run_screening, on_abandon=_screening_abandoned, title=_("非正常专利申请筛查"))

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from iphub.core.admin import AuditedAdmin
 from iphub.core.errors import ApplicationError
@@ -41,8 +42,40 @@ class PlanMeasureInline(admin.StackedInline):  # type: ignore[type-arg]
     fields = ("code", "text", "responsible_level", "lead_units", "position")
 
 
+def indicator_choices() -> list[tuple[str, str]]:
+    """The computed indicators by name, for the menu that replaces typing a key."""
+    from iphub.supervision.indicators import REGISTRY
+
+    return [("", "—")] + [(key, str(ind.label)) for key, ind in REGISTRY.items()]
+
+
+class PlanTargetForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A target's indicator is picked by its name; the stored key stays out of sight."""
+
+    indicator = forms.TypedChoiceField(
+        label=_("对应指标"), choices=indicator_choices, required=False, empty_value=""
+    )
+
+    class Meta:
+        model = PlanTarget
+        fields = (
+            "measure",
+            "code",
+            "description",
+            "indicator",
+            "comparator",
+            "value",
+            "unit",
+            "due",
+            "cumulative",
+            "basis",
+            "basis_note",
+        )
+
+
 class PlanTargetInline(admin.TabularInline):  # type: ignore[type-arg]
     model = PlanTarget
+    form = PlanTargetForm
     extra = 0
     fields = (
         "code",
@@ -81,9 +114,22 @@ class PlanMeasureAdmin(AuditedAdmin):
 
 @admin.register(PlanTarget)
 class PlanTargetAdmin(AuditedAdmin):
-    list_display = ("code", "description", "indicator", "comparator", "value", "unit", "basis")
+    form = PlanTargetForm
+    list_display = (
+        "code",
+        "description",
+        "indicator_name",
+        "comparator",
+        "value",
+        "unit",
+        "basis",
+    )
     list_filter = ("basis", "measure__task__plan")
     search_fields = ("code", "description", "indicator")
+
+    @admin.display(description=_("对应指标"))
+    def indicator_name(self, obj: PlanTarget) -> str:
+        return obj.indicator_label or "—"
 
 
 class ScoringSchemeForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.tasks import task
+from django.utils.translation import gettext_lazy as _
 
 from iphub.core.queue import task_policy
 from iphub.transfer import embeddings, services
@@ -106,9 +107,12 @@ def _listing_matching_abandoned(reason: str, listing_id: int) -> None:
 
 
 task_policy(match_need_task, retry_safe=True, max_attempts=3, backoff_seconds=30,
-            on_abandon=_need_matching_abandoned)  # fmt: skip
+            on_abandon=_need_matching_abandoned, title=_("技术需求匹配"))  # fmt: skip
 task_policy(match_listing_task, retry_safe=True, max_attempts=3, backoff_seconds=30,
-            on_abandon=_listing_matching_abandoned)  # fmt: skip
-task_policy(embed_need_task, retry_safe=True, max_attempts=3, backoff_seconds=30)
-task_policy(embed_patents_task, retry_safe=True, max_attempts=3, backoff_seconds=60)
-task_policy(expire_needs_task, retry_safe=True, max_attempts=3, backoff_seconds=60)
+            on_abandon=_listing_matching_abandoned, title=_("许可专利匹配"))  # fmt: skip
+task_policy(embed_need_task, retry_safe=True, max_attempts=3, backoff_seconds=30,
+            title=_("需求语义向量"))  # fmt: skip
+task_policy(embed_patents_task, retry_safe=True, max_attempts=3, backoff_seconds=60,
+            title=_("专利语义向量"))  # fmt: skip
+task_policy(expire_needs_task, retry_safe=True, max_attempts=3, backoff_seconds=60,
+            title=_("到期需求下架"))  # fmt: skip

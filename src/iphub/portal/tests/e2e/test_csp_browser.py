@@ -27,8 +27,10 @@ def test_dashboard_map_draws_without_csp_violations(
     # The language menu (formerly an inline onchange) still switches at once.
     page.select_option("select[name=language]", "en")
     # The switch posts a form and reloads; "load" of the old page may already have
-    # fired, so wait for the new page's language rather than for an event.
-    page.wait_for_function("document.documentElement.lang === 'en'", timeout=15000)
+    # fired, so wait for the new page's language rather than for an event. A selector
+    # wait, not wait_for_function: that one evaluates a string in the page, which this
+    # very CSP refuses (and reports as a violation of its own).
+    page.locator("html[lang='en']").wait_for(state="attached", timeout=15000)
     assert page.locator("html").get_attribute("lang") == "en"
     violations = [m for m in messages if "Content Security Policy" in m or "Refused" in m]
     assert not violations, violations
