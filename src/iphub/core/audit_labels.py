@@ -30,6 +30,7 @@ from iphub.core.validators import mask_id_number, mask_name, mask_phone
 _L = gettext_lazy
 
 ACTION_LABELS: dict[str, str | Promise] = {
+    "core.user.admin_password": _L("后台设置密码"),
     # core
     "organisation_create": _L("登记组织"),
     "organisation_update": _L("修改组织信息"),
