@@ -195,7 +195,6 @@ class TaskResultAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "enqueued_at",
         "started_at",
         "finished_at",
-        "last_attempted_at",
         "traceback_text",
     )
     fields = readonly_fields

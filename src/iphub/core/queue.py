@@ -55,6 +55,16 @@ READY, RUNNING, FAILED, SUCCESSFUL = "READY", "RUNNING", "FAILED", "SUCCESSFUL"
 # Written into DBTaskResult.exception_class_path for the failures this module decides.
 WORKER_LOST = "iphub.core.queue.WorkerLost"
 
+# Queue priorities (django-tasks-db claims the highest first, then the oldest).
+# Work a person is waiting for (an import, an export, an analysis) runs at
+# Django's default 0; work derived from it that nobody watches (vectors, grades,
+# classification hints, screening of imported records, the navigation snapshot)
+# below it, and the schedule's duties lowest. With one worker, a clerk's upload
+# used to wait behind every embedding batch and duty queued before it: 14 s and
+# once more than 30 s from upload to search hit in the cross-node drill.
+BACKGROUND_PRIORITY = -5
+DUTY_PRIORITY = -10
+
 
 @dataclass(frozen=True)
 class TaskPolicy:

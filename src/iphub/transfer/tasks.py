@@ -9,7 +9,7 @@ import logging
 from django.tasks import task
 from django.utils.translation import gettext_lazy as _
 
-from iphub.core.queue import task_policy
+from iphub.core.queue import BACKGROUND_PRIORITY, task_policy
 from iphub.transfer import embeddings, services
 from iphub.transfer.models import TechnologyNeed
 
@@ -41,7 +41,7 @@ def embed_need_task(need_id: int) -> bool:
     return need is not None and embeddings.need_embed(need=need)
 
 
-@task()
+@task(priority=BACKGROUND_PRIORITY)
 def embed_patents_task(patent_ids: list[int] | None = None, listed_only: bool = False) -> int:
     """Store the vectors of patents lacking a current one (those given, or all /
     all listed); queued by matching for candidates met without a vector, and what
