@@ -66,6 +66,20 @@ BACKGROUND_PRIORITY = -5
 DUTY_PRIORITY = -10
 
 
+def work_waiting_above(priority: int) -> bool:
+    """Whether a ready task of a higher priority than ``priority`` waits in the
+    durable queue. A long background task asks between its slices and hands the
+    rest of its work back to the queue (a worker runs one task at a time, and
+    priorities order only what has not started)."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().filter(priority__gt=priority).exists()
+
+
 @dataclass(frozen=True)
 class TaskPolicy:
     """How the queue treats one task: whether it may run again, how often, and
