@@ -694,7 +694,9 @@ def drill_disk_full(lay: Layout, ctx: dict[str, Any]) -> Drill:
                 while True:
                     f.write(b"\0" * size)
     cl = ctx["world"].clients[0]
-    number = ctx["patents"][0].pop()
+    # Set aside before the drills: on a quiet machine the pledge cycles of the
+    # two drills before this one used up every client's patents.
+    number = ctx["disk_patent"]
     body, ctype = multipart(pledge_data(number, cl.organisation), MATERIALS)
     key = uuid.uuid4().hex
     hdrs = {"Authorization": f"Bearer {cl.token}", "Content-Type": ctype, "Idempotency-Key": key}
@@ -754,12 +756,64 @@ def drill_cross_node(lay: Layout, ctx: dict[str, Any]) -> Drill:
     d.passed = status in (302, 303) and took <= 5.0
     d.lost = 0 if took != float("inf") else 1
     d.detail = f"upload on A answered {status}; found on B after {took:.2f} s (target 5 s)"
+    d.figures.update(cross_node_timeline(lay, q))
+    d.detail += "; " + ", ".join(f"{k} {v}" for k, v in d.figures.items() if k.endswith("_s"))
     if took == float("inf"):
         from iphub.patents.models import ImportJob
 
         job = ImportJob.objects.order_by("-pk").values("status", "message").first()
         d.detail += f"; redirected to {location}; last import job {job}"
     return d
+
+
+def cross_node_timeline(lay: Layout, number: str) -> dict[str, Any]:
+    """Where the cross-node seconds went, from the rows the path leaves behind:
+    the import job (created, claimed, finished), its queue task (enqueued,
+    started), the outbox row and node B's index position (saved when applied).
+    Each figure is seconds after the import job row was created."""
+    from django_tasks_db.models import DBTaskResult
+
+    from iphub.core.models import IndexOutbox
+    from iphub.patents.models import ImportJob, Patent
+
+    job = ImportJob.objects.order_by("-pk").first()
+    if job is None:
+        return {}
+    t0 = job.created_at
+
+    def since(t: Any) -> float | None:
+        return None if t is None else round((t - t0).total_seconds(), 2)
+
+    out: dict[str, Any] = {"job_claimed_s": since(job.claimed_at),
+                           "job_finished_s": since(job.finished_at)}  # fmt: skip
+    task = (
+        DBTaskResult.objects.filter(
+            task_path__endswith="run_import_job", args_kwargs__args=[job.pk]
+        )
+        .order_by("-enqueued_at")
+        .first()
+    )
+    if task is not None:
+        out["task_enqueued_s"] = since(task.enqueued_at)
+        out["task_started_s"] = since(task.started_at)
+        # What the one worker ran between the upload and this task's start.
+        ahead = DBTaskResult.objects.filter(
+            started_at__gte=t0, started_at__lt=task.started_at or t0
+        ).values_list("task_path", "started_at", "finished_at")
+        out["ran_before"] = [
+            f"{path.rsplit('.', 1)[-1]} {since(a)}-{since(b)}" for path, a, b in ahead
+        ]
+    pk = Patent.objects.filter(application_number=number).values_list("pk", flat=True).first()
+    row = IndexOutbox.objects.filter(entity="patent", object_id=pk).order_by("-id").first()
+    if row is not None:
+        out["outbox_row_s"] = since(row.created_at)
+    state = lay.index_dir("B") / "outbox-state.json"
+    with contextlib.suppress(OSError, ValueError):
+        import datetime as dt
+
+        updated = json.loads(state.read_text())["updated"]
+        out["b_state_saved_s"] = since(dt.datetime.fromtimestamp(updated, dt.UTC))
+    return out
 
 
 def upload_import(host: str, username: str, path: Path) -> tuple[int, str]:
@@ -957,6 +1011,7 @@ def main(argv: list[str] | None = None) -> int:
             "patents": [list(c.patents) for c in world.clients],
             "import_rows": args.patents,
         }
+        ctx["disk_patent"] = ctx["patents"][0].pop()
         lay.web_start("A")
         lay.web_start("B")
         lay.worker_start()

@@ -55,6 +55,30 @@ READY, RUNNING, FAILED, SUCCESSFUL = "READY", "RUNNING", "FAILED", "SUCCESSFUL"
 # Written into DBTaskResult.exception_class_path for the failures this module decides.
 WORKER_LOST = "iphub.core.queue.WorkerLost"
 
+# Queue priorities (django-tasks-db claims the highest first, then the oldest).
+# Work a person is waiting for (an import, an export, an analysis) runs at
+# Django's default 0; work derived from it that nobody watches (vectors, grades,
+# classification hints, screening of imported records, the navigation snapshot)
+# below it, and the schedule's duties lowest. With one worker, a clerk's upload
+# used to wait behind every embedding batch and duty queued before it: 14 s and
+# once more than 30 s from upload to search hit in the cross-node drill.
+BACKGROUND_PRIORITY = -5
+DUTY_PRIORITY = -10
+
+
+def work_waiting_above(priority: int) -> bool:
+    """Whether a ready task of a higher priority than ``priority`` waits in the
+    durable queue. A long background task asks between its slices and hands the
+    rest of its work back to the queue (a worker runs one task at a time, and
+    priorities order only what has not started)."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().filter(priority__gt=priority).exists()
+
 
 @dataclass(frozen=True)
 class TaskPolicy:

@@ -27,6 +27,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from iphub.core.models import ScheduledRun
+from iphub.core.queue import DUTY_PRIORITY
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +171,10 @@ def _claim(duty: Duty, period: str, claimed_by: str, task: Any) -> ScheduledRun 
             )
             # The task row is written in this transaction (database queue): the
             # claim and the work to do commit together or not at all.
-            result = task.enqueue(duty.name, period)
+            # Below the default priority: a clerk's import or export enqueued
+            # after a batch of duties is claimed before them (the worker takes
+            # the highest priority first), instead of waiting behind all of them.
+            result = task.using(priority=DUTY_PRIORITY).enqueue(duty.name, period)
             run.task_id = str(result.id)
             run.save(update_fields=["task_id"])
     except IntegrityError:

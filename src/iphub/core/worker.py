@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection, connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -61,7 +61,7 @@ class IphubWorker(Worker):
         )
         self._housekeeper.start()
         try:
-            super().run()
+            self._run_through_outages()
         finally:
             self._stop.set()
             self._housekeeper.join(timeout=5)
@@ -72,6 +72,41 @@ class IphubWorker(Worker):
                 )
             except Exception:
                 logger.exception("could not record the worker's stop")
+
+    def _run_through_outages(self) -> None:
+        """The package's loop, resumed after the database went away (a restart,
+        a failover): the loop's claim raises then, which used to end the worker,
+        and with nothing supervising it (a drill, ``make run``) the queue stopped
+        until someone noticed. Waits with backoff until the database answers."""
+        wait = 1.0
+        while True:
+            try:
+                super().run()
+                return
+            except DatabaseError as exc:
+                if not self.running:
+                    return
+                logger.warning("worker: database unavailable (%s); retrying in %.0f s", exc, wait)
+                connections.close_all()
+                time.sleep(wait)
+                wait = min(wait * 2, 10.0)
+
+    def _settle(self, db_task_result: DBTaskResult, exc: Exception) -> None:
+        """Record a failed task (retry by policy, else failed), waiting for the
+        database if it is the cause: a task left "running" by a live worker is
+        never reaped (its heartbeat is fresh)."""
+        deadline = time.monotonic() + float(getattr(settings, "TASK_WORKER_LEASE_SECONDS", 60)) * 4
+        while True:
+            try:
+                close_old_connections()
+                if not queue.task_failed(db_task_result, exc):
+                    db_task_result.set_failed(exc)
+                return
+            except DatabaseError:
+                if time.monotonic() > deadline or not self.running:
+                    raise
+                connections.close_all()
+                time.sleep(1.0)
 
     def beat(self, *, started: bool = False) -> None:
         """Write this worker's heartbeat (creating its row at start)."""
@@ -146,9 +181,7 @@ class IphubWorker(Worker):
             logger.warning("task %s interrupted: %s", db_task_result.pk, type(exc).__name__)
             raise
         except Exception as exc:
-            close_old_connections()
-            if not queue.task_failed(db_task_result, exc):
-                db_task_result.set_failed(exc)
+            self._settle(db_task_result, exc)
             logger.exception("task %s (%s) raised", db_task_result.pk, db_task_result.task_path)
         finally:
             self.running_task = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils.translation import gettext_lazy as _
 
-from iphub.core.queue import task_policy
+from iphub.core.queue import BACKGROUND_PRIORITY, task_policy
 from iphub.navigation import services, snapshot
 
 
@@ -15,7 +15,7 @@ def run_analysis(analysis_id: int) -> str:
     return str(services.analysis_run(analysis_id).status)
 
 
-@task()
+@task(priority=BACKGROUND_PRIORITY)
 def refresh_snapshot() -> str:
     """Bring the navigation snapshot up to date: "fresh", "built", "busy" or "writers"."""
     return snapshot.snapshot_refresh()

@@ -36,9 +36,21 @@ def index_state() -> dict[str, Any]:
     problem = index_problem()
     if problem is not None and patents:
         return {"state": problem, "patents": patents, "outbox_pending": pending}
+    from iphub.patents.index_health import IndexRebuilding
     from iphub.patents.indexing import get_index
 
-    docs = get_index().doc_count() if problem is None else 0
+    try:
+        docs = get_index().doc_count() if problem is None else 0
+    except IndexRebuilding:
+        # A rebuild began between the checks above and the open (or the open
+        # found the index broken and started one): degraded, still serving.
+        return {"state": "rebuilding", "patents": patents, "outbox_pending": pending}
+    except (ValueError, OSError) as exc:
+        # tantivy's errors while a rebuild swaps the directory: say what is wrong
+        # instead of letting the check raise (which /readyz counts as down).
+        error = f"{type(exc).__name__}: {exc}"[:200]
+        state = index_problem() or "rebuilding"
+        return {"state": state, "patents": patents, "outbox_pending": pending, "error": error}
     return {
         "state": "ok",
         "documents": docs,

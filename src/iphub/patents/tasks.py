@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils.translation import gettext_lazy as _
 
-from iphub.core.queue import task_policy
+from iphub.core.queue import BACKGROUND_PRIORITY, task_policy
 from iphub.patents import services
 
 
@@ -20,7 +20,7 @@ def run_export_job(export_id: int) -> str:
     return str(services.export_job_run(export_id).status)
 
 
-@task()
+@task(priority=BACKGROUND_PRIORITY)
 def grades_refresh(patent_ids: list[int]) -> int:
     """Regrade records after an event or a neighbour's import (value grade, issue 20);
     records whose grade moved are reindexed."""
@@ -29,7 +29,7 @@ def grades_refresh(patent_ids: list[int]) -> int:
     return grades_compute(patent_ids)["changed"]
 
 
-@task()
+@task(priority=BACKGROUND_PRIORITY)
 def grades_recompute_all() -> int:
     """Regrade the whole corpus (after the weights table changed)."""
     from iphub.patents.intelligence.grading import grades_compute
@@ -74,7 +74,7 @@ task_policy(grades_refresh, title=_("更新价值分级"))
 task_policy(grades_recompute_all, title=_("重算全部价值分级"))
 
 
-@task()
+@task(priority=BACKGROUND_PRIORITY)
 def ipc_suggest_task(patent_ids: list[int] | None = None) -> int:
     """Store 推荐分类 for imported records that carry no IPC code (issue 20): kept in
     the record's ``extra``, never as its classification."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils.translation import gettext_lazy as _
 
-from iphub.core.queue import task_policy
+from iphub.core.queue import BACKGROUND_PRIORITY, task_policy
 from iphub.protection.services import screening
 
 
-@task()
+@task(priority=BACKGROUND_PRIORITY)
 def run_screening(run_id: int) -> str:
     """Run one queued screening run; its counts and groups are written as it finishes."""
     return str(screening.screening_run_execute(run_id).status)

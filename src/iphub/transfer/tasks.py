@@ -9,7 +9,7 @@ import logging
 from django.tasks import task
 from django.utils.translation import gettext_lazy as _
 
-from iphub.core.queue import task_policy
+from iphub.core.queue import BACKGROUND_PRIORITY, task_policy, work_waiting_above
 from iphub.transfer import embeddings, services
 from iphub.transfer.models import TechnologyNeed
 
@@ -41,7 +41,12 @@ def embed_need_task(need_id: int) -> bool:
     return need is not None and embeddings.need_embed(need=need)
 
 
-@task()
+# Patents embedded between two looks at the queue (one e5 call of 32 passages,
+# ~4 s at 138 ms/passage): how long a clerk's task may wait behind embedding.
+EMBED_SLICE = 32
+
+
+@task(priority=BACKGROUND_PRIORITY)
 def embed_patents_task(patent_ids: list[int] | None = None, listed_only: bool = False) -> int:
     """Store the vectors of patents lacking a current one (those given, or all /
     all listed); queued by matching for candidates met without a vector, and what
@@ -56,14 +61,29 @@ def embed_patents_task(patent_ids: list[int] | None = None, listed_only: bool = 
             run.per_passage_ms,
         )
 
+    if not patent_ids:
+        return embeddings.patents_embed(listed_only=listed_only, progress=progress).embedded
+    ids = list(patent_ids)
+    done = embedded = 0
+    handed_back = False
     try:
-        run = embeddings.patents_embed(
-            patent_ids=patent_ids, listed_only=listed_only, progress=progress
-        )
+        while done < len(ids):
+            part = ids[done : done + EMBED_SLICE]
+            run = embeddings.patents_embed(
+                patent_ids=part, listed_only=listed_only, progress=progress
+            )
+            embedded += run.embedded
+            done += len(part)
+            if done < len(ids) and work_waiting_above(BACKGROUND_PRIORITY):
+                # A clerk's import or export waits for this worker: the rest goes
+                # back to the queue behind it (the vectors done so far are stored).
+                embed_patents_task.enqueue(ids[done:], listed_only)
+                handed_back = True
+                logger.info("embed_patents: %d left for later, higher work waits", len(ids) - done)
+                break
     finally:
-        if patent_ids:
-            embeddings.queue_done(patent_ids)
-    return run.embedded
+        embeddings.queue_done(ids[:done] if handed_back else ids)
+    return embedded
 
 
 @task()

@@ -282,3 +282,28 @@ def test_a_queued_job_without_a_live_worker_says_it_waits_for_one() -> None:
     ):
         WorkerHeartbeat.objects.all().delete()
         assert not job.waiting_for_worker  # no queue, nothing to wait for
+
+
+@override_settings(TASKS=DB_QUEUE)
+def test_a_worker_outlives_a_database_restart_and_runs_the_task_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker
+
+    mark = tmp_path / "ran.txt"
+    result = write_mark.enqueue(str(mark), "重启后")
+    real = db_worker.close_old_connections
+    down = {"left": 1}
+
+    def database_restarting() -> None:
+        if down["left"]:
+            down["left"] -= 1
+            raise OperationalError("the database system is shutting down")
+        real()
+
+    monkeypatch.setattr(db_worker, "close_old_connections", database_restarting)
+    _worker().run()
+
+    assert mark.read_text() == "重启后\n"
+    assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"

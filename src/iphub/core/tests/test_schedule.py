@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError
+from django.tasks import task
 from django.test import Client, override_settings
 from django_tasks_db.models import DBTaskResult
 
@@ -122,3 +123,29 @@ def test_a_duty_that_fails_is_shown_failed_with_the_reason(client: Client) -> No
     client.force_login(User.objects.create_user("sysop", password="x", is_staff=True))
     page = client.get("/system/background/").content.decode()
     assert "失败" in page and "RuntimeError: 数据库维护中" in page
+
+
+@task()
+def clerk_work(text: str) -> str:
+    """Stands for a clerk's import or export: work a user waits for."""
+    return text
+
+
+@override_settings(TASKS=DB_QUEUE)
+def test_a_clerks_task_is_run_before_the_duties_queued_ahead_of_it() -> None:
+    from iphub.core.worker import IphubWorker
+
+    duties = schedule_tick(now=_at(10, 1), claimed_by="w1")
+    assert len(duties) >= 2
+    mine = clerk_work.enqueue("导入")
+
+    IphubWorker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=1, worker_id="w-prio", excluded_queue_names=[],
+        schedule=False,
+        follow_index=False,
+    ).run()  # fmt: skip
+
+    assert DBTaskResult.objects.get(pk=mine.id).status == "SUCCESSFUL"
+    waiting = DBTaskResult.objects.filter(pk__in=[r.task_id for r in duties])
+    assert {r.status for r in waiting} == {"READY"}

@@ -7,8 +7,11 @@ takes an exclusive ``fcntl.flock`` on ``<path>/.iphub-write.lock`` (blocking, wi
 a timeout), then opens a writer, commits and closes it before releasing the lock.
 Writers therefore live for one batch only and concurrent writers queue instead
 of failing. Readers never lock: each search takes a fresh searcher from the
-reader, which tantivy reloads when ``meta.json`` changes (other processes' commits
-show up within about a second; this process reloads explicitly after a write).
+reader. Tantivy's own watcher reloads it when ``meta.json`` changes, but polls the
+file twice a second and on a busy machine lagged a second or more behind another
+process's commit (the cross-node drill of issue 19); so every searcher is taken
+after a ``stat`` of ``meta.json`` and an explicit reload when it changed (a
+commit by the node's follower in another process is seen by the next search).
 """
 
 from __future__ import annotations
@@ -206,6 +209,24 @@ class PatentIndex:
             raise
         register_analyzers(self._index)
         self.schema = self._index.schema
+        self._meta_seen = self._meta_stamp()
+
+    def _meta_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.path / "meta.json")
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _searcher(self) -> tantivy.Searcher:
+        """A searcher that sees every commit made so far, by any process."""
+        stamp = self._meta_stamp()
+        if stamp != self._meta_seen:
+            # Read the stamp before reloading: a commit landing during the reload
+            # changes it again and is picked up by the next search.
+            self._meta_seen = stamp
+            self._index.reload()
+        return self._index.searcher()
 
     # -- writing -----------------------------------------------------------------
     @contextmanager
@@ -304,12 +325,12 @@ class PatentIndex:
     # -- reading -----------------------------------------------------------------
     def doc_count(self) -> int:
         """Number of live documents."""
-        return int(self._index.searcher().num_docs)
+        return int(self._searcher().num_docs)
 
     def count(self, query: str | Node) -> int:
         """Number of documents matching ``query`` (string or parsed AST)."""
         q, _ = self._compile(query)
-        return _count(self._index.searcher().search(q, 1, count=True))
+        return _count(self._searcher().search(q, 1, count=True))
 
     def _compile(self, query: str | Node) -> tuple[tantivy.Query, list[str]]:
         node = parse(query) if isinstance(query, str) else query
@@ -344,7 +365,7 @@ class PatentIndex:
         if offset + page_size > MAX_RESULT_WINDOW:
             raise ValueError(f"results beyond {MAX_RESULT_WINDOW} are not served; refine the query")
         q, terms = self._compile(query)
-        searcher = self._index.searcher()
+        searcher = self._searcher()
         speculative: Future[Any] | None = None
         if facets and searcher.num_docs >= self._speculation_threshold():
             # Only the Rust call runs on the other thread; its result is read

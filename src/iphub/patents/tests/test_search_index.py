@@ -231,6 +231,18 @@ def test_upsert_replaces_and_delete_removes(tmp_path: Path) -> None:
     assert other.doc_count() == 4
 
 
+def test_a_commit_by_another_handle_is_found_by_the_next_search(tmp_path: Path) -> None:
+    # Two handles on one directory stand for two processes of a node: the
+    # follower commits in one, a search arrives at the other straight after.
+    reader = PatentIndex(tmp_path / "ix")
+    writer = PatentIndex(tmp_path / "ix")
+    writer.upsert(CORPUS[:3])
+    assert reader.search("电池").total == reader.count("电池") > 0
+    writer.upsert([dict(CORPUS[5], id=500, title="一种跨进程可见的石墨烯散热膜")])
+    assert {h.id for h in reader.search("石墨烯").hits} == {500}
+    assert reader.doc_count() == 4
+
+
 def test_rebuild_with_worker_pool_matches_serial(tmp_path: Path) -> None:
     ix = PatentIndex(tmp_path / "ix")
     seen: list[int] = []
