@@ -31,6 +31,7 @@ from iphub.finance.models import (
 )
 from iphub.finance.selectors import financing as sel
 from iphub.finance.services import answers, products, requests, whitelist
+from iphub.finance.services.answers import pledge_origin
 
 
 def page(view: Any) -> Any:
@@ -262,6 +263,9 @@ def pledge_link(r: FinancingRequest, answer: Any) -> list[tuple[str, str]]:
         "debt_type": "流动资金贷款",
         "debt_start": start.isoformat(),
         "debt_end": end.isoformat(),
+        # The filing carries the approved slot it follows; its registration
+        # closes exactly this request (services.answers.pledge_registered).
+        "origin": pledge_origin(answer),
     }
     out = []
     for p in r.patents.all():

@@ -31,7 +31,6 @@ from iphub.finance.models import (
     RequestState,
 )
 from iphub.finance.services.requests import ensure_enterprise
-from iphub.patents.names import applicant_key
 
 APPROVED_AMOUNT = NumberRange("批贷金额", maximum=YUAN_16, positive=True)
 APPROVED_RATE = NumberRange("批贷年利率", unit="%", maximum=Decimal(36), places=3, positive=True)
@@ -238,59 +237,83 @@ def request_withdraw(
     return request
 
 
+ORIGIN_PREFIX = "financing:"
+
+
+def pledge_origin(answer: BankAnswer) -> str:
+    """The reference a pre-filled pledge filing carries back (``financing:<slot id>``)."""
+    return f"{ORIGIN_PREFIX}{answer.pk}"
+
+
+def _origin_slot_id(filing: Any) -> int | None:
+    """The approved slot a filing was pre-filled from, or ``None`` (filed by hand)."""
+    origin = str((filing.details or {}).get("origin", ""))
+    if not origin.startswith(ORIGIN_PREFIX):
+        return None
+    tail = origin.removeprefix(ORIGIN_PREFIX)
+    return int(tail) if tail.isdigit() else None
+
+
 def pledge_registered(*, filing: Any, actor: Any, now: dt.datetime) -> FinancingRequest | None:
     """A patent or trademark pledge was registered (called by filings inside its
-    approval's transaction): if it pledges a right offered in an open request of
-    the same enterprise, to the bank that approved that request, the request
-    closes as 已放款 with the registered debt amount as the real loan; the other
-    banks' slots close."""
-    mark = str((filing.details or {}).get("trademark_number", ""))
-    if filing.patent_id is not None:
-        offered = {"patents": filing.patent_id}
-    elif mark:
-        offered = {"trademarks__registration_number": mark}
-    else:
+    approval's transaction). Only a filing pre-filled from a bank's approval
+    (its ``details['origin']`` names that slot) closes a request: the slot's
+    request must be the filer's own and still open, the slot approved, and the
+    pledged right one the request offered. The request closes as 已放款 with the
+    registered debt amount as the real loan; the other banks' slots close. A
+    pledge filed by hand — even to the same bank, for the same patent — is
+    another loan and closes nothing."""
+    slot_id = _origin_slot_id(filing)
+    if slot_id is None:
         return None
-    candidates = (
-        FinancingRequest.objects.select_for_update(of=("self",))
-        .filter(
-            state=RequestState.OPEN,
-            organisation_id=filing.organisation_id,
-            answers__state=AnswerState.APPROVED,
-            **offered,
-        )
-        .order_by("created_at")
+    slot = lock_answer_or_none(slot_id)
+    if slot is None or slot.state != AnswerState.APPROVED:
+        return None
+    request = FinancingRequest.objects.select_for_update().filter(pk=slot.request_id).first()
+    if (
+        request is None
+        or request.state != RequestState.OPEN
+        or request.organisation_id != filing.organisation_id
+        or not _offers(request, filing)
+    ):
+        return None
+    loan, close = workflow.transition("loan"), workflow.transition("close")
+    _apply(actor=actor, answer=slot, t=loan, now=now, values={})
+    for other in request.answers.filter(state__in=workflow.OPEN_STATES).values_list(
+        "pk", flat=True
+    ):
+        _apply(actor=actor, answer=lock_answer(other), t=close, now=now, values={})
+    request.state = RequestState.LOANED
+    request.loan_amount = filing.amount
+    request.loan_bank = slot.bank
+    request.pledge_filing = filing
+    request.closed_at = now
+    request.save(update_fields=["state", "loan_amount", "loan_bank", "pledge_filing", "closed_at"])
+    audit_record(
+        actor=actor,
+        action="finance.request_loaned",
+        obj=request,
+        region_path=request.region.path,
+        after={
+            "loan_amount": filing.amount,
+            "bank": slot.bank.name,
+            "registration_number": filing.registration_number,
+        },
     )
-    pledgee = applicant_key(filing.counterparty_name or "")
-    for request in candidates:
-        approved = request.answers.select_related("bank").filter(state=AnswerState.APPROVED)
-        slot = next((a for a in approved if applicant_key(a.bank.name) == pledgee), None)
-        if slot is None:
-            continue
-        loan, close = workflow.transition("loan"), workflow.transition("close")
-        _apply(actor=actor, answer=lock_answer(slot.pk), t=loan, now=now, values={})
-        for other in request.answers.filter(state__in=workflow.OPEN_STATES).values_list(
-            "pk", flat=True
-        ):
-            _apply(actor=actor, answer=lock_answer(other), t=close, now=now, values={})
-        request.state = RequestState.LOANED
-        request.loan_amount = filing.amount
-        request.loan_bank = slot.bank
-        request.pledge_filing = filing
-        request.closed_at = now
-        request.save(
-            update_fields=["state", "loan_amount", "loan_bank", "pledge_filing", "closed_at"]
-        )
-        audit_record(
-            actor=actor,
-            action="finance.request_loaned",
-            obj=request,
-            region_path=request.region.path,
-            after={
-                "loan_amount": filing.amount,
-                "bank": slot.bank.name,
-                "registration_number": filing.registration_number,
-            },
-        )
-        return request
-    return None
+    return request
+
+
+def lock_answer_or_none(answer_id: int) -> BankAnswer | None:
+    """:func:`lock_answer` that answers ``None`` for a slot that no longer exists."""
+    try:
+        return lock_answer(answer_id)
+    except NotFound:
+        return None
+
+
+def _offers(request: FinancingRequest, filing: Any) -> bool:
+    """The filing pledges a patent or mark the request offered."""
+    if filing.patent_id is not None:
+        return request.patents.filter(pk=filing.patent_id).exists()
+    mark = str((filing.details or {}).get("trademark_number", ""))
+    return bool(mark) and request.trademarks.filter(registration_number=mark).exists()

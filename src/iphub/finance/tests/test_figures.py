@@ -44,7 +44,10 @@ def world(
     act(a_user, declined, banks["a"], "decline", reason="credit")
     act(b_user, declined, banks["b"], "decline", reason="value_low")
     act(b_user, open_, banks["b"], "accept")
-    f = file_pledge(ent, NUMBERS["granted"], pledgee=BANK_A, debt_amount="1500000.00")
+    origin = answers.pledge_origin(loaned.answers.get(bank=banks["a"]))
+    f = file_pledge(
+        ent, NUMBERS["granted"], pledgee=BANK_A, debt_amount="1500000.00", origin=origin
+    )
     filing_services.filing_accept(actor=cast["wuhan_clerk"], filing_id=f.pk, now=MONDAY_10)
     filing_services.filing_approve(actor=cast["wuhan_clerk"], filing_id=f.pk, now=MONDAY_10)
 
