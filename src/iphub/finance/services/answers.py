@@ -11,16 +11,20 @@ is the same guarantee again for a database without row locks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from iphub.core.amounts import YUAN_16, NumberRange, parse_count, parse_required
 from iphub.core.audit import audit_record
 from iphub.core.errors import ApplicationError, NotFound, field_error
+from iphub.core.uploads import CheckedUpload
+from iphub.filings.uploads import check_upload
 from iphub.finance import workflow
 from iphub.finance.models import (
     AnswerEvent,
@@ -29,7 +33,9 @@ from iphub.finance.models import (
     DeclineReason,
     FinancingRequest,
     RequestState,
+    SupplementFile,
 )
+from iphub.finance.services import notices
 from iphub.finance.services.requests import ensure_enterprise
 
 APPROVED_AMOUNT = NumberRange("批贷金额", maximum=YUAN_16, positive=True)
@@ -130,6 +136,8 @@ def _apply(
         changes["answered_by_name"] = display_name(actor)
     if t.due is not None or t.target not in workflow.WAITING_ON_BANK:
         changes["due_at"] = workflow.deadline(t, at=now)
+        # A new deadline may be flagged overdue again (services.notices).
+        changes["overdue_flagged_at"] = None
     updated = BankAnswer.objects.filter(pk=answer.pk, version=old_version, state=old_state).update(
         **changes, updated_at=now
     )
@@ -182,6 +190,78 @@ def _settle_request(request: FinancingRequest, now: dt.datetime) -> None:
     request.save(update_fields=["state", "closed_at"])
 
 
+MAX_SUPPLEMENT_FILES = 10
+
+
+def _checked_files(name: str, files: Sequence[Any], note: str) -> list[CheckedUpload]:
+    """The supplement's files, each checked by content and size before anything
+    changes; a supplement needs at least a file or a note saying what was sent."""
+    if name != "supplement":
+        return []
+    if len(files) > MAX_SUPPLEMENT_FILES:
+        most = MAX_SUPPLEMENT_FILES
+        raise field_error("files", f"一次最多上传 {most} 个文件，请合并或分次补充。")
+    if not files and not note:
+        raise field_error("files", "请上传银行要求补充的材料，或在说明中写明补充的内容。")
+    return [check_upload(f, field="files") for f in files]
+
+
+def _store_files(
+    actor: Any, answer: BankAnswer, checked: list[CheckedUpload], now: dt.datetime
+) -> list[SupplementFile]:
+    """Save the checked files with the supplement's history row; audited. A full
+    disk fails the write, the transaction rolls back and the page says 507."""
+    if not checked:
+        return []
+    event = answer.events.order_by("-id").first()
+    stored = [
+        SupplementFile.objects.create(
+            answer=answer,
+            event=event,
+            file=ContentFile(up.content, name=f"{uuid.uuid4().hex}.{up.extension}"),
+            original_name=up.original_name,
+            content_type=up.content_type,
+            size=len(up.content),
+            sha256=up.sha256,
+            uploaded_by_name=display_name(actor),
+            uploaded_at=now,
+        )
+        for up in checked
+    ]
+    audit_record(
+        actor=actor,
+        action="finance.answer_files",
+        obj=answer,
+        region_path=answer.request.region.path,
+        after={"files": [{"name": f.original_name, "sha256": f.sha256} for f in stored]},
+    )
+    return stored
+
+
+def _tell(actor: Any, answer: BankAnswer, t: workflow.Transition, now: dt.datetime) -> None:
+    """The inbox messages a step sends: a bank's answer to the enterprise; a
+    supplement (the request back for review) to the bank."""
+    r = answer.request
+    link = notices.request_link(r.pk)
+    state = AnswerState(answer.state).label
+    if t.party == "bank":
+        notices.notify_organisations(
+            [r.organisation_id],
+            title=f"{answer.bank.name} 答复了融资需求 {r.reference}：{t.label}",
+            body=f"当前状态：{state}。{answer.note}".strip(),
+            link=link,
+            now=now,
+        )
+    elif t.name == "supplement":
+        notices.notify_organisations(
+            [answer.bank_id],
+            title=f"{r.organisation.name} 已为融资需求 {r.reference} 补充材料",
+            body=f"请重新审查并答复。{answer.note}".strip(),
+            link=link,
+            now=now,
+        )
+
+
 @transaction.atomic
 def answer_step(
     *,
@@ -189,12 +269,15 @@ def answer_step(
     answer_id: int,
     name: str,
     data: Mapping[str, Any] | None = None,
+    files: Sequence[Any] = (),
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> BankAnswer:
     """Take step ``name`` (accept, need_more, decline, approve, supplement,
     withdraw) on one bank's slot; ``data`` carries the step's fields (reason and
-    note, or the approved amount, rate and term)."""
+    note, or the approved amount, rate and term); ``files`` the materials a
+    supplement sends (PDF, JPEG or PNG, checked by content, as filing
+    materials). The other side is told in its financing inbox."""
     now = now or timezone.now()
     t = workflow.transition(name)
     if t.automatic:
@@ -203,9 +286,12 @@ def answer_step(
     _visible_or_404(actor, answer)
     workflow.ensure_may(actor, t, answer)
     values = _step_values(name, data or {})
+    checked = _checked_files(name, files, values.get("note", ""))
     answer = _apply(
         actor=actor, answer=answer, t=t, now=now, values=values, expected_version=expected_version
     )
+    _store_files(actor, answer, checked, now)
+    _tell(actor, answer, t, now)
     _settle_request(answer.request, now)
     return answer
 

@@ -158,7 +158,7 @@ def test_each_bank_answer_allowed_for_its_bank_refused_for_others(
     assert step(banks["a_user"], a, "need_more", note="近两年审计报告").state == AnswerState.MORE
     with pytest.raises(ApplicationError, match="融资企业本身"):
         step(banks["a_user"], a, "supplement")
-    assert step(cast["enterprise"], a, "supplement").state == AnswerState.WAITING
+    assert step(cast["enterprise"], a, "supplement", note="已补充").state == AnswerState.WAITING
     step(banks["a_user"], a, "accept")
     with pytest.raises(ApplicationError) as exc:
         step(banks["a_user"], a, "approve", amount="1800000", rate="abc", term_months="12")
