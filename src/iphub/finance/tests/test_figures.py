@@ -261,7 +261,7 @@ def test_supervision_indicators_against_an_independent_count(
     parts = [d.government_part for d in LoanDefault.objects.all()]
     assert sum(parts) == Decimal("66666.67")  # 50 % of 133,333.34, to the fen
     exposure = values("fund_exposure", april)
-    in_wan = (sum(parts) / 10000).quantize(Decimal("0.01"))
+    in_wan = (sum(parts, Decimal(0)) / Decimal(10000)).quantize(Decimal("0.01"))
     assert exposure["420100"] == exposure["420000"] == in_wan == Decimal("6.67")
     assert exposure["420500"] == 0
     assert values("fund_exposure", march)["420100"] == 0
