@@ -1,7 +1,8 @@
 """An enterprise asks for financing with two of its patents; a bank accepts,
-asks for more materials, the enterprise uploads them, the bank approves; the loan becomes a pledge filing (pre-filled) that the Wuhan city
-clerk approves; the request closes with the real amount and the province's
-finance figures move. Screenshots at desktop width and at 390 px."""
+asks for more materials, the enterprise uploads them, the bank approves; the
+loan becomes a pledge filing (pre-filled) that the Wuhan city clerk approves;
+the request closes with the real amount and the province's finance figures
+move. Screenshots at desktop width and at 390 px."""
 
 from __future__ import annotations
 
