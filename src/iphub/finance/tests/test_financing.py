@@ -367,6 +367,30 @@ def test_a_pledge_for_another_loan_with_the_same_bank_does_not_close_the_request
     assert slot(asked, banks["a"]).state == AnswerState.APPROVED
 
 
+def test_a_pledge_filed_through_the_api_with_the_origin_closes_the_request(
+    client: Any, cast: dict[str, User], banks: dict[str, Any], asked: FinancingRequest
+) -> None:
+    from iphub.filings.tests.conftest import pledge_data, pledge_documents
+
+    a = slot(asked, banks["a"])
+    step(banks["a_user"], a, "accept")
+    step(banks["a_user"], a, "approve", amount="900000", rate="3.5", term_months="12")
+    body = pledge_data(NUMBERS["second"], pledgee=BANK_A, debt_amount="880000.00")
+    body |= {k: v[0] for k, v in pledge_documents().items()}
+    client.force_login(cast["enterprise"])
+    resp = client.post("/api/v1/filings/pledges", body | {"origin": f"financing:{a.pk}"})
+    assert resp.status_code == 201, resp.content
+    filing_id = resp.json()["id"]
+    filing_services.filing_accept(actor=cast["wuhan_clerk"], filing_id=filing_id, now=MONDAY_10)
+    filing_services.filing_approve(actor=cast["wuhan_clerk"], filing_id=filing_id, now=MONDAY_10)
+    asked.refresh_from_db()
+    assert (asked.state, asked.loan_amount, asked.pledge_filing_id) == (
+        RequestState.LOANED,
+        Decimal("880000.00"),
+        filing_id,
+    )
+
+
 def test_a_forged_or_foreign_origin_closes_nothing(
     cast: dict[str, User], banks: dict[str, Any], asked: FinancingRequest
 ) -> None:

@@ -213,6 +213,9 @@ def test_overdue_answers_are_flagged_once_per_deadline_to_the_bank_and_the_city(
     assert title not in titles(banks["b_user"])
     assert title not in titles(cast["yichang_supervisor"])
     assert AuditEntry.objects.filter(action="finance.answer_overdue").count() == 1
+    client.force_login(wuhan_supervisor)
+    page = client.get(f"/finance/requests/{asked.pk}/").content.decode()
+    assert page.count('data-testid="overdue-flagged"') == 1
     # The sweep again: nothing new. The scheduled duty runs at today's clock, by
     # which bank B's review deadline (March 2026) has passed too: B only is flagged.
     assert answers_flag_overdue(now=late + dt.timedelta(hours=1)) == []
