@@ -82,6 +82,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "finance.insurance_claim_settle": _L("办结保险理赔"),
     "finance.product_update": _L("修改贷款产品"),
     "finance.request_loaned": _L("融资需求放款办结"),
+    "finance.answer_files": _L("上传融资补充材料"),
+    "finance.answer_overdue": _L("银行超期答复提醒"),
     "finance.whitelist_add": _L("列入融资白名单"),
     "finance.whitelist_remove": _L("移出融资白名单"),
     "grade_weights_update": _L("修改专利价值分级权重"),

@@ -56,6 +56,7 @@ class OrganisationKind(models.TextChoices):
     INSTITUTE = "institute", _("科研院所")
     AGENCY = "agency", _("服务机构")
     BANK = "bank", _("银行")
+    INSURER = "insurer", _("保险公司")
     GOVERNMENT = "government", _("政府部门")
 
 

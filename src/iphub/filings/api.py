@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Form, Router, Schema, Status
+from ninja import Field, Form, Router, Schema, Status
 
 from iphub.core.apiauth import AUTH
 from iphub.core.apiparams import Limit, ObjectId, Offset
@@ -102,6 +102,9 @@ class PledgeIn(Schema):
     has_valuation: bool = False
     draft: bool = False
     idempotency_key: str = ""
+    # Where the form was opened from (e.g. "financing:<bank answer id>" for a
+    # pledge following a bank's approved loan); stored, never read by filings.
+    origin: str = Field(default="", max_length=50)
 
 
 class LicenceIn(Schema):
@@ -133,6 +136,9 @@ class TrademarkPledgeIn(Schema):
     joint_application: bool = False
     similar_marks_included: bool = False
     draft: bool = False
+    # Where the form was opened from (e.g. "financing:<bank answer id>" for a
+    # pledge following a bank's approved loan); stored, never read by filings.
+    origin: str = Field(default="", max_length=50)
     idempotency_key: str = ""
 
 

@@ -49,6 +49,21 @@ AMOUNT_RANGE = NumberRange("金额", maximum=MAX_AMOUNT, positive=True)
 LONG_TEXT = ("abstract", "claims", "description", "citations", "extra")
 
 
+# An opaque "where this form was opened from" reference (``app_thing:id``), e.g.
+# the financing request a pre-filled pledge follows. filings stores it and hands
+# it back in ``details['origin']``; it never interprets it (the app that made the
+# link does, when the filing is registered — filings imports none of them).
+ORIGIN_RE = re.compile(r"^[a-z][a-z_]{0,30}:[0-9]{1,12}$")
+
+
+def origin_ref(raw: Any) -> str:
+    """The form's origin reference, checked for shape only ("" when absent)."""
+    value = str(raw or "").strip()
+    if value and not ORIGIN_RE.match(value):
+        raise field_error("origin", "表单的来源链接无效，请从原页面重新打开该表单。")
+    return value
+
+
 def canonical_number(raw: str, *, field: str = "application_number") -> str:
     """The canonical application number, or an error on the field (check digit included)."""
     try:

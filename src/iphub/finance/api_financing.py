@@ -9,12 +9,20 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http.response import HttpResponseBase
+from ninja import Form, Router, Schema, Status
 from pydantic import Field
 
 from iphub.core.apiauth import AUTH
 from iphub.core.apiparams import Limit, ObjectId
-from iphub.finance.models import BankAnswer, FinancingRequest, LoanProduct, RequestState
+from iphub.core.downloads import protected_file_response
+from iphub.finance.models import (
+    BankAnswer,
+    FinancingRequest,
+    LoanProduct,
+    RequestState,
+    SupplementFile,
+)
 from iphub.finance.selectors import financing as sel
 from iphub.finance.services import answers, requests
 
@@ -57,6 +65,28 @@ def _product(p: LoanProduct) -> dict[str, Any]:
     }
 
 
+class FileOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    url: str
+
+
+def _file(f: SupplementFile) -> dict[str, Any]:
+    return {
+        "id": f.pk,
+        "name": f.original_name,
+        "content_type": f.content_type,
+        "size": f.size,
+        "sha256": f.sha256,
+        "uploaded_at": f.uploaded_at,
+        "url": f"/api/v1/finance/answers/{f.answer_id}/files/{f.pk}",
+    }
+
+
 class AnswerOut(Schema):
     id: int
     bank: str
@@ -72,6 +102,8 @@ class AnswerOut(Schema):
     approved_amount: Decimal | None
     approved_rate: Decimal | None
     approved_term_months: int | None
+    asked_for: str
+    files: list[FileOut]
     actions: list[str]
 
 
@@ -110,6 +142,8 @@ def _answer(a: BankAnswer, user: Any) -> dict[str, Any]:
         "approved_amount": a.approved_amount,
         "approved_rate": a.approved_rate,
         "approved_term_months": a.approved_term_months,
+        "asked_for": sel.asked_for(a),
+        "files": [_file(f) for f in sel.slot_files(a)],
         "actions": [x["name"] for x in sel.answer_actions(user, a)],
     }
 
@@ -208,3 +242,40 @@ def answer_step(
         expected_version=payload.version,
     )
     return _answer(a, request.user)
+
+
+class SupplementIn(Schema):
+    version: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+@router.post(
+    "/finance/answers/{answer_id}/supplement/files",
+    response=AnswerOut,
+    summary="企业补充材料（multipart：files 可多个，PDF/JPEG/PNG；note 说明），退回银行重新审查",
+    auth=AUTH,
+)
+def answer_supplement(
+    request: HttpRequest, answer_id: ObjectId, payload: Form[SupplementIn]
+) -> dict[str, Any]:
+    a = answers.answer_step(
+        actor=request.user,
+        answer_id=answer_id,
+        name="supplement",
+        data=payload.dict(),
+        files=request.FILES.getlist("files"),
+        expected_version=payload.version,
+    )
+    return _answer(a, request.user)
+
+
+@router.get(
+    "/finance/answers/{answer_id}/files/{file_id}",
+    summary="下载补充材料（该银行、融资企业与所在地区工作人员）",
+    auth=AUTH,
+)
+def answer_file(request: HttpRequest, answer_id: ObjectId, file_id: ObjectId) -> HttpResponseBase:
+    f = sel.supplement_file_get(user=request.user, answer_id=answer_id, file_id=file_id)
+    return protected_file_response(
+        f.file, filename=f.original_name, content_type=f.content_type, as_attachment=True
+    )

@@ -10,6 +10,9 @@ class FinanceConfig(AppConfig):
         from iphub.finance.indicators import register_indicators
 
         register_indicators()
+        from iphub.finance.duties import register_duties
+
+        register_duties()
         # A registered pledge closes the financing request it was filed for.
         from iphub.filings.announce import on_registered
         from iphub.finance.subscribers import filing_registered

@@ -27,6 +27,12 @@ urlpatterns = [
         views_financing.answer_act,
         name="answer_act",
     ),
+    path(
+        "answers/<int:answer_id>/files/<int:file_id>/",
+        views_financing.answer_file,
+        name="answer_file",
+    ),
+    path("inbox/", views_financing.inbox, name="inbox"),
     path("board/", views_financing.board, name="board"),
     path("whitelist/", views_financing.whitelist_page, name="whitelist"),
     path("insurance/", views_money.policy_list, name="policies"),

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from iphub.core.calendar import LOCAL_TZ, add_years
+from iphub.core.downloads import protected_file_response
 from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import xlsx_response
@@ -30,7 +32,8 @@ from iphub.finance.models import (
     WhitelistCriterion,
 )
 from iphub.finance.selectors import financing as sel
-from iphub.finance.services import answers, products, requests, whitelist
+from iphub.finance.services import answers, notices, products, requests, whitelist
+from iphub.finance.services.answers import pledge_origin
 
 
 def page(view: Any) -> Any:
@@ -262,6 +265,9 @@ def pledge_link(r: FinancingRequest, answer: Any) -> list[tuple[str, str]]:
         "debt_type": "流动资金贷款",
         "debt_start": start.isoformat(),
         "debt_end": end.isoformat(),
+        # The filing carries the approved slot it follows; its registration
+        # closes exactly this request (services.answers.pledge_registered).
+        "origin": pledge_origin(answer),
     }
     out = []
     for p in r.patents.all():
@@ -299,6 +305,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponseBase:
             "answer": a,
             "actions": sel.answer_actions(user, a),
             "events": [(e, workflow.step_label(e.action)) for e in a.events.all()],
+            "files": sel.slot_files(a),
+            "asked": sel.asked_for(a),
         }
         for a in sel.visible_answers(user, r)
     ]
@@ -328,6 +336,7 @@ def answer_act(request: HttpRequest, answer_id: int, action: str) -> HttpRespons
             answer_id=answer_id,
             name=action,
             data=request.POST,
+            files=request.FILES.getlist("files"),
             expected_version=int(version) if version.isdigit() else None,
         )
     except ApplicationError as exc:
@@ -340,6 +349,30 @@ def answer_act(request: HttpRequest, answer_id: int, action: str) -> HttpRespons
         return redirect("finance:requests")
     messages.success(request, f"已办理：{workflow.transition(action).label}。")
     return redirect("finance:request", request_id=a.request_id)
+
+
+@page
+def answer_file(request: HttpRequest, answer_id: int, file_id: int) -> HttpResponseBase:
+    """A supplementary file, to the slot's bank, the enterprise and region staff only."""
+    f = sel.supplement_file_get(user=request.user, answer_id=answer_id, file_id=file_id)
+    return protected_file_response(
+        f.file, filename=f.original_name, content_type=f.content_type, as_attachment=True
+    )
+
+
+@page
+def inbox(request: HttpRequest) -> HttpResponseBase:
+    """The user's financing messages; opening the page marks the shown ones read."""
+    user: Any = request.user
+    page_obj = Paginator(notices.notice_list(user=user), 30).get_page(request.GET.get("page"))
+    rows = list(page_obj.object_list)
+    unread = [n.pk for n in rows if not n.read]
+    notices.notices_mark_read(actor=user, ids=unread)
+    return render(
+        request,
+        "finance/inbox.html",
+        {"page": page_obj, "rows": [(n, n.pk in unread) for n in rows]},
+    )
 
 
 @require_POST

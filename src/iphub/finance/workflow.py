@@ -99,6 +99,7 @@ def step_label(name: str) -> str:
 # What each step's form asks for beyond the click (the service validates them).
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "need_more": ("note",),
+    "supplement": ("files", "note"),
     "decline": ("reason", "note"),
     "approve": ("amount", "rate", "term_months", "note"),
 }

@@ -69,6 +69,7 @@ def pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime) -> dict[
             "has_valuation": flag(data, "has_valuation"),
             "patent_title": patent.title,
             "agent_for": client,
+            "origin": checks.origin_ref(data.get("origin")),
         },
     }
 

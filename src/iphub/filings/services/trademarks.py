@@ -113,6 +113,7 @@ def trademark_pledge_values(actor: Any, data: Mapping[str, Any], at: dt.datetime
             # False: the platform has no record of the mark; the clerk checks the certificate.
             "register_checked": mark_record is not None,
             "agent_for": client,
+            "origin": checks.origin_ref(data.get("origin")),
         },
     }
 

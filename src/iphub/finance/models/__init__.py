@@ -8,9 +8,11 @@ from iphub.finance.models.financing import (
     BankAnswer,
     Collateral,
     DeclineReason,
+    FinanceNotice,
     FinancingRequest,
     LoanProduct,
     RequestState,
+    SupplementFile,
     WhitelistCriterion,
     WhitelistEntry,
 )
@@ -39,6 +41,7 @@ __all__ = [
     "Collateral",
     "CompensationClaim",
     "DeclineReason",
+    "FinanceNotice",
     "FinancingRequest",
     "InsuranceClaim",
     "InsurancePolicy",
@@ -48,6 +51,7 @@ __all__ = [
     "PolicyKind",
     "RequestState",
     "RiskCompensationFund",
+    "SupplementFile",
     "WhitelistCriterion",
     "WhitelistEntry",
 ]

@@ -170,6 +170,9 @@ class BankAnswer(models.Model):
     due_at = models.DateTimeField(_("答复时限"), null=True, blank=True, db_index=True)
     late = models.BooleanField(_("超期答复"), default=False)
     first_answer_at = models.DateTimeField(_("首次答复时间"), null=True, blank=True)
+    # Set by the overdue sweep when it flagged this deadline (one notice per
+    # deadline: a new deadline clears it).
+    overdue_flagged_at = models.DateTimeField(_("超期提醒时间"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -222,6 +225,57 @@ class AnswerEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class SupplementFile(models.Model):
+    """A file the enterprise uploaded when a bank asked for more materials
+    (PDF, JPEG or PNG, checked by content as filing materials are); read by that
+    bank, the enterprise and the request's region staff only."""
+
+    answer = models.ForeignKey(BankAnswer, on_delete=models.CASCADE, related_name="files")
+    # The "supplement" history row it came with (the note is on that row).
+    event = models.ForeignKey(
+        AnswerEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
+    )
+    file = models.FileField(upload_to="finance/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by_name = models.CharField(_("上传人"), max_length=150, blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("补充材料")
+        verbose_name_plural = _("补充材料")
+        ordering: ClassVar = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class FinanceNotice(models.Model):
+    """A message in one user's financing inbox (a request arrived, a bank
+    answered, an answer is overdue). finance keeps its own: the transfer app's
+    inbox is in the same layer, and apps of one layer do not import each other."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="finance_notices"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.CharField(_("内容"), max_length=500, blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    read = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("融资消息")
+        verbose_name_plural = _("融资消息")
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["user", "read"])]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class WhitelistCriterion(models.TextChoices):

@@ -27,6 +27,16 @@ class InsurancePolicy(models.Model):
     kind = models.CharField(_("险种"), max_length=20, choices=PolicyKind.choices)
     number = models.CharField(_("保单号"), max_length=60)
     insurer_name = models.CharField(_("保险公司"), max_length=200)
+    # The insurer's organisation on the platform (kind 保险公司), when it has one:
+    # its staff see the policy. Set when it registers, or when the insured names it.
+    insurer_org = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="insured_policies",
+        verbose_name=_("承保机构"),
+    )
     insured = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("被保险人")
     )

@@ -22,8 +22,10 @@ from iphub.finance.models import (
     AnswerState,
     BankAnswer,
     Collateral,
+    FinanceNotice,
     FinancingRequest,
     LoanProduct,
+    SupplementFile,
     WhitelistCriterion,
     WhitelistEntry,
 )
@@ -220,6 +222,35 @@ def visible_answers(user: Any, request: FinancingRequest) -> list[BankAnswer]:
     return answers
 
 
+def supplement_file_get(*, user: Any, answer_id: int, file_id: int) -> SupplementFile:
+    """A supplementary file for download: only who sees its slot — that bank's
+    users, the enterprise, the request's region staff (404 otherwise)."""
+    found = (
+        SupplementFile.objects.select_related("answer")
+        .filter(pk=file_id, answer_id=answer_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("未找到该材料。")
+    r = request_get(user=user, request_id=found.answer.request_id)
+    if found.answer_id not in {a.pk for a in visible_answers(user, r)}:
+        raise NotFound("未找到该材料。")
+    return found
+
+
+def slot_files(answer: BankAnswer) -> list[SupplementFile]:
+    """The supplementary files of one slot, oldest first."""
+    return list(answer.files.all())
+
+
+def asked_for(answer: BankAnswer) -> str:
+    """What the bank asked the enterprise to supply, while it waits for it ("" else)."""
+    if answer.state != AnswerState.MORE:
+        return ""
+    event = answer.events.filter(action="need_more").order_by("-at", "-id").first()
+    return event.note if event else answer.note
+
+
 def bank_inbox(*, user: Any, state: str = "") -> QuerySet[BankAnswer]:
     """The bank's own slots, those it owes an answer on first, soonest due first."""
     if not workflow.is_bank_user(user):
@@ -385,6 +416,15 @@ def may_ask(user: Any) -> bool:
     )
 
 
+def _inbox_label(user: Any) -> str:
+    """“融资消息”, with the count of unread ones when there are any."""
+    from django.utils.translation import gettext
+
+    unread = FinanceNotice.objects.filter(user=user, read=False).count()
+    label = gettext("融资消息")
+    return f"{label}（{unread}）" if unread else label
+
+
 def nav_links(user: Any) -> list[tuple[str, str]]:
     """The finance pages ``user`` may open, for the pages' own menu: products,
     requests and insurance for everyone signed in; the whitelist and the answer
@@ -401,6 +441,7 @@ def nav_links(user: Any) -> list[tuple[str, str]]:
     links = [
         ("finance:products", gettext("贷款产品"), True),
         ("finance:requests", gettext("融资需求"), True),
+        ("finance:inbox", _inbox_label(user), True),
         ("finance:whitelist", gettext("融资白名单"), bank or region_path_of(user) is not None),
         ("finance:policies", gettext("知识产权保险"), True),
         ("finance:board", gettext("答复时限看板"), bank or staff),

@@ -21,7 +21,9 @@ def policy_list(*, user: Any, kind: str = "") -> QuerySet[InsurancePolicy]:
     if region_path_of(user) is not None:
         qs = scope_queryset(user, qs)
     elif user.organisation_id is not None:
-        qs = qs.filter(Q(insured=user.organisation_id) | Q(registered_by_org=user.organisation_id))
+        org = user.organisation_id
+        # The insured its own; an insurer its company's (registered by it or naming it).
+        qs = qs.filter(Q(insured=org) | Q(registered_by_org=org) | Q(insurer_org=org))
     else:
         qs = qs.none()
     if kind:
@@ -53,7 +55,8 @@ def may_register(user: Any, policy: InsurancePolicy) -> bool:
     return bool(
         user.is_authenticated
         and region_path_of(user) is None
-        and user.organisation_id in (policy.insured_id, policy.registered_by_org_id)
+        and user.organisation_id
+        in (policy.insured_id, policy.registered_by_org_id, policy.insurer_org_id)
     )
 
 

@@ -11,16 +11,20 @@ is the same guarantee again for a database without row locks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from iphub.core.amounts import YUAN_16, NumberRange, parse_count, parse_required
 from iphub.core.audit import audit_record
 from iphub.core.errors import ApplicationError, NotFound, field_error
+from iphub.core.uploads import CheckedUpload
+from iphub.filings.uploads import check_upload
 from iphub.finance import workflow
 from iphub.finance.models import (
     AnswerEvent,
@@ -29,9 +33,10 @@ from iphub.finance.models import (
     DeclineReason,
     FinancingRequest,
     RequestState,
+    SupplementFile,
 )
+from iphub.finance.services import notices
 from iphub.finance.services.requests import ensure_enterprise
-from iphub.patents.names import applicant_key
 
 APPROVED_AMOUNT = NumberRange("批贷金额", maximum=YUAN_16, positive=True)
 APPROVED_RATE = NumberRange("批贷年利率", unit="%", maximum=Decimal(36), places=3, positive=True)
@@ -131,6 +136,8 @@ def _apply(
         changes["answered_by_name"] = display_name(actor)
     if t.due is not None or t.target not in workflow.WAITING_ON_BANK:
         changes["due_at"] = workflow.deadline(t, at=now)
+        # A new deadline may be flagged overdue again (services.notices).
+        changes["overdue_flagged_at"] = None
     updated = BankAnswer.objects.filter(pk=answer.pk, version=old_version, state=old_state).update(
         **changes, updated_at=now
     )
@@ -183,6 +190,78 @@ def _settle_request(request: FinancingRequest, now: dt.datetime) -> None:
     request.save(update_fields=["state", "closed_at"])
 
 
+MAX_SUPPLEMENT_FILES = 10
+
+
+def _checked_files(name: str, files: Sequence[Any], note: str) -> list[CheckedUpload]:
+    """The supplement's files, each checked by content and size before anything
+    changes; a supplement needs at least a file or a note saying what was sent."""
+    if name != "supplement":
+        return []
+    if len(files) > MAX_SUPPLEMENT_FILES:
+        most = MAX_SUPPLEMENT_FILES
+        raise field_error("files", f"一次最多上传 {most} 个文件，请合并或分次补充。")
+    if not files and not note:
+        raise field_error("files", "请上传银行要求补充的材料，或在说明中写明补充的内容。")
+    return [check_upload(f, field="files") for f in files]
+
+
+def _store_files(
+    actor: Any, answer: BankAnswer, checked: list[CheckedUpload], now: dt.datetime
+) -> list[SupplementFile]:
+    """Save the checked files with the supplement's history row; audited. A full
+    disk fails the write, the transaction rolls back and the page says 507."""
+    if not checked:
+        return []
+    event = answer.events.order_by("-id").first()
+    stored = [
+        SupplementFile.objects.create(
+            answer=answer,
+            event=event,
+            file=ContentFile(up.content, name=f"{uuid.uuid4().hex}.{up.extension}"),
+            original_name=up.original_name,
+            content_type=up.content_type,
+            size=len(up.content),
+            sha256=up.sha256,
+            uploaded_by_name=display_name(actor),
+            uploaded_at=now,
+        )
+        for up in checked
+    ]
+    audit_record(
+        actor=actor,
+        action="finance.answer_files",
+        obj=answer,
+        region_path=answer.request.region.path,
+        after={"files": [{"name": f.original_name, "sha256": f.sha256} for f in stored]},
+    )
+    return stored
+
+
+def _tell(actor: Any, answer: BankAnswer, t: workflow.Transition, now: dt.datetime) -> None:
+    """The inbox messages a step sends: a bank's answer to the enterprise; a
+    supplement (the request back for review) to the bank."""
+    r = answer.request
+    link = notices.request_link(r.pk)
+    state = AnswerState(answer.state).label
+    if t.party == "bank":
+        notices.notify_organisations(
+            [r.organisation_id],
+            title=f"{answer.bank.name} 答复了融资需求 {r.reference}：{t.label}",
+            body=f"当前状态：{state}。{answer.note}".strip(),
+            link=link,
+            now=now,
+        )
+    elif t.name == "supplement":
+        notices.notify_organisations(
+            [answer.bank_id],
+            title=f"{r.organisation.name} 已为融资需求 {r.reference} 补充材料",
+            body=f"请重新审查并答复。{answer.note}".strip(),
+            link=link,
+            now=now,
+        )
+
+
 @transaction.atomic
 def answer_step(
     *,
@@ -190,12 +269,15 @@ def answer_step(
     answer_id: int,
     name: str,
     data: Mapping[str, Any] | None = None,
+    files: Sequence[Any] = (),
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> BankAnswer:
     """Take step ``name`` (accept, need_more, decline, approve, supplement,
     withdraw) on one bank's slot; ``data`` carries the step's fields (reason and
-    note, or the approved amount, rate and term)."""
+    note, or the approved amount, rate and term); ``files`` the materials a
+    supplement sends (PDF, JPEG or PNG, checked by content, as filing
+    materials). The other side is told in its financing inbox."""
     now = now or timezone.now()
     t = workflow.transition(name)
     if t.automatic:
@@ -204,9 +286,12 @@ def answer_step(
     _visible_or_404(actor, answer)
     workflow.ensure_may(actor, t, answer)
     values = _step_values(name, data or {})
+    checked = _checked_files(name, files, values.get("note", ""))
     answer = _apply(
         actor=actor, answer=answer, t=t, now=now, values=values, expected_version=expected_version
     )
+    _store_files(actor, answer, checked, now)
+    _tell(actor, answer, t, now)
     _settle_request(answer.request, now)
     return answer
 
@@ -238,59 +323,83 @@ def request_withdraw(
     return request
 
 
+ORIGIN_PREFIX = "financing:"
+
+
+def pledge_origin(answer: BankAnswer) -> str:
+    """The reference a pre-filled pledge filing carries back (``financing:<slot id>``)."""
+    return f"{ORIGIN_PREFIX}{answer.pk}"
+
+
+def _origin_slot_id(filing: Any) -> int | None:
+    """The approved slot a filing was pre-filled from, or ``None`` (filed by hand)."""
+    origin = str((filing.details or {}).get("origin", ""))
+    if not origin.startswith(ORIGIN_PREFIX):
+        return None
+    tail = origin.removeprefix(ORIGIN_PREFIX)
+    return int(tail) if tail.isdigit() else None
+
+
 def pledge_registered(*, filing: Any, actor: Any, now: dt.datetime) -> FinancingRequest | None:
     """A patent or trademark pledge was registered (called by filings inside its
-    approval's transaction): if it pledges a right offered in an open request of
-    the same enterprise, to the bank that approved that request, the request
-    closes as 已放款 with the registered debt amount as the real loan; the other
-    banks' slots close."""
-    mark = str((filing.details or {}).get("trademark_number", ""))
-    if filing.patent_id is not None:
-        offered = {"patents": filing.patent_id}
-    elif mark:
-        offered = {"trademarks__registration_number": mark}
-    else:
+    approval's transaction). Only a filing pre-filled from a bank's approval
+    (its ``details['origin']`` names that slot) closes a request: the slot's
+    request must be the filer's own and still open, the slot approved, and the
+    pledged right one the request offered. The request closes as 已放款 with the
+    registered debt amount as the real loan; the other banks' slots close. A
+    pledge filed by hand — even to the same bank, for the same patent — is
+    another loan and closes nothing."""
+    slot_id = _origin_slot_id(filing)
+    if slot_id is None:
         return None
-    candidates = (
-        FinancingRequest.objects.select_for_update(of=("self",))
-        .filter(
-            state=RequestState.OPEN,
-            organisation_id=filing.organisation_id,
-            answers__state=AnswerState.APPROVED,
-            **offered,
-        )
-        .order_by("created_at")
+    slot = lock_answer_or_none(slot_id)
+    if slot is None or slot.state != AnswerState.APPROVED:
+        return None
+    request = FinancingRequest.objects.select_for_update().filter(pk=slot.request_id).first()
+    if (
+        request is None
+        or request.state != RequestState.OPEN
+        or request.organisation_id != filing.organisation_id
+        or not _offers(request, filing)
+    ):
+        return None
+    loan, close = workflow.transition("loan"), workflow.transition("close")
+    _apply(actor=actor, answer=slot, t=loan, now=now, values={})
+    for other in request.answers.filter(state__in=workflow.OPEN_STATES).values_list(
+        "pk", flat=True
+    ):
+        _apply(actor=actor, answer=lock_answer(other), t=close, now=now, values={})
+    request.state = RequestState.LOANED
+    request.loan_amount = filing.amount
+    request.loan_bank = slot.bank
+    request.pledge_filing = filing
+    request.closed_at = now
+    request.save(update_fields=["state", "loan_amount", "loan_bank", "pledge_filing", "closed_at"])
+    audit_record(
+        actor=actor,
+        action="finance.request_loaned",
+        obj=request,
+        region_path=request.region.path,
+        after={
+            "loan_amount": filing.amount,
+            "bank": slot.bank.name,
+            "registration_number": filing.registration_number,
+        },
     )
-    pledgee = applicant_key(filing.counterparty_name or "")
-    for request in candidates:
-        approved = request.answers.select_related("bank").filter(state=AnswerState.APPROVED)
-        slot = next((a for a in approved if applicant_key(a.bank.name) == pledgee), None)
-        if slot is None:
-            continue
-        loan, close = workflow.transition("loan"), workflow.transition("close")
-        _apply(actor=actor, answer=lock_answer(slot.pk), t=loan, now=now, values={})
-        for other in request.answers.filter(state__in=workflow.OPEN_STATES).values_list(
-            "pk", flat=True
-        ):
-            _apply(actor=actor, answer=lock_answer(other), t=close, now=now, values={})
-        request.state = RequestState.LOANED
-        request.loan_amount = filing.amount
-        request.loan_bank = slot.bank
-        request.pledge_filing = filing
-        request.closed_at = now
-        request.save(
-            update_fields=["state", "loan_amount", "loan_bank", "pledge_filing", "closed_at"]
-        )
-        audit_record(
-            actor=actor,
-            action="finance.request_loaned",
-            obj=request,
-            region_path=request.region.path,
-            after={
-                "loan_amount": filing.amount,
-                "bank": slot.bank.name,
-                "registration_number": filing.registration_number,
-            },
-        )
-        return request
-    return None
+    return request
+
+
+def lock_answer_or_none(answer_id: int) -> BankAnswer | None:
+    """:func:`lock_answer` that answers ``None`` for a slot that no longer exists."""
+    try:
+        return lock_answer(answer_id)
+    except NotFound:
+        return None
+
+
+def _offers(request: FinancingRequest, filing: Any) -> bool:
+    """The filing pledges a patent or mark the request offered."""
+    if filing.patent_id is not None:
+        return request.patents.filter(pk=filing.patent_id).exists()
+    mark = str((filing.details or {}).get("trademark_number", ""))
+    return bool(mark) and request.trademarks.filter(registration_number=mark).exists()

@@ -1,10 +1,12 @@
 """IP insurance: policies registered by the insured enterprise or by the insurer,
 and claims tied to the enforcement or assistance case they arise from.
 
-The platform has no organisation kind for insurers (core's kinds are enterprise,
-university, institute, agency, bank, government), so an insurer acts through an
-account of a financial or service organisation (kind 银行 or 服务机构); the
-policy keeps the insurer's name as written on it.
+An insurer is an organisation of kind 保险公司: its staff register policies for
+their own company only (the insurer's name is the company's), for an insured
+named by its USCC, and see only their company's policies. The insured may still
+register its own, naming the insurer; a name that is an insurer on the platform
+links the policy to it. A bank or service organisation may still register for a
+client (as before the kind existed); the policy keeps the name written on it.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ SUM_INSURED = NumberRange("保险金额", maximum=YUAN_16, positive=True)
 SUBSIDY = NumberRange("保费补贴", maximum=YUAN_16)
 CLAIMED = NumberRange("索赔金额", maximum=YUAN_16, positive=True)
 PAID = NumberRange("赔付金额", maximum=YUAN_16)
-INSURER_KINDS = (OrganisationKind.BANK, OrganisationKind.AGENCY)
+INSURER_KINDS = (OrganisationKind.INSURER, OrganisationKind.BANK, OrganisationKind.AGENCY)
 
 
 def _actor_org(actor: Any) -> Organisation:
@@ -57,7 +59,11 @@ def _insured(actor_org: Organisation, raw: Any) -> Organisation:
     """The insured: the actor's own organisation (blank), or — when the insurer
     registers — the organisation with that USCC."""
     text = str(raw or "").strip()
-    if not text or text == str(actor_org.pk) or text.upper() == (actor_org.uscc or ""):
+    if actor_org.kind == OrganisationKind.INSURER:
+        # An insurer does not insure itself: it names the insured.
+        if not text or text == str(actor_org.pk) or text.upper() == (actor_org.uscc or ""):
+            raise field_error("insured", "请填写被保险人的统一社会信用代码。")
+    elif not text or text == str(actor_org.pk) or text.upper() == (actor_org.uscc or ""):
         return actor_org
     if actor_org.kind not in INSURER_KINDS:
         raise field_error(
@@ -71,6 +77,20 @@ def _insured(actor_org: Organisation, raw: Any) -> Organisation:
     return found
 
 
+def _insurer_org(actor_org: Organisation, insurer_name: str) -> Organisation | None:
+    """The insurer on the platform: the actor's own company when an insurer
+    registers; else the one insurer whose name is the name written (or none)."""
+    if actor_org.kind == OrganisationKind.INSURER:
+        return actor_org
+    key = applicant_key(insurer_name)
+    found = [
+        o
+        for o in Organisation.objects.filter(kind=OrganisationKind.INSURER, name=insurer_name)
+        if applicant_key(o.name) == key
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 @transaction.atomic
 def policy_create(*, actor: Any, data: Mapping[str, Any]) -> InsurancePolicy:
     """Register a policy: kind, number, insurer, insured, the patents and marks it
@@ -82,6 +102,7 @@ def policy_create(*, actor: Any, data: Mapping[str, Any]) -> InsurancePolicy:
     )
     if not insurer_name:
         raise field_error("insurer_name", "请填写保险公司名称。")
+    insurer_org = _insurer_org(org, insurer_name)
     kind = str(data.get("kind", ""))
     if kind not in PolicyKind.values:
         raise field_error("kind", "请从列表中选择险种。")
@@ -123,6 +144,7 @@ def policy_create(*, actor: Any, data: Mapping[str, Any]) -> InsurancePolicy:
         kind=kind,
         number=number,
         insurer_name=insurer_name,
+        insurer_org=insurer_org,
         insured=insured,
         region=insured.region,
         premium=premium,
@@ -146,12 +168,14 @@ def policy_create(*, actor: Any, data: Mapping[str, Any]) -> InsurancePolicy:
 
 
 def _own_policy(actor: Any, policy_id: int, *, lock: bool = False) -> InsurancePolicy:
-    """A policy of the actor's organisation (as insured or as the one that registered it)."""
+    """A policy of the actor's organisation (as insured, as the one that registered
+    it, or as its insurer on the platform)."""
     org = _actor_org(actor)
     qs = InsurancePolicy.objects.select_related("region", "insured")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    policy = qs.filter(Q(insured=org) | Q(registered_by_org=org), pk=policy_id).first()
+    mine = Q(insured=org) | Q(registered_by_org=org) | Q(insurer_org=org)
+    policy = qs.filter(mine, pk=policy_id).first()
     if policy is None:
         raise NotFound("未找到该保单。")
     return policy

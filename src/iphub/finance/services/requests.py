@@ -33,6 +33,7 @@ from iphub.finance.selectors.financing import (
     products_fitting,
     trademark_collateral,
 )
+from iphub.finance.services import notices
 from iphub.finance.services.products import _list
 from iphub.patents.models import Patent, Trademark
 
@@ -194,5 +195,13 @@ def request_create(
             "trademarks": [m.registration_number for m in trademarks],
             "banks": [b.name for b, _ in routes],
         },
+    )
+    # Each bank asked is told in its financing inbox.
+    notices.notify_organisations(
+        [b.pk for b, _ in routes],
+        title=f"新的融资需求 {request.reference}：{org.name}",
+        body=f"融资金额 {amount:,.2f} 元，期限 {term} 个月；请在答复时限内答复。",
+        link=notices.request_link(request.pk),
+        now=now,
     )
     return request

@@ -44,7 +44,10 @@ def world(
     act(a_user, declined, banks["a"], "decline", reason="credit")
     act(b_user, declined, banks["b"], "decline", reason="value_low")
     act(b_user, open_, banks["b"], "accept")
-    f = file_pledge(ent, NUMBERS["granted"], pledgee=BANK_A, debt_amount="1500000.00")
+    origin = answers.pledge_origin(loaned.answers.get(bank=banks["a"]))
+    f = file_pledge(
+        ent, NUMBERS["granted"], pledgee=BANK_A, debt_amount="1500000.00", origin=origin
+    )
     filing_services.filing_accept(actor=cast["wuhan_clerk"], filing_id=f.pk, now=MONDAY_10)
     filing_services.filing_approve(actor=cast["wuhan_clerk"], filing_id=f.pk, now=MONDAY_10)
 
@@ -212,3 +215,65 @@ def test_the_pledge_of_the_loan_counts_in_the_pledge_figures_and_exports(
     resp = client.get("/finance/figures/?export=pledge-bank")
     ws = load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active
     assert [c.value for c in ws[2]][:3] == [BANK_A, 1, 1500000]
+
+
+def test_supervision_indicators_against_an_independent_count(
+    client: Any, cast: dict[str, User], world: dict[str, Any]
+) -> None:
+    """finance's indicators in supervision's registry, per month and city, each
+    against a plain count of the rows; a city's staff count only their city."""
+    import datetime as dt
+
+    from iphub.core.models import Region
+    from iphub.finance.models import LoanDefault
+    from iphub.supervision import indicators as sup
+
+    wuhan, yichang, province = (Region.objects.get(code=c) for c in ("420100", "420500", "420000"))
+    regions = [wuhan, yichang, province]
+
+    def values(key: str, month: dt.date, user: User = cast["supervisor"]) -> dict[str, Any]:
+        got = sup.compute(key, user=user, regions=regions, month=month)
+        return {code: (None if v.no_data else v.value) for code, v in got.items()}
+
+    march, april = dt.date(2026, 3, 1), dt.date(2026, 4, 1)
+    # Requests: all three were made on 2 March in Hongshan (Wuhan); one became a loan.
+    made = [r for r in FinancingRequest.objects.all() if r.created_at.date() >= march]
+    assert len(made) == 3
+    loaned = sum(1 for r in made if r.state == "loaned")
+    assert loaned == 1
+    assert values("financing_requests", march) == {
+        "420100": Decimal(3),
+        "420500": Decimal(0),
+        "420000": Decimal(3),
+    }
+    rate = values("financing_conversion", march)
+    assert rate["420500"] is None  # no request: 无数据, not 0 %
+    expected = (Decimal(100) * loaned / len(made)).quantize(Decimal("0.1"))
+    assert rate["420100"] == rate["420000"] == expected == Decimal("33.3")
+    assert values("financing_requests", april)["420100"] == 0
+    # Insurance: P-2 (300,000) starts in March, P-1 (500,000) in January.
+    in_march = InsurancePolicy.objects.filter(starts_on__year=2026, starts_on__month=3)
+    assert [p.number for p in in_march] == ["P-2"]
+    assert values("insurance_policies", march)["420100"] == in_march.count() == 1
+    assert values("insurance_sum_insured", march)["420100"] == Decimal("30")  # 万元
+    assert values("insurance_sum_insured", dt.date(2026, 1, 1))["420000"] == Decimal("50")
+    # Exposure: the fund's part of April's two defaults, by the borrowers' region.
+    parts = [d.government_part for d in LoanDefault.objects.all()]
+    assert sum(parts) == Decimal("66666.67")  # 50 % of 133,333.34, to the fen
+    exposure = values("fund_exposure", april)
+    in_wan = (sum(parts, Decimal(0)) / Decimal(10000)).quantize(Decimal("0.01"))
+    assert exposure["420100"] == exposure["420000"] == in_wan == Decimal("6.67")
+    assert exposure["420500"] == 0
+    assert values("fund_exposure", march)["420100"] == 0
+    # Scope: Yichang's staff see none of Wuhan's.
+    yc = cast["yichang_supervisor"]
+    assert values("financing_requests", march, yc)["420100"] == 0
+    assert values("insurance_policies", march, yc)["420100"] == 0
+    assert values("fund_exposure", april, yc)["420100"] == 0
+    # Supervision's city page lists them, by name; their records open.
+    client.force_login(cast["supervisor"])
+    page = client.get("/supervision/city/420100/?month=2026-03").content.decode()
+    for name in ("融资需求放款转化率", "知识产权保险保险金额", "风险补偿资金承担的违约损失"):
+        assert name in page
+    rec = client.get("/supervision/city/420100/financing_conversion/?month=2026-03")
+    assert rec.status_code == 200 and world["loaned"].reference in rec.content.decode()

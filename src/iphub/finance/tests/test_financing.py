@@ -158,7 +158,7 @@ def test_each_bank_answer_allowed_for_its_bank_refused_for_others(
     assert step(banks["a_user"], a, "need_more", note="近两年审计报告").state == AnswerState.MORE
     with pytest.raises(ApplicationError, match="融资企业本身"):
         step(banks["a_user"], a, "supplement")
-    assert step(cast["enterprise"], a, "supplement").state == AnswerState.WAITING
+    assert step(cast["enterprise"], a, "supplement", note="已补充").state == AnswerState.WAITING
     step(banks["a_user"], a, "accept")
     with pytest.raises(ApplicationError) as exc:
         step(banks["a_user"], a, "approve", amount="1800000", rate="abc", term_months="12")
@@ -316,8 +316,13 @@ def test_the_approved_loan_registered_as_pledge_closes_the_request_with_the_real
         actor=cast["wuhan_clerk"], filing_id=other.pk, ground="other", note="测试", now=MONDAY_10
     )
     f = file_pledge(
-        cast["enterprise"], NUMBERS["granted"], pledgee=BANK_A, debt_amount="1750000.00"
+        cast["enterprise"],
+        NUMBERS["granted"],
+        pledgee=BANK_A,
+        debt_amount="1750000.00",
+        origin=answers.pledge_origin(a),
     )
+    assert f.details["origin"] == f"financing:{a.pk}"
     filing_services.filing_accept(actor=cast["wuhan_clerk"], filing_id=f.pk, now=MONDAY_10)
     asked.refresh_from_db()
     assert asked.state == RequestState.OPEN
@@ -340,6 +345,68 @@ def test_the_approved_loan_registered_as_pledge_closes_the_request_with_the_real
             rate="3",
             term_months="1",
         )
+
+
+def test_a_pledge_for_another_loan_with_the_same_bank_does_not_close_the_request(
+    cast: dict[str, User], banks: dict[str, Any], asked: FinancingRequest
+) -> None:
+    """Same enterprise, same bank, same patent — but filed by hand for another
+    loan (no link to the approval): the request stays open, its slot approved."""
+    a = slot(asked, banks["a"])
+    step(banks["a_user"], a, "accept")
+    step(banks["a_user"], a, "approve", amount="1800000", rate="3.85", term_months="12")
+    f = file_pledge(cast["enterprise"], NUMBERS["granted"], pledgee=BANK_A, debt_amount="300000.00")
+    filing_services.filing_accept(actor=cast["wuhan_clerk"], filing_id=f.pk, now=MONDAY_10)
+    filing_services.filing_approve(actor=cast["wuhan_clerk"], filing_id=f.pk, now=MONDAY_10)
+    asked.refresh_from_db()
+    assert (asked.state, asked.loan_amount, asked.pledge_filing_id) == (
+        RequestState.OPEN,
+        None,
+        None,
+    )
+    assert slot(asked, banks["a"]).state == AnswerState.APPROVED
+
+
+def test_a_pledge_filed_through_the_api_with_the_origin_closes_the_request(
+    client: Any, cast: dict[str, User], banks: dict[str, Any], asked: FinancingRequest
+) -> None:
+    from iphub.filings.tests.conftest import pledge_data, pledge_documents
+
+    a = slot(asked, banks["a"])
+    step(banks["a_user"], a, "accept")
+    step(banks["a_user"], a, "approve", amount="900000", rate="3.5", term_months="12")
+    body = pledge_data(NUMBERS["second"], pledgee=BANK_A, debt_amount="880000.00")
+    body |= {k: v[0] for k, v in pledge_documents().items()}
+    client.force_login(cast["enterprise"])
+    resp = client.post("/api/v1/filings/pledges", body | {"origin": f"financing:{a.pk}"})
+    assert resp.status_code == 201, resp.content
+    filing_id = resp.json()["id"]
+    filing_services.filing_accept(actor=cast["wuhan_clerk"], filing_id=filing_id, now=MONDAY_10)
+    filing_services.filing_approve(actor=cast["wuhan_clerk"], filing_id=filing_id, now=MONDAY_10)
+    asked.refresh_from_db()
+    assert (asked.state, asked.loan_amount, asked.pledge_filing_id) == (
+        RequestState.LOANED,
+        Decimal("880000.00"),
+        filing_id,
+    )
+
+
+def test_a_forged_or_foreign_origin_closes_nothing(
+    cast: dict[str, User], banks: dict[str, Any], asked: FinancingRequest
+) -> None:
+    """An origin of the wrong shape is refused at filing; one naming a slot that
+    is not approved closes nothing."""
+    with pytest.raises(ApplicationError) as exc:
+        file_pledge(cast["enterprise"], NUMBERS["granted"], pledgee=BANK_A, origin="x y")
+    assert "来源链接无效" in exc.value.fields["origin"]
+    a = slot(asked, banks["a"])
+    f = file_pledge(
+        cast["enterprise"], NUMBERS["granted"], pledgee=BANK_A, origin=answers.pledge_origin(a)
+    )
+    filing_services.filing_accept(actor=cast["wuhan_clerk"], filing_id=f.pk, now=MONDAY_10)
+    filing_services.filing_approve(actor=cast["wuhan_clerk"], filing_id=f.pk, now=MONDAY_10)
+    asked.refresh_from_db()
+    assert asked.state == RequestState.OPEN
 
 
 def test_approved_answer_is_what_the_pledge_form_is_prefilled_from(
@@ -397,7 +464,10 @@ def test_a_mark_offered_and_pledged_closes_the_request_too(
     form = client.get(link.replace("&amp;", "&")).content.decode()
     assert 'value="12345678"' in form and 'value="9, 35"' in form and 'value="800000.00"' in form
     province_clerk = make_user("province_clerk", Role.WINDOW, "420000")
-    f = file_trademark_pledge(cast["enterprise"], pledgee=BANK_A, debt_amount="800000.00")
+    assert f"origin=financing%3A{a.pk}" in link and f'value="financing:{a.pk}"' in form
+    f = file_trademark_pledge(
+        cast["enterprise"], pledgee=BANK_A, debt_amount="800000.00", origin=f"financing:{a.pk}"
+    )
     filing_services.filing_accept(actor=province_clerk, filing_id=f.pk, now=MONDAY_10)
     filing_services.filing_approve(actor=province_clerk, filing_id=f.pk, now=MONDAY_10)
     r.refresh_from_db()

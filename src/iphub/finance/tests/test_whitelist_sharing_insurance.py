@@ -12,13 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iphub.conftest import make_user
+from iphub.conftest import make_org, make_user
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Role, User
 from iphub.filings.tests.conftest import NUMBERS
 from iphub.finance.models import ClaimOutcome, InsuranceClaim, LoanDefault
 from iphub.finance.selectors import figures
 from iphub.finance.selectors import financing as sel
+from iphub.finance.selectors import insurance as insurance_selectors
 from iphub.finance.services import fund_create, insurance, sharing, whitelist
 from iphub.finance.services.sharing import split_loss
 from iphub.protection.services.assistance import assistance_request_submit
@@ -320,3 +321,50 @@ def test_policies_cover_own_rights_and_claims_link_to_the_case(
         insurance.claim_settle(actor=ent, claim_id=claim.pk, outcome="refused")
     outcomes = dict(InsuranceClaim.objects.values_list("pk", "outcome"))
     assert outcomes == {claim.pk: ClaimOutcome.PAID, second.pk: ClaimOutcome.REFUSED}
+
+
+def test_insurer_staff_register_for_their_own_company_and_see_only_theirs(
+    client: Any, cast: dict[str, User], orgs: dict[str, Any], patents: Any
+) -> None:
+    """An organisation of kind 保险公司: its staff register policies under its own
+    name for an insured named by USCC, and see only their company's policies —
+    including one the insured registered naming it; another insurer sees none."""
+    picc = make_org("测试财产保险湖北分公司", "420100", 31, kind="insurer")
+    other_insurer = make_org("另一家保险武汉分公司", "420100", 32, kind="insurer")
+    picc_user = make_user("picc_user", Role.ENTERPRISE, organisation=picc)
+    other_user = make_user("other_insurer_user", Role.ENTERPRISE, organisation=other_insurer)
+    # An insurer names the insured; it cannot insure itself or write another insurer's name.
+    with pytest.raises(ApplicationError) as exc:
+        insurance.policy_create(actor=picc_user, data=policy_data())
+    assert exc.value.fields == {"insured": "请填写被保险人的统一社会信用代码。"}
+    by_insurer = insurance.policy_create(
+        actor=picc_user,
+        data=policy_data(
+            insured=orgs["wuhan_hongshan"].uscc, number="I-1", insurer_name="别家保险"
+        ),
+    )
+    assert (by_insurer.insurer_name, by_insurer.insurer_org, by_insurer.insured) == (
+        picc.name,
+        picc,
+        orgs["wuhan_hongshan"],
+    )
+    # The insured still registers its own, naming the insurer: linked to it.
+    by_insured = insurance.policy_create(actor=cast["enterprise"], data=policy_data(number="I-2"))
+    assert by_insured.insurer_org == picc
+    unlinked = insurance.policy_create(
+        actor=cast["enterprise"], data=policy_data(number="I-3", insurer_name="平台外保险公司")
+    )
+    assert unlinked.insurer_org is None
+
+    def seen(user: User) -> set[str]:
+        return {p.number for p in insurance_selectors.policy_list(user=user)}
+
+    assert seen(picc_user) == {"I-1", "I-2"}
+    assert seen(other_user) == set()
+    assert seen(cast["enterprise"]) == {"I-1", "I-2", "I-3"}
+    client.force_login(other_user)
+    assert client.get(f"/finance/insurance/{by_insurer.pk}/").status_code == 404
+    client.force_login(picc_user)
+    page = client.get("/finance/insurance/").content.decode()
+    assert "I-1" in page and "I-2" in page and "I-3" not in page
+    assert client.get(f"/finance/insurance/{by_insured.pk}/").status_code == 200

@@ -1,7 +1,8 @@
-"""An enterprise asks for financing with two of its patents; a bank accepts and
-approves; the loan becomes a pledge filing (pre-filled) that the Wuhan city
-clerk approves; the request closes with the real amount and the province's
-finance figures move. Screenshots at desktop width and at 390 px."""
+"""An enterprise asks for financing with two of its patents; a bank accepts,
+asks for more materials, the enterprise uploads them, the bank approves; the
+loan becomes a pledge filing (pre-filled) that the Wuhan city clerk approves;
+the request closes with the real amount and the province's finance figures
+move. Screenshots at desktop width and at 390 px."""
 
 from __future__ import annotations
 
@@ -70,6 +71,26 @@ def test_financing_request_to_registered_pledge(
     bank.locator("[data-testid=inbox-row] a").first.click()
     bank.click("[data-testid=accept]")
     assert "银行受理审查中" in bank.inner_text("[data-testid=slot-state]")
+    # The bank asks for more; the enterprise sees what, and sends a file back.
+    ask_more = bank.locator("[data-testid=form-need_more]")
+    ask_more.locator("input[name=note]").fill("请补充近两年审计报告")
+    ask_more.locator("[data-testid=need_more]").click()
+    assert "需补充材料" in bank.inner_text("[data-testid=slot-state]")
+    page.goto(base + "/finance/inbox/")
+    assert "要求补充材料" in page.inner_text("[data-testid=finance-notices]")
+    page.goto(request_url)
+    assert "请补充近两年审计报告" in page.inner_text("[data-testid=asked]")
+    supplement = page.locator("[data-testid=form-supplement]")
+    supplement.locator("input[name=files]").set_input_files(
+        upload("审计报告.pdf", PDF, "application/pdf")
+    )
+    supplement.locator("input[name=note]").fill("已附审计报告")
+    supplement.locator("[data-testid=supplement]").click()
+    assert "待银行答复" in page.inner_text("[data-testid=slot-state]")
+    shoot(page, screenshot_dir, "request_supplemented")
+    bank.reload()
+    assert "审计报告.pdf" in bank.inner_text("[data-testid=supplement-files]")
+    bank.click("[data-testid=accept]")
     form = bank.locator("[data-testid=form-approve]")
     form.locator("input[name=amount]").fill("1800000")
     form.locator("input[name=rate]").fill("3.85")
