@@ -508,6 +508,100 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def evaluate_suggested_ipc(args: argparse.Namespace) -> dict[str, Any]:
+    """nDCG@10 and recall@50 of the matcher without and with the needs' suggested IPC
+    (``--suggested-ipc``; issue 20). Same needs as :func:`evaluate`; no vectors
+    stored (both arms identical apart from the IPC term). The suggester is built
+    the production way (``ipc_model_build``: ipc_titles_5876.csv, the IPC titles,
+    and the scratch database's own records with IPC codes, i.e. fillers); the
+    needs come from ccf2022 records, which are not among its training rows
+    (``needs_in_training`` counts any whose source title is in the CSV). Each
+    need's ``ipc_suggested`` is what ``need_create`` would store
+    (``need_ipc_suggested``); the arm "with" turns ``TRANSFER_MATCH_SUGGESTED_IPC`` on."""
+    import csv
+    import datetime as dt
+
+    from django.conf import settings
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from iphub.core.models import Organisation
+    from iphub.patents.models import Patent
+    from iphub.patents.services.ipc_suggestions import ipc_model_build
+    from iphub.transfer.matching import rank_for_need
+    from iphub.transfer.models import NeedVector, PatentVector, TechnologyNeed
+    from iphub.transfer.services.needs import need_ipc_suggested
+
+    t = time.perf_counter()
+    ipc_model_build(csv_path=DATA / "ipc_titles_5876.csv", only_if_missing=True)
+    print(f"IPC suggester ready in {time.perf_counter() - t:.1f}s "
+          f"({settings.IPC_MODEL_DIR})", flush=True)  # fmt: skip
+    with (DATA / "ipc_titles_5876.csv").open(encoding="utf-8") as f:
+        trained_titles = {r["title"].strip() for r in csv.DictReader(f)}
+    org = Organisation.objects.select_related("region").get(name__startswith="知慧桥评测")
+    real = list(Patent.objects.filter(source="ccf2022").only("pk", "abstract", "title", "extra"))
+    by_label: dict[str, list[Patent]] = {}
+    for p in real:
+        by_label.setdefault(p.extra["label"], []).append(p)
+    sources = sample_sources(by_label, args.needs, args.seed)
+    TechnologyNeed.objects.all().delete()
+    PatentVector.objects.all().delete()
+    NeedVector.objects.all().delete()
+    cases = []
+    for src in sources:
+        title, description = need_fields({"title": src.title, "abstract": src.abstract})
+        need = TechnologyNeed.objects.create(
+            organisation=org, region=org.region, title=title, description=description,
+            ipc_codes=[], preferred_forms=["transfer"], contact_name="评测", contact_phone="-",
+            deadline=dt.date.today() + dt.timedelta(days=365), confirmed_at=timezone.now(),
+            ipc_suggested=need_ipc_suggested(title=title, description=description, chosen=[]),
+        )  # fmt: skip
+        need = TechnologyNeed.objects.select_related("region", "organisation").get(pk=need.pk)
+        relevant = {p.pk for p in by_label[src.extra["label"]] if p.pk != src.pk}
+        cases.append((src.pk, need, relevant))
+    out: dict[str, Any] = {
+        "needs": len(cases),
+        "needs_in_training": sum(src.title.strip() in trained_titles for src in sources),
+        "needs_with_suggestion": sum(bool(n.ipc_suggested) for _, n, _ in cases),
+    }
+
+    def arms(suffix: str) -> None:
+        for arm, on in (("without", False), ("with", True)):
+            run_arm(arm + suffix, on)
+
+    def run_arm(arm: str, on: bool) -> None:
+        with override_settings(TRANSFER_MATCH_SUGGESTED_IPC=on):
+            nd, rc, times, ipc_hits = [], [], [], 0
+            for src_pk, need, rel in cases:
+                t = time.perf_counter()
+                ranked = rank_for_need(need, limit=51)
+                times.append(time.perf_counter() - t)
+                ipc_hits += sum(1 for c in ranked[:10] if c.components.get("ipc", 0) > 0)
+                pks = [c.patent.pk for c in ranked if c.patent.pk != src_pk]
+                nd.append(ndcg10(pks, rel))
+                rc.append(recall50(pks, rel))
+        out[f"ndcg10_{arm}"] = round(statistics.fmean(nd), 4)
+        out[f"recall50_{arm}"] = round(statistics.fmean(rc), 4)
+        out[f"p95_ms_{arm}"] = round(pct(times, 95), 1)
+        out[f"top10_with_ipc_term_{arm}"] = ipc_hits
+
+    arms("")
+    # The ccf2022 records carry no IPC (the dataset has none), so only fillers can
+    # match a need's codes. Second pair of arms: the real records classified by the
+    # suggester's best subclass (a stand-in for imports that carry IPC codes),
+    # restored afterwards.
+    from iphub.patents.services.ipc_suggestions import ipc_suggest_quiet
+
+    for p in real:
+        best = ipc_suggest_quiet(p.title, p.abstract)
+        Patent.objects.filter(pk=p.pk).update(ipc_codes=[best[0].code[:4]] if best else [])
+    try:
+        arms("_corpus_classified")
+    finally:
+        Patent.objects.filter(source="ccf2022").update(ipc_codes=[])
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--docs", type=int, default=100_000, help="synthetic filler patents")
@@ -517,6 +611,8 @@ def main() -> None:
         "--embed-top", type=int, default=50, help="embed each need's first K candidates (0: all)"
     )
     ap.add_argument("--embed-chars", type=int, default=None, help="override TRANSFER_EMBED_CHARS")
+    ap.add_argument("--suggested-ipc", action="store_true",
+                    help="nDCG without and with the needs' suggested IPC (no vectors)")  # fmt: skip
     args = ap.parse_args()
     started = time.perf_counter()
 
@@ -528,6 +624,20 @@ def main() -> None:
     if not (workdir / "ready.json").exists():
         prepare(workdir, args.docs, args.seed)
     info = json.loads((workdir / "ready.json").read_text())
+    if args.suggested_ipc:
+        from filings import machine
+
+        host = machine()
+        print(f"machine: {host['cpu']}, {host['cores']} cores; python_ms {host['python_ms']}")
+        s = evaluate_suggested_ipc(args)
+        print(f"\n{'needs IPC':<44} {'nDCG@10':>8} {'recall@50':>10} {'p95 ms':>8}")
+        for arm in ("without", "with", "without_corpus_classified", "with_corpus_classified"):
+            print(f"{arm + ' suggested codes':<44} {s['ndcg10_' + arm]:>8.4f} "
+                  f"{s['recall50_' + arm]:>10.4f} {s['p95_ms_' + arm]:>8.1f}")  # fmt: skip
+        print(f"needs with a suggestion {s['needs_with_suggestion']}/{s['needs']}; "
+              f"source titles in training: {s['needs_in_training']}")  # fmt: skip
+        print(json.dumps({"docs": args.docs, **s, "machine": host}, ensure_ascii=False))
+        return
     r = evaluate(args)
     print(f"\n{'':<22} {'nDCG@10':>8} {'recall@50':>10}")
     print(f"{'matcher':<22} {r['ndcg10']:>8.4f} {r['recall50']:>10.4f}")
