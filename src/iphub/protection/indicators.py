@@ -1,4 +1,4 @@
-"""protection's indicators for supervision: _workstations, assistance cases, enforcement cases.
+"""protection's indicators for supervision: workstations, assistance cases, enforcement cases.
 
 Registered in core's indicator registry (:mod:`iphub.core.indicators`) when the
 app is ready; supervision computes, scores and lists them without importing

@@ -1,4 +1,4 @@
-"""transfer's (知慧桥) indicators for supervision: needs posted, _deals and their amounts.
+"""transfer's (知慧桥) indicators for supervision: needs posted, deals closed and their amounts.
 
 Registered in core's indicator registry (:mod:`iphub.core.indicators`) when the
 app is ready; supervision computes, scores and lists them without importing
