@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 from iphub.core.audit import audit_record, snapshot
+from iphub.core.fieldcrypt import EncryptedTextField
 from iphub.core.models import ADMIN_ROLES, AuditEntry, Organisation, Region, Role, User
 from iphub.core.permissions import admin_may_edit_account, can_read_audit
 from iphub.core.queue import task_title
@@ -74,6 +75,73 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 obj.save()
                 self._audit(request, obj, "change" if existed else "add", befores.get(obj.pk))
             formset.save_m2m()
+
+
+def named_fields(model: type[models.Model]) -> list[str]:
+    """The model's own fields that carry a Chinese name, personal data left out.
+
+    A read-only admin page shows these: fields with no name of their own are
+    bookkeeping (versions, digests, idempotency keys), JSON reads as code (the
+    pages draw it in words), and encrypted personal data (phone and ID numbers)
+    is not the system administrator's to read.
+    """
+    return [
+        f.name
+        for f in model._meta.get_fields()
+        if getattr(f, "concrete", False)
+        and not f.auto_created
+        and not str(getattr(f, "verbose_name", "")).isascii()
+        and not isinstance(f, EncryptedTextField | models.JSONField)
+    ]
+
+
+class _ReadOnly:
+    """Nobody adds, changes or deletes through the admin: the records move only
+    through their app's services and transition tables, which check who may act and
+    audit each step; an admin form would pass them by."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if self.fields:  # type: ignore[attr-defined]
+            return self.fields  # type: ignore[attr-defined]
+        left_out = set(self.exclude or ())  # type: ignore[attr-defined]
+        return [f for f in named_fields(self.model) if f not in left_out]  # type: ignore[attr-defined]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Every field shown is shown as text (display methods included): no form field.
+        return self.get_fields(request, obj)
+
+
+class ReadOnlyAdmin(_ReadOnly, AuditedAdmin):
+    """A read-only admin page on an app's records (see :class:`_ReadOnly`); built on
+    :class:`AuditedAdmin` so that a permission opened later is audited from the start.
+
+    ``created`` and ``updated`` name the bookkeeping timestamps most tables carry
+    (``created_at``/``updated_at``, fields with no name of their own) for
+    ``list_display``."""
+
+    @admin.display(description=_("创建时间"), ordering="created_at")
+    def created(self, obj: Any) -> Any:
+        return obj.created_at
+
+    @admin.display(description=_("更新时间"), ordering="updated_at")
+    def updated(self, obj: Any) -> Any:
+        return obj.updated_at
+
+
+class ReadOnlyInline(_ReadOnly, admin.TabularInline):  # type: ignore[type-arg]
+    """The rows under a record (events, documents, parties), read-only."""
+
+    extra = 0
+    can_delete = False
 
 
 @admin.register(Region)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from iphub.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from iphub.navigation.models import (
     Analysis,
     ChainSegment,
@@ -18,28 +19,14 @@ from iphub.navigation.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class SegmentInline(admin.TabularInline):  # type: ignore[type-arg]
+class SegmentInline(ReadOnlyInline):
     model = ChainSegment
-    extra = 0
-    fields = ("stage", "name", "query", "position")
-    readonly_fields = fields
-    can_delete = False
+    fields = ("stage", "name", "query")
 
 
 @admin.register(IndustryChain)
 class IndustryChainAdmin(ReadOnlyAdmin):
-    list_display = ("name", "code", "cluster", "domain", "updated_at")
+    list_display = ("name", "code", "cluster", "domain", "updated")
     list_filter = ("cluster",)
     search_fields = ("name", "code", "query")
     inlines = (SegmentInline,)
@@ -47,19 +34,35 @@ class IndustryChainAdmin(ReadOnlyAdmin):
 
 @admin.register(Analysis)
 class AnalysisAdmin(ReadOnlyAdmin):
-    list_display = ("title", "chain", "status", "patent_count", "created_at", "finished_at")
+    list_display = ("title", "chain_name", "status", "patent_count", "created", "finished")
     list_filter = ("status",)
     list_select_related = ("chain",)
     exclude = ("result",)  # megabytes of JSON; the page and the workbook show it
 
+    @admin.display(description=_("产业链"), ordering="chain__name")
+    def chain_name(self, obj: Analysis) -> str:
+        return obj.chain.name if obj.chain else "-"
+
+    @admin.display(description=_("完成时间"), ordering="finished_at")
+    def finished(self, obj: Analysis) -> Any:
+        return obj.finished_at
+
 
 @admin.register(HighValueEvidence)
 class HighValueEvidenceAdmin(ReadOnlyAdmin):
-    list_display = ("patent", "criterion", "source_note", "amount", "created_by", "created_at")
+    list_display = ("patent_number", "criterion", "source_note", "amount", "added_by", "created")
     list_filter = ("criterion",)
     list_select_related = ("patent", "created_by")
     search_fields = ("patent__application_number", "source_note")
     raw_id_fields = ("patent",)
+
+    @admin.display(description=_("专利"), ordering="patent__application_number")
+    def patent_number(self, obj: HighValueEvidence) -> str:
+        return obj.patent.application_number
+
+    @admin.display(description=_("登记人"))
+    def added_by(self, obj: HighValueEvidence) -> str:
+        return str(obj.created_by or "-")
 
 
 @admin.register(NavigationProject)

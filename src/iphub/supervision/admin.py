@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from iphub.core.admin import AuditedAdmin
+from iphub.core.admin import AuditedAdmin, ReadOnlyAdmin
 from iphub.core.errors import ApplicationError
 from iphub.supervision.models import (
     MonthlyReport,
@@ -150,7 +150,9 @@ class ScoringSchemeForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(ScoringScheme)
-class ScoringSchemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ScoringSchemeAdmin(AuditedAdmin):
+    # Saved through the service (validated, audited as supervision.scheme_save);
+    # a delete is audited by the base.
     form = ScoringSchemeForm
     list_display = ("name", "year", "active", "updated_at")
     list_filter = ("year", "active")
@@ -165,17 +167,6 @@ class ScoringSchemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             config=obj.config,
         )
         obj.pk = saved.pk
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(MonthlyReport)
