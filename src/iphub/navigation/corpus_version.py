@@ -195,14 +195,14 @@ def current(conn: Any = None) -> Stamp:
     # Missing triggers: writes since they went missing were not counted, so move
     # the version past anything a snapshot can carry.
     install(conn)
-    bump(conn)
+    version_advance(conn)
     with conn.cursor() as cur:
         stamp = _read(cur, vendor)
     assert stamp is not None
     return stamp
 
 
-def bump(conn: Any = None) -> None:
+def version_advance(conn: Any = None) -> None:
     """Move the version by hand (after a repair; tests use it too)."""
     conn = conn or default_connection
     with conn.cursor() as cur:

@@ -41,7 +41,8 @@ from iphub.supervision.errors import SupervisionError
 from iphub.supervision.indicators import DATA_DIR, REGISTRY
 from iphub.supervision.models import MonthlyReport, ReportState, ScoringScheme
 
-TWO = Decimal("0.01")
+# Scores are kept to the cent: two decimal places.
+CENT = Decimal("0.01")
 DEFAULT_SCHEME = DATA_DIR / "scoring_2022.json"
 
 
@@ -124,7 +125,7 @@ class Score:
 
     @property
     def total(self) -> Decimal:
-        return (self.base + self.bonus - self.penalty).quantize(TWO, ROUND_HALF_UP)
+        return (self.base + self.bonus - self.penalty).quantize(CENT, ROUND_HALF_UP)
 
     @property
     def deduction(self) -> str:
@@ -190,7 +191,7 @@ def monthly_scores(
             s.base = (
                 100 * sum((p.points for p in counted if p.points is not None), Decimal(0)) / weights
             )
-        s.base = s.base.quantize(TWO, ROUND_HALF_UP)
+        s.base = s.base.quantize(CENT, ROUND_HALF_UP)
         rep = reports.get(code)
         submitted = rep is not None and rep.state != ReportState.DRAFT
         s.report_state = rep.get_state_display() if rep is not None else gettext("未填报")
@@ -238,8 +239,8 @@ def yearly_scores(
     rows = []
     for r in regions:
         vals = [v for v in series[r.code] if v is not None]
-        mean = (
-            (sum(vals, Decimal(0)) / len(vals)).quantize(TWO, ROUND_HALF_UP) if vals else Decimal(0)
-        )
+        mean = Decimal(0)
+        if vals:
+            mean = (sum(vals, Decimal(0)) / len(vals)).quantize(CENT, ROUND_HALF_UP)
         rows.append(YearRow(region=r, months=series[r.code], total=mean))
     return sorted(rows, key=lambda y: (-y.total, y.region.code))

@@ -33,7 +33,12 @@ from iphub.filings.services.trademarks import (
     trademark_pledge_values,
 )
 from iphub.filings.services.transfers import transfer_extra_required, transfer_values
-from iphub.filings.services.workflow_steps import bump, lock_filing, record_event, step
+from iphub.filings.services.workflow_steps import (
+    lock_filing,
+    record_event,
+    step,
+    version_bump,
+)
 from iphub.filings.workflow import ensure_may, transition
 
 Values = Callable[[Any, Mapping[str, Any], dt.datetime], dict[str, Any]]
@@ -88,7 +93,7 @@ def filing_draft_update(
     fields = _apply(filing, values)
     filing.save(update_fields=[*fields, "updated_at"])
     store_documents(filing, checked)
-    bump(filing)
+    version_bump(filing)
     record_event(filing, action="edit", actor=actor, at=now, frm=filing.state)
     audit_record(
         actor=actor,

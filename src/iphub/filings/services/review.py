@@ -22,7 +22,12 @@ from iphub.filings.services.licences import licence_register_effects
 from iphub.filings.services.pledges import pledge_register_effects
 from iphub.filings.services.trademarks import trademark_pledge_register_effects
 from iphub.filings.services.transfers import transfer_register_effects
-from iphub.filings.services.workflow_steps import bump, lock_filing, record_event, step
+from iphub.filings.services.workflow_steps import (
+    lock_filing,
+    record_event,
+    step,
+    version_bump,
+)
 
 # No 0/O, 1/I/L: the code is read off paper and typed in.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -205,7 +210,7 @@ def filing_correct(
     if data.get("pledgee"):
         filing.counterparty_name = str(data["pledgee"]).strip()[:200]
     filing.save(update_fields=["amount", "term_end", "counterparty_name", "updated_at"])
-    bump(filing)
+    version_bump(filing)
     record_event(filing, action="correct", actor=actor, at=now, frm=filing.state)
     audit_record(
         actor=actor,

@@ -214,7 +214,7 @@ def step_records(
     return event, audit
 
 
-def bump(filing: Filing) -> None:
+def version_bump(filing: Filing) -> None:
     """Count a change made outside a transition (corrections) against the version."""
     Filing.objects.filter(pk=filing.pk).update(version=F("version") + 1)
     filing.refresh_from_db(fields=["version"])
