@@ -1,11 +1,9 @@
 """Vectorised MinHash signatures and LSH banding in numpy.
 
-Measured against datasketch on the ccf2022 abstracts: 60 µs a record here,
-500 µs with datasketch (128 permutations both). datasketch hashes each shingle
-in Python and updates one document at a time; here every shingle of a batch of
-documents is hashed at once and the per-document minimum is one
-``np.minimum.reduceat``, which is what makes 10^6 documents fit in minutes on
-two cores (``bench/screening.py``).
+Every shingle of a batch of documents is hashed at once and the per-document
+minimum is one ``np.minimum.reduceat``, rather than one document and one shingle
+at a time in Python; this is what makes 10^6 documents fit in minutes on two
+cores (``bench/screening.py``; measurements in docs/benchmarks.md, "MinHash").
 
 Each of the ``num_perm`` hash functions is a multiply-shift hash
 ``(a * x + b) >> 32`` over 64-bit words (a odd): 2-universal, no modulus, and
@@ -25,9 +23,8 @@ NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS
 # Shingles hashed per step. Small enough that the working arrays (8 bytes a
-# shingle) stay in the CPU cache across the 128 passes: measured on 10k synthetic
-# records, 2M shingles a step took 2.9 s, 256k 1.5 s, 64k 0.7 s, 16k 1.4 s
-# (numpy call overhead takes over).
+# shingle) stay in the CPU cache across the 128 passes, large enough that numpy's
+# per-call overhead does not take over (figures in docs/benchmarks.md, "MinHash").
 CHUNK_SHINGLES = 65_536
 # Within a bucket bigger than this (a template shared by very many filings) each
 # member is paired with its nearest MAX_BUCKET_PAIRS neighbours only, not with all:
