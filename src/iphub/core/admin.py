@@ -253,7 +253,7 @@ if admin.site.is_registered(DBTaskResult):
 
 
 @admin.register(DBTaskResult)
-class TaskResultAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TaskResultAdmin(_ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("task_label", "status_label", "enqueued_at", "started_at", "finished_at")
     list_filter = (TaskStatusFilter,)
     ordering = ("-enqueued_at",)
@@ -278,12 +278,3 @@ class TaskResultAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description=_("错误信息"))
     def traceback_text(self, obj: DBTaskResult) -> str:
         return format_html("<pre>{}</pre>", obj.traceback) if obj.traceback else "-"
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
