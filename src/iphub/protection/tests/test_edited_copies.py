@@ -4,9 +4,17 @@ confirmed by shared passages, and a look-alike with the same template is not."""
 
 from __future__ import annotations
 
-from iphub.protection.screening.detect import ScreeningDoc, aligned_share, find_near_duplicates
+from iphub.protection.screening.detect import (
+    ScreeningDoc,
+    ScreeningParams,
+    aligned_share,
+    find_near_duplicates,
+)
 from iphub.protection.screening.text import canonical
 from iphub.protection.tests.conftest import BASE, LOOKALIKE
+
+# The stage is off in production (ScreeningParams.edited_copies); these tests turn it on.
+EDITED = ScreeningParams(edited_copies=True)
 
 # A second invention, for split-and-recombine.
 OTHER = (
@@ -29,7 +37,7 @@ def doc(i: int, text: str, applicant: str) -> ScreeningDoc:
 
 
 def flagged(docs: list[ScreeningDoc]) -> set[tuple[int, int]]:
-    return {(p.a, p.b) for c in find_near_duplicates(docs).clusters for p in c.pairs}
+    return {(p.a, p.b) for c in find_near_duplicates(docs, params=EDITED).clusters for p in c.pairs}
 
 
 def test_canonical_text_folds_claim_synonyms_and_numbers() -> None:
@@ -44,7 +52,7 @@ def test_synonym_swaps_and_changed_numbers_are_found_between_strangers() -> None
     docs = [doc(1, CLAIMS, "甲公司"), doc(2, copy, "乙公司"), doc(3, LOOKALIKE, "丙公司")]
     assert flagged(docs) == {(1, 2)}
     # The MinHash stage alone would not have flagged it: the edit is too heavy.
-    (pair,) = [p for c in find_near_duplicates(docs).clusters for p in c.pairs]
+    (pair,) = [p for c in find_near_duplicates(docs, params=EDITED).clusters for p in c.pairs]
     assert pair.stage == "edited" and pair.jaccard < 0.8 and pair.aligned >= 0.6
 
 
