@@ -81,6 +81,9 @@ class SideBySide:
     left_runs: list[tuple[str, bool]]
     right_runs: list[tuple[str, bool]]
     relations: dict[str, bool]
+    # Set for pairs found by the edited-copy stages (0 for near-verbatim copies).
+    containment: float = 0.0
+    aligned: float = 0.0
 
 
 def flagged_group_members(group: FlaggedGroup) -> list[Patent]:
@@ -109,6 +112,8 @@ def flagged_group_pair(group: FlaggedGroup, index: int = 0) -> SideBySide | None
         left_runs=highlight(text(left), [(a, n) for a, _, n in passages]),
         right_runs=highlight(text(right), [(b, n) for _, b, n in passages]),
         relations={k: pair[k] for k in ("same_applicant", "shared_agency", "shared_address")},
+        containment=pair.get("containment", 0.0),
+        aligned=pair.get("aligned", 0.0),
     )
 
 

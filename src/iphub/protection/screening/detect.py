@@ -17,10 +17,13 @@ import numpy.typing as npt
 
 from iphub.protection.screening import minhash
 from iphub.protection.screening.text import (
+    canonical,
+    containment,
     exact_jaccard,
     screening_text,
     shingle_codes,
     shingle_hashes,
+    winnow,
 )
 
 SIGNATURE_BLOCK = 4096
@@ -70,6 +73,28 @@ class ScreeningParams:
     # overlap this much pairwise (well below a copy), at least this many of them.
     split_jaccard: float = 0.3
     split_min_size: int = 3
+    # Edited-copy stage (after MinHash; see ``find_edited_copies``). Off in
+    # production: at 10k records it lifts recall of planted edited copies from
+    # 0.17 to 0.95 but its flag precision is 0.15 (docs/benchmarks.md, issue 24),
+    # which would hand staff thousands of false groups. Turned on once precision
+    # meets the issue's 0.95; until then bench/screening.py and the tests use it.
+    edited_copies: bool = False
+    # Its thresholds, chosen from
+    # bench/screening.py (docs/benchmarks.md): containment of the canonical
+    # 3-shingles (synonyms and numbers folded) a pair needs, related or not,
+    # and the share of the smaller canonical text that shared 8-character
+    # passages must cover (the alignment every flag is confirmed by).
+    containment_related: float = 0.45
+    containment_unrelated: float = 0.6
+    aligned_related: float = 0.4
+    aligned_unrelated: float = 0.65
+    # Candidates: pairs sharing at least this many winnowing fingerprints; a
+    # fingerprint in more than fp_df_cap records is template text, not a copy.
+    fp_min_shared: int = 4
+    # Split-and-recombine: each source must cover this share of the new text,
+    # and the sources together aligned_unrelated of it.
+    recombined_part: float = 0.3
+    fp_df_cap: int = 50
 
 
 @dataclass
@@ -80,6 +105,11 @@ class PairEvidence:
     same_applicant: bool
     shared_agency: bool
     shared_address: bool
+    # Which stage flagged the pair ("minhash": near-verbatim; "edited": the
+    # canonical-text stage) and, for the latter, the containment and aligned share.
+    stage: str = "minhash"
+    containment: float = 0.0
+    aligned: float = 0.0
 
     @property
     def related(self) -> bool:
@@ -213,6 +243,13 @@ def find_near_duplicates(
         )
         uf.union(a.id, b.id)
     report("verify", len(todo), len(todo))
+    done = {(pr.a, pr.b) for pr in accepted}
+    if p.edited_copies:
+        for pair in find_edited_copies(
+            docs, params=p, only=only, skip=done | excluded, texts=texts
+        ):
+            accepted.append(pair)
+            uf.union(pair.a, pair.b)
     groups: dict[int, DuplicateCluster] = defaultdict(lambda: DuplicateCluster(members=[]))
     for pair in accepted:
         groups[uf.find(pair.a)].pairs.append(pair)
@@ -223,6 +260,158 @@ def find_near_duplicates(
         clusters.append(cluster)
     clusters.sort(key=lambda c: (-len(c.members), c.members[0]))
     return ScreeningResult(len(docs), len(candidates), len(accepted), clusters)
+
+
+ALIGN_RUN = 8
+
+
+def covered(a: str, b: str, run: int = ALIGN_RUN) -> bytearray:
+    """Per character of ``a``: 1 when it lies in a passage of ``run``+ characters
+    found anywhere in ``b`` (in any order), else 0."""
+    mask = bytearray(len(a))
+    if len(a) < run or len(b) < run:
+        return mask
+    grams = {b[i : i + run] for i in range(len(b) - run + 1)}
+    for i in range(len(a) - run + 1):
+        if a[i : i + run] in grams:
+            mask[i : i + run] = b"\x01" * run
+    return mask
+
+
+def aligned_share(a: str, b: str, run: int = ALIGN_RUN) -> float:
+    """Share of the shorter text covered by passages of ``run``+ characters found
+    anywhere in the other, in any order: the alignment that explains a flag.
+
+    Order-free on purpose: a copy with its clauses reordered is still all shared.
+    """
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(covered(a, b, run)) / len(a) if a else 0.0
+
+
+def _fingerprint_pairs(
+    prints: list[npt.NDArray[np.uint64]], p: ScreeningParams
+) -> npt.NDArray[np.int64]:
+    """Row pairs sharing ``fp_min_shared``+ fingerprints, template fingerprints left out."""
+    n = len(prints)
+    lengths = np.fromiter((len(x) for x in prints), dtype=np.int64, count=n)
+    if lengths.sum() == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    fp = np.concatenate(prints)
+    row = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    order = np.argsort(fp, kind="stable")
+    fp, row = fp[order], row[order]
+    count = np.unique(fp, return_counts=True)[1]
+    keep = np.repeat((count >= 2) & (count <= p.fp_df_cap), count)
+    fp, row = fp[keep], row[keep]
+    found = []
+    for k in range(1, p.fp_df_cap):
+        same = fp[:-k] == fp[k:]
+        if not same.any():
+            break
+        a, b = row[:-k][same], row[k:][same]
+        found.append(np.minimum(a, b) * np.int64(n) + np.maximum(a, b))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    codes, shared = np.unique(np.concatenate(found), return_counts=True)
+    codes = codes[shared >= p.fp_min_shared]
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def _same_day_filer(a: ScreeningDoc, b: ScreeningDoc) -> bool:
+    """One applicant's filings of one day: partial overlap there is the
+    split-filing signal's (``find_split_filings``), not a copy."""
+    return (
+        a.app_date is not None
+        and a.app_date == b.app_date
+        and bool(a.applicant_keys & b.applicant_keys)
+    )
+
+
+def find_edited_copies(
+    docs: Sequence[ScreeningDoc],
+    *,
+    params: ScreeningParams | None = None,
+    only: npt.NDArray[np.bool_] | None = None,
+    skip: set[tuple[int, int]] | None = None,
+    texts: list[str] | None = None,
+) -> list[PairEvidence]:
+    """Copies too edited for the MinHash stage, in three steps:
+
+    1. canonical text (``text.canonical``): claim synonyms and numbers folded;
+    2. candidates from winnowing fingerprints of it, which survive reordered
+       clauses and sentences; fingerprints shared by more than ``fp_df_cap``
+       records (template sentences) do not count;
+    3. each candidate confirmed by containment of canonical 3-shingles (so a
+       text recombined from two sources matches each of them) and by an
+       order-free alignment: shared 8-character passages covering enough of
+       the shorter text. Related parties need less than strangers.
+    """
+    p = params or ScreeningParams()
+    skip = skip or set()
+    if texts is None:
+        texts = [screening_text(title=d.title, abstract=d.abstract, claims=d.claims) for d in docs]
+    canon = [canonical(t) for t in texts]
+    pairs = _fingerprint_pairs([winnow(c) for c in canon], p)
+    if only is not None and len(pairs):
+        pairs = pairs[only[pairs[:, 0]] | only[pairs[:, 1]]]
+    out: list[PairEvidence] = []
+    # Partial matches, per record: (partner row, what of this record it covers).
+    parts: dict[int, list[tuple[int, bytearray]]] = defaultdict(list)
+    for i, j in pairs.tolist():
+        a, b = docs[i], docs[j]
+        key = (min(a.id, b.id), max(a.id, b.id))
+        if key in skip or _same_day_filer(a, b):
+            continue
+        for x, y in ((i, j), (j, i)):
+            mask = covered(canon[x], canon[y])
+            if len(mask) >= ALIGN_RUN * 4 and sum(mask) >= p.recombined_part * len(mask):
+                parts[x].append((y, mask))
+        sa, sb = shingle_hashes(canon[i]), shingle_hashes(canon[j])
+        small = min(len(sa), len(sb))
+        same_applicant, shared_agency, shared_address = _relation(a, b)
+        related = same_applicant or shared_agency or shared_address
+        if small < (p.min_shingles if related else p.min_shingles_unrelated):
+            continue
+        c = containment(sa, sb)
+        if c < (p.containment_related if related else p.containment_unrelated):
+            continue
+        share = aligned_share(canon[i], canon[j])
+        if share < (p.aligned_related if related else p.aligned_unrelated):
+            continue
+        # The pair's Jaccard is on the texts as filed (what the page labels
+        # Jaccard); the canonical containment and aligned share say why it is flagged.
+        score = exact_jaccard(shingle_hashes(texts[i]), shingle_hashes(texts[j]))
+        out.append(
+            PairEvidence(key[0], key[1], round(score, 4), same_applicant, shared_agency,
+                         shared_address, "edited", round(c, 4), round(share, 4))
+        )  # fmt: skip
+    # Split-and-recombine: a record whose text is covered by two or more earlier
+    # texts together (each a good part, none enough alone) is flagged with each.
+    flagged = {(pr.a, pr.b) for pr in out}
+    for x, found in parts.items():
+        if len(found) < 2:
+            continue
+        union = bytearray(len(canon[x]))
+        for _y, mask in found:
+            union = bytearray(u | m for u, m in zip(union, mask, strict=True))
+        share = sum(union) / len(union)
+        if share < p.aligned_unrelated:
+            continue
+        for y, mask in found:
+            a, b = docs[x], docs[y]
+            key = (min(a.id, b.id), max(a.id, b.id))
+            if key in flagged or key in skip:
+                continue
+            same_applicant, shared_agency, shared_address = _relation(a, b)
+            score = exact_jaccard(shingle_hashes(texts[x]), shingle_hashes(texts[y]))
+            part = round(sum(mask) / len(mask), 4)
+            out.append(
+                PairEvidence(key[0], key[1], round(score, 4), same_applicant, shared_agency,
+                             shared_address, "recombined", part, round(share, 4))
+            )  # fmt: skip
+            flagged.add(key)
+    return out
 
 
 def _robust_z(value: float, median: float, mad: float) -> float:

@@ -354,6 +354,10 @@ def _store_groups(
                 "same_applicant": pair.same_applicant,
                 "shared_agency": pair.shared_agency,
                 "shared_address": pair.shared_address,
+                # Which stage flagged it; the edited-copy stages add what confirmed it.
+                "stage": pair.stage,
+                "containment": pair.containment,
+                "aligned": pair.aligned,
             }
             if i < PASSAGE_PAIRS:
                 entry["passages"] = shared_passages(_text(rows[pair.a]), _text(rows[pair.b]))

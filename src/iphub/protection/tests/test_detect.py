@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from iphub.protection.screening.detect import (
     ScreeningDoc,
+    ScreeningParams,
     find_bulk_filings,
     find_near_duplicates,
     find_split_filings,
@@ -49,6 +50,13 @@ def test_planted_copies_cluster_with_exact_jaccard_and_lookalike_stays_out() -> 
 def test_unrelated_applicants_need_a_near_verbatim_copy() -> None:
     moderately_edited = [doc(1, BASE, "甲公司"), doc(2, edit(BASE, 12), "乙公司")]
     assert find_near_duplicates(moderately_edited).clusters == []
+    # The edited-copy stage (issue 24; off in production), with its aligned
+    # passages, flags the moderately edited copy between strangers, not a heavy edit.
+    edited = ScreeningParams(edited_copies=True)
+    (found,) = find_near_duplicates(moderately_edited, params=edited).clusters
+    assert [p.stage for p in found.pairs] == ["edited"] and found.pairs[0].aligned >= 0.6
+    heavily_edited = [doc(1, BASE, "甲公司"), doc(2, edit(BASE, 3), "乙公司")]
+    assert find_near_duplicates(heavily_edited, params=edited).clusters == []
     # The same copy is flagged once both filings share an agency (related parties).
     linked = [
         doc(1, BASE, "甲公司", agency="某代理所"),
