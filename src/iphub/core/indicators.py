@@ -132,6 +132,16 @@ def bucket(ctx: Ctx, rows: Iterable[tuple[str, Any]]) -> dict[str, Decimal]:
     return out
 
 
+def count_by_region(ctx: Ctx, qs: Any) -> dict[str, Decimal]:
+    """How many rows of ``qs`` (which has a ``region``) fall in each requested region."""
+    return bucket(ctx, ((p, 1) for p in qs.values_list("region__path", flat=True)))
+
+
+def wan_by_region(ctx: Ctx, rows: Iterable[tuple[str, Any]]) -> dict[str, Decimal]:
+    """Sum ``(region path, amount in yuan)`` rows into each requested region, in 万元."""
+    return {k: v / TEN_THOUSAND for k, v in bucket(ctx, rows).items()}
+
+
 def within(ctx_region: Region, field_name: str = "region__path") -> Q:
     """Records in ``ctx_region`` or below it."""
     return Q(**{field_name: ctx_region.path}) | Q(

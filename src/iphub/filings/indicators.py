@@ -11,14 +11,14 @@ from collections import defaultdict
 from decimal import Decimal
 
 from iphub.core.indicators import (
-    TEN_THOUSAND,
     Ctx,
     Indicator,
     RecordTable,
     Source,
-    bucket,
+    count_by_region,
     paths_q,
     register,
+    wan_by_region,
     within,
 )
 from iphub.core.models import Region
@@ -31,12 +31,12 @@ def _pledges(ctx: Ctx):  # type: ignore[no-untyped-def]
 
 
 def _pledge_count(ctx: Ctx) -> dict[str, Decimal]:
-    return bucket(ctx, ((p, 1) for p in _pledges(ctx).values_list("region__path", flat=True)))
+    return count_by_region(ctx, _pledges(ctx))
 
 
 def _pledge_amount(ctx: Ctx) -> dict[str, Decimal]:
     rows = _pledges(ctx).values_list("region__path", "amount")
-    return {k: v / TEN_THOUSAND for k, v in bucket(ctx, rows).items()}
+    return wan_by_region(ctx, rows)
 
 
 def _pledge_records(ctx: Ctx, region: Region) -> RecordTable:

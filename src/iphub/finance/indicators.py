@@ -14,14 +14,15 @@ from decimal import Decimal
 from typing import Any
 
 from iphub.core.indicators import (
-    TEN_THOUSAND,
     Ctx,
     Indicator,
     RecordTable,
     Source,
     bucket,
+    count_by_region,
     paths_q,
     register,
+    wan_by_region,
     within,
 )
 from iphub.core.models import Region
@@ -38,9 +39,7 @@ from iphub.finance.selectors import fund_list
 def _risk_fund_size(ctx: Ctx) -> dict[str, Decimal]:
     sel = fund_list
     qs = sel(user=ctx.user).filter(paths_q(ctx), established_on__lte=ctx.last_day)
-    return {
-        k: v / TEN_THOUSAND for k, v in bucket(ctx, qs.values_list("region__path", "size")).items()
-    }
+    return wan_by_region(ctx, qs.values_list("region__path", "size"))
 
 
 # -- request-to-loan conversion ----------------------------------------------------
@@ -53,7 +52,7 @@ def _requests(ctx: Ctx) -> Any:
 
 
 def _request_count(ctx: Ctx) -> dict[str, Decimal]:
-    return bucket(ctx, ((p, 1) for p in _requests(ctx).values_list("region__path", flat=True)))
+    return count_by_region(ctx, _requests(ctx))
 
 
 def _conversion(ctx: Ctx) -> dict[str, Decimal | None]:
@@ -108,12 +107,12 @@ def _policies(ctx: Ctx) -> Any:
 
 
 def _policy_count(ctx: Ctx) -> dict[str, Decimal]:
-    return bucket(ctx, ((p, 1) for p in _policies(ctx).values_list("region__path", flat=True)))
+    return count_by_region(ctx, _policies(ctx))
 
 
 def _sum_insured(ctx: Ctx) -> dict[str, Decimal]:
     rows = _policies(ctx).values_list("region__path", "sum_insured")
-    return {k: v / TEN_THOUSAND for k, v in bucket(ctx, rows).items()}
+    return wan_by_region(ctx, rows)
 
 
 def _policy_records(ctx: Ctx, region: Region) -> RecordTable:
@@ -162,7 +161,7 @@ def _defaults(ctx: Ctx) -> Any:
 
 def _fund_exposure(ctx: Ctx) -> dict[str, Decimal]:
     rows = _defaults(ctx).values_list("region__path", "government_part")
-    return {k: v / TEN_THOUSAND for k, v in bucket(ctx, rows).items()}
+    return wan_by_region(ctx, rows)
 
 
 def _default_records(ctx: Ctx, region: Region) -> RecordTable:

@@ -19,6 +19,7 @@ from iphub.core.indicators import (
     Source,
     Unavailable,
     bucket,
+    count_by_region,
     paths_q,
     population,
     register,
@@ -37,7 +38,7 @@ def _projects(ctx: Ctx):  # type: ignore[no-untyped-def]
 
 def _navigation_projects(ctx: Ctx) -> dict[str, Decimal]:
     qs = _projects(ctx).filter(started_on__gte=ctx.month, started_on__lte=ctx.last_day)
-    return bucket(ctx, ((p, 1) for p in qs.values_list("region__path", flat=True)))
+    return count_by_region(ctx, qs)
 
 
 def _navigation_records(ctx: Ctx, region: Region) -> RecordTable:

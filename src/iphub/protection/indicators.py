@@ -17,6 +17,7 @@ from iphub.core.indicators import (
     RecordTable,
     Source,
     bucket,
+    count_by_region,
     paths_q,
     register,
     within,
@@ -35,7 +36,7 @@ def _stations(ctx: Ctx):  # type: ignore[no-untyped-def]
 
 
 def _workstations(ctx: Ctx) -> dict[str, Decimal]:
-    return bucket(ctx, ((p, 1) for p in _stations(ctx).values_list("region__path", flat=True)))
+    return count_by_region(ctx, _stations(ctx))
 
 
 def _workstation_records(ctx: Ctx, region: Region) -> RecordTable:
@@ -52,7 +53,7 @@ def _assistance(ctx: Ctx):  # type: ignore[no-untyped-def]
 
 
 def _assistance_cases(ctx: Ctx) -> dict[str, Decimal]:
-    return bucket(ctx, ((p, 1) for p in _assistance(ctx).values_list("region__path", flat=True)))
+    return count_by_region(ctx, _assistance(ctx))
 
 
 def _assistance_records(ctx: Ctx, region: Region) -> RecordTable:

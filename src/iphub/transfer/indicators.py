@@ -10,14 +10,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from iphub.core.indicators import (
-    TEN_THOUSAND,
     Ctx,
     Indicator,
     RecordTable,
     Source,
     bucket,
+    count_by_region,
     paths_q,
     register,
+    wan_by_region,
     within,
 )
 from iphub.core.models import Region
@@ -30,7 +31,7 @@ def _needs(ctx: Ctx):  # type: ignore[no-untyped-def]
 
 
 def _needs_posted(ctx: Ctx) -> dict[str, Decimal]:
-    return bucket(ctx, ((p, 1) for p in _needs(ctx).values_list("region__path", flat=True)))
+    return count_by_region(ctx, _needs(ctx))
 
 
 def _needs_records(ctx: Ctx, region: Region) -> RecordTable:
@@ -57,9 +58,7 @@ def _deals(ctx: Ctx) -> dict[str, Decimal]:
 
 
 def _deal_amount(ctx: Ctx) -> dict[str, Decimal]:
-    return {
-        k: v / TEN_THOUSAND for k, v in bucket(ctx, ((p, a) for p, _, a in _deal_rows(ctx))).items()
-    }
+    return wan_by_region(ctx, ((p, a) for p, _, a in _deal_rows(ctx)))
 
 
 def _deal_records(ctx: Ctx, region: Region) -> RecordTable:
