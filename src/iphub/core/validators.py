@@ -43,19 +43,21 @@ def validate_uscc(raw: str) -> str:
     """Return the normalised Unified Social Credit Code or raise with what is wrong."""
     code = _halfwidth_upper(raw)
 
-    def fail(msg: str) -> ApplicationError:
+    def invalid(msg: str) -> ApplicationError:
         return ApplicationError(msg, code=ErrorCode.INVALID_USCC, fields={"uscc": msg})
 
     if len(code) != 18:
-        raise fail(f"统一社会信用代码应为 18 位，您输入了 {len(code)} 位。")
+        raise invalid(f"统一社会信用代码应为 18 位，您输入了 {len(code)} 位。")
     bad = [c for c in code if c not in USCC_ALPHABET]
     if bad:
-        raise fail(f"统一社会信用代码含有不允许的字符“{bad[0]}”（不使用 I、O、S、V、Z），请核对。")
+        raise invalid(
+            f"统一社会信用代码含有不允许的字符“{bad[0]}”（不使用 I、O、S、V、Z），请核对。"
+        )
     if not code[2:8].isdigit():
-        raise fail("统一社会信用代码第 3-8 位应为登记管理机关的行政区划码（6 位数字）。")
+        raise invalid("统一社会信用代码第 3-8 位应为登记管理机关的行政区划码（6 位数字）。")
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
-        raise fail(f"统一社会信用代码校验位错误：第 18 位应为“{expected}”，请核对是否输错。")
+        raise invalid(f"统一社会信用代码校验位错误：第 18 位应为“{expected}”，请核对是否输错。")
     return code
 
 
@@ -71,15 +73,15 @@ def validate_resident_id(raw: str) -> str:
     """Return the normalised 18-digit resident ID number (GB 11643) or raise."""
     value = _halfwidth_upper(raw)
 
-    def fail(msg: str) -> ApplicationError:
+    def invalid(msg: str) -> ApplicationError:
         return ApplicationError(msg, code=ErrorCode.INVALID_ID_NUMBER, fields={"id_number": msg})
 
     if not re.fullmatch(r"\d{17}[\dX]", value):
-        raise fail("身份证号应为 18 位：前 17 位数字，最后一位数字或 X。")
+        raise invalid("身份证号应为 18 位：前 17 位数字，最后一位数字或 X。")
     total = sum(int(c) * w for c, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     expected = _ID_CHECK[total % 11]
     if value[17] != expected:
-        raise fail(f"身份证号校验位错误：最后一位应为“{expected}”，请核对。")
+        raise invalid(f"身份证号校验位错误：最后一位应为“{expected}”，请核对。")
     return value
 
 

@@ -159,9 +159,7 @@ def case_get(*, user: Any, case_id: int) -> Case:
     """A case in the officer's region, with parties, evidence and history."""
     case = (
         case_list(user=user)
-        .prefetch_related(
-            "parties", "evidence", "transitions__actor", "cooperation_requests__to_region"
-        )
+        .prefetch_related("parties", "evidence", "events__actor", "cooperation_requests__to_region")
         .filter(pk=case_id)
         .first()
     )

@@ -121,10 +121,11 @@ class CaseParty(models.Model):
         return self.name
 
 
-class CaseTransition(models.Model):
-    """One state change of a case: the history the case page shows."""
+class CaseEvent(models.Model):
+    """One step of a case's history (the case page shows it), named like the other
+    apps' histories (``FilingEvent``, ``ReportEvent``, ``AnswerEvent``)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     from_state = models.CharField(max_length=12, choices=CaseState.choices)
     to_state = models.CharField(max_length=12, choices=CaseState.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
@@ -132,6 +133,8 @@ class CaseTransition(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("案件记录")
+        verbose_name_plural = _("案件记录")
         ordering: ClassVar = ["at", "id"]
 
     def __str__(self) -> str:

@@ -51,7 +51,7 @@ def test_cases_in_several_states_in_wuhan_and_yichang(loaded: list[str]) -> None
     assert wuhan == set(CaseState.values)
     assert Case.objects.filter(region_id="420500").values("state").distinct().count() >= 2
     decided = Case.objects.get(region_id="420100", state=CaseState.DECIDED)
-    assert decided.penalty_detail and decided.transitions.count() == 3
+    assert decided.penalty_detail and decided.events.count() == 3
     assert Campaign.objects.get().cases.count() >= 3
 
 

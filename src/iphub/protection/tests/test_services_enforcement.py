@@ -14,7 +14,7 @@ from iphub.conftest import at_once
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import AuditEntry, User
 from iphub.protection import selectors
-from iphub.protection.models import Case, CaseState, CaseTransition, CooperationStatus
+from iphub.protection.models import Case, CaseEvent, CaseState, CooperationStatus
 from iphub.protection.services.enforcement import (
     campaign_create,
     case_create,
@@ -59,7 +59,7 @@ def test_case_walks_the_state_machine_to_closed(cast: dict[str, User]) -> None:
     )
     case = case_transition(actor=officer, case=case, target=CaseState.CLOSED)
     assert case.closed_on == dt.date.today() or case.closed_on is not None
-    assert [t.to_state for t in case.transitions.all()] == [
+    assert [t.to_state for t in case.events.all()] == [
         "filed",
         "investigated",
         "decided",
@@ -90,7 +90,7 @@ def test_stale_page_cannot_move_a_case_twice(cast: dict[str, User]) -> None:
             actor=officer, case=case, target=CaseState.FILED, expected_state=CaseState.CLUE
         )
     assert err.value.code == "stale_state"
-    assert CaseTransition.objects.filter(case=case).count() == 1
+    assert CaseEvent.objects.filter(case=case).count() == 1
 
 
 @pytest.mark.django_db
@@ -207,4 +207,4 @@ def test_two_officers_at_once_move_the_case_only_once(cast: dict[str, User]) -> 
         r if isinstance(r, str) else getattr(r, "code", repr(r)) for r in at_once(move, move)
     ]
     assert sorted(outcomes) == ["moved", "transition_not_allowed"]
-    assert CaseTransition.objects.filter(case=case).count() == 1
+    assert CaseEvent.objects.filter(case=case).count() == 1
