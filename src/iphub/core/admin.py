@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 from iphub.core.audit import audit_record, snapshot
+from iphub.core.audit_actions import Action, admin_action
 from iphub.core.fieldcrypt import EncryptedTextField
 from iphub.core.models import ADMIN_ROLES, AuditEntry, Organisation, Region, Role, User
 from iphub.core.permissions import admin_may_edit_account, can_read_audit
@@ -35,7 +36,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ) -> None:
         audit_record(
             actor=request.user,  # type: ignore[arg-type]
-            action=f"{obj._meta.label_lower}.admin_{verb}",
+            action=admin_action(obj._meta.label_lower, verb),
             obj=obj,
             before=before,
             after=snapshot(obj) if verb != "delete" else None,
@@ -196,7 +197,7 @@ class IphubUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[type-arg]
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, id)
             if user is not None:
-                audit_record(actor=request.user, action="core.user.admin_password", obj=user)  # type: ignore[arg-type]
+                audit_record(actor=request.user, action=Action.USER_ADMIN_PASSWORD, obj=user)  # type: ignore[arg-type]
         return response
 
 

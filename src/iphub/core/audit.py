@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 
 from iphub.core import audit_labels
+from iphub.core.audit_actions import AdminAction, AuditAction
 from iphub.core.auditchain import digest_of
 from iphub.core.fieldcrypt import BlindIndexField, EncryptedTextField
 from iphub.core.inserts import RowInserter
 
 if TYPE_CHECKING:
     from iphub.core.models import AuditEntry, User
+
 
 _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("iphub_request_ip", default=None)
 
@@ -71,7 +73,7 @@ def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[s
 def audit_entry(
     *,
     actor: User | None,
-    action: str,
+    action: AuditAction | AdminAction,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",

@@ -2,8 +2,8 @@
 
 Services write action codes (``filing_approve``, ``finance.fund_create``) and
 snapshots keyed by field names; a clerk reads 准予登记/备案, 产业链 and 申请日.
-Every action code the code base writes has its name in :data:`ACTION_LABELS`
-(a test greps the services for codes missing here); a code not in the table
+Every action code the code base writes is a member of its app's ``Action`` enum
+(``<app>/audit_actions.py``) with its name as the label; a code not declared
 still reads as words (新建/修改/删除 + the object type, or 其他操作), never as
 the code. Field labels come from the models' ``verbose_name``; keys that are
 not model fields (``total``, ``query`` …) from :data:`FIELD_LABELS`.
@@ -29,128 +29,30 @@ from iphub.core.validators import mask_id_number, mask_name, mask_phone
 
 _L = gettext_lazy
 
-ACTION_LABELS: dict[str, str | Promise] = {
-    "core.user.admin_password": _L("后台设置密码"),
-    # core
-    "organisation_create": _L("登记组织"),
-    "organisation_update": _L("修改组织信息"),
-    "user_create": _L("创建用户"),
-    "user_password_change": _L("修改密码"),
-    "api_token_create": _L("创建接口令牌"),
-    "api_token_revoke": _L("撤销接口令牌"),
-    "audit_verify": _L("校验审计日志完整性"),
-    # two-factor login and the security administrator (core.twofactor, core.security)
-    "two_factor_enrol": _L("启用双因素认证"),
-    "two_factor_login": _L("双因素认证登录"),
-    "two_factor_recovery_used": _L("使用恢复码登录"),
-    "two_factor_recovery_regenerate": _L("重新生成恢复码"),
-    "two_factor_reset": _L("重置双因素认证"),
-    "account_lock": _L("锁定账号"),
-    "account_unlock": _L("解锁账号"),
-    "account_tokens_revoke": _L("撤销账号全部令牌"),
-    # filings (one per step of filings.workflow.TRANSITIONS; ``<kind>_create`` below)
-    "filing_submit": _L("提交申请"),
-    "filing_resubmit": _L("补正后重新提交"),
-    "filing_withdraw": _L("撤回申请"),
-    "filing_accept": _L("受理申请"),
-    "filing_return": _L("退回补正"),
-    "filing_approve": _L("准予登记/备案"),
-    "filing_refuse": _L("不予登记/备案"),
-    "filing_supersede": _L("变更登记生效"),
-    "filing_cancel": _L("注销登记生效"),
-    "filing_correct": _L("补正申请内容"),
-    "filing_escalate": _L("超时提级督办"),
-    "filing_draft_update": _L("修改申请草稿"),
-    # patents
-    "patent_import": _L("导入专利数据"),
-    "patent_export": _L("导出检索结果"),
-    "patent_status_change": _L("变更专利法律状态"),
-    "patent_owner_change": _L("变更专利权人"),
-    "patent_delete": _L("删除专利记录"),
-    "legal_event_append": _L("添加法律状态事件"),
-    "saved_search_create": _L("保存检索式"),
-    "saved_search_delete": _L("删除保存的检索式"),
-    "trademark_import": _L("导入商标数据"),
-    # finance
-    "finance.fund_create": _L("登记风险补偿资金"),
-    "finance.claim_create": _L("提交风险补偿申请"),
-    "finance.claim_decide": _L("审定风险补偿申请"),
-    "finance.loans_import": _L("导入质押贷款数据"),
-    "finance.default_record": _L("登记贷款违约与损失分担"),
-    "finance.fund_shares_set": _L("设定风险补偿分担比例"),
-    "finance.insurance_claim_file": _L("提交保险理赔"),
-    "finance.insurance_claim_settle": _L("办结保险理赔"),
-    "finance.product_update": _L("修改贷款产品"),
-    "finance.request_loaned": _L("融资需求放款办结"),
-    "finance.answer_files": _L("上传融资补充材料"),
-    "finance.answer_overdue": _L("银行超期答复提醒"),
-    "finance.whitelist_add": _L("列入融资白名单"),
-    "finance.whitelist_remove": _L("移出融资白名单"),
-    "grade_weights_update": _L("修改专利价值分级权重"),
-    # navigation
-    "navigation.chain_create": _L("新建产业链"),
-    "navigation.chain_update": _L("修改产业链"),
-    "navigation.analysis_request": _L("申请导航分析"),
-    "navigation.evidence_add": _L("添加补充事实"),
-    "navigation.evidence_update": _L("修改补充事实"),
-    "navigation.evidence_remove": _L("撤回补充事实"),
-    "navigation.project_create": _L("登记导航项目"),
-    # supervision
-    "supervision.plan_load": _L("载入实施方案"),
-    "supervision.target_update": _L("修改任务目标"),
-    "supervision.scheme_save": _L("保存考核方案"),
-    "supervision.report_open": _L("新建月报"),
-    "supervision.report_update": _L("修改月报"),
-    "supervision.report_attach": _L("上传月报附件"),
-    "supervision.report_submit": _L("报送月报"),
-    "supervision.report_return": _L("退回月报"),
-    "supervision.report_resubmit": _L("重新报送月报"),
-    "supervision.report_accept": _L("采纳月报"),
-    "supervision.county_reporting_set": _L("设置县级月报"),
-    # protection
-    "campaign_create": _L("发起专项行动"),
-    "campaign_update": _L("修改专项行动"),
-    "case_create": _L("登记案件"),
-    "case_transition": _L("案件办理"),
-    "evidence_add": _L("上传证据"),
-    "evidence_recognise": _L("证据互认"),
-    "cooperation_request_create": _L("发起协作请求"),
-    "cooperation_request_answer": _L("答复协作请求"),
-    "workstation_create": _L("登记维权工作站"),
-    "station_activity_record": _L("记录工作站活动"),
-    "assistance_request_submit": _L("提交维权援助申请"),
-    "assistance_request_close": _L("办结维权援助申请"),
-    "assistance_feedback_submit": _L("评价维权援助"),
-    "fasttrack_request_submit": _L("提交快速预审申请"),
-    "fasttrack_request_decide": _L("办理快速预审申请"),
-    "screening_run_create": _L("发起蓝天筛查"),
-    "flagged_group_confirm": _L("确认疑似非正常申请"),
-    "flagged_group_dismiss": _L("排除疑似非正常申请"),
-    # transfer
-    "need_create": _L("发布技术需求"),
-    "need_update": _L("修改技术需求"),
-    "need_renew": _L("续期技术需求"),
-    "need_mark_stale": _L("技术需求待确认"),
-    "need_match_again": _L("重新匹配技术需求"),
-    "need_close": _L("关闭技术需求"),
-    "need_expire": _L("技术需求到期"),
-    "need_import": _L("导入技术需求"),
-    "listing_create": _L("专利挂牌"),
-    "listing_withdraw": _L("撤回挂牌"),
-    "listing_revoke": _L("撤销挂牌"),
-    "match_run": _L("计算供需匹配"),
-    "match_request_contact": _L("请求对接"),
-    "match_accept": _L("同意对接"),
-    "match_reject": _L("拒绝对接"),
-    "match_deal": _L("匹配达成交易"),
-    "deal_record": _L("登记成交"),
-    "deal_link_filing": _L("成交关联备案"),
-    "event_create": _L("创建对接活动"),
-    "event_invite": _L("邀请参加对接活动"),
-    "event_register": _L("报名对接活动"),
-    "event_pair_outcome": _L("记录对接结果"),
-    "notifications_mark_read": _L("通知标为已读"),
-}
+ACTION_LABELS: dict[str, str | Promise] = {}
+"""Names of codes written by apps that have no ``audit_actions`` module yet; every
+other code is named by its app's ``Action`` enum (:func:`action_labels`)."""
+
+
+@functools.cache
+def action_labels() -> dict[str, str | Promise]:
+    """Every action code the apps declare, with its name: the members of each
+    subclass of :class:`iphub.core.audit_actions.AuditAction` found in the installed apps'
+    ``audit_actions`` modules (loaded here, as the admin loads ``admin`` modules)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    from iphub.core.audit_actions import AuditAction
+
+    autodiscover_modules("audit_actions")
+    labels: dict[str, str | Promise] = dict(ACTION_LABELS)
+    pending = list(AuditAction.__subclasses__())
+    while pending:
+        enum = pending.pop()
+        pending.extend(enum.__subclasses__())
+        for member in enum:
+            labels[member.value] = member.label
+    return labels
+
 
 # Endings of action codes, for a code not in the table (a new service, the admin).
 _VERB_LABELS: tuple[tuple[str, str | Promise], ...] = (
@@ -366,8 +268,9 @@ def object_type_label(object_type: str) -> str:
 def action_label(action: str, object_type: str = "") -> str:
     """The name of an action code in words; an unknown code reads as the kind of
     change and the object type (``foo_create`` on a chain → 新建：产业链)."""
-    if action in ACTION_LABELS:
-        return str(ACTION_LABELS[action])
+    labels = action_labels()
+    if action in labels:
+        return str(labels[action])
     kinds = _filing_kinds()
     if action.endswith("_create") and action.removesuffix("_create") in kinds:
         return _("新建申请：%(kind)s") % {"kind": kinds[action.removesuffix("_create")]}

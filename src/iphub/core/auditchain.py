@@ -58,6 +58,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from iphub.core.audit_actions import Action
+
 if TYPE_CHECKING:
     from iphub.core.models import AuditEntry
 
@@ -307,7 +309,7 @@ def audit_chain_check(*, user: Any) -> VerifyResult:
     first = result.first_break
     audit_record(
         actor=user,
-        action="audit_verify",
+        action=Action.AUDIT_VERIFY,
         object_type="core.auditentry",
         object_id=str(first.entry_id) if first and first.entry_id else "",
         object_repr="审计日志完整性校验",

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from iphub.core import ratelimit
 from iphub.core.audit import audit_record
+from iphub.core.audit_actions import Action
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import ApiToken, User
 from iphub.core.permissions import ensure_security_admin
@@ -93,7 +94,7 @@ def account_lock(*, actor: User, user_id: int) -> User:
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
-        audit_record(actor=actor, action="account_lock", obj=user, after={"is_active": False})
+        audit_record(actor=actor, action=Action.ACCOUNT_LOCK, obj=user, after={"is_active": False})
     return user
 
 
@@ -115,7 +116,7 @@ def account_unlock(*, actor: User, user_id: int) -> User:
     )
     audit_record(
         actor=actor,
-        action="account_unlock",
+        action=Action.ACCOUNT_UNLOCK,
         obj=user,
         after={"is_active": True, "reactivated": changed, "failures_cleared": cleared},
     )
@@ -133,7 +134,7 @@ def account_tokens_revoke(*, actor: User, user_id: int) -> int:
     user = _account(actor, user_id)
     now = timezone.now()
     n = ApiToken.objects.filter(user=user, revoked=False).update(revoked=True, revoked_at=now)
-    audit_record(actor=actor, action="account_tokens_revoke", obj=user, after={"revoked": n})
+    audit_record(actor=actor, action=Action.ACCOUNT_TOKENS_REVOKE, obj=user, after={"revoked": n})
     return n
 
 

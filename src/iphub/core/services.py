@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from iphub.core.audit import audit_record, snapshot
+from iphub.core.audit_actions import Action
 from iphub.core.errors import ApplicationError, ErrorCode
 from iphub.core.models import (
     STAFF_ROLES,
@@ -144,7 +145,7 @@ def organisation_create(*, actor: User | None, data: dict[str, Any]) -> Organisa
     org = Organisation.objects.create(region=region, **clean)
     audit_record(
         actor=actor,
-        action="organisation_create",
+        action=Action.ORGANISATION_CREATE,
         obj=org,
         region_path=region.path,
         after=snapshot(org),
@@ -182,7 +183,7 @@ def organisation_update(*, actor: User, organisation_id: int, data: dict[str, An
     org.save()
     audit_record(
         actor=actor,
-        action="organisation_update",
+        action=Action.ORGANISATION_UPDATE,
         obj=org,
         region_path=org.region.path,
         before=before,
@@ -238,7 +239,7 @@ def user_create(
     user.save()
     audit_record(
         actor=actor,
-        action="user_create",
+        action=Action.USER_CREATE,
         obj=user,
         region_path=region.path if region else "",
         after=snapshot(user),
@@ -263,4 +264,4 @@ def user_password_change(*, user: Any, old_password: str, new_password: str) -> 
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
-    audit_record(actor=user, action="user_password_change", obj=user)
+    audit_record(actor=user, action=Action.USER_PASSWORD_CHANGE, obj=user)

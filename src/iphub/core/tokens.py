@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from iphub.core.audit import audit_record
+from iphub.core.audit_actions import Action
 from iphub.core.errors import ApplicationError, ErrorCode, NotFound
 from iphub.core.joined import JoinedLoader
 from iphub.core.middleware_password import PASSWORD_EXPIRED_MESSAGE, password_expired
@@ -93,7 +94,7 @@ def api_token_create(
     )
     audit_record(
         actor=user,
-        action="api_token_create",
+        action=Action.API_TOKEN_CREATE,
         obj=token,
         after={"name": token.name, "scope": scope, "expires_at": expires_at.isoformat()},
     )
@@ -113,7 +114,9 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
         token.revoked = True
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked", "revoked_at"])
-        audit_record(actor=user, action="api_token_revoke", obj=token, after={"name": token.name})
+        audit_record(
+            actor=user, action=Action.API_TOKEN_REVOKE, obj=token, after={"name": token.name}
+        )
     return token
 
 

@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iphub.core import ratelimit
 from iphub.core.audit import audit_record
+from iphub.core.audit_actions import Action
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import User
 from iphub.core.permissions import ensure_security_admin
@@ -106,7 +107,7 @@ def _clean(token: str) -> str:
     return "".join(str(token).split()).lower()
 
 
-def _fail(request: HttpRequest | None, user: User, action: str) -> None:
+def _fail(request: HttpRequest | None, user: User, action: Action) -> None:
     """A wrong code: counted like a wrong password (axes per account, the login
     limit per address), in the account's own code window, and written to the
     audit log, outside any transaction that the refusal rolls back."""
@@ -150,9 +151,9 @@ def totp_enrolment_confirm(
             locked.confirmed = True
             locked.save(update_fields=["confirmed"])
             codes = _new_codes(user)
-            audit_record(actor=user, action="two_factor_enrol", obj=user)
+            audit_record(actor=user, action=Action.TWO_FACTOR_ENROL, obj=user)
     if not ok:
-        _fail(request, user, "two_factor_enrol")
+        _fail(request, user, Action.TWO_FACTOR_ENROL)
         raise ApplicationError(WRONG_CODE, fields={"token": WRONG_CODE})
     if request is not None:
         otp_login(request, locked)
@@ -180,13 +181,13 @@ def otp_verify(*, request: HttpRequest, user: User, token: str) -> Any:
                 matched = device
                 break
     if matched is None:
-        _fail(request, user, "two_factor_login")
+        _fail(request, user, Action.TWO_FACTOR_LOGIN)
         raise ApplicationError(WRONG_CODE, fields={"token": WRONG_CODE})
     otp_login(request, matched)
     used_recovery = isinstance(matched, StaticDevice)
     audit_record(
         actor=user,
-        action="two_factor_recovery_used" if used_recovery else "two_factor_login",
+        action=Action.TWO_FACTOR_RECOVERY_USED if used_recovery else Action.TWO_FACTOR_LOGIN,
         obj=user,
         after={"remaining": matched.token_set.count()} if used_recovery else None,
     )
@@ -199,7 +200,7 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     if not is_enrolled(user):
         raise ApplicationError("请先启用双因素认证。")
     codes = _new_codes(user)
-    audit_record(actor=user, action="two_factor_recovery_regenerate", obj=user)
+    audit_record(actor=user, action=Action.TWO_FACTOR_RECOVERY_REGENERATE, obj=user)
     return codes
 
 
@@ -218,7 +219,7 @@ def two_factor_reset(*, actor: User, user_id: int) -> User:
         raise NotFound("未找到该账号。")
     removed = sum(1 for d in devices_for_user(user, confirmed=None) if d.delete())
     audit_record(
-        actor=actor, action="two_factor_reset", obj=user, after={"devices_removed": removed}
+        actor=actor, action=Action.TWO_FACTOR_RESET, obj=user, after={"devices_removed": removed}
     )
     return user
 

@@ -30,6 +30,7 @@ from iphub.core.permissions import (
 )
 from iphub.core.regions import HUBEI
 from iphub.navigation import analysis
+from iphub.navigation.audit_actions import Action
 from iphub.navigation.errors import NavigationError
 from iphub.navigation.models import (
     EVIDENCE_CRITERIA,
@@ -107,7 +108,7 @@ def chains_load(*, path: Path | None = None) -> int:
                 query=query_validate(seg["query"]),
                 position=spos,
             )
-        audit_record(actor=None, action="navigation.chain_create", obj=chain, after=snapshot(chain))
+        audit_record(actor=None, action=Action.CHAIN_CREATE, obj=chain, after=snapshot(chain))
         created += 1
     return created
 
@@ -177,7 +178,7 @@ def chain_update(
     chain.save()
     audit_record(
         actor=actor,
-        action="navigation.chain_update",
+        action=Action.CHAIN_UPDATE,
         obj=chain,
         before=before,
         after=_chain_state(chain),
@@ -199,7 +200,7 @@ def analysis_request(
     job = Analysis.objects.create(
         chain=chain, title=title, query="" if chain else query, requested_by=actor
     )
-    audit_record(actor=actor, action="navigation.analysis_request", obj=job)
+    audit_record(actor=actor, action=Action.ANALYSIS_REQUEST, obj=job)
     from iphub.navigation.tasks import run_analysis
 
     transaction.on_commit(lambda: run_analysis.enqueue(job.pk))
@@ -296,7 +297,7 @@ def evidence_add(
     )
     audit_record(
         actor=actor,
-        action="navigation.evidence_add" if created else "navigation.evidence_update",
+        action=Action.EVIDENCE_ADD if created else Action.EVIDENCE_UPDATE,
         obj=evidence,
         after=snapshot(evidence),
     )
@@ -311,7 +312,7 @@ def evidence_remove(*, actor: Any, evidence_id: int) -> None:
     if evidence is None:
         raise NotFound("未找到该佐证。")
     audit_record(
-        actor=actor, action="navigation.evidence_remove", obj=evidence, before=snapshot(evidence)
+        actor=actor, action=Action.EVIDENCE_REMOVE, obj=evidence, before=snapshot(evidence)
     )
     evidence.delete()
 
@@ -388,7 +389,7 @@ def project_create(
     project.save()
     audit_record(
         actor=actor,
-        action="navigation.project_create",
+        action=Action.PROJECT_CREATE,
         obj=project,
         region_path=client.region.path,
         after={**snapshot(project, exclude=("report",)), "report": project.report.name},

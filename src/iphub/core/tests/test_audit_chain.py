@@ -16,6 +16,7 @@ from django.utils import timezone
 from iphub.conftest import at_once, make_user
 from iphub.core import services
 from iphub.core.audit import audit_record
+from iphub.core.audit_actions import Action
 from iphub.core.auditchain import audit_seal, audit_verify
 from iphub.core.models import AuditChainHead, AuditEntry, Organisation, Role, User
 
@@ -81,7 +82,7 @@ def test_a_rewritten_link_or_an_unsealed_entry_is_named(
     assert audit_verify().ok
     # Not sealed yet: its digest still gives it away.
     fresh = audit_record(
-        actor=cast["wuhan_clerk"], action="organisation_update", obj=orgs["yichang"]
+        actor=cast["wuhan_clerk"], action=Action.ORGANISATION_UPDATE, obj=orgs["yichang"]
     )
     _raw("UPDATE core_auditentry SET actor_name = %s WHERE id = %s", ["someone_else", fresh.pk])
     assert audit_verify().first_break.entry_id == fresh.pk  # type: ignore[union-attr]
@@ -130,7 +131,7 @@ def test_recent_entries_cannot_be_deleted(
             _raw("DELETE FROM core_auditentry WHERE id = %s", [entry.pk])
         assert AuditEntry.objects.filter(pk=entry.pk).exists()
     # Past the retention period the ORM lets them go.
-    old = audit_record(actor=None, action="organisation_update", obj=orgs["yichang"])
+    old = audit_record(actor=None, action=Action.ORGANISATION_UPDATE, obj=orgs["yichang"])
     _raw(
         "UPDATE core_auditentry SET at = %s WHERE id = %s",
         [timezone.now() - dt.timedelta(days=200), old.pk],
@@ -175,7 +176,7 @@ def test_concurrent_writers_and_sealers_make_one_chain(
             for i in range(5):
                 audit_record(
                     actor=None,
-                    action="organisation_update",
+                    action=Action.ORGANISATION_UPDATE,
                     obj=orgs["yichang"],
                     after={"writer": n, "i": i},
                 )

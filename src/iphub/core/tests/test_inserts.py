@@ -10,6 +10,7 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from iphub.core.audit import audit_entry
+from iphub.core.audit_actions import Action
 from iphub.core.inserts import RowInserter, RowUpdater
 from iphub.core.models import AuditEntry, Organisation, User
 
@@ -25,7 +26,7 @@ def _stored(entry: AuditEntry) -> dict[str, Any]:
 def _entry(actor: User | None, n: int) -> AuditEntry:
     return audit_entry(
         actor=actor,
-        action="test_insert",
+        action=Action.AUDIT_VERIFY,
         object_type="x",
         object_id=str(n),
         object_repr=f"对象 {n}",

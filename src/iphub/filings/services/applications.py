@@ -20,6 +20,7 @@ from iphub.core.joined import JoinedLoader
 from iphub.core.models import Region
 from iphub.core.permissions import require_roles
 from iphub.filings import catalogue, checks
+from iphub.filings.audit_actions import Action
 from iphub.filings.catalogue import Service
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingDocument, FilingState
@@ -193,7 +194,7 @@ def create_filing(
     audits = [
         audit_entry(
             actor=actor,
-            action=f"{service.kind}_create",
+            action=Action.created(service.kind),
             obj=filing,
             region_path=filing.region.path,
             after=created,

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from iphub.core.audit import audit_record
 from iphub.filings import catalogue, checks
+from iphub.filings.audit_actions import Action
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingKind, FilingState, Operation
 from iphub.filings.services.applications import (
@@ -97,7 +98,7 @@ def filing_draft_update(
     record_event(filing, action="edit", actor=actor, at=now, frm=filing.state)
     audit_record(
         actor=actor,
-        action="filing_draft_update",
+        action=Action.FILING_DRAFT_UPDATE,
         obj=filing,
         region_path=filing.region.path,
         before=before,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from iphub.core.audit import audit_record
+from iphub.filings.audit_actions import Action
 from iphub.filings.models import Filing
 from iphub.filings.services.workflow_steps import record_event
 from iphub.filings.workflow import WAITING_ON_STAFF
@@ -46,7 +47,7 @@ def filings_escalate_overdue(*, now: dt.datetime | None = None) -> list[Filing]:
             record_event(filing, action="escalate", actor=None, at=now, note=note, frm=filing.state)
             audit_record(
                 actor=None,
-                action="filing_escalate",
+                action=Action.FILING_ESCALATE,
                 obj=filing,
                 region_path=filing.region.path,
                 after={"escalated_to": target.pk, "due_at": filing.due_at},

@@ -15,6 +15,7 @@ from django.utils import timezone
 from iphub.core.audit import audit_record
 from iphub.core.calendar import LOCAL_TZ
 from iphub.filings import announce, catalogue, checks
+from iphub.filings.audit_actions import Action
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingKind, FilingState
 from iphub.filings.services.applications import Documents, check_documents, store_documents
@@ -214,7 +215,7 @@ def filing_correct(
     record_event(filing, action="correct", actor=actor, at=now, frm=filing.state)
     audit_record(
         actor=actor,
-        action="filing_correct",
+        action=Action.FILING_CORRECT,
         obj=filing,
         region_path=filing.region.path,
         before=before,

@@ -21,6 +21,7 @@ from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.inserts import RowInserter, RowUpdater
 from iphub.core.joined import JoinedLoader
 from iphub.filings import catalogue, workflow
+from iphub.filings.audit_actions import Action
 from iphub.filings.errors import FilingErrorCode
 from iphub.filings.models import Filing, FilingEvent, FilingState
 
@@ -205,7 +206,7 @@ def step_records(
     event = event_row(filing, action=name, actor=actor, at=at, note=note, frm=frm)
     audit = audit_entry(
         actor=actor,
-        action=f"filing_{name}",
+        action=Action.step(name),
         obj=filing,
         region_path=filing.region.path,
         before=before,

@@ -26,6 +26,7 @@ from iphub.core.errors import ApplicationError, NotFound, field_error
 from iphub.core.uploads import CheckedUpload
 from iphub.filings.uploads import check_upload
 from iphub.finance import workflow
+from iphub.finance.audit_actions import Action
 from iphub.finance.models import (
     AnswerEvent,
     AnswerState,
@@ -157,7 +158,7 @@ def _apply(
     )
     audit_record(
         actor=actor,
-        action=f"finance.answer_{t.name}",
+        action=Action.answer_step(t.name),
         obj=answer,
         region_path=answer.request.region.path,
         before={"state": old_state},
@@ -230,7 +231,7 @@ def _store_files(
     ]
     audit_record(
         actor=actor,
-        action="finance.answer_files",
+        action=Action.ANSWER_FILES,
         obj=answer,
         region_path=answer.request.region.path,
         after={"files": [{"name": f.original_name, "sha256": f.sha256} for f in stored]},
@@ -377,7 +378,7 @@ def pledge_registered(*, filing: Any, actor: Any, now: dt.datetime) -> Financing
     request.save(update_fields=["state", "loan_amount", "loan_bank", "pledge_filing", "closed_at"])
     audit_record(
         actor=actor,
-        action="finance.request_loaned",
+        action=Action.REQUEST_LOANED,
         obj=request,
         region_path=request.region.path,
         after={

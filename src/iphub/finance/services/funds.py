@@ -15,6 +15,7 @@ from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Region, Role
 from iphub.core.permissions import ensure_region_access, require_roles
 from iphub.core.workbooks import open_workbook, sheet_rows
+from iphub.finance.audit_actions import Action
 from iphub.finance.models import (
     BankLoanReport,
     ClaimStatus,
@@ -68,7 +69,7 @@ def fund_create(*, actor: Any, data: dict[str, Any]) -> RiskCompensationFund:
     )
     audit_record(
         actor=actor,
-        action="finance.fund_create",
+        action=Action.FUND_CREATE,
         obj=fund,
         region_path=region.path,
         after=snapshot(fund),
@@ -101,7 +102,7 @@ def claim_create(*, actor: Any, fund_id: int, data: dict[str, Any]) -> Compensat
     )
     audit_record(
         actor=actor,
-        action="finance.claim_create",
+        action=Action.CLAIM_CREATE,
         obj=claim,
         region_path=fund.region.path,
         after=snapshot(claim),
@@ -133,7 +134,7 @@ def claim_decide(*, actor: Any, claim_id: int, status: str) -> CompensationClaim
     claim.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="finance.claim_decide",
+        action=Action.CLAIM_DECIDE,
         obj=claim,
         region_path=claim.fund.region.path,
         before=before,
@@ -207,7 +208,7 @@ def loans_import(*, actor: Any, fh: IO[bytes], skip_bad: bool = False) -> LoanIm
             )
         audit_record(
             actor=actor,
-            action="finance.loans_import",
+            action=Action.LOANS_IMPORT,
             object_type="finance.bankloanreport",
             object_id="import",
             after={"rows": len(good), "errors": len(result.errors)},

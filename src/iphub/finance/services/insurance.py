@@ -27,6 +27,7 @@ from iphub.core.errors import AccessDenied, ApplicationError, NotFound, field_er
 from iphub.core.models import Organisation, OrganisationKind, Role
 from iphub.core.validators import is_valid_uscc, validate_uscc
 from iphub.filings import checks
+from iphub.finance.audit_actions import Action
 from iphub.finance.models import ClaimOutcome, InsuranceClaim, InsurancePolicy, PolicyKind
 from iphub.finance.services.products import _list
 from iphub.patents.names import applicant_key
@@ -159,7 +160,7 @@ def policy_create(*, actor: Any, data: Mapping[str, Any]) -> InsurancePolicy:
     policy.trademarks.set(marks)
     audit_record(
         actor=actor,
-        action="finance.policy_create",
+        action=Action.POLICY_CREATE,
         obj=policy,
         region_path=insured.region.path,
         after=snapshot(policy) | {"patents": [p.application_number for p in patents]},
@@ -232,7 +233,7 @@ def claim_file(*, actor: Any, policy_id: int, data: Mapping[str, Any]) -> Insura
     )
     audit_record(
         actor=actor,
-        action="finance.insurance_claim_file",
+        action=Action.INSURANCE_CLAIM_FILE,
         obj=claim,
         region_path=policy.region.path,
         after=snapshot(claim),
@@ -271,7 +272,7 @@ def claim_settle(
     claim.save(update_fields=["outcome", "amount_paid", "decided_on"])
     audit_record(
         actor=actor,
-        action="finance.insurance_claim_settle",
+        action=Action.INSURANCE_CLAIM_SETTLE,
         obj=claim,
         region_path=policy.region.path,
         after={"outcome": outcome, "amount_paid": paid},

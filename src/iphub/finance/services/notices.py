@@ -23,6 +23,7 @@ from django.utils import timezone
 from iphub.core.audit import audit_record
 from iphub.core.models import Region, RegionLevel, Role, User
 from iphub.finance import workflow
+from iphub.finance.audit_actions import Action
 from iphub.finance.models import BankAnswer, FinanceNotice
 
 
@@ -98,7 +99,7 @@ def answers_flag_overdue(*, now: dt.datetime | None = None) -> list[BankAnswer]:
             _write(city_supervisors(r.region), title=title, body=body, link=link, now=now)
             audit_record(
                 actor=None,
-                action="finance.answer_overdue",
+                action=Action.ANSWER_OVERDUE,
                 obj=a,
                 region_path=r.region.path,
                 after={"bank": a.bank.name, "due_at": a.due_at},

@@ -12,6 +12,7 @@ from iphub.core.amounts import YUAN_16, NumberRange, parse_count, parse_required
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound, field_error
 from iphub.core.models import Region, RegionLevel
+from iphub.finance.audit_actions import Action
 from iphub.finance.models import Collateral, LoanProduct
 from iphub.finance.workflow import is_bank_user
 
@@ -102,7 +103,7 @@ def product_create(*, actor: Any, data: Mapping[str, Any]) -> LoanProduct:
     """A bank user publishes a loan product of their own bank."""
     ensure_bank_user(actor)
     product = LoanProduct.objects.create(bank=actor.organisation, **product_values(data))
-    audit_record(actor=actor, action="finance.product_create", obj=product, after=snapshot(product))
+    audit_record(actor=actor, action=Action.PRODUCT_CREATE, obj=product, after=snapshot(product))
     return product
 
 
@@ -128,7 +129,7 @@ def product_update(
     product.save()
     audit_record(
         actor=actor,
-        action="finance.product_update",
+        action=Action.PRODUCT_UPDATE,
         obj=product,
         before=before,
         after=snapshot(product),

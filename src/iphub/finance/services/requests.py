@@ -20,6 +20,7 @@ from iphub.core.errors import AccessDenied, ApplicationError, field_error
 from iphub.core.models import Organisation, OrganisationKind, Role
 from iphub.filings import checks
 from iphub.finance import workflow
+from iphub.finance.audit_actions import Action
 from iphub.finance.models import (
     AnswerEvent,
     AnswerState,
@@ -185,7 +186,7 @@ def request_create(
     )
     audit_record(
         actor=actor,
-        action="finance.request_create",
+        action=Action.REQUEST_CREATE,
         obj=request,
         region_path=org.region.path,
         after={

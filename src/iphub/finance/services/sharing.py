@@ -23,6 +23,7 @@ from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError, NotFound, field_error
 from iphub.core.models import Organisation, OrganisationKind, Region, Role
 from iphub.core.permissions import ensure_region_access, require_roles
+from iphub.finance.audit_actions import Action
 from iphub.finance.models import FinancingRequest, LoanDefault, RiskCompensationFund
 from iphub.finance.selectors.figures import fund_balance
 
@@ -87,7 +88,7 @@ def fund_shares_set(*, actor: Any, fund_id: int, data: Mapping[str, Any]) -> Ris
     fund.save(update_fields=[f"{p}_share" for p in PARTIES])
     audit_record(
         actor=actor,
-        action="finance.fund_shares_set",
+        action=Action.FUND_SHARES_SET,
         obj=fund,
         region_path=fund.region.path,
         before=before,
@@ -168,7 +169,7 @@ def default_record(*, actor: Any, fund_id: int, data: Mapping[str, Any]) -> Loan
     )
     audit_record(
         actor=actor,
-        action="finance.default_record",
+        action=Action.DEFAULT_RECORD,
         obj=default,
         region_path=fund.region.path,
         after=snapshot(default),

@@ -16,6 +16,7 @@ from iphub.core.calendar import add_years
 from iphub.core.errors import ApplicationError, NotFound, field_error
 from iphub.core.models import Organisation, OrganisationKind, Role
 from iphub.core.permissions import path_within, region_path_of, require_roles
+from iphub.finance.audit_actions import Action
 from iphub.finance.models import WhitelistCriterion, WhitelistEntry
 from iphub.finance.services.products import _list
 
@@ -90,7 +91,7 @@ def whitelist_add(*, actor: Any, data: Mapping[str, Any]) -> WhitelistEntry:
     )
     audit_record(
         actor=actor,
-        action="finance.whitelist_add",
+        action=Action.WHITELIST_ADD,
         obj=entry,
         region_path=org.region.path,
         after=snapshot(entry),
@@ -118,7 +119,7 @@ def whitelist_remove(*, actor: Any, entry_id: int, reason: str) -> WhitelistEntr
     entry.save(update_fields=["removed_at", "removed_reason"])
     audit_record(
         actor=actor,
-        action="finance.whitelist_remove",
+        action=Action.WHITELIST_REMOVE,
         obj=entry,
         region_path=entry.organisation.region.path,
         after={"removed_reason": reason},

@@ -11,6 +11,7 @@ from iphub.core.audit import audit_record
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.permissions import region_path_of, require_roles
 from iphub.core.regions import HUBEI
+from iphub.patents.audit_actions import Action
 from iphub.patents.models import GradeWeight, GradeWeightKind
 
 MAX_POINTS = 100
@@ -74,7 +75,7 @@ def grade_weights_update(*, actor: Any, values: dict[str, str]) -> list[GradeWei
     if changed:
         audit_record(
             actor=actor,
-            action="grade_weights_update",
+            action=Action.GRADE_WEIGHTS_UPDATE,
             obj=changed[0],
             before={w.key: before[w.key] for w in changed},
             after={w.key: w.points for w in changed},

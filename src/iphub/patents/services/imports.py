@@ -34,6 +34,7 @@ from iphub.core.audit import audit_record
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import SafeCsvWriter
 from iphub.core.permissions import require_roles
+from iphub.patents.audit_actions import Action
 from iphub.patents.events import patents_imported
 from iphub.patents.importers import (
     ImportReport,
@@ -245,7 +246,7 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
     job.save()
     audit_record(
         actor=job.started_by,
-        action="patent_import",
+        action=Action.PATENT_IMPORT,
         obj=job,
         after={
             "status": job.status,

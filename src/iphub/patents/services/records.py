@@ -15,6 +15,7 @@ from iphub.core.inserts import RowInserter
 from iphub.core.models import Region
 from iphub.core.permissions import require_roles
 from iphub.patents.addresses import resolve_addresses
+from iphub.patents.audit_actions import Action
 from iphub.patents.importers import PatentIn
 from iphub.patents.indexing import index_delete_on_commit, index_on_commit
 from iphub.patents.models import (
@@ -266,7 +267,7 @@ def legal_event_append(
         patent.save(update_fields=["legal_status", "updated_at"])
         audit_record(
             actor=actor,
-            action="patent_status_change",
+            action=Action.PATENT_STATUS_CHANGE,
             obj=patent,
             before={"legal_status": before},
             after={"legal_status": status},
@@ -277,7 +278,7 @@ def legal_event_append(
         index_on_commit([patent.pk])
     audit_record(
         actor=actor,
-        action="legal_event_append",
+        action=Action.LEGAL_EVENT_APPEND,
         obj=patent,
         after={"kind": kind, "date": date, "detail": detail},
     )
@@ -346,7 +347,7 @@ def patent_owner_change(
     patent.save(update_fields=["applicants", "updated_at"])
     audit_record(
         actor=actor,
-        action="patent_owner_change",
+        action=Action.PATENT_OWNER_CHANGE,
         obj=patent,
         before={"applicants": before},
         after={"applicants": after},
@@ -372,7 +373,7 @@ def patent_delete(*, actor: Any, patent_id: int) -> None:
         raise NotFound("未找到该专利。")
     audit_record(
         actor=actor,
-        action="patent_delete",
+        action=Action.PATENT_DELETE,
         obj=patent,
         before={"natural_key": patent.natural_key, "title": patent.title},
     )

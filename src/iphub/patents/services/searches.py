@@ -16,6 +16,7 @@ from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.exports import clean_text, write_atomically
 from iphub.core.models import Role
 from iphub.core.permissions import require_roles
+from iphub.patents.audit_actions import Action
 from iphub.patents.models import ExportJob, ImportJob, JobStatus, Patent, SavedSearch, SearchAlert
 from iphub.patents.search import QuerySyntaxError, parse
 
@@ -49,7 +50,7 @@ def saved_search_create(*, user: Any, name: str, query: str) -> SavedSearch:
     saved = SavedSearch.objects.create(
         user=user, name=name, query=query, last_checked_at=timezone.now()
     )
-    audit_record(actor=user, action="saved_search_create", obj=saved, after={"query": query})
+    audit_record(actor=user, action=Action.SAVED_SEARCH_CREATE, obj=saved, after={"query": query})
     return saved
 
 
@@ -58,7 +59,9 @@ def saved_search_delete(*, user: Any, saved_search_id: int) -> None:
     saved = SavedSearch.objects.filter(pk=saved_search_id, user=user).first()
     if saved is None:
         raise NotFound("未找到该保存的检索。")
-    audit_record(actor=user, action="saved_search_delete", obj=saved, before={"query": saved.query})
+    audit_record(
+        actor=user, action=Action.SAVED_SEARCH_DELETE, obj=saved, before={"query": saved.query}
+    )
     saved.delete()
 
 
@@ -123,7 +126,9 @@ def export_job_create(*, user: Any, query: str, fmt: str) -> ExportJob:
     query = clean_text(query)
     query = _check_query(query) if query.strip() else ""
     job = ExportJob.objects.create(user=user, query=query, fmt=fmt)
-    audit_record(actor=user, action="patent_export", obj=job, after={"query": query, "fmt": fmt})
+    audit_record(
+        actor=user, action=Action.PATENT_EXPORT, obj=job, after={"query": query, "fmt": fmt}
+    )
     return job
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from iphub.core.audit import audit_record
 from iphub.core.errors import ApplicationError
 from iphub.patents.addresses import resolve_addresses
+from iphub.patents.audit_actions import Action
 from iphub.patents.importers import read_file
 from iphub.patents.importers.validate import parse_date
 from iphub.patents.models import Trademark, TrademarkType
@@ -137,7 +138,7 @@ def trademarks_import(*, actor: Any, path: Path, mode: str = "skip") -> Trademar
             )
         audit_record(
             actor=actor,
-            action="trademark_import",
+            action=Action.TRADEMARK_IMPORT,
             object_type="patents.trademark",
             object_id=path.name,
             after={"ok": report.ok, "bad": len(report.bad_rows)},

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from iphub.core.audit import audit_record
+from iphub.core.audit_actions import Action
 from iphub.core.models import Organisation, User
 
 FORMULA = '=HYPERLINK("http://evil.example/","点我")'
@@ -27,10 +28,10 @@ def hostile(orgs: dict[str, Organisation]) -> Organisation:
     Organisation.objects.filter(pk=orgs["wuhan_jiangan"].pk).update(name="江岸\x0b测试制造有限公司")
     org.refresh_from_db()
     path = org.region.path
-    audit_record(actor=None, action="organisation_update", obj=org, region_path=path)
+    audit_record(actor=None, action=Action.ORGANISATION_UPDATE, obj=org, region_path=path)
     audit_record(
         actor=None,
-        action="organisation_update",
+        action=Action.ORGANISATION_UPDATE,
         obj=org,
         object_repr="@控制\x0b字符",
         region_path=path,

@@ -19,6 +19,7 @@ from iphub.core.calendar import add_working_days
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Organisation, Region, Role
 from iphub.core.permissions import ensure_region_access, require_roles
+from iphub.protection.audit_actions import Action
 from iphub.protection.errors import ProtectionErrorCode
 from iphub.protection.models import (
     AssistanceRequest,
@@ -81,7 +82,7 @@ def workstation_create(
         )
         audit_record(
             actor=actor,
-            action="workstation_create",
+            action=Action.WORKSTATION_CREATE,
             obj=station,
             region_path=region.path,
             after=snapshot(station, exclude=("contact_phone",)),
@@ -121,7 +122,7 @@ def station_activity_record(
         )
         audit_record(
             actor=actor,
-            action="station_activity_record",
+            action=Action.STATION_ACTIVITY_RECORD,
             obj=activity,
             region_path=station.region.path,
             after=snapshot(activity),
@@ -199,7 +200,7 @@ def assistance_request_submit(
         )
         audit_record(
             actor=actor,
-            action="assistance_request_submit",
+            action=Action.ASSISTANCE_REQUEST_SUBMIT,
             obj=item,
             region_path=item.region.path,
             after=snapshot(item),
@@ -240,9 +241,9 @@ def _request_step(
 
 # Each step's audit action, as the trail has always named them.
 AUDIT_ACTIONS = {
-    ("assistancerequest", "close"): "assistance_request_close",
-    ("assistancerequest", "feedback"): "assistance_feedback_submit",
-    **{("fasttrackrequest", s.name): "fasttrack_request_decide" for s in FASTTRACK_STEPS},
+    ("assistancerequest", "close"): Action.ASSISTANCE_REQUEST_CLOSE,
+    ("assistancerequest", "feedback"): Action.ASSISTANCE_FEEDBACK_SUBMIT,
+    **{("fasttrackrequest", s.name): Action.FASTTRACK_REQUEST_DECIDE for s in FASTTRACK_STEPS},
 }
 
 
@@ -324,7 +325,7 @@ def fasttrack_request_submit(*, actor: Any, title: str, ipc_main: str) -> FastTr
         )
         audit_record(
             actor=actor,
-            action="fasttrack_request_submit",
+            action=Action.FASTTRACK_REQUEST_SUBMIT,
             obj=item,
             region_path=item.region.path,
             after=snapshot(item),

@@ -18,13 +18,14 @@ from iphub.core.calendar import add_working_days
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Region, Role
 from iphub.core.permissions import ensure_region_access, has_role, region_path_of, require_roles
+from iphub.protection.audit_actions import Action
 from iphub.protection.errors import ProtectionErrorCode
 from iphub.protection.models import (
     Campaign,
     Case,
+    CaseEvent,
     CaseParty,
     CaseState,
-    CaseTransition,
     CaseType,
     CooperationRequest,
     CooperationStatus,
@@ -89,7 +90,7 @@ def campaign_create(
         )
         audit_record(
             actor=actor,
-            action="campaign_create",
+            action=Action.CAMPAIGN_CREATE,
             obj=campaign,
             region_path=region.path,
             after=snapshot(campaign),
@@ -127,7 +128,7 @@ def campaign_update(
         locked.save()
         audit_record(
             actor=actor,
-            action="campaign_update",
+            action=Action.CAMPAIGN_UPDATE,
             obj=locked,
             region_path=region.path,
             before=before,
@@ -186,7 +187,7 @@ def case_create(
             CaseParty.objects.create(case=case, role=role, name=party["name"].strip())
         audit_record(
             actor=actor,
-            action="case_create",
+            action=Action.CASE_CREATE,
             obj=case,
             region_path=region.path,
             after=snapshot(case),
@@ -276,12 +277,12 @@ def case_transition(
         elif target == CaseState.CLOSED:
             locked.closed_on = today
         locked.save()
-        CaseTransition.objects.create(
+        CaseEvent.objects.create(
             case=locked, from_state=move.source, to_state=target, actor=actor, note=note[:500]
         )
         audit_record(
             actor=actor,
-            action="case_transition",
+            action=Action.CASE_TRANSITION,
             obj=locked,
             region_path=locked.region.path,
             before=before,
@@ -313,7 +314,7 @@ def evidence_add(*, actor: Any, case: Case, upload: Any, description: str = "") 
         evidence.save()
         audit_record(
             actor=actor,
-            action="evidence_add",
+            action=Action.EVIDENCE_ADD,
             obj=evidence,
             region_path=case.region.path,
             after=snapshot(evidence, exclude=("file",)) | {"file": evidence.file.name},
@@ -347,7 +348,7 @@ def cooperation_request_create(
         )
         audit_record(
             actor=actor,
-            action="cooperation_request_create",
+            action=Action.COOPERATION_REQUEST_CREATE,
             obj=request,
             region_path=case.region.path,
             after=snapshot(request),
@@ -378,7 +379,7 @@ def cooperation_request_answer(
         locked.save()
         audit_record(
             actor=actor,
-            action="cooperation_request_answer",
+            action=Action.COOPERATION_REQUEST_ANSWER,
             obj=locked,
             region_path=locked.to_region.path,
             before=before,
@@ -423,7 +424,7 @@ def evidence_recognise(*, actor: Any, case: Case, evidence: EvidenceFile) -> Evi
         )
         audit_record(
             actor=actor,
-            action="evidence_recognise",
+            action=Action.EVIDENCE_RECOGNISE,
             obj=copy,
             region_path=case.region.path,
             after=snapshot(copy, exclude=("file",)) | {"file": copy.file.name},

@@ -22,6 +22,7 @@ from iphub.core.jobs import stall_after
 from iphub.core.models import Role
 from iphub.core.permissions import ensure_region_access, require_roles
 from iphub.patents.models import LegalEvent, LegalEventKind, PartyRole, Patent, PatentParty
+from iphub.protection.audit_actions import Action
 from iphub.protection.errors import ProtectionErrorCode
 from iphub.protection.models import (
     DismissedPair,
@@ -78,7 +79,7 @@ def screening_run_create(
             patent_ids=sorted(set(patent_ids)),
             started_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        audit_record(actor=actor, action="screening_run_create", obj=run, after=snapshot(run))
+        audit_record(actor=actor, action=Action.SCREENING_RUN_CREATE, obj=run, after=snapshot(run))
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
 
@@ -533,7 +534,11 @@ def _decide(*, actor: Any, group: FlaggedGroup, status: str, note: str) -> Flagg
             )
         audit_record(
             actor=actor,
-            action=f"flagged_group_{'confirm' if status == GroupStatus.CONFIRMED else 'dismiss'}",
+            action=(
+                Action.FLAGGED_GROUP_CONFIRM
+                if status == GroupStatus.CONFIRMED
+                else Action.FLAGGED_GROUP_DISMISS
+            ),
             obj=locked,
             region_path=locked.region.path,
             before=before,

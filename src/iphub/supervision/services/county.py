@@ -10,6 +10,7 @@ from iphub.core.audit import audit_record
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import Region, RegionLevel, Role
 from iphub.core.permissions import ensure_region_access, is_province, require_roles
+from iphub.supervision.audit_actions import Action
 from iphub.supervision.errors import SupervisionError
 from iphub.supervision.models import CountyReporting
 
@@ -36,7 +37,7 @@ def county_reporting_set(*, actor: Any, city: Region, enabled: bool) -> CountyRe
     setting.save()
     audit_record(
         actor=actor,
-        action="supervision.county_reporting_set",
+        action=Action.COUNTY_REPORTING_SET,
         obj=setting,
         object_id=city.code,
         region_path=city.path,

@@ -15,6 +15,7 @@ from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.models import Role
 from iphub.core.permissions import is_province, require_roles
+from iphub.supervision.audit_actions import Action
 from iphub.supervision.errors import SupervisionError
 from iphub.supervision.models import (
     Comparator,
@@ -141,7 +142,7 @@ def plan_load(*, path: Path | None = None, replace: bool = False) -> tuple[Plan,
             measure.targets.exclude(pk__in=target_keep).delete()
         task.measures.exclude(pk__in=measure_keep).delete()
     plan.tasks.exclude(pk__in=task_keep).delete()
-    audit_record(actor=None, action="supervision.plan_load", obj=plan, after={"file": str(path)})
+    audit_record(actor=None, action=Action.PLAN_LOAD, obj=plan, after={"file": str(path)})
     return plan, True
 
 
@@ -187,7 +188,7 @@ def target_update(*, actor: Any, target_id: int, data: dict[str, Any]) -> PlanTa
     target.save()
     audit_record(
         actor=actor,
-        action="supervision.target_update",
+        action=Action.TARGET_UPDATE,
         obj=target,
         before=before,
         after=snapshot(target),

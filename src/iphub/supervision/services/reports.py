@@ -15,6 +15,7 @@ from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.models import Region, RegionLevel
 from iphub.supervision import deadlines, workflow
+from iphub.supervision.audit_actions import Action
 from iphub.supervision.errors import SupervisionError
 from iphub.supervision.indicators import REGISTRY, Source
 from iphub.supervision.models import (
@@ -71,7 +72,7 @@ def report_open(*, actor: Any, region: Region, month: dt.date) -> MonthlyReport:
         )
         if created:
             audit_record(
-                actor=actor, action="supervision.report_open", obj=report, region_path=region.path
+                actor=actor, action=Action.REPORT_OPEN, obj=report, region_path=region.path
             )
     return report
 
@@ -167,7 +168,7 @@ def report_update(*, actor: Any, report_id: int, data: dict[str, Any]) -> Monthl
         )
     audit_record(
         actor=actor,
-        action="supervision.report_update",
+        action=Action.REPORT_UPDATE,
         obj=report,
         region_path=report.region.path,
         before=before,
@@ -197,7 +198,7 @@ def report_attach(*, actor: Any, report_id: int, name: str, content: bytes) -> R
     att.save()
     audit_record(
         actor=actor,
-        action="supervision.report_attach",
+        action=Action.REPORT_ATTACH,
         obj=att,
         region_path=report.region.path,
         after={"name": att.original_name},
@@ -251,7 +252,7 @@ def report_transition(
     _event(report, actor=actor, action=t.name, frm=frm, to=t.target, note=reason)
     audit_record(
         actor=actor,
-        action=f"supervision.report_{t.name}",
+        action=Action.report_step(t.name),
         obj=report,
         region_path=report.region.path,
         before=before,

@@ -10,6 +10,7 @@ from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.models import Role
 from iphub.core.permissions import is_province, require_roles
+from iphub.supervision.audit_actions import Action
 from iphub.supervision.errors import SupervisionError
 from iphub.supervision.models import ScoringScheme
 from iphub.supervision.scoring import scheme_validate
@@ -48,7 +49,7 @@ def scheme_save(
     scheme.save()
     audit_record(
         actor=actor,
-        action="supervision.scheme_save",
+        action=Action.SCHEME_SAVE,
         obj=scheme,
         before=before,
         after=snapshot(scheme),

@@ -19,6 +19,7 @@ from iphub.filings.selectors import filing_get
 from iphub.patents.models import LegalEventKind, Patent
 from iphub.patents.services import legal_event_append
 from iphub.transfer.access import STAFF_ROLES
+from iphub.transfer.audit_actions import Action
 from iphub.transfer.errors import TransferError
 from iphub.transfer.models import (
     Deal,
@@ -182,7 +183,7 @@ def deal_record(
         match.save(update_fields=["stage", "updated_at"])
         audit_record(
             actor=actor,
-            action="match_deal",
+            action=Action.MATCH_DEAL,
             obj=match,
             before={"stage": before},
             after={"stage": MatchStage.DEAL},
@@ -193,7 +194,7 @@ def deal_record(
             match.listing.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        action="deal_record",
+        action=Action.DEAL_RECORD,
         obj=deal,
         region_path=buyer.region.path,
         after=snapshot(deal) | {"patents": [p.pk for p in patents]},
@@ -222,7 +223,7 @@ def deal_link_filing(*, actor: Any, deal_id: int, filing_id: int) -> Deal:
     deal.save(update_fields=["filing", "filing_reference"])
     audit_record(
         actor=actor,
-        action="deal_link_filing",
+        action=Action.DEAL_LINK_FILING,
         obj=deal,
         region_path=deal.region.path,
         before=before,

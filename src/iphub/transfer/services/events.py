@@ -18,6 +18,7 @@ from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Region
 from iphub.core.permissions import ensure_region_access, require_roles
 from iphub.transfer.access import STAFF_ROLES, own_organisation
+from iphub.transfer.audit_actions import Action
 from iphub.transfer.models import (
     DockingEvent,
     EventPair,
@@ -76,7 +77,7 @@ def event_create(*, actor: Any, data: Mapping[str, Any]) -> DockingEvent:
     )
     audit_record(
         actor=actor,
-        action="event_create",
+        action=Action.EVENT_CREATE,
         obj=event,
         region_path=region.path,
         after=snapshot(event),
@@ -119,7 +120,7 @@ def event_invite_best(*, actor: Any, event_id: int, limit: int = 20) -> list[Eve
         notify(organisations=supply, title=title, body=m.patent.title, link=link)
     audit_record(
         actor=actor,
-        action="event_invite",
+        action=Action.EVENT_INVITE,
         obj=event,
         region_path=event.region.path,
         after={"invited": [p.match_id for p in pairs]},
@@ -148,7 +149,7 @@ def event_register(*, actor: Any, event_id: int, attendees: int = 1) -> EventReg
     ).update(outcome=PairOutcome.REGISTERED)
     audit_record(
         actor=actor,
-        action="event_register",
+        action=Action.EVENT_REGISTER,
         obj=reg,
         object_repr=f"{org.name} → {event.title}",
         region_path=event.region.path,
@@ -189,7 +190,7 @@ def event_pair_outcome(
         DockingEvent.objects.filter(pk=pair.event_id).update(status=EventStatus.HELD)
     audit_record(
         actor=actor,
-        action="event_pair_outcome",
+        action=Action.EVENT_PAIR_OUTCOME,
         obj=pair.event,
         region_path=pair.event.region.path,
         before={"pair": pair.pk, "outcome": before},

@@ -18,6 +18,7 @@ from iphub.patents.models import LegalEvent, LegalEventKind, PartyRole, Patent, 
 from iphub.patents.names import applicant_key
 from iphub.patents.services import legal_event_append
 from iphub.transfer.access import ensure_holder, own_organisation
+from iphub.transfer.audit_actions import Action
 from iphub.transfer.errors import TransferError
 from iphub.transfer.models import (
     CooperationForm,
@@ -150,7 +151,7 @@ def listing_create(
     )
     audit_record(
         actor=actor,
-        action="listing_create",
+        action=Action.LISTING_CREATE,
         obj=listing,
         region_path=org.region.path,
         after=snapshot(listing) | {"patents": [p.pk for p in patents]},
@@ -204,7 +205,7 @@ def listing_withdraw(*, actor: Any, listing_id: int) -> SupplyListing:
     listing.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        action="listing_withdraw",
+        action=Action.LISTING_WITHDRAW,
         obj=listing,
         region_path=listing.region.path,
         before={"status": ListingStatus.ACTIVE},
@@ -242,7 +243,7 @@ def listing_revoke(*, actor: Any, listing_id: int, reason: str) -> SupplyListing
         )
     audit_record(
         actor=actor,
-        action="listing_revoke",
+        action=Action.LISTING_REVOKE,
         obj=listing,
         region_path=listing.region.path,
         before={"status": ListingStatus.ACTIVE},

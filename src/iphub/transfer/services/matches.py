@@ -17,6 +17,7 @@ from iphub.core.models import Organisation, User
 from iphub.patents.models import PartyRole, PatentParty
 from iphub.patents.names import applicant_key
 from iphub.transfer.access import is_member, signed_in
+from iphub.transfer.audit_actions import Action
 from iphub.transfer.errors import TransferError
 from iphub.transfer.matching import Candidate, open_needs_for_listing, rank_for_need
 from iphub.transfer.models import (
@@ -227,7 +228,7 @@ def match_run_for_need(*, need_id: int, limit: int = 20) -> list[Match]:
         )
     audit_record(
         actor=None,
-        action="match_run",
+        action=Action.MATCH_RUN,
         obj=need,
         region_path=need.region.path,
         after={"new": len(new)},
@@ -290,7 +291,7 @@ def _side(user: Any, m: Match) -> str:
     raise AccessDenied("只有需求方或专利权人可以处理该匹配。")
 
 
-def _log(actor: Any, m: Match, action: str, before: str) -> None:
+def _log(actor: Any, m: Match, action: Action, before: str) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -322,7 +323,7 @@ def match_request_contact(*, actor: Any, match_id: int, message: str = "") -> Ma
     m.stage = MatchStage.CONTACTED
     m.contact_requested_by = actor.organisation
     m.save(update_fields=["stage", "contact_requested_by", "updated_at"])
-    _log(actor, m, "match_request_contact", before)
+    _log(actor, m, Action.MATCH_REQUEST_CONTACT, before)
     other = _supply_orgs(m) if side == "need" else [m.need.organisation]
     link = reverse("transfer:match_detail", args=[m.pk])
     notify(
@@ -350,7 +351,7 @@ def match_accept(*, actor: Any, match_id: int) -> Match:
     before = m.stage
     m.stage = MatchStage.NEGOTIATING
     m.save(update_fields=["stage", "updated_at"])
-    _log(actor, m, "match_accept", before)
+    _log(actor, m, Action.MATCH_ACCEPT, before)
     if m.contact_requested_by is not None:
         notify(
             organisations=[m.contact_requested_by],
@@ -374,7 +375,7 @@ def match_reject(*, actor: Any, match_id: int, reason: str = "") -> Match:
     m.stage = MatchStage.REJECTED
     m.reasons = m.reasons | {"rejected_reason": reason[:200]}
     m.save(update_fields=["stage", "reasons", "updated_at"])
-    _log(actor, m, "match_reject", before)
+    _log(actor, m, Action.MATCH_REJECT, before)
     return m
 
 
@@ -388,7 +389,7 @@ def notifications_mark_read(*, actor: Any, notification_ids: Iterable[int]) -> i
         if changed:
             audit_record(
                 actor=actor,
-                action="notifications_mark_read",
+                action=Action.NOTIFICATIONS_MARK_READ,
                 object_type="transfer.notification",
                 object_repr=f"{changed} 条通知",
                 after={"notifications": ids},

@@ -23,6 +23,7 @@ from iphub.core.validators import validate_uscc
 from iphub.core.workbooks import open_workbook, sheet_rows
 from iphub.patents.models import ImportMode
 from iphub.transfer.access import STAFF_ROLES
+from iphub.transfer.audit_actions import Action
 from iphub.transfer.models import NeedSource
 from iphub.transfer.services.needs import need_create_for
 
@@ -158,7 +159,7 @@ def need_import(*, actor: Any, file: IO[bytes] | Path, mode: str) -> NeedImportR
         report.created = 0
     audit_record(
         actor=actor,
-        action="need_import",
+        action=Action.NEED_IMPORT,
         object_type="transfer.technologyneed",
         object_id="import",
         after={

@@ -16,6 +16,7 @@ from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Organisation
 from iphub.core.permissions import ensure_region_access, require_roles
 from iphub.transfer.access import STAFF_ROLES, own_organisation, side_of
+from iphub.transfer.audit_actions import Action
 from iphub.transfer.errors import TransferError
 from iphub.transfer.models import NeedSource, NeedStatus, TechnologyNeed
 from iphub.transfer.workflow import need_clean, need_edit_check, need_transition_check
@@ -75,7 +76,7 @@ def need_create_for(
     )
     audit_record(
         actor=actor,
-        action="need_create",
+        action=Action.NEED_CREATE,
         obj=need,
         region_path=organisation.region.path,
         after=snapshot(need),
@@ -144,7 +145,7 @@ def need_update(*, actor: Any, need_id: int, data: Mapping[str, Any]) -> Technol
     need.save()
     audit_record(
         actor=actor,
-        action="need_update",
+        action=Action.NEED_UPDATE,
         obj=need,
         region_path=need.region.path,
         before=before,
@@ -154,7 +155,7 @@ def need_update(*, actor: Any, need_id: int, data: Mapping[str, Any]) -> Technol
     return need
 
 
-def _move(need: TechnologyNeed, *, actor: Any, target: str, who: str, action: str) -> None:
+def _move(need: TechnologyNeed, *, actor: Any, target: str, who: str, action: Action) -> None:
     need_transition_check(need.status, target, who)
     before = need.status
     need.status = target
@@ -190,7 +191,7 @@ def need_renew(*, actor: Any, need_id: int, deadline: dt.date | str) -> Technolo
     }
     need.deadline = need_clean(current | {"deadline": deadline})["deadline"]
     need.confirmed_at = timezone.now()
-    _move(need, actor=actor, target=NeedStatus.OPEN, who=who, action="need_renew")
+    _move(need, actor=actor, target=NeedStatus.OPEN, who=who, action=Action.NEED_RENEW)
     _enqueue_matching(need.pk)
     return need
 
@@ -206,7 +207,9 @@ def need_match_again(*, actor: Any, need_id: int) -> TechnologyNeed:
             code=TransferError.NEED_NOT_OPEN,
             status=409,
         )
-    audit_record(actor=actor, action="need_match_again", obj=need, region_path=need.region.path)
+    audit_record(
+        actor=actor, action=Action.NEED_MATCH_AGAIN, obj=need, region_path=need.region.path
+    )
     _enqueue_matching(need.pk)
     return need
 
@@ -216,7 +219,7 @@ def need_mark_stale(*, actor: Any, need_id: int) -> TechnologyNeed:
     """Staff flag an open need whose owner could not confirm it (e.g. on a follow-up call)."""
     need = _locked(need_id)
     who = side_of(actor, organisation_id=need.organisation_id, region_path=need.region.path)
-    _move(need, actor=actor, target=NeedStatus.STALE, who=who, action="need_mark_stale")
+    _move(need, actor=actor, target=NeedStatus.STALE, who=who, action=Action.NEED_MARK_STALE)
     return need
 
 
@@ -225,7 +228,7 @@ def need_close(*, actor: Any, need_id: int) -> TechnologyNeed:
     """Withdraw a need (solved, or no longer wanted)."""
     need = _locked(need_id)
     who = side_of(actor, organisation_id=need.organisation_id, region_path=need.region.path)
-    _move(need, actor=actor, target=NeedStatus.CLOSED, who=who, action="need_close")
+    _move(need, actor=actor, target=NeedStatus.CLOSED, who=who, action=Action.NEED_CLOSE)
     return need
 
 
@@ -252,7 +255,7 @@ def needs_expire_due(*, today: dt.date | None = None) -> dict[str, int]:
                 counts["expired"] += 1
                 audit_record(
                     actor=None,
-                    action="need_expire",
+                    action=Action.NEED_EXPIRE,
                     obj=need,
                     region_path=need.region.path,
                     before={"status": need.status},
@@ -270,7 +273,7 @@ def needs_expire_due(*, today: dt.date | None = None) -> dict[str, int]:
                 counts["stale"] += 1
                 audit_record(
                     actor=None,
-                    action="need_mark_stale",
+                    action=Action.NEED_MARK_STALE,
                     obj=need,
                     region_path=need.region.path,
                     before={"status": NeedStatus.OPEN},
