@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from iphub.core.audit import audit_record
 from iphub.core.errors import AccessDenied, ApplicationError, NotFound, field_error
-from iphub.core.permissions import has_role, require_login
+from iphub.core.permissions import has_role, in_region, require_login, signed_in
 from iphub.core.uploads import CheckedUpload, check_upload
 from iphub.programmes import workflow
 from iphub.programmes.errors import ProgrammeErrorCode
@@ -287,15 +287,19 @@ def application_submit(
 # ------------------------------------------------------------------ steps
 
 
-def lock_application(application_id: int) -> ProgrammeApplication:
-    """The application, row-locked until the transaction ends; NotFound if absent."""
+def lock_application(application_id: int, actor: Any) -> ProgrammeApplication:
+    """The application, row-locked until the transaction ends; NotFound if absent
+    or outside what ``actor`` may see (another region, another organisation)."""
     app = (
         ProgrammeApplication.objects.select_for_update(of=("self",))
         .select_related("region", "programme", "organisation")
         .filter(pk=application_id)
         .first()
     )
-    if app is None:
+    if app is None or not (
+        in_region(actor, app.region)
+        or (signed_in(actor) and actor.organisation_id == app.organisation_id)
+    ):
         raise NotFound("未找到该申报。")
     return app
 
@@ -426,7 +430,7 @@ def application_resubmit(
     """补正后重新提交: the applicant answers the return with a new statement and
     figures and any further evidence; the city's review clock starts again."""
     now = now or timezone.now()
-    app = lock_application(application_id)
+    app = lock_application(application_id, actor)
     workflow.ensure_may(actor, workflow.transition("resubmit"), app)
     errors: dict[str, str] = {}
     statement = str(data.get("statement", "")).strip()
@@ -463,7 +467,7 @@ def application_withdraw(
     *, actor: Any, application_id: int, now: dt.datetime | None = None
 ) -> ProgrammeApplication:
     """撤回申报 before the city has recommended it."""
-    app = lock_application(application_id)
+    app = lock_application(application_id, actor)
     return step(actor=actor, app=app, name="withdraw", now=now or timezone.now())
 
 
@@ -481,7 +485,7 @@ def application_return(
     if not reason:
         raise field_error("reason", "请写明需要补正的内容。", ProgrammeErrorCode.INVALID)
     now = now or timezone.now()
-    app = lock_application(application_id)
+    app = lock_application(application_id, actor)
 
     def change(a: ProgrammeApplication) -> None:
         a.return_reason = reason[:2000]
@@ -517,7 +521,7 @@ def application_recommend(
 ) -> ProgrammeApplication:
     """评分并推荐至省级 (city): a score on every criterion; the province's clock starts."""
     now = now or timezone.now()
-    app = lock_application(application_id)
+    app = lock_application(application_id, actor)
     workflow.ensure_may(actor, workflow.transition("recommend"), app)
     parsed, total = parse_scores(app.programme, scores)
 
@@ -549,7 +553,7 @@ def application_approve(
     """评分并批准 (province), within the programme's quota: the organisation gets the
     membership (and the programme's tag) for the programme's period, and is told."""
     now = now or timezone.now()
-    app = lock_application(application_id)
+    app = lock_application(application_id, actor)
     workflow.ensure_may(actor, workflow.transition("approve"), app)
     parsed, total = parse_scores(app.programme, scores)
     # The programme row is the quota's lock: approvals of one programme queue here.
@@ -602,9 +606,11 @@ def application_reject(
             "reason", "请写明不予批准的理由，申报单位将看到该理由。", ProgrammeErrorCode.INVALID
         )
     now = now or timezone.now()
-    app = lock_application(application_id)
+    app = lock_application(application_id, actor)
     workflow.ensure_may(actor, workflow.transition("reject"), app)
-    given = {k: v for k, v in (scores or {}).items() if str(v or "").strip()}
+    given = {
+        k: v for k, v in (scores or {}).items() if k.startswith("score_") and str(v or "").strip()
+    }
     parsed, total = parse_scores(app.programme, given) if given else ({}, None)
 
     def change(a: ProgrammeApplication) -> None:

@@ -252,15 +252,15 @@ def test_who_may_take_each_step(
     cast: dict[str, User], programme: Any, province_clerk: User
 ) -> None:
     app = apply(cast["enterprise"], programme)
-    # A district's clerk, another city's and the province do not do the city's step.
-    for user in (
-        cast["hongshan_clerk"],
-        cast["yichang_clerk"],
-        cast["supervisor"],
-        cast["enterprise"],
-    ):
+    # A district's clerk and the province do not do the city's step, nor the applicant;
+    # for another city's clerk the application is not there at all.
+    for user in (cast["hongshan_clerk"], cast["supervisor"], cast["enterprise"]):
         with pytest.raises(AccessDenied):
             services.application_recommend(actor=user, application_id=app.pk, scores=SCORES)
+    with pytest.raises(NotFound):
+        services.application_recommend(
+            actor=cast["yichang_clerk"], application_id=app.pk, scores=SCORES
+        )
     services.application_recommend(actor=cast["wuhan_clerk"], application_id=app.pk, scores=SCORES)
     # The city does not approve; the province's window clerk may.
     with pytest.raises(AccessDenied):
