@@ -44,14 +44,14 @@ def _programme(actor: User, name: str, **data: Any) -> tuple[Programme, bool]:
 def _apply(username: str, programme: Programme) -> ProgrammeApplication | None:
     """The demo user's application to ``programme`` (made once), or None if it exists."""
     user = User.objects.select_related("organisation").get(username=username)
-    if ProgrammeApplication.objects.filter(
-        programme=programme, organisation_id=user.organisation_id
-    ).exists():
+    org = user.organisation
+    assert org is not None, username  # the demo's applicants act for an organisation
+    if ProgrammeApplication.objects.filter(programme=programme, organisation_id=org.pk).exists():
         return None
-    records = organisation_records(user.organisation).figures
+    records = organisation_records(org).figures
     data = {f"declared_{k}": str(v) for k, v in records.items()}
     data["statement"] = (
-        f"{user.organisation.name}已建立知识产权管理制度，设专职管理人员；"
+        f"{org.name}已建立知识产权管理制度，设专职管理人员；"
         "计划三年内有效发明专利翻番，开展专利导航和质押融资。（演示）"
     )
     files = {

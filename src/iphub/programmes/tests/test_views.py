@@ -132,27 +132,19 @@ def test_rejection_reason_is_shown_to_the_applicant(cast: dict[str, User], progr
     assert 'data-testid="reject-reason"' in page and "运用成效不足。" in page
 
 
+def _sheet(response: Any) -> list[Any]:
+    data = b"".join(response.streaming_content)
+    return list(openpyxl.load_workbook(io.BytesIO(data)).worksheets[0].values)
+
+
 def test_export_has_the_scores_in_the_users_region(cast: dict[str, User], programme: Any) -> None:
     recommended(cast, programme)
     r = _client(cast["supervisor"]).get(f"/programmes/{programme.pk}/export/")
     assert r.status_code == 200
-    ws = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content))).worksheets[0]  # type: ignore[attr-defined]
-    rows = list(ws.values)
+    rows = _sheet(r)
     assert "知识产权管理体系（市级）" in rows[0] and "市级得分" in rows[0]
     assert rows[1][1] == "洪山测试科技有限公司" and 80.5 in rows[1]
-    yc = list(
-        openpyxl.load_workbook(
-            io.BytesIO(
-                b"".join(
-                    _client(cast["yichang_clerk"])
-                    .get(f"/programmes/{programme.pk}/export/")
-                    .streaming_content
-                )
-            )  # type: ignore[attr-defined]
-        )
-        .worksheets[0]
-        .values
-    )
+    yc = _sheet(_client(cast["yichang_clerk"]).get(f"/programmes/{programme.pk}/export/"))
     assert len(yc) == 1  # headers only: no Wuhan application in Yichang's export
     assert _client(cast["enterprise"]).get(f"/programmes/{programme.pk}/export/").status_code == 403
 
