@@ -22,7 +22,7 @@ from iphub.programmes.selectors import organisation_records, today
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BQW = "2026年度湖北省百千万知识产权强企工程·千家培育企业（演示）"
 DEMO = "2026年度湖北省知识产权示范企业（演示）"
-SCORES = {"score_c1": "32", "score_c2": "26", "score_c3": "21"}
+SCORES = {"score_c1": "26", "score_c2": "33", "score_c3": "24"}
 
 
 def _programme(actor: User, name: str, **data: Any) -> tuple[Programme, bool]:
