@@ -130,6 +130,7 @@ def _register_routers() -> None:
     from iphub.finance.api import router as finance_router
     from iphub.navigation.api import router as navigation_router
     from iphub.patents.api import router as patents_router
+    from iphub.programmes.api import router as programmes_router
     from iphub.protection.api import router as protection_router
     from iphub.supervision.api import router as supervision_router
     from iphub.transfer.api import router as transfer_router
@@ -142,6 +143,7 @@ def _register_routers() -> None:
     api.add_router("/", transfer_router)
     api.add_router("/", supervision_router)
     api.add_router("/", finance_router)
+    api.add_router("/", programmes_router)
 
 
 _register_routers()

@@ -30,6 +30,7 @@ from iphub.core.permissions import (
 from iphub.filings import selectors as filings_selectors
 from iphub.finance import selectors as finance_selectors
 from iphub.patents import selectors as patents_selectors
+from iphub.programmes import selectors as programmes_selectors
 from iphub.protection import selectors as protection_selectors
 from iphub.supervision import selectors as supervision_selectors
 from iphub.transfer import access as transfer_access
@@ -251,6 +252,31 @@ SERVICES: list[Service] = [
         _("以专利质押向银行申请贷款；银行答复融资需求"),
         menu="work",
         menu_label=pgettext_lazy("menu", "融资服务"),
+    ),
+    Service(
+        "programmes",
+        _("培育项目"),
+        "programmes:list",
+        None,
+        _("知识产权示范/优势企业、百千万强企工程等培育项目：在线申报、市级初审、省级审定"),
+    ),
+    Service(
+        "programme_mine",
+        _("我的申报"),
+        "programmes:mine",
+        lambda u: programmes_selectors.my_applications(user=u),
+        _("本单位的培育项目申报进度、审核意见、成员资格与年度指标填报"),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "我的申报"),
+    ),
+    Service(
+        "programme_review",
+        _("培育项目评审"),
+        "programmes:queue",
+        lambda u: programmes_selectors.application_queue(user=u),
+        _("市（州）初审评分、省局审定培育项目申报，按审核时限排序"),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "项目评审"),
     ),
     Service(
         "organisations",

@@ -73,6 +73,7 @@ class Command(BaseCommand):
         from iphub.finance import demo as finance_demo
         from iphub.navigation import demo as navigation_demo
         from iphub.patents import demo as patents_demo
+        from iphub.programmes import demo as programmes_demo
         from iphub.protection import demo as protection_demo
         from iphub.supervision import demo as supervision_demo
         from iphub.supervision.services.plan import plan_load
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             ("导航", navigation_demo.demo_load),
             ("督导", supervision_load),
             ("金融", finance_demo.demo_load),
+            ("培育", programmes_demo.demo_load),
         ]
         from django.core.management import call_command
 
