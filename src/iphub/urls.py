@@ -17,6 +17,8 @@ urlpatterns = [
     path("transfer/", include("iphub.transfer.urls")),
     path("supervision/", include("iphub.supervision.urls")),
     path("finance/", include("iphub.finance.urls")),
+    path("brands/", include("iphub.brands.urls")),
+    path("overseas/", include("iphub.overseas.urls")),
     path("", include("iphub.portal.urls")),
 ]
 
