@@ -125,6 +125,7 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from iphub.brands.api import router as brands_router
     from iphub.core.api import router as core_router
     from iphub.filings.api import router as filings_router
     from iphub.finance.api import router as finance_router
@@ -142,6 +143,7 @@ def _register_routers() -> None:
     api.add_router("/", transfer_router)
     api.add_router("/", supervision_router)
     api.add_router("/", finance_router)
+    api.add_router("/", brands_router)
 
 
 _register_routers()

@@ -42,8 +42,7 @@ def _entry_count(ctx: Ctx) -> dict[str, Decimal]:
 
 def _entry_records(ctx: Ctx, region: Region) -> RecordTable:
     rows = [
-        [e.name, e.get_kind_display(), e.product, e.region.name, e.approval_number,
-         e.approval_date]
+        [e.name, e.get_kind_display(), e.product, e.region.name, e.approval_number, e.approval_date]
         for e in _entries(ctx).filter(within(region)).select_related("region").order_by("name")
     ]
     return RecordTable(["名称", "类别", "产品", "管理地区", "批准/注册号", "批准/注册日期"], rows)
@@ -63,8 +62,9 @@ def _uses(ctx: Ctx) -> Any:
 
 
 def _use_count(ctx: Ctx) -> dict[str, Decimal]:
-    return bucket(ctx, ((p, 1) for p in _uses(ctx).values_list("organisation__region__path",
-                                                                flat=True)))
+    return bucket(
+        ctx, ((p, 1) for p in _uses(ctx).values_list("organisation__region__path", flat=True))
+    )
 
 
 def _use_records(ctx: Ctx, region: Region) -> RecordTable:

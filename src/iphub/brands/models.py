@@ -175,7 +175,10 @@ class UseApplication(models.Model):
     valid_from = models.DateField(_("申请使用期限自"))
     valid_until = models.DateField(_("申请使用期限至"))
     state = models.CharField(
-        _("状态"), max_length=10, choices=ApplicationState.choices, default=ApplicationState.SUBMITTED
+        _("状态"),
+        max_length=10,
+        choices=ApplicationState.choices,
+        default=ApplicationState.SUBMITTED,
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -54,9 +54,11 @@ def trademark_search(query: TrademarkQuery, *, page: int = 1) -> TrademarkPage:
 
 def trademark_get(*, registration_number: str) -> Trademark:
     """A trademark record by its registration number (public)."""
-    mark = Trademark.objects.select_related("region").filter(
-        registration_number=registration_number
-    ).first()
+    mark = (
+        Trademark.objects.select_related("region")
+        .filter(registration_number=registration_number)
+        .first()
+    )
     if mark is None:
         raise NotFound("未找到该商标。")
     return mark

@@ -128,7 +128,9 @@ def _store_rules(entry: Indication, upload: Any) -> None:
 def _entry_fields(data: dict[str, Any]) -> dict[str, Any]:
     kind = str(data.get("kind") or "")
     if kind not in IndicationKind.values:
-        raise field_error("kind", "请选择类别：地理标志产品、地理标志证明商标、集体商标或证明商标。")
+        raise field_error(
+            "kind", "请选择类别：地理标志产品、地理标志证明商标、集体商标或证明商标。"
+        )
     return {
         "name": _text(data, "name", "名称", limit=100),
         "kind": kind,
@@ -152,6 +154,11 @@ def _lock_entry(indication_id: int) -> Indication:
     if entry is None:
         raise NotFound("未找到该地理标志或商标登记。")
     return entry
+
+
+def _entry_snapshot(entry: Indication) -> dict[str, Any]:
+    # The stored file's path says nothing to a reader; its original name is kept.
+    return snapshot(entry, exclude=("rules_file",))
 
 
 def _audit(actor: Any, action: str, obj: Any, path: str, **changes: Any) -> None:
@@ -182,7 +189,7 @@ def indication_create(
         "brands.indication_create",
         entry,
         region.path,
-        after={**snapshot(entry), "areas": [r.code for r in area_regions]},
+        after={**_entry_snapshot(entry), "areas": [r.code for r in area_regions]},
     )
     return entry
 
@@ -202,7 +209,7 @@ def indication_update(
     workflow.ensure_keeper(actor, entry)
     if not workflow.can_edit(actor, entry):
         raise ApplicationError("只有草稿可以修改。", code="not_editable", status=409)
-    before = snapshot(entry)
+    before = _entry_snapshot(entry)
     fields = _entry_fields(data)
     clash = Indication.objects.filter(
         kind=fields["kind"], approval_number=fields["approval_number"]
@@ -216,8 +223,14 @@ def indication_update(
         _store_rules(entry, rules_file)
     entry.save()
     entry.areas.set(area_regions)
-    _audit(actor, "brands.indication_update", entry, entry.region.path, before=before,
-           after=snapshot(entry))
+    _audit(
+        actor,
+        "brands.indication_update",
+        entry,
+        entry.region.path,
+        before=before,
+        after=_entry_snapshot(entry),
+    )
     return entry
 
 
@@ -300,9 +313,7 @@ def _grant(
 
 
 @transaction.atomic
-def authorised_use_grant(
-    *, actor: Any, indication_id: int, data: dict[str, Any]
-) -> AuthorisedUse:
+def authorised_use_grant(*, actor: Any, indication_id: int, data: dict[str, Any]) -> AuthorisedUse:
     """Staff record an organisation authorised to use a published GI's special mark
     (for a period; one live authorisation per organisation)."""
     entry = _lock_entry(indication_id)
@@ -399,8 +410,7 @@ def use_application_decide(
     if app is None:
         raise NotFound("未找到该申请。")
     own = (
-        has_role(actor, *workflow.APPLICANT_ROLES)
-        and actor.organisation_id == app.organisation_id
+        has_role(actor, *workflow.APPLICANT_ROLES) and actor.organisation_id == app.organisation_id
     )
     if not own and not in_region(actor, app.indication.region):
         raise NotFound("未找到该申请。")
@@ -483,9 +493,7 @@ def cultivation_list_create(*, actor: Any, data: dict[str, Any]) -> CultivationL
 
 
 @transaction.atomic
-def cultivation_member_add(
-    *, actor: Any, list_id: int, data: dict[str, Any]
-) -> CultivationMember:
+def cultivation_member_add(*, actor: Any, list_id: int, data: dict[str, Any]) -> CultivationMember:
     """Add an enterprise's brand to a cultivation list of the staff's region."""
     clist = (
         CultivationList.objects.select_for_update()
@@ -501,7 +509,9 @@ def cultivation_member_add(
     if not clist.region.contains(org.region):
         raise field_error("organisation", f"{org.name}不在{clist.region.name}范围内。")
     brand = _text(data, "brand", "品牌", limit=100)
-    if CultivationMember.objects.filter(cultivation_list=clist, organisation=org, brand=brand).exists():
+    if CultivationMember.objects.filter(
+        cultivation_list=clist, organisation=org, brand=brand
+    ).exists():
         raise field_error("brand", "该品牌已在名单中。")
     member = CultivationMember.objects.create(
         cultivation_list=clist,
@@ -510,6 +520,7 @@ def cultivation_member_add(
         trademark=_trademark(data.get("trademark_number")),
         note=_text(data, "note", "说明", limit=300, required=False),
     )
-    _audit(actor, "brands.cultivation_member_add", member, clist.region.path,
-           after=snapshot(member))
+    _audit(
+        actor, "brands.cultivation_member_add", member, clist.region.path, after=snapshot(member)
+    )
     return member

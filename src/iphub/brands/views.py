@@ -45,8 +45,9 @@ def trademark_search(request: HttpRequest) -> HttpResponseBase:
     if not query.empty:
         result = selectors.trademark_search(query, page=_int(params.get("page"), 1, 500) or 1)
     keep = {
-        k: v for k, v in params.items() if k in ("name", "number", "nice_class", "owner", "type",
-                                                 "city") and v
+        k: v
+        for k, v in params.items()
+        if k in ("name", "number", "nice_class", "owner", "type", "city") and v
     }
     return render(
         request,

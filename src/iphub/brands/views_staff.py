@@ -58,11 +58,27 @@ def _export(user: Any, entries: list[Any]) -> HttpResponseBase:
         [
             (
                 "登记簿",
-                ["名称", "类别", "产品", "管理地区", "批准/注册号", "批准/注册日期", "状态",
-                 "当前使用单位数"],
                 [
-                    [e.name, e.get_kind_display(), e.product, e.region.name, e.approval_number,
-                     e.approval_date, e.get_state_display(), e.current_users]
+                    "名称",
+                    "类别",
+                    "产品",
+                    "管理地区",
+                    "批准/注册号",
+                    "批准/注册日期",
+                    "状态",
+                    "当前使用单位数",
+                ],
+                [
+                    [
+                        e.name,
+                        e.get_kind_display(),
+                        e.product,
+                        e.region.name,
+                        e.approval_number,
+                        e.approval_date,
+                        e.get_state_display(),
+                        e.current_users,
+                    ]
                     for e in entries
                 ],
             ),
@@ -70,8 +86,13 @@ def _export(user: Any, entries: list[Any]) -> HttpResponseBase:
                 "专用标志使用单位",
                 ["地理标志", "使用单位", "使用期限自", "使用期限至", "状态"],
                 [
-                    [u.indication.name, u.organisation.name, u.valid_from, u.valid_until,
-                     u.get_status_display()]
+                    [
+                        u.indication.name,
+                        u.organisation.name,
+                        u.valid_from,
+                        u.valid_until,
+                        u.get_status_display(),
+                    ]
                     for u in uses
                 ],
             ),
@@ -80,9 +101,7 @@ def _export(user: Any, entries: list[Any]) -> HttpResponseBase:
     return response
 
 
-def _entry_form(
-    request: HttpRequest, *, entry: Any = None
-) -> HttpResponseBase:
+def _entry_form(request: HttpRequest, *, entry: Any = None) -> HttpResponseBase:
     user: Any = request.user
     regions = list(selectors.keeper_regions(user=user))
     if not regions:

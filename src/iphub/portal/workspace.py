@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from iphub.brands import selectors as brands_selectors
 from iphub.core import selectors as core_selectors
 from iphub.core.errors import ApplicationError
 from iphub.core.permissions import (
@@ -127,6 +128,29 @@ SERVICES: list[Service] = [
         _("维权援助、保护工作站、执法办案、蓝天行动"),
         menu="main",
         menu_label=pgettext_lazy("menu", "保护与维权"),
+    ),
+    Service(
+        "brands",
+        _("商标品牌与地理标志"),
+        "brands:trademarks",
+        None,
+        _("商标检索，地理标志与集体、证明商标登记及专用标志使用单位，知名品牌培育"),
+    ),
+    Service(
+        "brands_register",
+        _("地理标志登记簿"),
+        "brands:register",
+        lambda u: brands_selectors.keeper_regions(user=u),
+        _("维护本地区地理标志、集体商标、证明商标登记，审核专用标志使用申请，导出 Excel"),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "地理标志"),
+    ),
+    Service(
+        "brands_applications",
+        _("专用标志使用申请"),
+        "brands:applications",
+        lambda u: brands_selectors.application_list(user=u),
+        _("申请使用地理标志专用标志，查看审核结果"),
     ),
     Service(
         "workspace",

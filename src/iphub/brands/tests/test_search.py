@@ -49,9 +49,23 @@ def test_the_index_follows_imports_and_updates(marks: None, tmp_path: Path) -> N
     # A re-import renames a mark: the old word no longer finds it, the new one does.
     changed = [list(MARKS[3])]
     changed[0][1] = "屈乡脐橙"
-    import_marks(tmp_path, changed + [["30099999", "蕲艾", "5", "蕲春县艾产业协会",
-                                       "地理标志证明商标", "注册", "2011-04-07",
-                                       "湖北省黄冈市蕲春县"]], name="second.csv")
+    import_marks(
+        tmp_path,
+        [
+            *changed,
+            [
+                "30099999",
+                "蕲艾",
+                "5",
+                "蕲春县艾产业协会",
+                "地理标志证明商标",
+                "注册",
+                "2011-04-07",
+                "湖北省黄冈市蕲春县",
+            ],
+        ],
+        name="second.csv",
+    )
     assert names(TrademarkQuery(name="屈乡")) == ["屈乡脐橙"]
     assert names(TrademarkQuery(name="蕲艾")) == ["蕲艾"]
     assert selectors.trademark_search(TrademarkQuery(nice_class=31)).total == 2
