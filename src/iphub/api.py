@@ -130,6 +130,7 @@ def _register_routers() -> None:
     from iphub.filings.api import router as filings_router
     from iphub.finance.api import router as finance_router
     from iphub.navigation.api import router as navigation_router
+    from iphub.overseas.api import router as overseas_router
     from iphub.patents.api import router as patents_router
     from iphub.protection.api import router as protection_router
     from iphub.supervision.api import router as supervision_router
@@ -144,6 +145,7 @@ def _register_routers() -> None:
     api.add_router("/", supervision_router)
     api.add_router("/", finance_router)
     api.add_router("/", brands_router)
+    api.add_router("/", overseas_router)
 
 
 _register_routers()

@@ -30,6 +30,8 @@ from iphub.core.permissions import (
 )
 from iphub.filings import selectors as filings_selectors
 from iphub.finance import selectors as finance_selectors
+from iphub.overseas import selectors as overseas_selectors
+from iphub.overseas import workflow as overseas_workflow
 from iphub.patents import selectors as patents_selectors
 from iphub.protection import selectors as protection_selectors
 from iphub.supervision import selectors as supervision_selectors
@@ -151,6 +153,24 @@ SERVICES: list[Service] = [
         "brands:applications",
         lambda u: brands_selectors.application_list(user=u),
         _("申请使用地理标志专用标志，查看审核结果"),
+    ),
+    Service(
+        "overseas",
+        _("海外纠纷应对"),
+        "overseas:cases",
+        lambda u: None if overseas_workflow.can_open_case(u) else overseas_selectors.staff_lists(
+            user=u
+        ),
+        _("海外知识产权纠纷登记与应对指导、专家指派，按国别和竞争对手的风险预警"),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "海外纠纷"),
+    ),
+    Service(
+        "overseas_warnings",
+        _("海外风险预警"),
+        "overseas:warnings",
+        lambda u: overseas_selectors.warning_inbox(user=u),
+        _("订阅的海外风险监测命中的新专利、商标记录"),
     ),
     Service(
         "workspace",
