@@ -125,7 +125,11 @@ def indication_rules(request: HttpRequest, indication_id: int) -> HttpResponseBa
     entry = selectors.indication_get(user=request.user, indication_id=indication_id)
     if not entry.rules_file:
         raise NotFound("该登记没有上传管理规则文件。")
-    content_type = "application/pdf" if entry.rules_file.name.endswith(".pdf") else "image/*"
+    # Stored under the extension the upload check found from its content.
+    ext = (entry.rules_file.name or "").rsplit(".", 1)[-1]
+    content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}.get(
+        ext, "application/octet-stream"
+    )
     return protected_file_response(
         entry.rules_file, filename=entry.rules_file_name or "rules.pdf", content_type=content_type
     )

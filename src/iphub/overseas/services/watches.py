@@ -158,17 +158,18 @@ def _patent_matches(watch: Watch, low: int, high: int) -> list[Match]:
             parties__role=PartyRole.APPLICANT, parties__key=watch.competitor_key
         ).distinct()
         reason = f"申请人为监测的竞争对手“{watch.competitor}”"
-        rows = qs.values_list("pk", "application_number", "title", "applicants")
         return [
             Match(RecordKind.PATENT, pk, an, title, "；".join(apps or []), reason)
-            for pk, an, title, apps in rows
+            for pk, an, title, apps in qs.values_list(
+                "pk", "application_number", "title", "applicants"
+            )
         ]
     with translation.override("zh-hans"):
         place = country_name(watch.country)
     pattern = _priority_pattern(watch.country)
-    rows = qs.filter(Q(priority__contains=watch.country) | Q(address__startswith=place))
+    candidates = qs.filter(Q(priority__contains=watch.country) | Q(address__startswith=place))
     out = []
-    for pk, an, title, apps, priority, address in rows.values_list(
+    for pk, an, title, apps, priority, address in candidates.values_list(
         "pk", "application_number", "title", "applicants", "priority", "address"
     ):
         if pattern.search(priority or ""):
