@@ -189,10 +189,3 @@ def country_figures(*, user: Any) -> list[CountryFigures]:
                 if c in rows:
                     rows[c].experts += 1
     return [r for r in rows.values() if r.cases or r.warnings or r.experts]
-
-
-def staff_lists(*, user: Any) -> QuerySet[DisputeCase]:
-    """What the home card of case staff checks: their region's cases (may be empty)."""
-    if not has_role(user, *workflow.STAFF_ROLES):
-        return DisputeCase.objects.none()
-    return scope_queryset(user, DisputeCase.objects.all())

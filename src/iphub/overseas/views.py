@@ -14,7 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from iphub.core.errors import AccessDenied, ApplicationError
+from iphub.core.errors import ApplicationError
 from iphub.core.exports import xlsx_response
 from iphub.core.pages import refusals_back_to
 from iphub.overseas import selectors, services, workflow
@@ -47,8 +47,7 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def case_new(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
-    if not workflow.can_open_case(user):
-        raise AccessDenied("海外纠纷由企业账号登记，或由执法（保护）人员代为登记。")
+    workflow.ensure_can_open_case(user)
     orgs = list(selectors.case_organisations(user=user)[:500])
     error, errors = "", {}
     if request.method == "POST":

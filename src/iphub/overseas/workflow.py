@@ -136,6 +136,13 @@ def can_open_case(user: Any) -> bool:
     )
 
 
+def ensure_can_open_case(user: Any) -> None:
+    """Raise unless ``user`` may open a case (the cases page's home card checks it)."""
+    require_login(user)
+    if not can_open_case(user):
+        raise AccessDenied("海外纠纷由企业账号登记，或由执法（保护）人员代为登记。")
+
+
 def can_subscribe(user: Any) -> bool:
     """Enterprises (and agencies) subscribe their organisation to watches."""
     return has_role(user, *APPLICANT_ROLES) and user.organisation_id is not None

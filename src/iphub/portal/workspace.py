@@ -158,9 +158,7 @@ SERVICES: list[Service] = [
         "overseas",
         _("海外纠纷应对"),
         "overseas:cases",
-        lambda u: None if overseas_workflow.can_open_case(u) else overseas_selectors.staff_lists(
-            user=u
-        ),
+        overseas_workflow.ensure_can_open_case,
         _("海外知识产权纠纷登记与应对指导、专家指派，按国别和竞争对手的风险预警"),
         menu="work",
         menu_label=pgettext_lazy("menu", "海外纠纷"),

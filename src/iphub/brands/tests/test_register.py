@@ -57,6 +57,10 @@ def test_a_draft_is_seen_only_by_its_region_and_published_by_its_keeper(
     page = client.get(f"/brands/gi/{entry.pk}/").content.decode()
     assert "洪山菜薹" in page and "AGI00001" in page and "使用单位须在保护地域内种植" in page
     assert "洪山菜薹" in client.get("/brands/gi/").content.decode()
+    # The audit trail tells the steps in words (the protected area by name).
+    client.force_login(cast["supervisor"])
+    trail = client.get("/audit/", {"action": "brands.indication_create"}).content.decode()
+    assert "新建地理标志登记" in trail and "洪山区" in trail
 
 
 def test_bad_input_names_the_field_and_changes_nothing(cast: dict[str, User]) -> None:

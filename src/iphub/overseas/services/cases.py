@@ -173,6 +173,6 @@ def case_expert_assign(*, actor: Any, case_id: int, expert_id: int) -> CaseExper
         action="overseas.expert_assign",
         obj=assignment,
         region_path=case.region.path,
-        after={"expert": expert.name},
+        after=snapshot(assignment),
     )
     return assignment

@@ -115,7 +115,7 @@ def watch_subscribe(*, actor: Any, watch_id: int) -> WatchSubscription:
         action="overseas.watch_subscribe",
         obj=sub,
         region_path=org.region.path,
-        after={"watch": str(watch)},
+        after=snapshot(sub),
     )
     return sub
 
@@ -236,7 +236,7 @@ def _run_one(watch_id: int, top_patent: int, top_mark: int) -> int:
                 action="overseas.watch_run",
                 obj=watch,
                 region_path=POOL_PATH,
-                after={"new": raised, "subscribers": len(subscribers)},
+                after={"warnings_raised": raised, "subscribers": len(subscribers)},
             )
         return raised
 

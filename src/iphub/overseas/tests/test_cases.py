@@ -73,6 +73,11 @@ def test_an_expert_with_a_declared_conflict_is_never_assigned(
     )
     assert "已声明与" in answer.content.decode()
     assert not CaseExpert.objects.filter(case=second).exists()
+    # The audit trail names the expert assigned, in words.
+    client.force_login(cast["supervisor"])
+    trail = client.get("/audit/", {"action": "overseas.expert_assign"})
+    assert trail.status_code == 200 and "指派海外维权专家" in trail.content.decode()
+    assert "丙" in trail.content.decode()
 
 
 @pytest.mark.django_db

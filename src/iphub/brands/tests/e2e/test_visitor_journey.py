@@ -81,9 +81,11 @@ def test_visitor_searches_marks_and_opens_a_gi_with_its_users(
     page.screenshot(path=str(screenshot_dir / "brands-gi-1280.png"), full_page=True)
 
     page.set_viewport_size({"width": 390, "height": 844})
-    for path, name in ((f"/brands/gi/{entry_id}/", "brands-gi-390.png"),
-                       ("/brands/?name=龙虾", "brands-search-390.png"),
-                       ("/brands/figures/", "brands-figures-390.png")):
+    for path, name in (
+        (f"/brands/gi/{entry_id}/", "brands-gi-390.png"),
+        ("/brands/?name=龙虾", "brands-search-390.png"),
+        ("/brands/figures/", "brands-figures-390.png"),
+    ):
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
         assert page.evaluate(NO_SIDEWAYS), path
