@@ -189,7 +189,7 @@ def indication_create(
         "brands.indication_create",
         entry,
         region.path,
-        after={**_entry_snapshot(entry), "areas": [r.code for r in area_regions]},
+        after={**_entry_snapshot(entry), "areas": [r.name for r in area_regions]},
     )
     return entry
 

@@ -350,6 +350,8 @@ FIELD_LABELS: dict[str, str | Promise] = {
     # overseas watches (overseas.watch_run)
     "warnings_raised": _L("新预警数"),
     "subscribers": _L("订阅单位数"),
+    # brands register entries (brands.indication_create)
+    "areas": _L("保护地域"),
 }
 
 OUTCOME_LABELS: dict[str, str | Promise] = {
