@@ -125,10 +125,12 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from iphub.brands.api import router as brands_router
     from iphub.core.api import router as core_router
     from iphub.filings.api import router as filings_router
     from iphub.finance.api import router as finance_router
     from iphub.navigation.api import router as navigation_router
+    from iphub.overseas.api import router as overseas_router
     from iphub.patents.api import router as patents_router
     from iphub.programmes.api import router as programmes_router
     from iphub.protection.api import router as protection_router
@@ -144,6 +146,8 @@ def _register_routers() -> None:
     api.add_router("/", supervision_router)
     api.add_router("/", finance_router)
     api.add_router("/", programmes_router)
+    api.add_router("/", brands_router)
+    api.add_router("/", overseas_router)
 
 
 _register_routers()

@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "iphub.transfer",
     "iphub.finance",
     "iphub.programmes",
+    "iphub.brands",
+    "iphub.overseas",
     "iphub.supervision",
 ]
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("supervision/", include("iphub.supervision.urls")),
     path("finance/", include("iphub.finance.urls")),
     path("programmes/", include("iphub.programmes.urls")),
+    path("brands/", include("iphub.brands.urls")),
+    path("overseas/", include("iphub.overseas.urls")),
     path("", include("iphub.portal.urls")),
 ]
 

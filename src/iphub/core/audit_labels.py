@@ -222,6 +222,11 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "uploaded_by": _L("上传人"),
     "user": _L("用户"),
     "vector": _L("特征向量"),
+    # overseas watches (overseas.watch_run)
+    "warnings_raised": _L("新预警数"),
+    "subscribers": _L("订阅单位数"),
+    # brands register entries (brands.indication_create)
+    "areas": _L("保护地域"),
 }
 
 OUTCOME_LABELS: dict[str, str | Promise] = {

@@ -71,6 +71,8 @@ DEMO_ORGANISATIONS = [
     # are marked as demo accounts in their address, and carry no contact data.
     ("华中科技大学", "university", "420111", [], "", ""),
     ("三峡大学", "university", "420502", [], "", ""),
+    # A grower in the protected area of 秭归脐橙 (brands demo: applies to use the GI's mark).
+    ("秭归演示脐橙专业合作社", "enterprise", "420527", [], "向明", "13907171234"),
 ]
 
 DEMO_ADDRESS = "演示账号：按公开专利数据中的专利权人名称建立，并非该单位的官方账号"
@@ -244,6 +246,15 @@ DEMO_ACCOUNTS = [
         "服务机构用户",
         "代企业办理专利质押登记",
         "/filings/",
+    ),
+    DemoAccount(
+        "zigui_enterprise",
+        Role.ENTERPRISE,
+        None,
+        "秭归演示脐橙专业合作社",
+        "企业用户（秭归，演示）",
+        "看本社使用“秭归脐橙”地理标志专用标志的申请（待宜昌市审核）",
+        "/brands/applications/",
     ),
 ]
 

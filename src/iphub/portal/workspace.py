@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from iphub.brands import selectors as brands_selectors
 from iphub.core import selectors as core_selectors
 from iphub.core.errors import ApplicationError
 from iphub.core.permissions import (
@@ -29,6 +30,8 @@ from iphub.core.permissions import (
 )
 from iphub.filings import selectors as filings_selectors
 from iphub.finance import selectors as finance_selectors
+from iphub.overseas import selectors as overseas_selectors
+from iphub.overseas import workflow as overseas_workflow
 from iphub.patents import selectors as patents_selectors
 from iphub.programmes import selectors as programmes_selectors
 from iphub.protection import selectors as protection_selectors
@@ -128,6 +131,45 @@ SERVICES: list[Service] = [
         _("维权援助、保护工作站、执法办案、蓝天行动"),
         menu="main",
         menu_label=pgettext_lazy("menu", "保护与维权"),
+    ),
+    Service(
+        "brands",
+        _("商标品牌与地理标志"),
+        "brands:trademarks",
+        None,
+        _("商标检索，地理标志与集体、证明商标登记及专用标志使用单位，知名品牌培育"),
+    ),
+    Service(
+        "brands_register",
+        _("地理标志登记簿"),
+        "brands:register",
+        lambda u: brands_selectors.keeper_regions(user=u),
+        _("维护本地区地理标志、集体商标、证明商标登记，审核专用标志使用申请，导出 Excel"),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "地理标志"),
+    ),
+    Service(
+        "brands_applications",
+        _("专用标志使用申请"),
+        "brands:applications",
+        lambda u: brands_selectors.application_list(user=u),
+        _("申请使用地理标志专用标志，查看审核结果"),
+    ),
+    Service(
+        "overseas",
+        _("海外纠纷应对"),
+        "overseas:cases",
+        overseas_workflow.ensure_can_open_case,
+        _("海外知识产权纠纷登记与应对指导、专家指派，按国别和竞争对手的风险预警"),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "海外纠纷"),
+    ),
+    Service(
+        "overseas_warnings",
+        _("海外风险预警"),
+        "overseas:warnings",
+        lambda u: overseas_selectors.warning_inbox(user=u),
+        _("订阅的海外风险监测命中的新专利、商标记录"),
     ),
     Service(
         "workspace",

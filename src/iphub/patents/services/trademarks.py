@@ -12,6 +12,7 @@ from django.db import transaction
 
 from iphub.core.audit import audit_record
 from iphub.core.errors import ApplicationError
+from iphub.core.outbox import outbox_record
 from iphub.patents.addresses import resolve_addresses
 from iphub.patents.audit_actions import Action
 from iphub.patents.importers import read_file
@@ -130,12 +131,16 @@ def trademarks_import(*, actor: Any, path: Path, mode: str = "skip") -> Trademar
         return report
     with transaction.atomic():
         resolved = resolve_addresses([g.pop("address") for g in good])
+        written: list[int] = []
         for g, res in zip(good, resolved, strict=True):
             region = res.county_code or res.city_code if res.province_code == "420000" else ""
-            Trademark.objects.update_or_create(
+            mark, _created = Trademark.objects.update_or_create(
                 registration_number=g.pop("registration_number"),
                 defaults={**g, "region_id": region or None},
             )
+            written.append(mark.pk)
+        # The trademark search index (brands) re-reads these marks once this commits.
+        outbox_record("trademark", written)
         audit_record(
             actor=actor,
             action=Action.TRADEMARK_IMPORT,

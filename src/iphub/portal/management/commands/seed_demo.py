@@ -68,10 +68,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from iphub.brands import demo as brands_demo
         from iphub.core import demo as core_demo
         from iphub.filings import demo as filings_demo
         from iphub.finance import demo as finance_demo
         from iphub.navigation import demo as navigation_demo
+        from iphub.overseas import demo as overseas_demo
         from iphub.patents import demo as patents_demo
         from iphub.programmes import demo as programmes_demo
         from iphub.protection import demo as protection_demo
@@ -94,6 +96,8 @@ class Command(BaseCommand):
             ("督导", supervision_load),
             ("金融", finance_demo.demo_load),
             ("培育", programmes_demo.demo_load),
+            ("品牌", brands_demo.demo_load),
+            ("海外", overseas_demo.demo_load),
         ]
         from django.core.management import call_command
 
