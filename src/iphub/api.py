@@ -130,8 +130,10 @@ def _register_routers() -> None:
     from iphub.finance.api import router as finance_router
     from iphub.navigation.api import router as navigation_router
     from iphub.patents.api import router as patents_router
+    from iphub.policies.api import router as policies_router
     from iphub.protection.api import router as protection_router
     from iphub.supervision.api import router as supervision_router
+    from iphub.training.api import router as training_router
     from iphub.transfer.api import router as transfer_router
 
     api.add_router("/", core_router)
@@ -142,6 +144,8 @@ def _register_routers() -> None:
     api.add_router("/", transfer_router)
     api.add_router("/", supervision_router)
     api.add_router("/", finance_router)
+    api.add_router("/", training_router)
+    api.add_router("/", policies_router)
 
 
 _register_routers()

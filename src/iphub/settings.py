@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "iphub.filings",
     "iphub.transfer",
     "iphub.finance",
+    "iphub.training",
+    "iphub.policies",
     "iphub.supervision",
 ]
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("transfer/", include("iphub.transfer.urls")),
     path("supervision/", include("iphub.supervision.urls")),
     path("finance/", include("iphub.finance.urls")),
+    path("training/", include("iphub.training.urls")),
+    path("policies/", include("iphub.policies.urls")),
     path("", include("iphub.portal.urls")),
 ]
 

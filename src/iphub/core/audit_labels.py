@@ -87,6 +87,23 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "finance.whitelist_add": _L("列入融资白名单"),
     "finance.whitelist_remove": _L("移出融资白名单"),
     "grade_weights_update": _L("修改专利价值分级权重"),
+    # training
+    "training.course_create": _L("新建培训课程"),
+    "training.course_update": _L("修改培训课程"),
+    "training.course_publish": _L("发布培训课程"),
+    "training.course_unpublish": _L("下架培训课程"),
+    "training.session_create": _L("新增培训班次"),
+    "training.questions_set": _L("设置结业测试题"),
+    "training.register": _L("培训报名"),
+    "training.cancel": _L("取消培训报名"),
+    "training.check_in": _L("培训扫码签到"),
+    "training.roll_call": _L("培训点名签到"),
+    "training.certify": _L("培训测试通过并发放证书"),
+    "training.quiz_fail": _L("培训测试未通过"),
+    "training.revoke": _L("撤销培训证书"),
+    # policies
+    "policies.policy_create": _L("录入政策文件"),
+    "policies.policy_update": _L("修改政策文件"),
     # navigation
     "navigation.chain_create": _L("新建产业链"),
     "navigation.chain_update": _L("修改产业链"),

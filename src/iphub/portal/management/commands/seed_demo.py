@@ -73,9 +73,11 @@ class Command(BaseCommand):
         from iphub.finance import demo as finance_demo
         from iphub.navigation import demo as navigation_demo
         from iphub.patents import demo as patents_demo
+        from iphub.policies import demo as policies_demo
         from iphub.protection import demo as protection_demo
         from iphub.supervision import demo as supervision_demo
         from iphub.supervision.services.plan import plan_load
+        from iphub.training import demo as training_demo
         from iphub.transfer import demo as transfer_demo
 
         def supervision_load() -> list[str]:
@@ -92,6 +94,8 @@ class Command(BaseCommand):
             ("导航", navigation_demo.demo_load),
             ("督导", supervision_load),
             ("金融", finance_demo.demo_load),
+            ("培训", training_demo.demo_load),
+            ("政策库", policies_demo.demo_load),
         ]
         from django.core.management import call_command
 
