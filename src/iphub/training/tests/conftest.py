@@ -24,7 +24,8 @@ QUESTIONS = [
 
 
 def make_course(keeper: Any, *, capacity: int = 30, audience: list[str] | None = None,
-                title: str = "质押登记实务培训", start: dt.datetime = START) -> Course:  # fmt: skip
+                title: str = "质押登记实务培训", start: dt.datetime = START,
+                deadline: dt.datetime | None = None) -> Course:  # fmt: skip
     course = services.course_create(
         actor=keeper,
         data={
@@ -43,7 +44,7 @@ def make_course(keeper: Any, *, capacity: int = 30, audience: list[str] | None =
             "mode": "in_person",
             "starts_at": start,
             "ends_at": start + dt.timedelta(hours=3),
-            "registration_deadline": start - dt.timedelta(days=2),
+            "registration_deadline": deadline or start - dt.timedelta(days=2),
             "place": "武汉市洪山区培训室",
             "capacity": capacity,
         },
