@@ -254,7 +254,9 @@ def keep_list(request: HttpRequest) -> HttpResponse:
 
 
 def _course_form(request: HttpRequest, course: Any = None) -> HttpResponseBase:
-    values: dict[str, Any] = course_values(course) if course is not None else {"pass_mark": 60, "audience": []}
+    values: dict[str, Any] = {"pass_mark": 60, "audience": []}
+    if course is not None:
+        values = course_values(course)
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in request.POST} | {

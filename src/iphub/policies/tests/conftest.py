@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from iphub.filings.tests.conftest import patents  # noqa: F401 (a fixture, used by name)
 from iphub.policies import services
 from iphub.policies.models import Policy
 
@@ -29,6 +30,8 @@ def add_policy(actor: Any, **over: Any) -> Policy:
         "issued_on": "2021-08-10",
         "region": "420000",
         "summary": "推动知识产权质押融资进园区、惠企业。",
-        "full_text": "各市州知识产权局：为扩大知识产权质押融资规模，服务园区中小企业，现制定本方案。",
+        "full_text": (
+            "各市州知识产权局：为扩大知识产权质押融资规模，服务园区中小企业，现制定本方案。"
+        ),
     } | over
     return services.policy_create(actor=actor, data=data)

@@ -15,7 +15,7 @@ from iphub.core import services as core_services
 from iphub.core.calendar import LOCAL_TZ
 from iphub.core.models import Organisation
 from iphub.filings import services as filing_services
-from iphub.filings.tests.conftest import file_pledge, patents  # noqa: F401 (a fixture)
+from iphub.filings.tests.conftest import file_pledge
 from iphub.patents.importers import PatentIn
 from iphub.patents.services import patents_upsert
 from iphub.patents.tests.conftest import app_no
@@ -104,11 +104,12 @@ def test_each_rule_met_and_unmet_is_explained(
     assert selectors.qualifying_policies(org) == []
 
     yichang = orgs["yichang"]
-    words = {c.kind: c for c in selectors.policy_check(policy, yichang).checks}
+    checks = {c.kind: c for c in selectors.policy_check(policy, yichang).checks}
     assert (
-        not words["region_within"].met and "不在武汉市范围内" in words["region_within"].explanation
+        not checks["region_within"].met
+        and "不在武汉市范围内" in checks["region_within"].explanation
     )
-    assert not words["tag_any"].met and "本单位标签：无" in words["tag_any"].explanation
+    assert not checks["tag_any"].met and "本单位标签：无" in checks["tag_any"].explanation
 
 
 def test_facts_come_from_the_records(cast: dict[str, Any], orgs: dict[str, Organisation]) -> None:
@@ -138,9 +139,14 @@ def test_a_registered_pledge_this_year_and_training_hours_qualify(
     session = training.session_create(
         actor=cast["wuhan_clerk"],
         course_id=course.pk,
-        data={"starts_at": start, "ends_at": start + dt.timedelta(hours=2),
-              "registration_deadline": start - dt.timedelta(days=1), "place": "武汉", "capacity": 5},
-    )  # fmt: skip
+        data={
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=2),
+            "registration_deadline": start - dt.timedelta(days=1),
+            "place": "武汉",
+            "capacity": 5,
+        },
+    )
     training.course_publish(actor=cast["wuhan_clerk"], course_id=course.pk)
     reg = training.registration_register(actor=cast["enterprise"], session_id=session.pk)
     training.registration_roll_call(actor=cast["wuhan_clerk"], registration_id=reg.pk)
