@@ -45,7 +45,9 @@ def values_of(policy: Policy | None, data: dict[str, Any] | None = None) -> dict
     """The form's values: a posted form's, else the policy's, flattened for inputs."""
     if data is None:
         if policy is None:
-            return {"validity": "effective", "conditions": {}}
+            # Every field present: the template passes some as filter arguments,
+            # which Django does not forgive when missing.
+            return {k: "" for k in FIELDS} | {"validity": "effective", "conditions": {}}
         data = {k: getattr(policy, k) for k in FIELDS if k != "region"}
         data["region"] = policy.region_id
         data["is_support"] = policy.is_support

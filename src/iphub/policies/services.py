@@ -14,7 +14,7 @@ from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.models import Region
 from iphub.core.permissions import ensure_region_access, require_login
 from iphub.policies import access
-from iphub.policies.conditions import conditions_clean
+from iphub.policies.conditions import conditions_clean, describe
 from iphub.policies.models import Policy, PolicyLevel, Validity
 from iphub.policies.numbers import validate_number
 from iphub.policies.search import policy_index_on_commit
@@ -94,6 +94,15 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _trail(policy: Policy) -> dict[str, Any]:
+    """What the audit trail keeps of a policy: its fields, the full text left out
+    (long, and in the record itself), the conditions in words (the trail is read by
+    people; the rule codes are not)."""
+    data = snapshot(policy, exclude=("full_text", "conditions"))
+    data["conditions"] = [describe(r) for r in policy.conditions]
+    return data
+
+
 def _region_for(actor: Any, code: str | None) -> Region:
     require_login(actor)
     if not access.may_keep_library(actor):
@@ -126,7 +135,7 @@ def policy_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) ->
         action="policies.policy_create",
         obj=policy,
         region_path=region.path,
-        after=snapshot(policy, exclude=("full_text",)),
+        after=_trail(policy),
     )
     policy_index_on_commit([policy.pk])
     return policy
@@ -143,7 +152,7 @@ def policy_update(*, actor: Any, policy_id: int, data: dict[str, Any]) -> Policy
     region = _region_for(actor, data.get("region") or policy.region_id)
     values = _clean(data)
     _duplicate_number(values["document_number"], exclude=policy.pk)
-    before = snapshot(policy, exclude=("full_text",))
+    before = _trail(policy)
     for key, value in values.items():
         setattr(policy, key, value)
     policy.region = region
@@ -154,7 +163,7 @@ def policy_update(*, actor: Any, policy_id: int, data: dict[str, Any]) -> Policy
         obj=policy,
         region_path=region.path,
         before=before,
-        after=snapshot(policy, exclude=("full_text",)),
+        after=_trail(policy),
     )
     policy_index_on_commit([policy.pk])
     return policy

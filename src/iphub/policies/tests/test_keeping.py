@@ -93,3 +93,23 @@ def test_the_form_saves_conditions(cast: dict[str, Any], client: Any) -> None:
     ]
     bad = client.post("/policies/keep/new/", {"title": "", "document_number": "abc"})
     assert bad.status_code == 400 and "文号格式应为" in bad.content.decode()
+
+
+def test_the_new_form_opens_and_the_trail_reads_in_words(cast: dict[str, Any], client: Any) -> None:
+    from iphub.portal.tests.codewords import code_words
+
+    client.force_login(cast["supervisor"])
+    assert client.get("/policies/keep/new/").status_code == 200
+    add_policy(
+        cast["supervisor"],
+        document_number="",
+        is_support=True,
+        conditions=[
+            {"kind": "org_kind", "values": ["agency"]},
+            {"kind": "training_hours", "min": 4},
+        ],
+    )
+    page = client.get("/audit/").content.decode()
+    assert "录入政策文件" in page and "单位类型：服务机构" in page
+    assert "本单位人员累计培训学时不少于 4" in page
+    assert code_words(page, allow=[u.username for u in cast.values()]) == []
