@@ -132,9 +132,11 @@ def _register_routers() -> None:
     from iphub.navigation.api import router as navigation_router
     from iphub.overseas.api import router as overseas_router
     from iphub.patents.api import router as patents_router
+    from iphub.policies.api import router as policies_router
     from iphub.programmes.api import router as programmes_router
     from iphub.protection.api import router as protection_router
     from iphub.supervision.api import router as supervision_router
+    from iphub.training.api import router as training_router
     from iphub.transfer.api import router as transfer_router
 
     api.add_router("/", core_router)
@@ -148,6 +150,8 @@ def _register_routers() -> None:
     api.add_router("/", programmes_router)
     api.add_router("/", brands_router)
     api.add_router("/", overseas_router)
+    api.add_router("/", training_router)
+    api.add_router("/", policies_router)
 
 
 _register_routers()

@@ -5,7 +5,7 @@ and a provincial supervisor — plus the regions they live in."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -151,3 +151,17 @@ def _force_login_both_factors(self: Client, user: Any, backend: str | None = Non
 @pytest.fixture(autouse=True)
 def _two_factor_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Client, "force_login", _force_login_both_factors)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the platform's language (Chinese) whatever the test before
+    it activated: a request served in English by the test client, or a page a test
+    switched, leaves the thread's language behind, and a later test reading
+    translated words would then read English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "iphub.programmes",
     "iphub.brands",
     "iphub.overseas",
+    "iphub.training",
+    "iphub.policies",
     "iphub.supervision",
 ]
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("programmes/", include("iphub.programmes.urls")),
     path("brands/", include("iphub.brands.urls")),
     path("overseas/", include("iphub.overseas.urls")),
+    path("training/", include("iphub.training.urls")),
+    path("policies/", include("iphub.policies.urls")),
     path("", include("iphub.portal.urls")),
 ]
 

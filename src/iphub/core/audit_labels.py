@@ -100,6 +100,10 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "file": _L("文件"),
     "enabled": _L("是否启用"),
     "total": _L("总行数"),
+    # training (quiz results and the test set)
+    "score": _L("得分"),
+    "pass_mark": _L("及格分"),
+    "questions": _L("测试题数"),
     "rows": _L("行数"),
     "created": _L("新增"),
     "updated": _L("更新"),

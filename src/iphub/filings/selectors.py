@@ -252,3 +252,19 @@ def pledges_registered(*, user: Any) -> QuerySet[Filing]:
         state=FilingState.REGISTERED,
         operation__in=(Operation.ESTABLISH, Operation.CHANGE, Operation.EXTEND),
     )
+
+
+def pledges_registered_by(*, organisation_id: int, year: int) -> int:
+    """Patent pledges the organisation registered (as the applicant) in ``year``,
+    counted by registration date whatever happened to them since: the policy
+    library's condition "质押登记（当年）" reads it for the organisation's own
+    record, so no user scope applies."""
+    start = dt.datetime(year, 1, 1, tzinfo=LOCAL_TZ)
+    return Filing.objects.filter(
+        organisation_id=organisation_id,
+        kind=FilingKind.PATENT_PLEDGE,
+        operation=Operation.ESTABLISH,
+        state__in=(FilingState.REGISTERED, FilingState.CHANGED, FilingState.CANCELLED),
+        decided_at__gte=start,
+        decided_at__lt=start.replace(year=year + 1),
+    ).count()

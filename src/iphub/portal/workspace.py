@@ -33,9 +33,11 @@ from iphub.finance import selectors as finance_selectors
 from iphub.overseas import selectors as overseas_selectors
 from iphub.overseas import workflow as overseas_workflow
 from iphub.patents import selectors as patents_selectors
+from iphub.policies import selectors as policies_selectors
 from iphub.programmes import selectors as programmes_selectors
 from iphub.protection import selectors as protection_selectors
 from iphub.supervision import selectors as supervision_selectors
+from iphub.training import selectors as training_selectors
 from iphub.transfer import access as transfer_access
 from iphub.transfer import selectors as transfer_selectors
 
@@ -170,6 +172,52 @@ SERVICES: list[Service] = [
         "overseas:warnings",
         lambda u: overseas_selectors.warning_inbox(user=u),
         _("订阅的海外风险监测命中的新专利、商标记录"),
+    ),
+    Service(
+        "training",
+        _("知识产权培训"),
+        "training:courses",
+        None,
+        _("窗口人员、服务机构和企业的业务培训：报名、扫码签到、结业测试与证书核验"),
+    ),
+    Service(
+        "policies",
+        _("政策库"),
+        "policies:list",
+        None,
+        _("法律法规、国家和省市政策全文检索，奖补政策申报条件对照"),
+    ),
+    Service(
+        "my_training",
+        _("我的培训"),
+        "training:mine",
+        signed_in,
+        menu="work",
+        menu_label=pgettext_lazy("menu", "我的培训"),
+    ),
+    Service(
+        "my_policies",
+        _("我可能符合的政策"),
+        "policies:mine",
+        policies_selectors.organisation_of,
+        _("按本单位的专利、质押、培训等记录，逐条对照奖补政策的申报条件"),
+    ),
+    Service(
+        "training_keep",
+        _("培训管理"),
+        "training:keep_list",
+        lambda u: training_selectors.course_keep_list(user=u),
+        _("维护本地区培训课程、班次与测试，现场签到二维码与点名，培训学时统计"),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "培训管理"),
+    ),
+    Service(
+        "policies_keep",
+        _("政策库维护"),
+        "policies:keep_list",
+        lambda u: policies_selectors.policy_keep_list(user=u),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "政策维护"),
     ),
     Service(
         "workspace",

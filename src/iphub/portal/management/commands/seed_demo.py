@@ -75,10 +75,12 @@ class Command(BaseCommand):
         from iphub.navigation import demo as navigation_demo
         from iphub.overseas import demo as overseas_demo
         from iphub.patents import demo as patents_demo
+        from iphub.policies import demo as policies_demo
         from iphub.programmes import demo as programmes_demo
         from iphub.protection import demo as protection_demo
         from iphub.supervision import demo as supervision_demo
         from iphub.supervision.services.plan import plan_load
+        from iphub.training import demo as training_demo
         from iphub.transfer import demo as transfer_demo
 
         def supervision_load() -> list[str]:
@@ -98,6 +100,8 @@ class Command(BaseCommand):
             ("培育", programmes_demo.demo_load),
             ("品牌", brands_demo.demo_load),
             ("海外", overseas_demo.demo_load),
+            ("培训", training_demo.demo_load),
+            ("政策库", policies_demo.demo_load),
         ]
         from django.core.management import call_command
 
