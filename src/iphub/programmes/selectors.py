@@ -27,6 +27,7 @@ from iphub.core.permissions import (
 from iphub.filings.checks import ENDED_WORDS, ENDING_EVENTS, patent_expiry
 from iphub.patents.models import LegalEvent, LegalEventKind, PartyRole, Patent, PatentParty
 from iphub.patents.names import applicant_key
+from iphub.patents.numbers import NumberFormatError
 from iphub.programmes import workflow
 from iphub.programmes.models import (
     ApplicationState,
@@ -229,7 +230,10 @@ def organisation_records(
         if p.patent_type in _TYPE_FIELD:
             figures[_TYPE_FIELD[p.patent_type]] += 1
         status = p.legal_status or ""
-        expiry = patent_expiry(p)
+        try:
+            expiry = patent_expiry(p)
+        except NumberFormatError:  # no type and no number on record: term unknown
+            expiry = None
         ended = (
             bool(kinds & set(ENDING_EVENTS))
             or any(w in status for w in ENDED_WORDS)

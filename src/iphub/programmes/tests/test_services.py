@@ -52,6 +52,7 @@ def test_the_whole_way_apply_return_resubmit_recommend_approve(
     # The platform's records at the time of applying are kept beside what was declared.
     assert app.records["patents"] == 3
     assert app.records["inventions_in_force"] == 1 and app.records["pending"] == 1
+    assert app.records["inventions"] == 2 and app.records["utility_models"] == 1
     assert app.evidence.count() == 2
 
     services.application_return(
@@ -361,3 +362,22 @@ def test_members_report_yearly_figures(cast: dict[str, User], programme: Any) ->
         services.indicator_report_submit(
             actor=cast["yichang_clerk"], membership_id=m.pk, year=year, figures={}
         )
+
+
+def test_records_count_a_patent_without_type_or_number(
+    cast: dict[str, User], orgs: dict[str, Organisation], owned_patents: None
+) -> None:
+    """An imported record may lack both type and number (its term is then unknown):
+    it counts in the total and does not stop the form from opening."""
+    from iphub.patents.models import PartyRole, Patent, PatentParty
+    from iphub.patents.names import applicant_key
+
+    bare = Patent.objects.create(natural_key="bare-1", title="无号记录", legal_status="有效")
+    PatentParty.objects.create(
+        patent=bare,
+        role=PartyRole.APPLICANT,
+        name=orgs["wuhan_hongshan"].name,
+        key=applicant_key(orgs["wuhan_hongshan"].name),
+    )
+    figures = selectors.organisation_records(orgs["wuhan_hongshan"]).figures
+    assert figures["patents"] == 4 and figures["inventions_in_force"] == 1
