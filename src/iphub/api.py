@@ -129,6 +129,7 @@ def _register_routers() -> None:
     from iphub.filings.api import router as filings_router
     from iphub.finance.api import router as finance_router
     from iphub.navigation.api import router as navigation_router
+    from iphub.network.api import router as network_router
     from iphub.patents.api import router as patents_router
     from iphub.protection.api import router as protection_router
     from iphub.supervision.api import router as supervision_router
@@ -142,6 +143,7 @@ def _register_routers() -> None:
     api.add_router("/", transfer_router)
     api.add_router("/", supervision_router)
     api.add_router("/", finance_router)
+    api.add_router("/", network_router)
 
 
 _register_routers()

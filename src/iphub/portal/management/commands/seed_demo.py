@@ -72,6 +72,7 @@ class Command(BaseCommand):
         from iphub.filings import demo as filings_demo
         from iphub.finance import demo as finance_demo
         from iphub.navigation import demo as navigation_demo
+        from iphub.network import demo as network_demo
         from iphub.patents import demo as patents_demo
         from iphub.protection import demo as protection_demo
         from iphub.supervision import demo as supervision_demo
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             ("导航", navigation_demo.demo_load),
             ("督导", supervision_load),
             ("金融", finance_demo.demo_load),
+            ("服务网络", network_demo.demo_load),
         ]
         from django.core.management import call_command
 
