@@ -259,11 +259,11 @@ def agency_flags(*, user: Any, organisation: Organisation) -> list[FlaggedGroup]
     if not may_read_flags(user):
         return []
     key = applicant_key(organisation.name)
-    groups = scope_queryset(user, FlaggedGroup.objects.select_related("region"))
+    groups = scope_queryset(user, FlaggedGroup.objects.all())
     hits = [
-        g.pk
-        for g in groups.only("pk", "agencies")
-        if any(applicant_key(str(n)) == key for n in (g.agencies or []))
+        pk
+        for pk, names in groups.values_list("pk", "agencies")
+        if any(applicant_key(str(n)) == key for n in (names or []))
     ]
     return list(
         FlaggedGroup.objects.filter(pk__in=hits).select_related("region").order_by("-score", "-id")

@@ -32,7 +32,7 @@ def outlet_list(
         qs = qs.filter(Q(name__icontains=q) | Q(host_name__icontains=q) | Q(address__icontains=q))
     if service in ServiceKind.values:
         # JSON "contains" is not portable to SQLite; the list is a few hundred rows.
-        ids = [o.pk for o in qs.only("pk", "services") if service in o.services]
+        ids = [pk for pk, offered in qs.values_list("pk", "services") if service in offered]
         qs = qs.filter(pk__in=ids)
     return qs.order_by("region__code", "name")
 

@@ -71,7 +71,7 @@ def agency_profile_update(
     if len(introduction) > 2000:
         raise field_error("introduction", "机构简介不能超过 2000 个字。")
     profile, _created = AgencyProfile.objects.select_for_update().get_or_create(organisation=org)
-    before = snapshot(profile)
+    before = snapshot(profile, exclude=("updated_at",))
     profile.services = services
     profile.regions_served = sorted(cities)
     profile.introduction = introduction
@@ -82,7 +82,7 @@ def agency_profile_update(
         obj=profile,
         region_path=org.region.path,
         before=before,
-        after=snapshot(profile),
+        after=snapshot(profile, exclude=("updated_at",)),
     )
     return profile
 
@@ -116,7 +116,7 @@ def agent_add(*, actor: Any, organisation_id: int, data: Mapping[str, Any]) -> A
         action="network.agent_add",
         obj=agent,
         region_path=org.region.path,
-        after=snapshot(agent),
+        after=snapshot(agent, exclude=("created_at",)),
     )
     return agent
 

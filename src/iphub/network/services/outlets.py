@@ -21,6 +21,7 @@ LNG_RANGE = (108.0, 116.5)
 LAT_RANGE = (28.8, 33.5)
 PHONE = re.compile(r"^[0-9+\-() ]{7,30}$")
 KEEPER_ROLES = (Role.WINDOW, Role.SUPERVISOR)
+_BOOKKEEPING = ("created_at", "updated_at")
 
 
 def may_keep_outlets(user: Any) -> bool:
@@ -117,7 +118,7 @@ def outlet_create(*, actor: Any, data: Mapping[str, Any]) -> Outlet:
         action="network.outlet_create",
         obj=outlet,
         region_path=outlet.region.path,
-        after=snapshot(outlet),
+        after=snapshot(outlet, exclude=_BOOKKEEPING),
     )
     return outlet
 
@@ -129,7 +130,7 @@ def outlet_update(*, actor: Any, outlet_id: int, data: Mapping[str, Any]) -> Out
     outlet = Outlet.objects.select_for_update().filter(pk=outlet_id).first()
     if outlet is None:
         raise NotFound("未找到该信息服务网点。")
-    before = snapshot(outlet)
+    before = snapshot(outlet, exclude=_BOOKKEEPING)
     for key, value in _values(data).items():
         setattr(outlet, key, value)
     outlet.save()
@@ -139,7 +140,7 @@ def outlet_update(*, actor: Any, outlet_id: int, data: Mapping[str, Any]) -> Out
         obj=outlet,
         region_path=outlet.region.path,
         before=before,
-        after=snapshot(outlet),
+        after=snapshot(outlet, exclude=_BOOKKEEPING),
     )
     return outlet
 
