@@ -67,7 +67,12 @@ class Origin:
 
 def origin_of(*, region_code: str = "", lng: str = "", lat: str = "") -> Origin | None:
     """The point the user chose: their county's centre, or the browser's
-    position (decimal degrees); ``None`` when neither is usable."""
+    position (decimal degrees); ``None`` when neither is usable. A county picked
+    in the list wins over a position shared earlier (the form keeps both)."""
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        if region is not None and region.longitude is not None and region.latitude is not None:
+            return Origin(region.longitude, region.latitude, region.name)
     if lng and lat:
         try:
             x, y = float(lng), float(lat)
@@ -75,11 +80,6 @@ def origin_of(*, region_code: str = "", lng: str = "", lat: str = "") -> Origin 
             return None
         if -180 <= x <= 180 and -90 <= y <= 90:
             return Origin(x, y, "当前位置")
-        return None
-    if region_code:
-        region = Region.objects.filter(code=region_code).first()
-        if region is not None and region.longitude is not None and region.latitude is not None:
-            return Origin(region.longitude, region.latitude, region.name)
     return None
 
 
