@@ -95,7 +95,7 @@ def ticket_open(
         action="network.ticket_open",
         obj=ticket,
         region_path=outlet.region.path,
-        after={"outlet": outlet.name, "service": service, "due_at": ticket.due_at},
+        after={"outlet": outlet.pk, "service": service, "due_at": ticket.due_at},
     )
     return ticket
 
@@ -290,7 +290,7 @@ def tickets_flag_overdue(*, now: dt.datetime | None = None) -> list[ServiceTicke
                 action="network.ticket_overdue",
                 obj=ticket,
                 region_path=ticket.region.path,
-                after={"outlet": ticket.outlet.name, "due_at": ticket.due_at},
+                after={"outlet": ticket.outlet_id, "due_at": ticket.due_at},
             )
         done.append(ticket)
     return done

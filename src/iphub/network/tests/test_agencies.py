@@ -86,6 +86,7 @@ def test_ratings_match_counts_made_by_hand(
     now = timezone.now()
     for late, rating in ((False, "5"), (False, None), (True, "3")):
         t = open_ticket(net["enterprise"], net["wuhan"], at=now - dt.timedelta(days=30))
+        assert t.due_at is not None
         at = t.due_at + dt.timedelta(hours=1) if late else t.due_at - dt.timedelta(hours=1)
         services.ticket_step(
             actor=user, ticket_id=t.pk, name="close", data={"result": "已答复检索结果。"}, now=at
@@ -244,6 +245,7 @@ def test_directory_search_filter_and_staff_only_export(
     staff.force_login(cast["wuhan_clerk"])
     answer = staff.get("/network/agencies/", {"export": "xlsx", "q": "湖北测试"})
     assert answer.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(answer.streaming_content))).active
+    content = b"".join(answer.streaming_content)  # type: ignore[attr-defined]
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == "机构名称" and any(r[0] == AGENCY for r in rows[1:])

@@ -4,6 +4,7 @@ organisation (out of scope answers 404); the registry kept by the province."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -178,3 +179,14 @@ def test_list_pages_do_not_grow_queries_with_rows(
         client.get("/network/tickets/")
     with django_assert_max_num_queries(20):
         as_user(None).get("/network/", {"near": "420111"})
+
+
+def test_the_audit_log_names_the_ticket_steps(net: dict[str, Any], cast: dict[str, User]) -> None:
+    t = open_ticket(net["enterprise"], net["wuhan"])
+    assert t.due_at is not None
+    services.tickets_flag_overdue(now=t.due_at + dt.timedelta(hours=1))
+    page = as_user(cast["supervisor"]).get("/audit/")
+    assert page.status_code == 200
+    html = text(page)
+    assert "提交服务工单" in html and "服务工单超期标记" in html
+    assert "武汉测试信息服务中心" in html  # the outlet named, not its id
