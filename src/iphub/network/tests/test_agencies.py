@@ -249,3 +249,15 @@ def test_directory_search_filter_and_staff_only_export(
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == "机构名称" and any(r[0] == AGENCY for r in rows[1:])
+
+
+def test_the_directory_does_not_grow_queries_with_agencies(
+    agency: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    for i in range(8):
+        make_org(f"湖北测试第{i}知识产权代理有限公司", "420103", 50 + i, kind="agency")
+    client = Client()
+    client.get("/network/agencies/")
+    with django_assert_max_num_queries(15):
+        page = client.get("/network/agencies/")
+    assert len(page.context["rows"]) == 10
