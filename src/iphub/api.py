@@ -130,6 +130,7 @@ def _register_routers() -> None:
     from iphub.filings.api import router as filings_router
     from iphub.finance.api import router as finance_router
     from iphub.navigation.api import router as navigation_router
+    from iphub.network.api import router as network_router
     from iphub.overseas.api import router as overseas_router
     from iphub.patents.api import router as patents_router
     from iphub.policies.api import router as policies_router
@@ -152,6 +153,7 @@ def _register_routers() -> None:
     api.add_router("/", overseas_router)
     api.add_router("/", training_router)
     api.add_router("/", policies_router)
+    api.add_router("/", network_router)
 
 
 _register_routers()

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "iphub.overseas",
     "iphub.training",
     "iphub.policies",
+    "iphub.network",
     "iphub.supervision",
 ]
 

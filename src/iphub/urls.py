@@ -22,6 +22,7 @@ urlpatterns = [
     path("overseas/", include("iphub.overseas.urls")),
     path("training/", include("iphub.training.urls")),
     path("policies/", include("iphub.policies.urls")),
+    path("network/", include("iphub.network.urls")),
     path("", include("iphub.portal.urls")),
 ]
 

@@ -256,6 +256,24 @@ DEMO_ACCOUNTS = [
         "看本社使用“秭归脐橙”地理标志专用标志的申请（待宜昌市审核）",
         "/brands/applications/",
     ),
+    DemoAccount(
+        "hust_outlet",
+        Role.ENTERPRISE,
+        None,
+        "华中科技大学",
+        "高校信息服务中心服务人员（武汉，演示）",
+        "受理并答复企业提交的检索、导航、分析评议服务工单（有一件待受理）",
+        "/network/tickets/",
+    ),
+    DemoAccount(
+        "ctgu_outlet",
+        Role.ENTERPRISE,
+        None,
+        "三峡大学",
+        "高校信息服务中心服务人员（宜昌，演示）",
+        "查看本中心服务工单的按时办结率与满意度",
+        "/network/stats/",
+    ),
 ]
 
 

@@ -30,6 +30,7 @@ from iphub.core.permissions import (
 )
 from iphub.filings import selectors as filings_selectors
 from iphub.finance import selectors as finance_selectors
+from iphub.network.selectors import tickets as network_tickets
 from iphub.overseas import selectors as overseas_selectors
 from iphub.overseas import workflow as overseas_workflow
 from iphub.patents import selectors as patents_selectors
@@ -367,6 +368,36 @@ SERVICES: list[Service] = [
         _("市（州）初审评分、省局审定培育项目申报，按审核时限排序"),
         menu="work",
         menu_label=pgettext_lazy("menu", "项目评审"),
+    ),
+    Service(
+        "network_outlets",
+        _("信息服务网点"),
+        "network:outlets",
+        None,
+        _(
+            "TISC、高校信息服务中心和信息公共服务网点：地图上查找最近的网点，在线提交检索咨询、专利导航、分析评议等服务工单"
+        ),
+    ),
+    Service(
+        "network_tickets",
+        _("服务工单"),
+        "network:tickets",
+        lambda u: network_tickets.ticket_list(user=u),
+        _("向信息服务网点提交的服务工单、答复与评价；网点服务人员在此受理和答复"),
+    ),
+    Service(
+        "network_stats",
+        _("网点服务统计"),
+        "network:stats",
+        lambda u: network_tickets.performance_outlets(user=u),
+        _("各信息服务网点的工单数、按时办结率和满意度"),
+    ),
+    Service(
+        "network_agencies",
+        _("服务机构名录"),
+        "network:agencies",
+        None,
+        _("专利商标代理机构和服务机构：执业代理师、服务地区，以及依据真实办理记录的服务情况"),
     ),
     Service(
         "organisations",

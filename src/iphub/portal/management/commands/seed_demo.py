@@ -73,6 +73,7 @@ class Command(BaseCommand):
         from iphub.filings import demo as filings_demo
         from iphub.finance import demo as finance_demo
         from iphub.navigation import demo as navigation_demo
+        from iphub.network import demo as network_demo
         from iphub.overseas import demo as overseas_demo
         from iphub.patents import demo as patents_demo
         from iphub.policies import demo as policies_demo
@@ -102,6 +103,7 @@ class Command(BaseCommand):
             ("海外", overseas_demo.demo_load),
             ("培训", training_demo.demo_load),
             ("政策库", policies_demo.demo_load),
+            ("服务网络", network_demo.demo_load),
         ]
         from django.core.management import call_command
 

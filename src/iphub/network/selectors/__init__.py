@@ -1,0 +1,1 @@
+"""Every read of the network app: outlets, tickets, agencies (one module each)."""
