@@ -24,9 +24,7 @@ from iphub.core.models import Region
 
 
 def _published(ctx: Ctx) -> QuerySet[Call]:
-    return Call.objects.filter(
-        paths_q(ctx), published_at__gte=ctx.start, published_at__lt=ctx.end
-    )
+    return Call.objects.filter(paths_q(ctx), published_at__gte=ctx.start, published_at__lt=ctx.end)
 
 
 def _awarded(ctx: Ctx) -> QuerySet[Call]:
@@ -66,8 +64,10 @@ def _answered_count(ctx: Ctx) -> dict[str, Decimal]:
 
 
 def _answered_records(ctx: Ctx, region: Region) -> RecordTable:
-    qs = _answered(ctx).filter(within(region)).select_related(
-        "patent", "holder", "organisation", "region"
+    qs = (
+        _answered(ctx)
+        .filter(within(region))
+        .select_related("patent", "holder", "organisation", "region")
     )
     rows: list[list[Any]] = [
         [p.patent.title, p.holder.name, p.organisation.name, p.region.name,
@@ -79,9 +79,39 @@ def _answered_records(ctx: Ctx, region: Region) -> RecordTable:
 
 def register_indicators() -> None:
     """Put brokerage's indicators into core's registry (called by ``ready()``)."""
-    register(Indicator("calls_published", "发布揭榜挂帅榜单数", "项", "brokerage",
-                       Source.COMPUTED, _published_count, _published_records, position=52))
-    register(Indicator("calls_awarded", "揭榜成功榜单数", "项", "brokerage",
-                       Source.COMPUTED, _awarded_count, _awarded_records, position=53))
-    register(Indicator("pushes_answered", "推送专利获企业答复数", "次", "brokerage",
-                       Source.COMPUTED, _answered_count, _answered_records, position=54))  # fmt: skip
+    register(
+        Indicator(
+            "calls_published",
+            "发布揭榜挂帅榜单数",
+            "项",
+            "brokerage",
+            Source.COMPUTED,
+            _published_count,
+            _published_records,
+            position=52,
+        )
+    )
+    register(
+        Indicator(
+            "calls_awarded",
+            "揭榜成功榜单数",
+            "项",
+            "brokerage",
+            Source.COMPUTED,
+            _awarded_count,
+            _awarded_records,
+            position=53,
+        )
+    )
+    register(
+        Indicator(
+            "pushes_answered",
+            "推送专利获企业答复数",
+            "次",
+            "brokerage",
+            Source.COMPUTED,
+            _answered_count,
+            _answered_records,
+            position=54,
+        )
+    )

@@ -34,13 +34,16 @@ class PushPreference(models.Model):
     """An organisation's choice about patents pushed to it (one row per organisation)."""
 
     organisation = models.OneToOneField(
-        Organisation, on_delete=models.CASCADE, related_name="push_preference"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="push_preference",
+        verbose_name=_("单位"),
     )
     muted = models.BooleanField(_("不接收专利推送"), default=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("推送设置")
@@ -101,24 +104,31 @@ class PushRun(models.Model):
     """One ranking-and-pushing of a listing's patents (or the holder's whole
     portfolio), run in the background; its page follows the progress."""
 
-    holder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("专利持有单位")
+    )
     listing = models.ForeignKey(
-        SupplyListing, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        SupplyListing,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("挂牌"),
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("所在地区"))
     per_patent = models.PositiveSmallIntegerField(_("每件专利推送企业数"), default=5)
     status = models.CharField(
         _("状态"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(_("专利数"), default=0)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
     pushed = models.PositiveIntegerField(_("新推送"), default=0)
     message = models.CharField(max_length=300, blank=True)
     progressed_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("专利推送任务")
@@ -140,11 +150,18 @@ class Push(models.Model):
     the organisation did with it. Unique per (holder, organisation, patent): a
     re-run finds the row and pushes nothing twice."""
 
-    holder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="patent_pushes"
+    holder = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("推送单位")
     )
-    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="patent_pushes",
+        verbose_name=_("推送对象"),
+    )
+    patent = models.ForeignKey(
+        Patent, on_delete=models.CASCADE, related_name="+", verbose_name=_("专利")
+    )
     listing = models.ForeignKey(
         SupplyListing, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -177,7 +194,7 @@ class Push(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.patent_id}→{self.organisation_id}"
+        return f"专利 #{self.patent_id} → 单位 #{self.organisation_id}"
 
 
 # -- 技术经理人 ---------------------------------------------------------------------
@@ -224,14 +241,27 @@ class Broker(models.Model):
 
 
 class Assignment(models.Model):
-    """A transfer match or a call handed to a broker (one broker at a time)."""
+    """A transfer match or a call handed to a broker (one broker at a time);
+    exactly one of ``match`` and ``call`` is set (``services.assignment_set``)."""
 
-    broker = models.ForeignKey(Broker, on_delete=models.PROTECT, related_name="assignments")
+    broker = models.ForeignKey(
+        Broker, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("技术经理人")
+    )
     match = models.OneToOneField(
-        Match, null=True, blank=True, on_delete=models.CASCADE, related_name="broker_assignment"
+        Match,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="broker_assignment",
+        verbose_name=_("匹配"),
     )
     call = models.OneToOneField(
-        "Call", null=True, blank=True, on_delete=models.CASCADE, related_name="assignment"
+        "Call",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignment",
+        verbose_name=_("榜单"),
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("所在地区"))
     assigned_by = models.ForeignKey(
@@ -243,16 +273,13 @@ class Assignment(models.Model):
         verbose_name = _("经理人指派")
         verbose_name_plural = _("经理人指派")
         ordering: ClassVar = ["-assigned_at", "-id"]
-        constraints: ClassVar = [
-            models.CheckConstraint(
-                condition=models.Q(match__isnull=False, call__isnull=True)
-                | models.Q(match__isnull=True, call__isnull=False),
-                name="brokerage_assignment_one_subject",
-            )
-        ]
 
     def __str__(self) -> str:
-        return f"{self.broker_id}:{self.match_id or self.call_id}"
+        if self.match_id:
+            subject = f"匹配 #{self.match_id}"
+        else:
+            subject = f"榜单 #{self.call_id}" if self.call_id else "未指定事项"
+        return f"经理人 #{self.broker_id} · {subject}"
 
 
 class ContactChannel(models.TextChoices):
@@ -273,7 +300,9 @@ class ContactOutcome(models.TextChoices):
 class ContactLog(models.Model):
     """One contact a broker made for an assignment, and how it went."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="logs")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="logs", verbose_name=_("指派")
+    )
     date = models.DateField(_("日期"))
     party = models.CharField(_("联系对象"), max_length=100)
     channel = models.CharField(_("方式"), max_length=10, choices=ContactChannel.choices)
@@ -290,7 +319,7 @@ class ContactLog(models.Model):
         ordering: ClassVar = ["-date", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.assignment_id}:{self.date}:{self.outcome}"
+        return f"{self.date:%Y-%m-%d} {self.party}"
 
 
 # -- 揭榜挂帅 ---------------------------------------------------------------------
@@ -306,7 +335,9 @@ class CallState(models.TextChoices):
 class Call(models.Model):
     """榜单: a need the caller publishes with a deadline and weighted criteria."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("发榜单位")
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("所在地区"))
     need = models.ForeignKey(
         TechnologyNeed, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -324,7 +355,9 @@ class Call(models.Model):
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     awarded_at = models.DateTimeField(_("揭榜时间"), null=True, blank=True)
-    deal = models.ForeignKey(Deal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    deal = models.ForeignKey(
+        Deal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -349,8 +382,12 @@ class ProposalState(models.TextChoices):
 class Proposal(models.Model):
     """A university's or institute's answer to a call (one per organisation)."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="proposals")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("榜单")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("揭榜单位")
+    )
     text = models.TextField(_("揭榜方案"))
     amount = models.DecimalField(
         _("报价（元）"), max_digits=14, decimal_places=2, null=True, blank=True
@@ -378,7 +415,7 @@ class Proposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.call_id}:{self.organisation_id}"
+        return f"榜单 #{self.call_id} · 单位 #{self.organisation_id}"
 
 
 class ProposalFile(models.Model):

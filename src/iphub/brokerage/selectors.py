@@ -130,9 +130,7 @@ def push_summary(pushes: QuerySet[Push]) -> PushSummary:
         reached=Count("organisation", distinct=True),
         opened=Count("organisation", filter=Q(opened_at__isnull=False), distinct=True),
         answered=Count("organisation", filter=~Q(answer=""), distinct=True),
-        interested=Count(
-            "organisation", filter=Q(answer=PushAnswer.INTERESTED), distinct=True
-        ),
+        interested=Count("organisation", filter=Q(answer=PushAnswer.INTERESTED), distinct=True),
     )
     return PushSummary(**row)
 
@@ -206,7 +204,9 @@ def _assignment_qs() -> QuerySet[Assignment]:
 
 def broker_assignments(*, user: Any) -> QuerySet[Assignment]:
     """The assignments of the user as a broker."""
-    return _assignment_qs().filter(broker__user_id=getattr(user, "pk", None))
+    if user is None or not user.is_authenticated:
+        return Assignment.objects.none()
+    return _assignment_qs().filter(broker__user_id=user.pk)
 
 
 def assignment_get(*, user: Any, assignment_id: int) -> Assignment:
@@ -319,7 +319,11 @@ def calls_mine(*, user: Any) -> QuerySet[Call]:
 
 def call_get(*, user: Any, call_id: int) -> Call:
     """A call: published ones for everyone; drafts for the caller and staff."""
-    call = Call.objects.select_related("organisation", "region", "deal", "need").filter(pk=call_id).first()
+    call = (
+        Call.objects.select_related("organisation", "region", "deal", "need")
+        .filter(pk=call_id)
+        .first()
+    )
     if call is None:
         raise NotFound("未找到该榜单。")
     if call.state == CallState.DRAFT and not workflow.parties_of(user, call) - {"proposer"}:
@@ -331,7 +335,9 @@ def call_proposals(*, user: Any, call: Call) -> QuerySet[Proposal]:
     """The proposals a user may read: all for the caller and staff, its own for a proposer."""
     qs = call.proposals.select_related("organisation").prefetch_related("patents", "files")
     parties = workflow.parties_of(user, call)
-    if parties & {"caller", "staff"} or (has_role(user, Role.SUPERVISOR) and in_region(user, call.region)):
+    if parties & {"caller", "staff"} or (
+        has_role(user, Role.SUPERVISOR) and in_region(user, call.region)
+    ):
         return qs
     if is_member(user, getattr(user, "organisation_id", None)):
         return qs.filter(organisation_id=user.organisation_id)
@@ -342,7 +348,10 @@ def proposal_file_get(*, user: Any, file_id: int) -> Any:
     from iphub.brokerage.models import ProposalFile
 
     f = ProposalFile.objects.select_related("proposal__call__region").filter(pk=file_id).first()
-    if f is None or not call_proposals(user=user, call=f.proposal.call).filter(pk=f.proposal_id).exists():
+    if (
+        f is None
+        or not call_proposals(user=user, call=f.proposal.call).filter(pk=f.proposal_id).exists()
+    ):
         raise NotFound("未找到该附件。")
     return f
 

@@ -28,6 +28,10 @@ urlpatterns = [
     path("calls/<int:call_id>/", views_calls.call_detail, name="call_detail"),
     path("calls/<int:call_id>/propose/", views_calls.proposal_submit, name="proposal_submit"),
     path("calls/<int:call_id>/<str:action>/", views_calls.call_action, name="call_action"),
-    path("proposals/<int:proposal_id>/<str:action>/", views_calls.proposal_action, name="proposal_action"),
+    path(
+        "proposals/<int:proposal_id>/<str:action>/",
+        views_calls.proposal_action,
+        name="proposal_action",
+    ),
     path("files/<int:file_id>/", views_calls.proposal_file, name="proposal_file"),
 ]

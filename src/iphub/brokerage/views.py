@@ -22,6 +22,11 @@ from iphub.core.jobs import job_progress_response
 from iphub.core.pages import refusals_back_to
 from iphub.transfer.access import is_member
 
+
+def _org(request: HttpRequest) -> int | None:
+    return getattr(request.user, "organisation_id", None)
+
+
 # -- pushes received -------------------------------------------------------------------
 
 
@@ -34,7 +39,7 @@ def push_inbox(request: HttpRequest) -> HttpResponseBase:
         {
             "pushes": pushes,
             "muted": selectors.pushes_muted(user=request.user),
-            "can_mute": is_member(request.user, request.user.organisation_id),
+            "can_mute": is_member(request.user, _org(request)),
         },
     )
 
@@ -45,9 +50,7 @@ def push_inbox(request: HttpRequest) -> HttpResponseBase:
 def push_mute(request: HttpRequest) -> HttpResponseBase:
     muted = request.POST.get("muted") == "1"
     services.push_mute(actor=request.user, muted=muted)
-    messages.success(
-        request, _("已设置不接收专利推送。") if muted else _("已恢复接收专利推送。")
-    )
+    messages.success(request, _("已设置不接收专利推送。") if muted else _("已恢复接收专利推送。"))
     return redirect("brokerage:push_inbox")
 
 
@@ -107,11 +110,14 @@ def _rows(pushes: Any) -> list[dict[str, Any]]:
 
 @login_required
 def sent(request: HttpRequest) -> HttpResponseBase:
-    if not is_member(request.user, request.user.organisation_id):
+    if not is_member(request.user, _org(request)):
         raise NotFound(_("只有企业、高校或服务机构账号可以推送专利。"))
     listings = list(selectors.holder_listings(user=request.user))
     rows = [
-        (listing, selectors.push_summary(selectors.holder_pushes(user=request.user, listing=listing)))
+        (
+            listing,
+            selectors.push_summary(selectors.holder_pushes(user=request.user, listing=listing)),
+        )
         for listing in listings
     ]
     portfolio = selectors.holder_pushes(user=request.user)
@@ -145,7 +151,7 @@ def listing_pushes(request: HttpRequest, listing_id: int) -> HttpResponseBase:
 
 @login_required
 def portfolio_pushes(request: HttpRequest) -> HttpResponseBase:
-    if not is_member(request.user, request.user.organisation_id):
+    if not is_member(request.user, _org(request)):
         raise NotFound(_("只有企业、高校或服务机构账号可以推送专利。"))
     return _sent_page(request, None)
 
@@ -203,7 +209,7 @@ def broker_list(request: HttpRequest) -> HttpResponseBase:
             "rows": rows,
             "staff": staff,
             "me": me,
-            "can_apply": me is None and is_member(request.user, request.user.organisation_id),
+            "can_apply": me is None and is_member(request.user, _org(request)),
         },
     )
 
@@ -211,7 +217,7 @@ def broker_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def broker_new(request: HttpRequest) -> HttpResponseBase:
     staff = selectors.is_broker_staff(request.user)
-    if not staff and not is_member(request.user, request.user.organisation_id):
+    if not staff and not is_member(request.user, _org(request)):
         raise NotFound(_("只有窗口人员或企业、服务机构账号可以登记技术经理人。"))
     error, data = None, {}
     if request.method == "POST":

@@ -22,6 +22,10 @@ from iphub.transfer.access import is_member
 from iphub.transfer.models import DealKind
 
 
+def _org(request: HttpRequest) -> int | None:
+    return getattr(request.user, "organisation_id", None)
+
+
 def call_hall(request: HttpRequest) -> HttpResponseBase:
     return render(request, "brokerage/call_hall.html", {"calls": list(selectors.call_hall()[:100])})
 
@@ -34,14 +38,14 @@ def call_mine(request: HttpRequest) -> HttpResponseBase:
         {
             "calls": list(selectors.calls_mine(user=request.user)),
             "proposals": list(selectors.proposals_mine(user=request.user)),
-            "can_create": is_member(request.user, request.user.organisation_id),
+            "can_create": is_member(request.user, _org(request)),
         },
     )
 
 
 @login_required
 def call_new(request: HttpRequest) -> HttpResponseBase:
-    if not is_member(request.user, request.user.organisation_id):
+    if not is_member(request.user, _org(request)):
         raise NotFound(_("只有企业、高校或服务机构账号可以发布榜单。"))
     error, data = None, {"criteria": "技术先进性 40\n实施可行性 30\n团队与基础 20\n报价 10"}
     if request.method == "POST":
@@ -72,7 +76,9 @@ def _proposal_rows(user: Any, call: Any, today: Any) -> list[dict[str, Any]]:
                 "p": p,
                 **flags,
                 "declined": p.state == ProposalState.DECLINED,
-                "scores": [(c["name"], c["weight"], p.scores.get(c["name"])) for c in call.criteria],
+                "scores": [
+                    (c["name"], c["weight"], p.scores.get(c["name"])) for c in call.criteria
+                ],
             }
         )
     return rows
@@ -153,8 +159,10 @@ def proposal_action(request: HttpRequest, proposal_id: int, action: str) -> Http
         if exc.status in (401, 404) or not call_id:
             raise
         messages.error(request, exc.message)
-    return redirect("brokerage:call_detail", call_id=call_id) if call_id else redirect(
-        "brokerage:calls"
+    return (
+        redirect("brokerage:call_detail", call_id=call_id)
+        if call_id
+        else redirect("brokerage:calls")
     )
 
 

@@ -24,11 +24,11 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy
 
+from iphub.brokerage.errors import BrokerageError
+from iphub.brokerage.models import Call, CallState, Proposal, ProposalState
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import Role
 from iphub.core.permissions import has_role, in_region
-from iphub.brokerage.errors import BrokerageError
-from iphub.brokerage.models import Call, CallState, Proposal, ProposalState
 from iphub.transfer.access import PUBLIC_ROLES
 
 Party = Literal["caller", "proposer", "staff"]
@@ -50,13 +50,14 @@ C, P = CallState, ProposalState
 # fmt: off
 TRANSITIONS: tuple[Transition, ...] = (
     # name, label, record, from states, to state, who
-    Transition("publish", gettext_lazy("发布榜单"), "call", frozenset({C.DRAFT}), C.OPEN, ("caller",)),
+    Transition("publish", gettext_lazy("发布榜单"), "call", frozenset({C.DRAFT}), C.OPEN,
+               ("caller",)),
     Transition("cancel", gettext_lazy("撤榜"), "call", frozenset({C.DRAFT, C.OPEN}), C.CANCELLED,
                ("caller", "staff")),
-    Transition("award", gettext_lazy("确定揭榜方"), "proposal", frozenset({P.SUBMITTED}), P.AWARDED,
-               ("caller",)),
-    Transition("decline", gettext_lazy("不予入选"), "proposal", frozenset({P.SUBMITTED}), P.DECLINED,
-               ("caller",)),
+    Transition("award", gettext_lazy("确定揭榜方"), "proposal", frozenset({P.SUBMITTED}),
+               P.AWARDED, ("caller",)),
+    Transition("decline", gettext_lazy("不予入选"), "proposal", frozenset({P.SUBMITTED}),
+               P.DECLINED, ("caller",)),
     Transition("withdraw", gettext_lazy("撤回方案"), "proposal", frozenset({P.SUBMITTED}),
                P.WITHDRAWN, ("proposer",)),
 )
@@ -108,7 +109,9 @@ def check(
         )
     if t.subject == "proposal" and call.state != CallState.OPEN:
         raise ApplicationError(
-            f"榜单{call.get_state_display()}，不能{t.label}。", code=BrokerageError.STATE, status=409
+            f"榜单{call.get_state_display()}，不能{t.label}。",
+            code=BrokerageError.STATE,
+            status=409,
         )
     if name == "withdraw" and not open_for_proposals(call, today):
         raise ApplicationError(

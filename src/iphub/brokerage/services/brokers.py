@@ -94,7 +94,7 @@ def broker_register(*, actor: Any, data: Mapping[str, Any], username: str = "") 
     now = timezone.now()
     broker = Broker.objects.create(
         user=user,
-        region=user.organisation.region,
+        region=user.organisation.region,  # type: ignore[union-attr]
         registered_by=actor,
         status=BrokerStatus.VERIFIED if staff else BrokerStatus.PENDING,
         verified_by=actor if staff else None,
@@ -113,7 +113,9 @@ def broker_register(*, actor: Any, data: Mapping[str, Any], username: str = "") 
 
 def _staff_broker(actor: Any, broker_id: int) -> Broker:
     require_roles(actor, Role.WINDOW)
-    broker = Broker.objects.select_for_update().select_related("region").filter(pk=broker_id).first()
+    broker = (
+        Broker.objects.select_for_update().select_related("region").filter(pk=broker_id).first()
+    )
     if broker is None or not in_region(actor, broker.region):
         raise NotFound("未找到该技术经理人。")
     return broker
@@ -174,7 +176,9 @@ def broker_active(broker: Broker, today: dt.date) -> bool:
 
 def match_owners(m: Match) -> list[int]:
     """Organisations that may assign a match to a broker: the need's and the holder's."""
-    holders = [m.listing.organisation_id] if m.listing else [o.pk for o in patent_holders(m.patent_id)]
+    holders = (
+        [m.listing.organisation_id] if m.listing else [o.pk for o in patent_holders(m.patent_id)]
+    )
     return [m.need.organisation_id, *holders]
 
 
@@ -200,10 +204,10 @@ def assignment_set(
         if m is None:
             raise NotFound("未找到该匹配。")
         region, owners = m.need.region, match_owners(m)
-        subject = {"match": m}
+        subject: dict[str, Any] = {"match": m}
         title = f"匹配：{m.need.title} ↔ {m.patent.title}"
     else:
-        call = Call.objects.select_related("region").filter(pk=call_id).first()
+        call = Call.objects.select_related("region").filter(pk=call_id or 0).first()
         if call is None:
             raise NotFound("未找到该榜单。")
         region, owners = call.region, [call.organisation_id]

@@ -172,7 +172,9 @@ def _proposal_patents(org_name: str, raw: Any) -> list[Patent]:
     )
     own = set(
         PatentParty.objects.filter(
-            role=PartyRole.APPLICANT, key=applicant_key(org_name), patent_id__in=[p.pk for p in found]
+            role=PartyRole.APPLICANT,
+            key=applicant_key(org_name),
+            patent_id__in=[p.pk for p in found],
         ).values_list("patent_id", flat=True)
     )
     if len(found) != len(tokens) or any(p.pk not in own for p in found):

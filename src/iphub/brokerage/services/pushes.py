@@ -222,9 +222,7 @@ def _store(run: PushRun, patent: Patent, found: list[Any]) -> list[Push]:
     is left as it is (its answer stands)."""
     if not found:
         return []
-    orgs = Organisation.objects.select_related("region").in_bulk(
-        [c.organisation_id for c in found]
-    )
+    orgs = Organisation.objects.select_related("region").in_bulk([c.organisation_id for c in found])
     known = set(
         Push.objects.filter(
             holder=run.holder, patent=patent, organisation_id__in=list(orgs)
@@ -299,9 +297,7 @@ def push_open(*, actor: Any, push_id: int) -> Push:
     if push.opened_at is None:
         push.opened_at = timezone.now()
         push.save(update_fields=["opened_at"])
-        audit_record(
-            actor=actor, action="push_open", obj=push, region_path=push.region.path
-        )
+        audit_record(actor=actor, action="push_open", obj=push, region_path=push.region.path)
     return push
 
 
@@ -320,7 +316,8 @@ def _need_for_interest(
     problem = problem.strip()
     if len(problem) < 10:
         raise field_error(
-            "problem", "请用至少 10 个字说明希望用这件专利解决的技术问题（将作为贵单位的技术需求发布）。"
+            "problem",
+            "请用至少 10 个字说明希望用这件专利解决的技术问题（将作为贵单位的技术需求发布）。",
         )
     forms = ["transfer", "ordinary"] if push.listing is None else _forms_of(push.listing)
     return transfer_services.need_create(

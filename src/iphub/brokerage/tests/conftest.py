@@ -63,7 +63,9 @@ def university(orgs: dict[str, Organisation]) -> Organisation:
 
 
 @pytest.fixture
-def corpus(orgs: dict[str, Organisation], university: Organisation, tmp_path: Path) -> dict[int, Patent]:
+def corpus(
+    orgs: dict[str, Organisation], university: Organisation, tmp_path: Path
+) -> dict[int, Patent]:
     rows = [
         row(serial, 名称=title, 摘要=abstract, 申请人=applicant, 主分类号=ipc, 分类号=ipc,
             申请人地址=address, 法律状态="授权", 授权公告日="2022-06-01")
@@ -75,7 +77,9 @@ def corpus(orgs: dict[str, Organisation], university: Organisation, tmp_path: Pa
 
 
 @pytest.fixture
-def accounts(orgs: dict[str, Organisation], university: Organisation, cast: dict[str, User]) -> dict[str, User]:
+def accounts(
+    orgs: dict[str, Organisation], university: Organisation, cast: dict[str, User]
+) -> dict[str, User]:
     return {
         "university": make_user("uni_user", Role.ENTERPRISE, organisation=university),
         "jiangan": make_user("jiangan_user", Role.ENTERPRISE, organisation=orgs["wuhan_jiangan"]),

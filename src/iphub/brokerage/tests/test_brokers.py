@@ -41,8 +41,12 @@ def brokers(accounts: dict[str, User]) -> list[Broker]:
     one = make_user("broker_one", Role.AGENCY, organisation=accounts["hongshan"].organisation)
     two = make_user("broker_two", Role.AGENCY, organisation=accounts["jiangan"].organisation)
     return [
-        services.broker_register(actor=accounts["wuhan_clerk"], data=broker_data(1), username=one.username),
-        services.broker_register(actor=accounts["wuhan_clerk"], data=broker_data(2), username=two.username),
+        services.broker_register(
+            actor=accounts["wuhan_clerk"], data=broker_data(1), username=one.username
+        ),
+        services.broker_register(
+            actor=accounts["wuhan_clerk"], data=broker_data(2), username=two.username
+        ),
     ]
 
 
@@ -69,7 +73,10 @@ def test_staff_register_verified_and_a_self_registration_waits_for_verification(
 def _matches(accounts: dict[str, User], corpus: dict[int, Patent], n: int) -> list[Match]:
     need = transfer_services.need_create(actor=accounts["jiangan"], data=need_data())
     patents = [corpus[k] for k in (6, 8, 4, 5, 7)][:n]
-    return [Match.objects.get_or_create(need=need, patent=p, defaults={"score": 0.5})[0] for p in patents]
+    return [
+        Match.objects.get_or_create(need=need, patent=p, defaults={"score": 0.5})[0]
+        for p in patents
+    ]
 
 
 def test_the_funnel_per_broker_counts_what_happened(
@@ -77,9 +84,13 @@ def test_the_funnel_per_broker_counts_what_happened(
 ) -> None:
     m = _matches(accounts, corpus, 5)
     clerk = accounts["wuhan_clerk"]
-    a = [services.assignment_set(actor=clerk, broker_id=brokers[0].pk, match_id=x.pk) for x in m[:4]]
+    a = [
+        services.assignment_set(actor=clerk, broker_id=brokers[0].pk, match_id=x.pk) for x in m[:4]
+    ]
     # The need's owner hands the fifth to the second broker itself.
-    b = services.assignment_set(actor=accounts["jiangan"], broker_id=brokers[1].pk, match_id=m[4].pk)
+    b = services.assignment_set(
+        actor=accounts["jiangan"], broker_id=brokers[1].pk, match_id=m[4].pk
+    )
     today = dt.date.today().isoformat()
 
     def log(assignment: Assignment, broker: Broker, outcome: str) -> None:
@@ -104,7 +115,8 @@ def test_the_funnel_per_broker_counts_what_happened(
     page = client.get(reverse("brokerage:broker_funnel")).content.decode()
     assert 'data-broker="经理人1"' in page
     xlsx = client.get(reverse("brokerage:broker_funnel") + "?format=xlsx")
-    ws = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).worksheets[0]
+    body = b"".join(xlsx.streaming_content)  # type: ignore[attr-defined]
+    ws = openpyxl.load_workbook(io.BytesIO(body)).worksheets[0]
     got = {r[0]: list(r[2:6]) for r in ws.iter_rows(min_row=2, values_only=True)}
     assert got == expected
     # Only the assigned broker keeps the log; others are refused and nothing is written.
@@ -124,5 +136,7 @@ def test_an_unrelated_firm_cannot_assign_and_a_revoked_broker_takes_nothing(
         services.assignment_set(actor=accounts["yichang"], broker_id=brokers[0].pk, match_id=m.pk)
     services.broker_revoke(actor=accounts["wuhan_clerk"], broker_id=brokers[0].pk)
     with pytest.raises(ApplicationError, match="有效期内"):
-        services.assignment_set(actor=accounts["wuhan_clerk"], broker_id=brokers[0].pk, match_id=m.pk)
+        services.assignment_set(
+            actor=accounts["wuhan_clerk"], broker_id=brokers[0].pk, match_id=m.pk
+        )
     assert not Assignment.objects.exists()

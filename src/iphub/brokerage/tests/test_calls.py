@@ -16,7 +16,6 @@ from iphub.brokerage.tests.conftest import in_days
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import User
 from iphub.patents.models import Patent
-from iphub.transfer.models import Deal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,7 +60,9 @@ def test_a_call_is_answered_scored_declined_and_awarded_into_a_deal(
     seat = services.proposal_submit(
         actor=accounts["hongshan"],
         call_id=call.pk,
-        data=proposal_data(corpus[7], text="以座椅电动调节装置的电机控制经验改进正极材料烧结工艺。"),
+        data=proposal_data(
+            corpus[7], text="以座椅电动调节装置的电机控制经验改进正极材料烧结工艺。"
+        ),
     )
     assert uni.files.count() == 1
     scored = services.proposal_score(
@@ -69,7 +70,9 @@ def test_a_call_is_answered_scored_declined_and_awarded_into_a_deal(
         proposal_id=uni.pk,
         scores={"技术先进性": "90", "实施可行性": "80", "报价": "70"},
     )
-    assert float(scored.total_score) == 83.0  # 0.5×90 + 0.3×80 + 0.2×70
+    assert (
+        scored.total_score is not None and float(scored.total_score) == 83.0
+    )  # 0.5×90 + 0.3×80 + 0.2×70
     services.proposal_decline(
         actor=accounts["jiangan"], proposal_id=seat.pk, reason="方案与正极材料无关"
     )
@@ -87,7 +90,8 @@ def test_a_call_is_answered_scored_declined_and_awarded_into_a_deal(
     call.refresh_from_db()
     uni.refresh_from_db()
     assert call.state == CallState.AWARDED and uni.state == ProposalState.AWARDED
-    deal = Deal.objects.get(pk=call.deal_id)
+    deal = call.deal
+    assert deal is not None
     assert (deal.seller.name, deal.buyer.name) == ("武汉测试大学", "江岸测试制造有限公司")
     assert list(deal.patents.all()) == [corpus[6]]
     # Awarded, nothing more may come in.

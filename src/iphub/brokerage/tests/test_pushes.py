@@ -13,7 +13,7 @@ from iphub.brokerage.ranking import PatentFacts, explain, rank_organisations
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Organisation, User
 from iphub.patents.models import Patent
-from iphub.transfer.models import Match, MatchStage, Notification, SupplyListing
+from iphub.transfer.models import MatchStage, Notification, SupplyListing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -106,7 +106,9 @@ def test_the_holder_sees_who_opened_and_who_answered_and_interest_makes_a_match(
     assert push.opened_at is not None
     holder = Client()
     holder.force_login(accounts["university"])
-    summary = selectors.push_summary(selectors.holder_pushes(user=accounts["university"], listing=listing))
+    summary = selectors.push_summary(
+        selectors.holder_pushes(user=accounts["university"], listing=listing)
+    )
     assert (summary.opened, summary.answered) == (1, 0)
     resp = firm.post(
         reverse("brokerage:push_answer", args=[push.pk]),
@@ -120,7 +122,7 @@ def test_the_holder_sees_who_opened_and_who_answered_and_interest_makes_a_match(
     assert resp.status_code == 302
     push.refresh_from_db()
     assert push.answer == PushAnswer.INTERESTED and push.match is not None
-    match = Match.objects.get(pk=push.match_id)
+    match = push.match
     assert match.stage == MatchStage.CONTACTED and match.need.organisation == orgs["wuhan_jiangan"]
     # The university is told (transfer's contact request) and sees the answer.
     assert Notification.objects.filter(user=accounts["university"], title__contains="请求").exists()

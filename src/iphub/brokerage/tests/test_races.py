@@ -34,7 +34,9 @@ def test_two_awards_at_once_make_one_deal(
     b = services.proposal_submit(
         actor=accounts["hongshan"], call_id=call.pk, data=proposal_data(corpus[7])
     )
-    colleague = make_user("jiangan_user2", Role.ENTERPRISE, organisation=accounts["jiangan"].organisation)
+    colleague = make_user(
+        "jiangan_user2", Role.ENTERPRISE, organisation=accounts["jiangan"].organisation
+    )
     deal = {"kind": "transfer", "amount": "500000", "signed_on": dt.date.today().isoformat()}
     results = at_once(
         partial(services.proposal_award, actor=accounts["jiangan"], proposal_id=a.pk, deal=deal),

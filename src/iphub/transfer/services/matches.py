@@ -344,7 +344,9 @@ def match_from_interest(
     matcher would not propose it) and the holder is asked to get in touch, as
     with :func:`match_request_contact`. An existing pair is reused."""
     signed_in(actor)
-    need = TechnologyNeed.objects.select_related("region", "organisation").filter(pk=need_id).first()
+    need = (
+        TechnologyNeed.objects.select_related("region", "organisation").filter(pk=need_id).first()
+    )
     if need is None or not is_member(actor, need.organisation_id):
         raise NotFound("未找到该技术需求。")
     if need.status != NeedStatus.OPEN:
@@ -368,7 +370,11 @@ def match_from_interest(
                 reasons=c.reasons,
             )
         else:
-            offer = f"已挂牌：{listing.get_mode_display()}" if listing else "未挂牌（可联系专利权人洽谈）"
+            offer = (
+                f"已挂牌：{listing.get_mode_display()}"
+                if listing
+                else "未挂牌（可联系专利权人洽谈）"
+            )
             m = Match.objects.create(
                 need=need, patent_id=patent_id, listing=listing, score=0.0, reasons={"offer": offer}
             )
