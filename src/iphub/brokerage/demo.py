@@ -32,7 +32,8 @@ def _pushes() -> list[str]:
         return []
     services.profiles_rebuild()
     made = 0
-    for listing in SupplyListing.objects.filter(organisation=uni.organisation).order_by("pk"):
+    active = SupplyListing.objects.filter(organisation=uni.organisation, status="active")
+    for listing in active.order_by("pk"):
         if PushRun.objects.filter(listing=listing).exists():
             continue
         run = services.push_run_request(actor=uni, listing_id=listing.pk, per_patent=5)
