@@ -602,6 +602,130 @@ def evaluate_suggested_ipc(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+# -- the other direction: patents pushed to organisations (--reverse) ---------------
+
+
+def graded_ndcg10(ranked: list[int], gains: dict[int, int]) -> float:
+    """nDCG@10 with graded gains (linear gain, log2 discount)."""
+    dcg = sum(gains.get(o, 0) / _log2(i + 2) for i, o in enumerate(ranked[:10]))
+    ideal = sum(g / _log2(i + 2) for i, g in enumerate(sorted(gains.values(), reverse=True)[:10]))
+    return dcg / ideal if ideal else 0.0
+
+
+def prepare_reverse(workdir: Path, orgs: int) -> None:
+    """Organisations for the reverse benchmark, once per database: one per distinct
+    applicant of the corpus (the ccf2022 assignees and the fillers' applicants),
+    then padding organisations without patents up to ``orgs`` (they make the
+    profile tables the size a province has; they are never candidates)."""
+    from collections import Counter
+
+    from iphub.core.models import Organisation, Region
+    from iphub.patents.models import Patent
+
+    marker = workdir / f"reverse_orgs_{orgs}.json"
+    if marker.exists():
+        return
+    t0 = time.perf_counter()
+    Organisation.objects.filter(name__startswith="评测").delete()
+    Organisation.objects.filter(address="bench-reverse").delete()
+    names: Counter[str] = Counter()
+    for applicants in Patent.objects.values_list("applicants", flat=True).iterator(chunk_size=5000):
+        names.update(a for a in applicants or [] if a)
+    region = Region.objects.get(code="420000")
+    chosen = [n for n, _ in names.most_common()][: max(0, orgs)]
+    padding = [f"评测企业{i:06d}" for i in range(max(0, orgs - len(chosen)))]
+    Organisation.objects.bulk_create(
+        [Organisation(name=n[:200], kind="enterprise", region=region, address="bench-reverse")
+         for n in chosen + padding],
+        batch_size=5000,
+    )  # fmt: skip
+    info = {"with_patents": len(chosen), "padding": len(padding),
+            "s": round(time.perf_counter() - t0, 1)}  # fmt: skip
+    marker.write_text(json.dumps(info))
+
+
+def evaluate_reverse(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """nDCG@10 and latency of ``brokerage.ranking.rank_organisations`` (see
+    docs/benchmarks.md, "Patents pushed to firms"): held-out ccf2022 patents,
+    their applicants hidden, ranked against every organisation."""
+    from collections import defaultdict
+
+    from iphub.brokerage.models import OrganisationProfile
+    from iphub.brokerage.ranking import PatentFacts, rank_organisations
+    from iphub.brokerage.services import profiles_rebuild
+    from iphub.core.models import Organisation
+    from iphub.patents.models import Patent
+    from iphub.patents.names import applicant_key
+
+    prepare_reverse(workdir, args.orgs)
+    real = list(Patent.objects.filter(source="ccf2022").values_list("pk", "extra", "applicants"))
+    by_label: dict[str, list[Any]] = defaultdict(list)
+    for row in real:
+        by_label[str(row[1]["label"])].append(row)
+    held = sample_sources(by_label, args.patents, args.seed)
+    held_ids = {pk for pk, _, _ in held}
+    truth_applicants = {pk: list(applicants) for pk, _, applicants in held}
+    org_of = {applicant_key(n): pk for pk, n in Organisation.objects.values_list("pk", "name")}
+    # The held-out patents' applicants are hidden from the ranker: their own rows
+    # say nothing about who holds them, and the profiles are built without them.
+    Patent.objects.filter(pk__in=held_ids).update(applicants=[])
+    try:
+        t0 = time.perf_counter()
+        profiles_rebuild()
+        profile_s = time.perf_counter() - t0
+        # Ground truth: an organisation's gain for a held-out patent of class L is the
+        # number of its (profile) ccf2022 patents in class L, plus 1 if it is the
+        # held-out patent's own (hidden) applicant.
+        class_count: dict[tuple[int, str], int] = defaultdict(int)
+        for pk, extra, applicants in real:
+            if pk in held_ids:
+                continue
+            for a in {applicant_key(x) for x in applicants}:
+                if a in org_of:
+                    class_count[(org_of[a], str(extra["label"]))] += 1
+        by_class: dict[str, dict[int, int]] = defaultdict(dict)
+        for (org, label), n in class_count.items():
+            by_class[label][org] = n
+        patents = Patent.objects.in_bulk(list(held_ids))
+        rows = []
+        for pk, extra, _ in held:
+            gains = dict(by_class.get(str(extra["label"]), {}))
+            for a in truth_applicants[pk]:
+                if applicant_key(a) in org_of:
+                    o = org_of[applicant_key(a)]
+                    gains[o] = gains.get(o, 0) + 1
+            if gains:
+                rows.append((patents[pk], gains))
+        ours, bm25, times, bm_times, cpu = [], [], [], [], []
+        for patent, gains in rows:
+            facts = PatentFacts.of(patent)
+            t, c = time.perf_counter(), time.process_time()
+            found = rank_organisations(facts, limit=10)
+            times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+            ours.append(graded_ndcg10([x.organisation_id for x in found], gains))
+            t = time.perf_counter()
+            base = rank_organisations(facts, limit=10, bm25_only=True)
+            bm_times.append(time.perf_counter() - t)
+            bm25.append(graded_ndcg10([x.organisation_id for x in base], gains))
+    finally:
+        for pk, applicants in truth_applicants.items():
+            Patent.objects.filter(pk=pk).update(applicants=applicants)
+    return {
+        "reverse_ndcg10": round(statistics.mean(ours), 4),
+        "reverse_bm25_ndcg10": round(statistics.mean(bm25), 4),
+        "reverse_p50_ms": round(pct(times, 50), 1),
+        "reverse_p95_ms": round(pct(times, 95), 1),
+        "reverse_p95_cpu_ms": round(pct(cpu, 95), 1),
+        "reverse_bm25_p95_ms": round(pct(bm_times, 95), 1),
+        "patents_evaluated": len(rows),
+        "relevant_per_patent": round(statistics.mean(len(g) for _, g in rows), 1),
+        "orgs": Organisation.objects.count(),
+        "orgs_with_profile_patents": OrganisationProfile.objects.filter(patent_count__gt=0).count(),
+        "profile_rebuild_s": round(profile_s, 1),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--docs", type=int, default=100_000, help="synthetic filler patents")
@@ -613,6 +737,13 @@ def main() -> None:
     ap.add_argument("--embed-chars", type=int, default=None, help="override TRANSFER_EMBED_CHARS")
     ap.add_argument("--suggested-ipc", action="store_true",
                     help="nDCG without and with the needs' suggested IPC (no vectors)")  # fmt: skip
+    ap.add_argument(
+        "--reverse",
+        action="store_true",
+        help="patents pushed to organisations: rank organisations per patent",
+    )
+    ap.add_argument("--orgs", type=int, default=100_000, help="organisations (--reverse)")
+    ap.add_argument("--patents", type=int, default=72, help="held-out patents (--reverse)")
     args = ap.parse_args()
     started = time.perf_counter()
 
@@ -624,6 +755,28 @@ def main() -> None:
     if not (workdir / "ready.json").exists():
         prepare(workdir, args.docs, args.seed)
     info = json.loads((workdir / "ready.json").read_text())
+    if args.reverse:
+        from filings import machine
+
+        host = machine()
+        print(f"machine: {host['cpu']}, {host['cores']} cores; python_ms {host['python_ms']}")
+        r = evaluate_reverse(args, workdir)
+        print(f"\n{'organisations for a patent':<28} {'nDCG@10':>8} {'p95 ms':>8}")
+        print(f"{'rank_organisations':<28} {r['reverse_ndcg10']:>8.4f} {r['reverse_p95_ms']:>8.1f}")
+        print(f"{'BM25 only (best hit)':<28} {r['reverse_bm25_ndcg10']:>8.4f} "
+              f"{r['reverse_bm25_p95_ms']:>8.1f}")  # fmt: skip
+        print(f"{r['patents_evaluated']} held-out patents, {r['relevant_per_patent']} relevant "
+              f"organisations each; {r['orgs']} organisations "
+              f"({r['orgs_with_profile_patents']} with patents); profiles rebuilt in "
+              f"{r['profile_rebuild_s']} s; p50 {r['reverse_p50_ms']} ms, CPU p95 "
+              f"{r['reverse_p95_cpu_ms']} ms")  # fmt: skip
+        print(
+            json.dumps(
+                {**r, "docs": args.docs, "indexed": info["indexed"], "machine": host},
+                ensure_ascii=False,
+            )
+        )
+        return
     if args.suggested_ipc:
         from filings import machine
 

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "iphub.training",
     "iphub.policies",
     "iphub.network",
+    "iphub.brokerage",
     "iphub.supervision",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("training/", include("iphub.training.urls")),
     path("policies/", include("iphub.policies.urls")),
     path("network/", include("iphub.network.urls")),
+    path("brokerage/", include("iphub.brokerage.urls")),
     path("", include("iphub.portal.urls")),
 ]
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from iphub.brands import selectors as brands_selectors
+from iphub.brokerage import selectors as brokerage_selectors
 from iphub.core import selectors as core_selectors
 from iphub.core.errors import ApplicationError
 from iphub.core.permissions import (
@@ -106,6 +107,41 @@ SERVICES: list[Service] = [
         "transfer:events",
         None,
         _("按产业链举办的供需对接活动：查看与报名；工作人员创建活动、邀请最佳匹配的供需双方"),
+    ),
+    Service(
+        "brokerage_calls",
+        _("揭榜挂帅"),
+        "brokerage:calls",
+        None,
+        _("企业发榜、高校与科研院所揭榜：评价标准、方案评分与揭榜成交"),
+    ),
+    Service(
+        "brokerage_sent",
+        _("专利找企业"),
+        "brokerage:sent",
+        lambda u: brokerage_selectors.holder_listings(user=u),
+        _("为挂牌专利排序可能用得上的企业并推送，查看谁已查看、谁已答复"),
+    ),
+    Service(
+        "brokerage_pushes",
+        _("推送给我的专利"),
+        "brokerage:push_inbox",
+        lambda u: brokerage_selectors.push_inbox(user=u),
+        _("高校院所推荐给本单位的专利及推荐理由；可答复意向或设置不接收"),
+    ),
+    Service(
+        "brokerage_brokers",
+        _("技术经理人"),
+        "brokerage:broker_list",
+        lambda u: brokerage_selectors.broker_list(user=u),
+        _("持证技术经理人名录；窗口人员登记核验，匹配与榜单可指派经理人跟进"),
+    ),
+    Service(
+        "brokerage_funnel",
+        _("经理人对接漏斗"),
+        "brokerage:broker_funnel",
+        lambda u: require_roles(u, *transfer_access.STAFF_ROLES),
+        _("每位技术经理人的指派、联系、洽谈与成交数，可导出 Excel"),
     ),
     Service(
         "filings",

@@ -28,6 +28,7 @@ class Action(AuditAction):
     MATCH_DEAL = "match_deal", _("匹配达成交易")
     MATCH_REJECT = "match_reject", _("拒绝对接")
     MATCH_REQUEST_CONTACT = "match_request_contact", _("请求对接")
+    MATCH_FROM_INTEREST = "match_from_interest", _("因推送意向生成匹配")
     MATCH_RUN = "match_run", _("计算供需匹配")
     NEED_CLOSE = "need_close", _("关闭技术需求")
     NEED_CREATE = "need_create", _("发布技术需求")

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 NOT_EDITS = {"core.auditentry", "django_tasks_db.dbtaskresult"}
 # Tables of the apps whose admins are read-only: their records move only through
 # services and transition tables.
-READ_ONLY_APPS = ("filings", "transfer", "protection", "navigation")
+READ_ONLY_APPS = ("filings", "transfer", "protection", "navigation", "brokerage")
 
 
 def _iphub_apps() -> list[Any]:

@@ -1,6 +1,6 @@
 """Writes of the transfer app (知慧桥), one module per entity."""
 
-from iphub.transfer.services.deals import deal_link_filing, deal_record
+from iphub.transfer.services.deals import deal_link_filing, deal_record, deal_record_awarded
 from iphub.transfer.services.events import (
     event_create,
     event_invite_best,
@@ -10,6 +10,7 @@ from iphub.transfer.services.events import (
 from iphub.transfer.services.listings import listing_create, listing_revoke, listing_withdraw
 from iphub.transfer.services.matches import (
     match_accept,
+    match_from_interest,
     match_reject,
     match_request_contact,
     match_run_for_listing,
@@ -31,6 +32,7 @@ from iphub.transfer.services.needs import (
 __all__ = [
     "deal_link_filing",
     "deal_record",
+    "deal_record_awarded",
     "event_create",
     "event_invite_best",
     "event_pair_outcome",
@@ -39,6 +41,7 @@ __all__ = [
     "listing_revoke",
     "listing_withdraw",
     "match_accept",
+    "match_from_interest",
     "match_reject",
     "match_request_contact",
     "match_run_for_listing",

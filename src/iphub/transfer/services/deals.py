@@ -11,14 +11,14 @@ from django.db import transaction
 
 from iphub.core.amounts import YUAN_14, NumberRange, parse_number
 from iphub.core.audit import audit_record, snapshot
-from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.errors import AccessDenied, ApplicationError, NotFound
 from iphub.core.models import Organisation
 from iphub.core.permissions import ensure_region_access, require_roles
 from iphub.filings.models import Filing, FilingKind, FilingState
 from iphub.filings.selectors import filing_get
 from iphub.patents.models import LegalEventKind, Patent
 from iphub.patents.services import legal_event_append
-from iphub.transfer.access import STAFF_ROLES
+from iphub.transfer.access import STAFF_ROLES, is_member
 from iphub.transfer.audit_actions import Action
 from iphub.transfer.errors import TransferError
 from iphub.transfer.models import (
@@ -121,6 +121,50 @@ def deal_record(
     links the 一网通办 transfer registration or licence filing of the deal (of the
     right kind, about its patents, visible to the clerk, not linked elsewhere)."""
     require_roles(actor, *STAFF_ROLES)
+    return _deal_write(
+        actor=actor,
+        data=data,
+        seller_id=seller_id,
+        buyer_id=buyer_id,
+        patent_ids=patent_ids,
+        match_id=match_id,
+        event_id=event_id,
+        filing_id=filing_id,
+        staff=True,
+    )
+
+
+@transaction.atomic
+def deal_record_awarded(
+    *, actor: Any, data: Mapping[str, Any], seller_id: int, buyer_id: int, patent_ids: list[int]
+) -> Deal:
+    """The deal an awarded call (揭榜挂帅) concludes, recorded by the caller — the
+    buyer — when it awards a proposal: the proposer is the seller of the patents
+    its proposal named. Otherwise as :func:`deal_record` (legal events, audit)."""
+    if not is_member(actor, buyer_id):
+        raise AccessDenied("只有发榜单位可以确定揭榜成交。")
+    return _deal_write(
+        actor=actor,
+        data=data,
+        seller_id=seller_id,
+        buyer_id=buyer_id,
+        patent_ids=patent_ids,
+        staff=False,
+    )
+
+
+def _deal_write(
+    *,
+    actor: Any,
+    data: Mapping[str, Any],
+    seller_id: int,
+    buyer_id: int,
+    patent_ids: list[int],
+    match_id: int | None = None,
+    event_id: int | None = None,
+    filing_id: int | None = None,
+    staff: bool,
+) -> Deal:
     clean = _clean(data)
     orgs = Organisation.objects.select_related("region").in_bulk([seller_id, buyer_id])
     if seller_id not in orgs or buyer_id not in orgs:
@@ -130,7 +174,8 @@ def deal_record(
     seller, buyer = orgs[seller_id], orgs[buyer_id]
     if seller_id == buyer_id:
         raise ApplicationError("双方不能是同一单位。", fields={"buyer": "双方不能是同一单位。"})
-    ensure_region_access(actor, buyer.region)
+    if staff:
+        ensure_region_access(actor, buyer.region)
     patents = list(Patent.objects.filter(pk__in=patent_ids))
     if not patents or len(patents) != len(set(patent_ids)):
         raise ApplicationError("请选择成交的专利。", fields={"patents": "专利不存在。"})

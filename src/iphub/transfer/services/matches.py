@@ -336,6 +336,58 @@ def match_request_contact(*, actor: Any, match_id: int, message: str = "") -> Ma
 
 
 @transaction.atomic
+def match_from_interest(
+    *, actor: Any, need_id: int, patent_id: int, listing_id: int | None = None, message: str = ""
+) -> Match:
+    """An organisation that was pushed a patent (专利找企业) says it is interested:
+    the pair of its open need and the patent becomes a match (scored as the
+    matcher would score it, or at 0 with the offer as its only reason when the
+    matcher would not propose it) and the holder is asked to get in touch, as
+    with :func:`match_request_contact`. An existing pair is reused."""
+    signed_in(actor)
+    need = (
+        TechnologyNeed.objects.select_related("region", "organisation").filter(pk=need_id).first()
+    )
+    if need is None or not is_member(actor, need.organisation_id):
+        raise NotFound("未找到该技术需求。")
+    if need.status != NeedStatus.OPEN:
+        raise ApplicationError(
+            f"该需求已{need.get_status_display()}，请选择征集中的需求。",
+            code=TransferError.NEED_EXPIRED,
+            fields={"need": "请选择征集中的需求。"},
+        )
+    listing = SupplyListing.objects.filter(pk=listing_id).first() if listing_id else None
+    m = Match.objects.filter(need=need, patent_id=patent_id).first()
+    if m is None:
+        found = rank_for_need(need, limit=1, among={patent_id})
+        if found:
+            c = found[0]
+            m = Match.objects.create(
+                need=need,
+                patent=c.patent,
+                listing=c.listing or listing,
+                score=c.score,
+                components=c.components,
+                reasons=c.reasons,
+            )
+        else:
+            offer = (
+                f"已挂牌：{listing.get_mode_display()}"
+                if listing
+                else "未挂牌（可联系专利权人洽谈）"
+            )
+            m = Match.objects.create(
+                need=need, patent_id=patent_id, listing=listing, score=0.0, reasons={"offer": offer}
+            )
+        audit_record(
+            actor=actor, action=Action.MATCH_FROM_INTEREST, obj=m, region_path=need.region.path
+        )
+    if m.stage == MatchStage.MATCHED:
+        return match_request_contact(actor=actor, match_id=m.pk, message=message)
+    return m
+
+
+@transaction.atomic
 def match_accept(*, actor: Any, match_id: int) -> Match:
     """The side that was asked agrees to talk: the pair moves to negotiation."""
     m = _match(match_id)

@@ -69,6 +69,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from iphub.brands import demo as brands_demo
+        from iphub.brokerage import demo as brokerage_demo
         from iphub.core import demo as core_demo
         from iphub.filings import demo as filings_demo
         from iphub.finance import demo as finance_demo
@@ -104,6 +105,7 @@ class Command(BaseCommand):
             ("培训", training_demo.demo_load),
             ("政策库", policies_demo.demo_load),
             ("服务网络", network_demo.demo_load),
+            ("专利推送与揭榜", brokerage_demo.demo_load),
         ]
         from django.core.management import call_command
 
