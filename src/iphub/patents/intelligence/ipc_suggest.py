@@ -433,8 +433,14 @@ def build(
     t0 = time.perf_counter()
     rows: list[tuple[str, Sequence[str]]] = list(read_training_csv(csv_path)[:limit])
     csv_rows = len(rows)
-    seen = {t for t, _ in rows}
-    rows += [(t, codes) for t, codes in platform_rows if t not in seen]
+    # The demo imports the CSV itself, so most of the platform's records with IPC
+    # are the CSV's rows again: a title already there (compared without spaces
+    # or width differences) is not counted twice.
+    seen = {_clean(t) for t, _ in rows}
+    for t, codes in platform_rows:
+        if _clean(t) not in seen:
+            seen.add(_clean(t))
+            rows.append((t, codes))
     model = train(rows)
     model.info = (model.info or {}) | {
         "csv_rows": csv_rows,
