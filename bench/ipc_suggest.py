@@ -10,6 +10,10 @@ rows, as in /work/shared/data/ipc_titles_5876.csv) is scored beside ours.
 k-fold cross-validation (shuffled, seeded): each fold's rows are predicted by a
 model trained on the other folds only (plus the IPC 2026.01 titles, which carry
 no row's labels), so no row is ever predicted by a model that saw it. The
+platform's own records with IPC codes are not added here: in the demo they are
+these same rows (the demo imports this CSV) plus 40 sample records, so adding
+them would put test titles into training; ``build`` drops a platform record
+whose title the CSV already has. The
 prediction rule is the production one (``IPCModel.predict_codes``): the best
 subclass, then every other at or above the threshold, at most 5.
 

@@ -354,10 +354,11 @@ TRANSFER_MATCH_WEIGHTS = {
     "availability": 0.10,
 }
 TRANSFER_NEED_STALE_DAYS = int(os.environ.get("IPHUB_NEED_STALE_DAYS", "90"))
-# Issue 20: a need's unchosen IPC suggestions count in matching (bench/matching.py
-# compares nDCG@10 with and without); imported records get e5 vectors in the
+# Issue 20: a need's unchosen IPC suggestions count in matching only when this is
+# on: off by default, since bench/matching.py measured nDCG@10 0.0665 without them
+# against 0.0130 with (docs/benchmarks.md); imported records get e5 vectors in the
 # background; 以文搜专利 embeds the pasted text (a few hundred ms of e5).
-TRANSFER_MATCH_SUGGESTED_IPC = os.environ.get("IPHUB_MATCH_SUGGESTED_IPC", "1") == "1"
+TRANSFER_MATCH_SUGGESTED_IPC = os.environ.get("IPHUB_MATCH_SUGGESTED_IPC", "0") == "1"
 TRANSFER_EMBED_AFTER_IMPORT = os.environ.get("IPHUB_EMBED_AFTER_IMPORT", "1") == "1"
 SIMILAR_TEXT_EMBED = os.environ.get("IPHUB_SIMILAR_TEXT_EMBED", "1") == "1"
 IPC_MODEL_DIR = Path(os.environ.get("IPHUB_IPC_MODEL_DIR", VAR_DIR / "ipc_model"))

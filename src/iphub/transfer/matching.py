@@ -74,10 +74,11 @@ def weights() -> dict[str, float]:
 
 def suggested_ipc(need: TechnologyNeed) -> list[str]:
     """The need's unchosen suggested subclasses the matcher uses (the suggester's
-    own rule: the best one, and the others at 50% confidence or more), unless
-    ``TRANSFER_MATCH_SUGGESTED_IPC`` is off. Empty when the user chose codes: the
+    own rule: the best one, and the others at 50% confidence or more), when
+    ``TRANSFER_MATCH_SUGGESTED_IPC`` is on (off by default: bench/matching.py found
+    nDCG@10 lower with them, docs/benchmarks.md). Empty when the user chose codes: the
     user's choice then speaks for the need."""
-    if not getattr(settings, "TRANSFER_MATCH_SUGGESTED_IPC", True) or need.ipc_codes:
+    if not getattr(settings, "TRANSFER_MATCH_SUGGESTED_IPC", False) or need.ipc_codes:
         return []
     rows = list(need.ipc_suggested or [])
     return [r["code"] for i, r in enumerate(rows) if i == 0 or r.get("confidence", 0) >= 0.5]

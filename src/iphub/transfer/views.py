@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -132,6 +133,8 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponseBase:
             ),
             "can_edit": need.status in EDITABLE_NEED_STATUSES,
             "can_mark_stale": staff and need.status == NeedStatus.OPEN,
+            # Whether unchosen suggestions count in matching (off by default, see settings).
+            "suggested_ipc_matched": settings.TRANSFER_MATCH_SUGGESTED_IPC,
             "forms": dict(CooperationForm.choices),
         },
     )

@@ -44,6 +44,17 @@ def test_training_drops_codes_outside_ipc_2026_01() -> None:
     assert all(code in get_table() for code in model.labels)
 
 
+def test_subgroup_titles_teach_a_subclass_words_no_training_title_has() -> None:
+    # 粘蝇纸 is only in a subgroup title (A01M1/16); no training title says it.
+    docs = ips.main_group_documents(get_table(), ["A01M"])
+    assert {code for _, code in docs} == {"A01M"}
+    assert any("粘蝇纸" in text for text, _ in docs)
+    model = ips.train(
+        [("一种锂电池隔膜", ["H01M"]), ("一种水稻育秧盘", ["A01G"]), ("一种灭虫灯", ["A01M"])]
+    )
+    assert model.suggest("一种新型粘蝇纸")[0].code == "A01M"
+
+
 @pytest.mark.parametrize(
     ("title", "abstract", "field"),
     [("", "", "title"), ("电" * 501, "", "title"), ("电池", "字" * 5001, "abstract")],
