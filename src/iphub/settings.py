@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "iphub.filings",
     "iphub.transfer",
     "iphub.finance",
+    "iphub.enterprises",
     "iphub.supervision",
 ]
 

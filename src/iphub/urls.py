@@ -17,6 +17,7 @@ urlpatterns = [
     path("transfer/", include("iphub.transfer.urls")),
     path("supervision/", include("iphub.supervision.urls")),
     path("finance/", include("iphub.finance.urls")),
+    path("enterprises/", include("iphub.enterprises.urls")),
     path("", include("iphub.portal.urls")),
 ]
 

@@ -107,6 +107,11 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "supervision.report_resubmit": _L("重新报送月报"),
     "supervision.report_accept": _L("采纳月报"),
     "supervision.county_reporting_set": _L("设置县级月报"),
+    # enterprises (the IP profile's applicant-name variants)
+    "enterprises.variant_propose": _L("提出申请人名称归并"),
+    "enterprises.variant_confirm": _L("确认申请人名称归并"),
+    "enterprises.variant_reject": _L("不予确认申请人名称归并"),
+    "enterprises.variant_revoke": _L("撤销申请人名称归并"),
     # protection
     "campaign_create": _L("发起专项行动"),
     "campaign_update": _L("修改专项行动"),
