@@ -69,6 +69,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from iphub.core import demo as core_demo
+        from iphub.enterprises import demo as enterprises_demo
         from iphub.filings import demo as filings_demo
         from iphub.finance import demo as finance_demo
         from iphub.navigation import demo as navigation_demo
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             ("导航", navigation_demo.demo_load),
             ("督导", supervision_load),
             ("金融", finance_demo.demo_load),
+            ("画像", enterprises_demo.demo_load),
         ]
         from django.core.management import call_command
 
