@@ -192,7 +192,7 @@ def demo_load() -> list[str]:
                 actor=None,
                 data={
                     "name": name,
-                    "uscc": demo_uscc(region, 7600 + i),
+                    "uscc": demo_uscc(region, 7800 + i),
                     "kind": "enterprise",
                     "region": region,
                     "tags": ["high_tech"],

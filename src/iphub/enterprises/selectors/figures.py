@@ -49,7 +49,7 @@ from django.utils.translation import gettext as _
 from iphub.core.calendar import add_years
 from iphub.core.models import Organisation, OrganisationTag
 from iphub.enterprises.models import ApplicantNameVariant, VariantStatus
-from iphub.enterprises.selectors.access import Names, applicant_q, organisation_names
+from iphub.enterprises.selectors.access import Names, organisation_names
 from iphub.filings.models import Filing, FilingKind, FilingState, Operation
 from iphub.finance.models import FinancingRequest, RequestState
 from iphub.patents.intelligence.grade import DEAD_EVENTS, INVENTIONS, TERM_YEARS
@@ -144,8 +144,13 @@ def legal_state_expression(today: dt.date, prefix: str = "") -> Case:
 
 def patents_of(names: Names) -> QuerySet[Patent]:
     """The organisation's patents (as a queryset for aggregates, never loaded whole)."""
-    ids = PatentParty.objects.filter(role=PartyRole.APPLICANT).filter(applicant_q(names))
-    return Patent.objects.filter(pk__in=ids.values("patent_id"))
+    # Two IN-subqueries, each answered by its own index ((role, key) and the
+    # organisation foreign key); one OR inside a single subquery makes SQLite
+    # scan every party row (8x slower at 100k records).
+    parties = PatentParty.objects.filter(role=PartyRole.APPLICANT)
+    by_key = parties.filter(key__in=names.keys).values("patent_id")
+    by_link = parties.filter(organisation_id=names.organisation_id).values("patent_id")
+    return Patent.objects.filter(Q(pk__in=by_key) | Q(pk__in=by_link))
 
 
 def _type_label(code: str) -> str:

@@ -74,11 +74,12 @@ def similar_applicant_names(org: Organisation, *, limit: int = 8) -> list[tuple[
     own = {applicant_key(org.name)} | set(
         ApplicantNameVariant.objects.filter(organisation=org).values_list("key", flat=True)
     )
-    stem = org.name[:4]
+    stem = applicant_key(org.name)[:4]
     if len(stem) < 4:
         return []
+    # A key range, not LIKE: the (role, key) index answers it.
     rows = (
-        PatentParty.objects.filter(role=PartyRole.APPLICANT, name__startswith=stem)
+        PatentParty.objects.filter(role=PartyRole.APPLICANT, key__gte=stem, key__lt=stem + "\uffff")
         .exclude(key__in=own)
         .values("key")
         .annotate(n=Count("patent_id", distinct=True))
