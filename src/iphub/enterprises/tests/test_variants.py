@@ -50,7 +50,9 @@ def test_proposal_then_confirmation_adds_the_former_names_records(
     profile = profile_build(org, public=False)
     assert dict(profile.headline)["专利总数"] == carrying(HONGSHAN, FOLDED, FORMER) == before + 3
     assert dict(profile.headline)["商标"] == 3
-    reg = {r[0]: r[1] for r in profile.table("registrations").rows}
+    registrations = profile.table("registrations")
+    assert registrations is not None
+    reg = {r[0]: r[1] for r in registrations.rows}
     assert reg["转让出（作为转让人）"] == 1
     assert FORMER in profile.variants
     # In the audit log, in words.
@@ -81,7 +83,7 @@ def test_reject_needs_a_reason_and_the_proposer_reads_it(
     assert FORMER not in client.get(f"/enterprises/{org.uscc}/public/").content.decode()
     entry = AuditEntry.objects.get(action="enterprises.variant_reject")
     assert audit_labels.action_label(entry.action) == "不予确认申请人名称归并"
-    assert entry.after["decision_reason"] == "营业执照显示为另一主体"
+    assert (entry.after or {})["decision_reason"] == "营业执照显示为另一主体"
     # Deciding twice: a conflict, nothing changes.
     with pytest.raises(ApplicationError):
         services.variant_decide(actor=cast["wuhan_clerk"], variant_id=v.pk, step="confirm")
