@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "iphub.policies",
     "iphub.network",
     "iphub.brokerage",
+    "iphub.enterprises",
     "iphub.supervision",
 ]
 

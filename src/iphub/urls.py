@@ -24,6 +24,7 @@ urlpatterns = [
     path("policies/", include("iphub.policies.urls")),
     path("network/", include("iphub.network.urls")),
     path("brokerage/", include("iphub.brokerage.urls")),
+    path("enterprises/", include("iphub.enterprises.urls")),
     path("", include("iphub.portal.urls")),
 ]
 

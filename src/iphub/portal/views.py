@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from iphub.core.errors import ApplicationError
 from iphub.core.exports import csv_response, xlsx_response
 from iphub.core.models import OrganisationKind, OrganisationTag, Role
 from iphub.core.permissions import has_role, region_path_of
+from iphub.enterprises.selectors import profile_url
 from iphub.portal.forms import LoginForm
 from iphub.portal.workspace import workspace_tasks
 
@@ -93,8 +95,11 @@ def organisation_list(request: HttpRequest) -> HttpResponseBase:
         messages.error(request, exc.message)
         qs = selectors.organisation_list(user=request.user)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    rows = [selectors.organisation_row(o) for o in page]
     user: Any = request.user
+    # Each name links to the organisation's IP profile, the form this user may see.
+    rows = [
+        asdict(selectors.organisation_row(o)) | {"profile_url": profile_url(user, o)} for o in page
+    ]
     return render(
         request,
         "portal/organisation_list.html",

@@ -29,6 +29,7 @@ from iphub.core.permissions import (
     region_path_of,
     require_roles,
 )
+from iphub.enterprises import selectors as enterprises_selectors
 from iphub.filings import selectors as filings_selectors
 from iphub.finance import selectors as finance_selectors
 from iphub.network.selectors import tickets as network_tickets
@@ -434,6 +435,22 @@ SERVICES: list[Service] = [
         "network:agencies",
         None,
         _("专利商标代理机构和服务机构：执业代理师、服务地区，以及依据真实办理记录的服务情况"),
+    ),
+    Service(
+        "ip_profile",
+        _("我的知识产权画像"),
+        "enterprises:mine",
+        enterprises_selectors.own_profile_uscc,
+        _("本单位专利、商标、融资、许可转让与维权一览，与同链、同市企业对比，可下载简报"),
+        menu="work",
+        menu_label=pgettext_lazy("menu", "知识产权画像"),
+    ),
+    Service(
+        "name_variants",
+        _("申请人名称归并"),
+        "enterprises:variant_queue",
+        lambda u: enterprises_selectors.variant_queue(user=u),
+        _("确认或不予确认辖区单位提出的申请人名称归并，确认后计入其知识产权画像"),
     ),
     Service(
         "organisations",

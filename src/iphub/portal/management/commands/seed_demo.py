@@ -71,6 +71,7 @@ class Command(BaseCommand):
         from iphub.brands import demo as brands_demo
         from iphub.brokerage import demo as brokerage_demo
         from iphub.core import demo as core_demo
+        from iphub.enterprises import demo as enterprises_demo
         from iphub.filings import demo as filings_demo
         from iphub.finance import demo as finance_demo
         from iphub.navigation import demo as navigation_demo
@@ -106,6 +107,7 @@ class Command(BaseCommand):
             ("政策库", policies_demo.demo_load),
             ("服务网络", network_demo.demo_load),
             ("专利推送与揭榜", brokerage_demo.demo_load),
+            ("画像", enterprises_demo.demo_load),
         ]
         from django.core.management import call_command
 

@@ -1,0 +1,381 @@
+"""The figures of an organisation's IP profile (企业知识产权画像).
+
+Every figure is one SQL aggregate over the organisation's records, never a
+loop over its patents: the patents are those with an applicant party whose key
+is the organisation's own name's key or a confirmed variant's
+(:func:`access.organisation_names`), or which an import linked to it; the other
+apps' records are found by the organisation itself or, where they only carry
+names (filings, case parties), by its spellings.
+
+**What the public form masks, and why.** The public profile is for anyone, signed
+in or not, and shows only what is already public or harmless as a count:
+
+* shown: the organisation's name, USCC, kind, region and programme tags (the
+  USCC and the registration are public in the enterprise credit system); every
+  patent and trademark figure (patents and marks are published rights); counts
+  of registered pledges, licences and transfers (the register publishes them);
+  counts of concluded deals, open needs and active listings (知慧桥 publishes
+  needs and listings); the number of loans obtained with a pledge; the number of
+  enforcement cases in which it was the right holder, the number in which it was
+  the respondent *and a decision was made* (decided administrative penalties are
+  published), and the number of assistance requests;
+* masked: contact person, phone and address (personal data, PIPL: collected for
+  the service, not for display); every amount — pledge, loan, financing, licence
+  and deal amounts are commercial secrets of both parties; financing requests
+  still open, declined or withdrawn (that a firm seeks money is its own business);
+  needs and listings not published; enforcement cases by state, cases in which it
+  is a respondent without a decision (an unproven accusation must not mark a firm
+  in public) and any case detail; assistance requests by state; the comparison
+  with peers (advice to the firm and its staff, not a public ranking); name
+  variants still proposed or rejected.
+
+The full profile (the organisation's users, its region's staff) shows every
+figure with amounts, still as counts and sums: case numbers and titles stay in
+the protection app, where their own permissions apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractYear, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iphub.core.calendar import add_years
+from iphub.core.models import Organisation, OrganisationTag
+from iphub.enterprises.models import ApplicantNameVariant, VariantStatus
+from iphub.enterprises.selectors.access import Names, organisation_names
+from iphub.filings.models import Filing, FilingKind, FilingState, Operation
+from iphub.finance.models import FinancingRequest, RequestState
+from iphub.patents.intelligence.grade import DEAD_EVENTS, INVENTIONS, TERM_YEARS
+from iphub.patents.intelligence.selectors import grade_mix
+from iphub.patents.ipc import ipc_title
+from iphub.patents.models import (
+    LegalEvent,
+    PartyRole,
+    Patent,
+    PatentParty,
+    PatentType,
+    Trademark,
+    TrademarkType,
+)
+from iphub.protection.models import AssistanceRequest, AssistanceStatus, CaseParty, CaseState
+from iphub.transfer.models import (
+    Deal,
+    ListingStatus,
+    NeedStatus,
+    SupplyListing,
+    TechnologyNeed,
+)
+
+# The words of patents.intelligence.grade.legal_state, as SQL: a status naming an
+# end is dead; a grant date or a status naming a right is alive; the rest pending.
+DEAD_WORDS = ("失效", "无效", "终止", "届满", "撤回", "驳回", "放弃", "视为")
+ALIVE_WORDS = ("有权", "有效", "授权")
+STATE_LABELS = {"alive": "有效", "pending": "审中", "dead": "失效"}
+# The last 18 months of filings are not all published yet (DOMAIN.md, navigation).
+INCOMPLETE_MONTHS = 18
+IN_FORCE_REGISTRATION = (Operation.ESTABLISH, Operation.CHANGE, Operation.EXTEND)
+EVER_REGISTERED = (FilingState.REGISTERED, FilingState.CHANGED, FilingState.CANCELLED)
+
+
+@dataclass
+class Table:
+    """One figure as rows: the page, the PDF brief and the workbook draw the same."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]]
+    note: str = ""
+
+
+@dataclass
+class Profile:
+    organisation: Organisation
+    public: bool
+    today: dt.date
+    headline: list[tuple[str, Any]]
+    tables: list[Table]
+    trend: dict[str, Any]
+    programmes: list[str]
+    variants: list[str]
+    names: Names
+    peers: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, key: str) -> Table | None:
+        return next((t for t in self.tables if t.key == key), None)
+
+
+def _words(field_name: str, words: tuple[str, ...]) -> Q:
+    q = Q()
+    for w in words:
+        q |= Q(**{f"{field_name}__contains": w})
+    return q
+
+
+def legal_state_expression(today: dt.date, prefix: str = "") -> Case:
+    """``alive`` / ``pending`` / ``dead`` of a patent row, in SQL, as
+    ``patents.intelligence.grade.legal_state`` decides it in Python."""
+    term_over = Q()
+    for ptype, years in TERM_YEARS.items():
+        term_over |= Q(
+            **{f"{prefix}patent_type": ptype, f"{prefix}app_date__lte": add_years(today, -years)}
+        )
+    ended = Exists(
+        LegalEvent.objects.filter(patent_id=OuterRef(f"{prefix}pk" if prefix else "pk")).filter(
+            kind__in=sorted(DEAD_EVENTS)
+        )
+    )
+    dead = _words(f"{prefix}legal_status", DEAD_WORDS) | term_over | Q(ended)
+    alive = Q(**{f"{prefix}grant_date__isnull": False}) | _words(
+        f"{prefix}legal_status", ALIVE_WORDS
+    )
+    return Case(
+        When(dead, then=Value("dead")), When(alive, then=Value("alive")), default=Value("pending")
+    )
+
+
+def patents_of(names: Names) -> QuerySet[Patent]:
+    """The organisation's patents (as a queryset for aggregates, never loaded whole)."""
+    # Two IN-subqueries, each answered by its own index ((role, key) and the
+    # organisation foreign key); one OR inside a single subquery makes SQLite
+    # scan every party row (8x slower at 100k records).
+    parties = PatentParty.objects.filter(role=PartyRole.APPLICANT)
+    by_key = parties.filter(key__in=names.keys).values("patent_id")
+    by_link = parties.filter(organisation_id=names.organisation_id).values("patent_id")
+    return Patent.objects.filter(Q(pk__in=by_key) | Q(pk__in=by_link))
+
+
+def _type_label(code: str) -> str:
+    return str(PatentType(code).label) if code in PatentType.values else _("未标明类型")
+
+
+def _wan(amount: Any) -> str:
+    """An amount in 元 as 万元 with two places, the unit every finance page uses."""
+    return f"{Decimal(amount or 0) / 10000:,.2f}"
+
+
+def patent_figures(names: Names, today: dt.date) -> dict[str, Any]:
+    """Patents by type × legal state (one grouped query), by value grade, by main
+    IPC subclass, and applications per year by type."""
+    qs = patents_of(names)
+    by_type_state: dict[str, dict[str, int]] = {}
+    for r in (
+        qs.annotate(state=legal_state_expression(today))
+        .values("patent_type", "state")
+        .annotate(n=Count("pk"))
+    ):
+        by_type_state.setdefault(r["patent_type"] or "", {})[r["state"]] = r["n"]
+    order = [t for t in PatentType.values if t in by_type_state] + [
+        t for t in by_type_state if t not in PatentType.values
+    ]
+    status_rows = []
+    totals = {"alive": 0, "pending": 0, "dead": 0}
+    for t in order:
+        states = by_type_state[t]
+        status_rows.append(
+            [_type_label(t)] + [states.get(s, 0) for s in totals] + [sum(states.values())]
+        )
+        for s in totals:
+            totals[s] += states.get(s, 0)
+    total = sum(totals.values())
+    alive_inventions = sum(by_type_state.get(t, {}).get("alive", 0) for t in INVENTIONS)
+    bands = grade_mix(qs.values("pk"))
+    subclasses = list(
+        qs.exclude(ipc_main="")
+        .annotate(sub=Substr("ipc_main", 1, 4))
+        .values("sub")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "sub")[:10]
+    )
+    trend: dict[int, dict[str, int]] = {}
+    for year, ptype, n in (
+        qs.exclude(app_date=None)
+        .annotate(y=ExtractYear("app_date"))
+        .values("y", "patent_type")
+        .annotate(n=Count("pk"))
+        .values_list("y", "patent_type", "n")
+    ):
+        trend.setdefault(year, {})[ptype or ""] = n
+    return {
+        "total": total,
+        "states": totals,
+        "alive_inventions": alive_inventions,
+        "status_rows": status_rows,
+        "bands": bands,
+        "subclasses": [(r["sub"], ipc_title(r["sub"]) or "", r["n"]) for r in subclasses],
+        "trend": trend,
+    }
+
+
+def trademark_figures(names: Names) -> list[list[Any]]:
+    """Trademarks whose owner key is one of the organisation's, by type and status."""
+    rows = (
+        Trademark.objects.filter(owner_key__in=names.keys)
+        .values("mark_type", "status")
+        .annotate(n=Count("pk"))
+        .order_by("mark_type", "status")
+    )
+    labels = dict(TrademarkType.choices)
+    return [
+        [str(labels.get(r["mark_type"], r["mark_type"])), r["status"] or "—", r["n"]] for r in rows
+    ]
+
+
+def filing_figures(names: Names) -> dict[str, dict[str, Any]]:
+    """Registered pledges (as pledgor) and licences and transfers out (as licensor
+    or transferor) and in (as licensee or transferee), from 一网通办 registrations,
+    matched on the names the filings carry; one conditional aggregate."""
+    spell = list(names.spellings)
+    out_q, in_q = Q(holder_name__in=spell), Q(counterparty_name__in=spell)
+    pledge = Q(kind__in=(FilingKind.PATENT_PLEDGE, FilingKind.TRADEMARK_PLEDGE))
+    in_force = Q(state=FilingState.REGISTERED, operation__in=IN_FORCE_REGISTRATION)
+    ever = Q(state__in=EVER_REGISTERED, operation=Operation.ESTABLISH)
+    lic, tra = Q(kind=FilingKind.PATENT_LICENCE), Q(kind=FilingKind.PATENT_TRANSFER)
+    parts = {
+        "pledge_in_force": pledge & in_force & out_q,
+        "pledge_ever": pledge & ever & out_q,
+        "licence_out": lic & ever & out_q,
+        "licence_in": lic & ever & in_q,
+        "transfer_out": tra & ever & out_q,
+        "transfer_in": tra & ever & in_q,
+    }
+    agg: dict[str, Any] = {}
+    for k, q in parts.items():
+        agg[f"{k}_n"] = Count("pk", filter=q)
+        agg[f"{k}_amount"] = Sum("amount", filter=q)
+    got = Filing.objects.filter(out_q | in_q).aggregate(**agg)
+    return {k: {"n": got[f"{k}_n"], "amount": got[f"{k}_amount"] or 0} for k in parts}
+
+
+def money_figures(org: Organisation) -> dict[str, Any]:
+    """Financing requests by state (asked and lent amounts) and deals sold and bought."""
+    fin = {
+        r["state"]: r
+        for r in FinancingRequest.objects.filter(organisation=org)
+        .values("state")
+        .annotate(n=Count("pk"), asked=Sum("amount"), lent=Sum("loan_amount"))
+    }
+    deals = Deal.objects.filter(Q(seller=org) | Q(buyer=org)).aggregate(
+        out_n=Count("pk", filter=Q(seller=org)),
+        out_amount=Sum("amount", filter=Q(seller=org)),
+        in_n=Count("pk", filter=Q(buyer=org)),
+        in_amount=Sum("amount", filter=Q(buyer=org)),
+    )
+    return {"financing": fin, "deals": deals}
+
+
+def transfer_figures(org: Organisation) -> dict[str, dict[str, int]]:
+    """The organisation's needs and supply listings by status."""
+    needs = dict(
+        TechnologyNeed.objects.filter(organisation=org)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    listings = dict(
+        SupplyListing.objects.filter(organisation=org)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {"needs": needs, "listings": listings}
+
+
+def protection_figures(org: Organisation, names: Names) -> dict[str, Any]:
+    """Enforcement cases by the organisation's role and the case's state (counted
+    once per case), with how many of those as respondent carry a decision; and
+    assistance requests by status."""
+    parties = CaseParty.objects.filter(Q(organisation=org) | Q(name__in=list(names.spellings)))
+    by_role: dict[str, dict[str, int]] = {}
+    for r in parties.values("role", "case__state").annotate(n=Count("case_id", distinct=True)):
+        by_role.setdefault(r["role"], {})[r["case__state"]] = r["n"]
+    decided = (
+        parties.filter(role=CaseParty.PartyRole.RESPONDENT, case__decided_on__isnull=False)
+        .values("case_id")
+        .distinct()
+        .count()
+    )
+    assistance = dict(
+        AssistanceRequest.objects.filter(organisation=org)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {"cases": by_role, "respondent_decided": decided, "assistance": assistance}
+
+
+def _tag_labels(org: Organisation) -> list[str]:
+    labels = dict(OrganisationTag.choices)
+    return [str(labels.get(t, t)) for t in org.tags or []]
+
+
+def profile_build(org: Organisation, *, public: bool, today: dt.date | None = None) -> Profile:
+    """The whole profile of ``org``; ``public`` leaves out what the module masks.
+    Callers check who may see which form (:mod:`access`)."""
+    from iphub.enterprises.selectors.peers import peer_comparison
+    from iphub.enterprises.selectors.tables import build_tables
+
+    today = today or timezone.localdate()
+    names = organisation_names(org)
+    pat = patent_figures(names, today)
+    data = {
+        "patents": pat,
+        "trademarks": trademark_figures(names),
+        "filings": filing_figures(names),
+        "money": money_figures(org),
+        "transfer": transfer_figures(org),
+        "protection": protection_figures(org, names),
+    }
+    headline, tables = build_tables(data, public=public)
+    variants = list(
+        ApplicantNameVariant.objects.filter(organisation=org, status=VariantStatus.CONFIRMED)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    return Profile(
+        organisation=org,
+        public=public,
+        today=today,
+        headline=headline,
+        tables=tables,
+        trend=_trend(pat["trend"], today),
+        programmes=_tag_labels(org),
+        variants=variants,
+        names=names,
+        peers=None if public else peer_comparison(org, names=names, today=today),
+        extra={"data": data},
+    )
+
+
+def _trend(by_year: dict[int, dict[str, int]], today: dt.date) -> dict[str, Any]:
+    """Applications per year, one series per patent type (what the chart draws)."""
+    if not by_year:
+        return {"years": [], "series": [], "incomplete_from": None}
+    years = list(range(min(by_year), max(max(by_year), today.year - 1) + 1))
+    types = [t for t in PatentType.values if any(t in v for v in by_year.values())]
+    series = [
+        {"name": _type_label(t), "data": [by_year.get(y, {}).get(t, 0) for y in years]}
+        for t in types
+    ]
+    cutoff = add_years(today, 0) - dt.timedelta(days=INCOMPLETE_MONTHS * 30)
+    return {"years": years, "series": series, "incomplete_from": cutoff.year}
+
+
+STATUS_LABELS = {
+    "needs": dict(NeedStatus.choices),
+    "listings": dict(ListingStatus.choices),
+    "financing": dict(RequestState.choices),
+    "assistance": dict(AssistanceStatus.choices),
+    "cases": dict(CaseState.choices),
+    "roles": dict(CaseParty.PartyRole.choices),
+}
+PUBLIC_NEEDS = (NeedStatus.OPEN,)
+PUBLIC_LISTINGS = (ListingStatus.ACTIVE, ListingStatus.CONCLUDED)

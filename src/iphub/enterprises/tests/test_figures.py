@@ -1,0 +1,156 @@
+"""Profile figures against counts made here from the fixture's rows with plain
+ORM reads and Python (not with the selectors), in the full and the public form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from iphub.core.models import User
+from iphub.enterprises.selectors import profile_build
+from iphub.enterprises.tests.conftest import FOLDED, FORMER, HONGSHAN, JIANGAN
+from iphub.patents.intelligence.grade import GradeFacts, legal_state
+from iphub.patents.models import Patent, PatentGrade, PatentType
+
+pytestmark = pytest.mark.django_db
+
+
+def own_patents(names: tuple[str, ...]) -> list[Patent]:
+    """The org's patents as a reader would pick them: its spellings in the
+    applicants list of each record."""
+    return [p for p in Patent.objects.all() if set(p.applicants) & set(names)]
+
+
+def state(p: Patent, today: dt.date) -> str:
+    kinds = {e.kind for e in p.legal_events.all()}
+    facts = GradeFacts(
+        patent_type=p.patent_type,
+        legal_status=p.legal_status,
+        app_date=p.app_date,
+        grant_date=p.grant_date,
+        event_kinds=kinds,
+    )
+    return legal_state(facts, today)
+
+
+def table(profile: Any, key: str) -> list[list[Any]]:
+    t = profile.table(key)
+    assert t is not None, key
+    return t.rows
+
+
+def test_patent_figures_match_the_records(world: dict[str, Any]) -> None:
+    today = timezone.localdate()
+    mine = own_patents((HONGSHAN, FOLDED))
+    profile = profile_build(world["org"], public=False, today=today)
+    head = dict(profile.headline)
+    assert head["专利总数"] == len(mine) == 10
+    states = Counter(state(p, today) for p in mine)
+    assert head["有效专利"] == states["alive"]
+    inventions = [p for p in mine if p.patent_type == "invention"]
+    assert head["有效发明专利"] == sum(state(p, today) == "alive" for p in inventions)
+    # Type × state rows: each type's counts in the three states and the total.
+    expected = {}
+    for t in {p.patent_type for p in mine}:
+        of_type = [p for p in mine if p.patent_type == t]
+        c = Counter(state(p, today) for p in of_type)
+        expected[str(PatentType(t).label)] = [c["alive"], c["pending"], c["dead"], len(of_type)]
+    assert {r[0]: r[1:] for r in table(profile, "status")} == expected
+    bands = Counter(PatentGrade.objects.filter(patent__in=mine).values_list("band", flat=True))
+    assert {r[0]: r[1] for r in table(profile, "grade")} == {b: bands[b] for b in "ABCD"}
+    subs = Counter(p.ipc_main[:4] for p in mine if p.ipc_main)
+    assert {r[0]: r[2] for r in table(profile, "ipc")} == dict(subs)
+    years = Counter(p.app_date.year for p in mine if p.app_date)
+    drawn = profile.trend
+    per_year = {y: sum(s["data"][i] for s in drawn["series"]) for i, y in enumerate(drawn["years"])}
+    assert {y: n for y, n in per_year.items() if n} == dict(years)
+
+
+def test_other_figures_match_the_records(world: dict[str, Any]) -> None:
+    profile = profile_build(world["org"], public=False)
+    marks = {(r[0], r[1]): r[2] for r in table(profile, "trademarks")}
+    assert marks == {("普通商标", "注册"): 1, ("普通商标", "已无效"): 1}
+    reg = {r[0]: r[1:] for r in table(profile, "registrations")}
+    # Pledge in force: the registered one only; ever: registered + cancelled.
+    assert reg["专利/商标质押（在押）"] == [1, "300.00"]
+    assert reg["专利/商标质押（累计登记）"] == [2, "400.00"]
+    assert reg["许可出（作为许可人）"] == [1, "12.00"]
+    assert reg["许可入（作为被许可人）"] == [1, "8.00"]
+    # The transfer under the former name counts only once the name is confirmed.
+    assert reg["转让出（作为转让人）"] == [0, "0.00"]
+    fin = {r[0]: r[1:] for r in table(profile, "financing")}
+    assert fin == {"已放款（质押已登记）": [1, "500.00", "400.00"], "办理中": [1, "200.00", "0.00"]}
+    deals = {r[0]: r[1:] for r in table(profile, "deals")}
+    assert deals == {"转让/许可出": [1, "45.68"], "受让/被许可入": [1, "9.88"]}
+    needs = Counter((r[0], r[1]) for r in table(profile, "needs") for _ in range(r[2]))
+    assert needs == Counter(
+        {
+            ("技术需求", "征集中"): 2,
+            ("技术需求", "已关闭"): 1,
+            ("专利挂牌", "发布中"): 1,
+            ("专利挂牌", "已撤回"): 1,
+        }
+    )
+    prot = {(r[0], r[1]): r[2] for r in table(profile, "protection")}
+    assert prot == {
+        ("执法案件（权利人）", "立案"): 1,
+        ("执法案件（权利人）", "结案"): 1,
+        ("执法案件（当事人（被调查人））", "线索"): 1,
+        ("执法案件（当事人（被调查人））", "作出决定"): 1,
+        ("维权援助申请", "已提交"): 1,
+        ("维权援助申请", "已办结"): 1,
+    }
+    assert profile.programmes == ["专精特新", "百千万计划·千"]
+
+
+def test_public_form_keeps_counts_and_drops_amounts_and_private_states(
+    world: dict[str, Any],
+) -> None:
+    profile = profile_build(world["org"], public=True)
+    assert profile.peers is None
+    reg = table(profile, "registrations")
+    assert all(len(r) == 2 for r in reg)
+    assert dict(reg)["专利/商标质押（在押）"] == 1
+    assert table(profile, "financing") == [["已获质押贷款", 1]]
+    assert table(profile, "deals") == [["转让/许可出", 1], ["受让/被许可入", 1]]
+    assert {(r[0], r[1]): r[2] for r in table(profile, "needs")} == {
+        ("技术需求", "征集中"): 2,
+        ("专利挂牌", "发布中"): 1,
+    }
+    assert dict(table(profile, "protection")) == {
+        "执法案件（作为权利人）": 2,
+        "执法案件（作为被调查人，已作出处理决定）": 1,
+        "维权援助申请": 2,
+    }
+
+
+def test_peers_are_the_registered_enterprises_of_the_chain_and_city(
+    world: dict[str, Any], chain: Any, cast: dict[str, User]
+) -> None:
+    from iphub.conftest import make_org
+
+    # Two more Wuhan enterprises: one in the chain (a H01L31 patent of JIANGAN's
+    # exists already), one without patents.
+    make_org("武汉测试甲有限公司", "420106", 11)
+    make_org("武汉测试乙有限公司", "420111", 12)
+    today = timezone.localdate()
+    profile = profile_build(world["org"], public=False, today=today)
+    groups = {g.key: g for g in profile.peers.groups}
+    # Wuhan enterprises other than Hongshan: 江岸 + the two new ones.
+    city = groups["city"]
+    assert city.size == 3 and city.shown
+    jiangan = own_patents((JIANGAN,))
+    alive_inv = sum(p.patent_type == "invention" and state(p, today) == "alive" for p in jiangan)
+    assert city.average["alive_inventions"] == pytest.approx(alive_inv / 3)
+    mine = own_patents((HONGSHAN, FOLDED))
+    own_alive = sum(p.patent_type == "invention" and state(p, today) == "alive" for p in mine)
+    assert city.own["alive_inventions"] == own_alive
+    assert f"同市企业平均有效发明专利 {alive_inv / 3:.1f} 件，你 {own_alive} 件" in city.sentences()
+    # The chain group: only 江岸 holds a patent under H01L31/H01L33 → too few to compare.
+    assert groups["chain"].size == 1 and not groups["chain"].shown
+    assert "测试光电链" in groups["chain"].note
+    assert FORMER not in [n for n in profile.names.spellings]
