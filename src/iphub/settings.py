@@ -214,10 +214,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     # Parameters bound by the server and statements prepared after five runs on a
     # connection: the ORM sends the same SQL text for the same query shape, so a
-    # busy worker stops paying PostgreSQL's parse and plan for each (a filing's
-    # submit-accept-approve cycle: 25 -> 10 ms of database CPU, bench/filings.py)
-    # and psycopg stops quoting every literal into the text. Not for a pooler in
-    # transaction mode (PgBouncer before 1.21), which this deployment does not use.
+    # busy worker stops paying PostgreSQL's parse and plan for each (measured in
+    # docs/benchmarks.md, "Search index settings") and psycopg stops quoting every
+    # literal into the text. Not for a pooler in transaction mode (PgBouncer before
+    # 1.21), which this deployment does not use.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # The same backend, with short multi-row inserts as VALUES (see its docstring).

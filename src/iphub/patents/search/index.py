@@ -82,33 +82,22 @@ FACETS: list[tuple[str, str, int]] = [
 ]
 # Indexing memory of a full rebuild, shared by the writer threads. Each thread
 # writes a segment whenever its share fills, and searches pay a cost per
-# segment. Measured at 1M records on this machine (2 cores), whose speed drifts
-# by up to ~45% within an hour: 1 GB -> 6 segments, builds of 524 s and 635 s;
-# 3.5 GB -> 2 segments, 673 s, queries a few ms faster at p95; 250 MB -> 20-odd
-# segments that tantivy's merge policy merged to 7, 627 s. Whether the larger
-# heap itself slows indexing is not settled by those runs; 1 GB is the setting
-# with a build measured inside the 10-minute budget, and needs no more memory
-# than a small server has.
+# segment; 1 GB is the heap whose 1M build was measured inside the 10-minute
+# budget and fits a small server (docs/benchmarks.md, "Search index settings").
 REBUILD_HEAP = 1_000_000_000
 # Deep pagination costs a top-(offset+limit) heap in Rust; beyond this the user
 # should refine the query rather than page.
 MAX_RESULT_WINDOW = 100_000
 # Above this many matches facets are counted on a hash sample of about this many
-# documents and scaled up. Exact facets over 900k matches cost 70-90 ms at 1M
-# records (multi-valued IPC-subclass and applicant columns dominate); a 50k
-# sample keeps the error of any bucket above ~1% of the matches within a few
-# per cent, and the page labels those counts as estimates (约).
+# documents and scaled up: exact facets over most of a 1M corpus are what made
+# broad queries slow (docs/benchmarks.md); the page labels those counts 约.
 FACET_EXACT_LIMIT = 50_000
 # Broad queries: the facets of the first SPECULATIVE_BUCKETS of the SHARDS hash
 # buckets (1/8 of the matches) are counted on a second thread while the search
 # counts the matches, and kept when that sample holds at least a quarter of
-# FACET_EXACT_LIMIT documents (from 100k matches on with the defaults). Both
-# passes evaluate the whole query and tantivy releases the GIL, so on two cores
-# a broad query costs about max(search, facets) instead of their sum (1M
-# records: p95 of the bench mix 70 -> 40-48 ms; 1/16 gave 49-57 ms, as fewer
-# queries reached its higher threshold). Below the threshold the speculative
-# result is dropped and the facets counted as before; selective queries pay
-# the extra pass, a few milliseconds.
+# FACET_EXACT_LIMIT documents. tantivy releases the GIL, so on two cores a broad
+# query costs about max(search, facets) instead of their sum; below the threshold
+# the speculative result is dropped and the facets counted as before.
 SPECULATIVE_BUCKETS = 8
 _speculation: ThreadPoolExecutor | None = None
 
