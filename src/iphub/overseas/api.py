@@ -15,7 +15,7 @@ from iphub.overseas.countries import country_name
 router = Router(tags=["overseas"])
 
 
-class CaseOut(Schema):
+class OverseasCaseOut(Schema):
     id: int
     organisation: str
     country: str
@@ -26,7 +26,7 @@ class CaseOut(Schema):
     created_at: dt.datetime
 
 
-class CountryOut(Schema):
+class OverseasCountryOut(Schema):
     country: str
     name: str
     cases: int
@@ -36,7 +36,7 @@ class CountryOut(Schema):
     experts: int
 
 
-@router.get("/overseas/cases", response=list[CaseOut], auth=AUTH, summary="海外纠纷案件")
+@router.get("/overseas/cases", response=list[OverseasCaseOut], auth=AUTH, summary="海外纠纷案件")
 def case_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -53,7 +53,7 @@ def case_list(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/overseas/figures", response=list[CountryOut], auth=AUTH, summary="分国别数据")
+@router.get("/overseas/figures", response=list[OverseasCountryOut], auth=AUTH, summary="分国别数据")
 def figures(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
