@@ -70,8 +70,9 @@ def public(request: HttpRequest, uscc: str) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponseBase:
-    """我的知识产权画像: the signed-in user's own organisation."""
-    return redirect("enterprises:profile", uscc=selectors.own_profile_uscc(request.user))
+    """我的知识产权画像: the signed-in user's own organisation's full profile, drawn
+    here rather than by a redirect (the home card leads straight to a page)."""
+    return profile(request, selectors.own_profile_uscc(request.user))
 
 
 def _file(profile: Profile, fmt: str) -> HttpResponseBase:

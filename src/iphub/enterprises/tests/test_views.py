@@ -147,13 +147,15 @@ def test_organisation_list_and_patent_record_link_to_the_profile(
     assert f'href="{public_url(org)}"' in detail and f'href="{full_url(org)}"' not in detail
 
 
-def test_my_profile_card_and_redirect_for_enterprise_users_only(
+def test_my_profile_card_opens_the_own_profile_for_enterprise_users_only(
     world: dict[str, Any], cast: dict[str, User], client: Client
 ) -> None:
     client.force_login(cast["enterprise"])
     assert "我的知识产权画像" in client.get("/workspace/").content.decode()
     response = client.get("/enterprises/mine/")
-    assert response.status_code == 302 and response["Location"] == full_url(world["org"])
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert world["org"].name in page and full_url(world["org"]) + "brief.pdf" in page
     client.force_login(cast["wuhan_clerk"])
     assert "我的知识产权画像" not in client.get("/workspace/").content.decode()
     assert client.get("/enterprises/mine/").status_code == 404
