@@ -106,8 +106,9 @@ class Command(BaseCommand):
             ("培训", training_demo.demo_load),
             ("政策库", policies_demo.demo_load),
             ("服务网络", network_demo.demo_load),
-            ("专利推送与揭榜", brokerage_demo.demo_load),
             ("画像", enterprises_demo.demo_load),
+            # last: its firm profiles are built from every organisation and patent above
+            ("专利推送与揭榜", brokerage_demo.demo_load),
         ]
         from django.core.management import call_command
 
