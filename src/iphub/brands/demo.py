@@ -11,7 +11,6 @@ created through the services, once.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -25,6 +24,7 @@ from iphub.brands.models import (
 )
 from iphub.core import services as core_services
 from iphub.core.demo import demo_uscc
+from iphub.core.exports import SafeCsvWriter
 from iphub.core.models import Organisation, User
 from iphub.patents.models import Trademark
 from iphub.patents.services.trademarks import trademarks_import
@@ -331,7 +331,7 @@ def _marks_load() -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo-trademarks.csv"
         with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
+            w = SafeCsvWriter(fh)
             w.writerow(
                 [
                     "注册号",

@@ -14,7 +14,6 @@ Idempotent: a second run creates nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -23,6 +22,7 @@ from django.db import transaction
 
 from iphub.core import services as core_services
 from iphub.core.demo import demo_uscc
+from iphub.core.exports import SafeCsvWriter
 from iphub.core.models import Organisation, User
 from iphub.enterprises import services
 from iphub.enterprises.models import ApplicantNameVariant
@@ -164,7 +164,7 @@ def _trademarks() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "trademarks.csv"
         with path.open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
+            w = SafeCsvWriter(f)
             w.writerow(
                 [
                     "注册号",

@@ -89,6 +89,10 @@ def _trend_chart(profile: Profile) -> Drawing:
 
 
 def _table(rows: list[list[Any]], st: dict[str, ParagraphStyle]) -> Table:
+    # A figure with no columns or no rows (an organisation with no records of that
+    # kind) is one line that says so: reportlab cannot size an empty table.
+    if not rows or not any(rows[0]) or len(rows) < 2:
+        rows = [[_("（无记录）")]]
     t = Table([[text_paragraph(c, st["cell"]) for c in r] for r in rows], repeatRows=1)
     t.setStyle(
         TableStyle(

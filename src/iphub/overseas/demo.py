@@ -10,11 +10,11 @@ and trademark importers after the watches exist, then runs them.
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from pathlib import Path
 
 from iphub.core.errors import ApplicationError
+from iphub.core.exports import SafeCsvWriter
 from iphub.core.models import Organisation, User
 from iphub.overseas import services
 from iphub.overseas.models import DisputeCase, Expert, Watch
@@ -110,13 +110,13 @@ def _watch_records() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tm = Path(tmp) / "overseas-demo-marks.csv"
         with open(tm, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
+            w = SafeCsvWriter(fh)
             w.writerow(["注册号", "商标名称", "国际分类", "注册人", "商标类型", "商标状态"])
             w.writerow(["99000301", "NORTHWIND", "9", COMPETITOR, "普通商标", "申请中（演示数据）"])
         trademarks_import(actor=None, path=tm, mode="all")
         pt = Path(tmp) / "overseas-demo-patents.csv"
         with open(pt, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
+            w = SafeCsvWriter(fh)
             w.writerow(["申请号", "名称", "摘要", "申请人", "申请日", "优先权", "申请人地址"])
             for serial, title in (
                 (9900001, "一种硅基光调制器及其制备方法"),

@@ -185,8 +185,6 @@ SERVICES: list[Service] = [
         "brands:register",
         lambda u: brands_selectors.keeper_regions(user=u),
         _("维护本地区地理标志、集体商标、证明商标登记，审核专用标志使用申请，导出 Excel"),
-        menu="work",
-        menu_label=pgettext_lazy("menu", "地理标志"),
     ),
     Service(
         "brands_applications",
@@ -201,8 +199,6 @@ SERVICES: list[Service] = [
         "overseas:cases",
         overseas_workflow.ensure_can_open_case,
         _("海外知识产权纠纷登记与应对指导、专家指派，按国别和竞争对手的风险预警"),
-        menu="work",
-        menu_label=pgettext_lazy("menu", "海外纠纷"),
     ),
     Service(
         "overseas_warnings",
@@ -230,8 +226,6 @@ SERVICES: list[Service] = [
         _("我的培训"),
         "training:mine",
         signed_in,
-        menu="work",
-        menu_label=pgettext_lazy("menu", "我的培训"),
     ),
     Service(
         "my_policies",
@@ -246,16 +240,12 @@ SERVICES: list[Service] = [
         "training:keep_list",
         lambda u: training_selectors.course_keep_list(user=u),
         _("维护本地区培训课程、班次与测试，现场签到二维码与点名，培训学时统计"),
-        menu="work",
-        menu_label=pgettext_lazy("menu", "培训管理"),
     ),
     Service(
         "policies_keep",
         _("政策库维护"),
         "policies:keep_list",
         lambda u: policies_selectors.policy_keep_list(user=u),
-        menu="work",
-        menu_label=pgettext_lazy("menu", "政策维护"),
     ),
     Service(
         "workspace",
@@ -394,8 +384,6 @@ SERVICES: list[Service] = [
         "programmes:mine",
         lambda u: programmes_selectors.my_applications(user=u),
         _("本单位的培育项目申报进度、审核意见、成员资格与年度指标填报"),
-        menu="work",
-        menu_label=pgettext_lazy("menu", "我的申报"),
     ),
     Service(
         "programme_review",
@@ -403,8 +391,6 @@ SERVICES: list[Service] = [
         "programmes:queue",
         lambda u: programmes_selectors.application_queue(user=u),
         _("市（州）初审评分、省局审定培育项目申报，按审核时限排序"),
-        menu="work",
-        menu_label=pgettext_lazy("menu", "项目评审"),
     ),
     Service(
         "network_outlets",
@@ -442,8 +428,6 @@ SERVICES: list[Service] = [
         "enterprises:mine",
         enterprises_selectors.own_profile_uscc,
         _("本单位专利、商标、融资、许可转让与维权一览，与同链、同市企业对比，可下载简报"),
-        menu="work",
-        menu_label=pgettext_lazy("menu", "知识产权画像"),
     ),
     Service(
         "name_variants",
