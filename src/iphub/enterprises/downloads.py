@@ -62,7 +62,9 @@ def _trend_chart(profile: Profile) -> Drawing:
     trend = profile.trend
     d = Drawing(WIDTH, 190)
     d.add(String(0, 178, _("专利申请趋势（按申请年）"), fontName=FONT, fontSize=10))
-    if not trend["years"]:
+    # Years may be known while every series is empty (filing dates with no
+    # counted type); reportlab cannot draw a bar chart without data.
+    if not trend["years"] or not any(s["data"] for s in trend["series"]):
         d.add(String(20, 90, _("无申请日数据"), fontName=FONT, fontSize=9))
         return d
     chart = VerticalBarChart()

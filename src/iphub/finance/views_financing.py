@@ -270,6 +270,7 @@ def pledge_link(r: FinancingRequest, answer: Any) -> list[tuple[str, str]]:
         "origin": pledge_origin(answer),
     }
     out = []
+    # In number order, as the request lists them (see selectors._requests).
     for p in r.patents.all():
         query = urlencode(
             debt

@@ -5,8 +5,10 @@ steps of ``workflow.py``."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from iphub.core.admin import ReadOnlyAdmin
+from iphub.network import workflow
 from iphub.network.models import (
     AgencyProfile,
     Agent,
@@ -39,7 +41,12 @@ class ServiceTicketAdmin(ReadOnlyAdmin):
 
 @admin.register(TicketEvent)
 class TicketEventAdmin(ReadOnlyAdmin):
-    list_display = ("ticket", "action", "actor_name", "at")
+    # The stored codes shown in words, as the ticket page shows its history.
+    list_display = ("ticket", "step", "actor_name", "at")
+
+    @admin.display(description=_("操作"))
+    def step(self, obj: TicketEvent) -> str:
+        return str(workflow.step_label(obj.action))
 
 
 @admin.register(AgencyProfile)

@@ -154,7 +154,8 @@ def expert_list(request: HttpRequest) -> HttpResponseBase:
             "experts": [(e, _country_names(e.countries)) for e in experts],
             "can_keep": workflow.keeps_pool(user),
             "countries": country_choices(),
-            "languages": language_choices(),
+            # Not "languages": the base template names its language switcher so.
+            "language_options": language_choices(),
             "values": request.POST,
             "error": error,
             "errors": errors,

@@ -148,8 +148,12 @@ def can_subscribe(user: Any) -> bool:
     return has_role(user, *APPLICANT_ROLES) and user.organisation_id is not None
 
 
-def ensure_reads_pool(user: Any) -> None:
+def reads_pool(user: Any) -> bool:
     """The expert pool is read by case staff of every region."""
+    return has_role(user, *STAFF_ROLES)
+
+
+def ensure_reads_pool(user: Any) -> None:
     require_login(user)
-    if not has_role(user, *STAFF_ROLES):
+    if not reads_pool(user):
         raise AccessDenied("专家库仅供执法（保护）人员和督导人员查看。")

@@ -5,10 +5,13 @@ never by editing a row."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from iphub.core.admin import ReadOnlyAdmin
+from iphub.programmes import workflow
 from iphub.programmes.models import (
     ApplicationEvent,
+    ApplicationState,
     ApplicationEvidence,
     IndicatorReport,
     Membership,
@@ -39,7 +42,24 @@ class ApplicationEvidenceAdmin(ReadOnlyAdmin):
 
 @admin.register(ApplicationEvent)
 class ApplicationEventAdmin(ReadOnlyAdmin):
-    list_display = ("application", "action", "from_state", "to_state", "actor_name", "at")
+    # The stored codes shown in words, as the application page shows its history.
+    list_display = ("application", "step", "from_label", "to_label", "actor_name", "at")
+
+    @admin.display(description=_("操作"))
+    def step(self, obj: ApplicationEvent) -> str:
+        return str(workflow.step_label(obj.action))
+
+    @admin.display(description=_("原状态"))
+    def from_label(self, obj: ApplicationEvent) -> str:
+        return _state(obj.from_state)
+
+    @admin.display(description=_("新状态"))
+    def to_label(self, obj: ApplicationEvent) -> str:
+        return _state(obj.to_state)
+
+
+def _state(code: str) -> str:
+    return str(ApplicationState(code).label) if code in ApplicationState.values else "—"
 
 
 @admin.register(Membership)

@@ -218,7 +218,11 @@ class Membership(models.Model):
         ordering: ClassVar = ["-valid_from", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.organisation_id} {self.kind} {self.valid_from}–{self.valid_until}"
+        # Read in the audit log and the admin: names and words, not ids and codes.
+        return (
+            f"{self.organisation.name} {self.get_kind_display()} "
+            f"{self.valid_from}–{self.valid_until}"
+        )
 
 
 class IndicatorReport(models.Model):

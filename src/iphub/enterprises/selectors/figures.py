@@ -365,6 +365,14 @@ def _trend(by_year: dict[int, dict[str, int]], today: dt.date) -> dict[str, Any]
         {"name": _type_label(t), "data": [by_year.get(y, {}).get(t, 0) for y in years]}
         for t in types
     ]
+    # Records imported without a patent type (a number the importer could not
+    # read a type from) still count in their year, as one series of their own.
+    untyped = [
+        sum(n for t, n in by_year.get(y, {}).items() if t not in PatentType.values)
+        for y in years
+    ]
+    if any(untyped):
+        series.append({"name": str(_("类型不明")), "data": untyped})
     cutoff = add_years(today, 0) - dt.timedelta(days=INCOMPLETE_MONTHS * 30)
     return {"years": years, "series": series, "incomplete_from": cutoff.year}
 

@@ -159,3 +159,20 @@ def test_my_profile_card_opens_the_own_profile_for_enterprise_users_only(
     client.force_login(cast["wuhan_clerk"])
     assert "我的知识产权画像" not in client.get("/workspace/").content.decode()
     assert client.get("/enterprises/mine/").status_code == 404
+
+
+def test_a_firm_whose_patents_carry_no_type_still_gets_its_brief(
+    world: dict[str, Any], cast: dict[str, User], client: Client
+) -> None:
+    """Demo universities' records have filing years but no type: the trend counts
+    them as their own series, and the PDF brief draws it (it answered 500)."""
+    Patent.objects.filter(title__contains="江岸测试制造有限公司").update(patent_type="")
+    jiangan = world["org"].__class__.objects.get(name="江岸测试制造有限公司")
+    user = make_user("jiangan_user", Role.ENTERPRISE, organisation=jiangan)
+    client.force_login(user)
+    page = client.get(full_url(jiangan)).content.decode()
+    assert "类型不明" in page
+    pdf = client.get(full_url(jiangan) + "brief.pdf")
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(pdf))).pages)
+    assert "类型不明" in text

@@ -185,8 +185,12 @@ def _requests() -> QuerySet[FinancingRequest]:
         FinancingRequest.objects.select_related("organisation", "region", "loan_bank")
         .prefetch_related(
             Prefetch("answers", queryset=answers),
-            Prefetch("patents", queryset=with_grade(Patent.objects.all())),
-            "trademarks",
+            # In number order: the page, the API and the pledge links list them
+            # alike (unordered, PostgreSQL returns them as it finds them).
+            Prefetch(
+                "patents", queryset=with_grade(Patent.objects.order_by("application_number"))
+            ),
+            Prefetch("trademarks", queryset=Trademark.objects.order_by("registration_number")),
         )
         .annotate(whitelisted=whitelisted(OuterRef("organisation_id")))
     )

@@ -167,3 +167,19 @@ def test_figures_per_country_match_independent_counts(
     assert wuhan["US"].cases == 2  # Yichang's case is outside Wuhan's region
     client.force_login(cast["wuhan_enforcer"])
     assert client.get("/overseas/figures/", {"export": "xlsx"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_expert_pool_opens_for_its_keepers_and_is_not_offered_to_enterprises(
+    cast: dict[str, User], province: User, client: Any
+) -> None:
+    expert(province, "王海外")
+    client.force_login(province)
+    page = client.get("/overseas/experts/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    # The form for a new expert offers every working language by name.
+    assert "王海外" in html and 'name="languages" value="en"' in html and "英语" in html
+    client.force_login(cast["enterprise"])
+    assert 'href="/overseas/experts/"' not in client.get("/overseas/").content.decode()
+    assert client.get("/overseas/experts/").status_code == 403
