@@ -11,8 +11,8 @@ from iphub.core.admin import ReadOnlyAdmin
 from iphub.programmes import workflow
 from iphub.programmes.models import (
     ApplicationEvent,
-    ApplicationState,
     ApplicationEvidence,
+    ApplicationState,
     IndicatorReport,
     Membership,
     Programme,

@@ -368,8 +368,7 @@ def _trend(by_year: dict[int, dict[str, int]], today: dt.date) -> dict[str, Any]
     # Records imported without a patent type (a number the importer could not
     # read a type from) still count in their year, as one series of their own.
     untyped = [
-        sum(n for t, n in by_year.get(y, {}).items() if t not in PatentType.values)
-        for y in years
+        sum(n for t, n in by_year.get(y, {}).items() if t not in PatentType.values) for y in years
     ]
     if any(untyped):
         series.append({"name": str(_("类型不明")), "data": untyped})

@@ -187,9 +187,7 @@ def _requests() -> QuerySet[FinancingRequest]:
             Prefetch("answers", queryset=answers),
             # In number order: the page, the API and the pledge links list them
             # alike (unordered, PostgreSQL returns them as it finds them).
-            Prefetch(
-                "patents", queryset=with_grade(Patent.objects.order_by("application_number"))
-            ),
+            Prefetch("patents", queryset=with_grade(Patent.objects.order_by("application_number"))),
             Prefetch("trademarks", queryset=Trademark.objects.order_by("registration_number")),
         )
         .annotate(whitelisted=whitelisted(OuterRef("organisation_id")))
