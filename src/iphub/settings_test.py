@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("IPHUB_VAR_DIR", tempfile.mkdtemp(prefix="iphub-test-"))
 
 from iphub.settings import *  # noqa: F403
-from iphub.settings import VAR_DIR
+from iphub.settings import DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SEARCH_INDEX_DIR = Path(VAR_DIR) / "index"
@@ -30,3 +30,13 @@ INDEX_FOLLOWER_ENABLED = False
 # of CPU each); the similar-patents tests store vectors themselves.
 TRANSFER_EMBED_AFTER_IMPORT = False
 SIMILAR_TEXT_EMBED = False
+
+if not DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Commits do not wait for the WAL to reach the disk in the test database: a
+    # crash loses the last commits of a database the suite throws away anyway, and
+    # the transactional tests (races, imports, the live server) commit thousands
+    # of times. Locking, isolation and constraints are unchanged.
+    DATABASES["default"]["OPTIONS"]["options"] = "-c synchronous_commit=off"
+    # The same engine, emptying tables between transactional tests by DELETE
+    # (core/tests/pgflush explains why and what it measured).
+    DATABASES["default"]["ENGINE"] = "iphub.core.tests.pgflush"
