@@ -183,7 +183,9 @@ def _policy_story(profile: Profile, st: dict[str, ParagraphStyle]) -> list[Any]:
         story.append(text_paragraph(_("暂未发现完全符合的政策。"), st["body"]))
     for q in profile.policies:
         p = q.policy
-        head = " · ".join(x for x in (p.title, p.issuing_body, p.document_number) if x)
+        head = " · ".join(
+            x for x in (p.title, p.issuing_body, p.document_number, p.support_note) if x
+        )
         story.append(text_paragraph(head, st["body"]))
         rows = [[c.label, _("符合") if c.met else _("不符合"), c.explanation] for c in q.checks]
         story.append(_table([[_("条件"), _("是否符合"), _("核对说明")], *rows], st))

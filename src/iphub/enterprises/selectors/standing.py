@@ -117,7 +117,15 @@ def programme_rows(lines: list[ProgrammeLine], *, public: bool) -> list[list[Any
 
 
 def policy_headers() -> list[str]:
-    return [_("政策"), _("发文机关"), _("文号"), _("条件"), _("是否符合"), _("核对说明")]
+    return [
+        _("政策"),
+        _("发文机关"),
+        _("文号"),
+        _("支持内容"),
+        _("条件"),
+        _("是否符合"),
+        _("核对说明"),
+    ]
 
 
 def policy_rows(qualifications: list[Qualification]) -> list[list[Any]]:
@@ -127,5 +135,15 @@ def policy_rows(qualifications: list[Qualification]) -> list[list[Any]]:
         p = q.policy
         for c in q.checks:
             met = _("符合") if c.met else _("不符合")
-            rows.append([p.title, p.issuing_body, p.document_number, c.label, met, c.explanation])
+            rows.append(
+                [
+                    p.title,
+                    p.issuing_body,
+                    p.document_number,
+                    p.support_note,
+                    c.label,
+                    met,
+                    c.explanation,
+                ]
+            )
     return rows

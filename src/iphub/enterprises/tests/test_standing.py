@@ -155,7 +155,7 @@ def test_policies_are_in_the_full_brief_and_workbook_and_nowhere_in_the_public_f
     wb = workbook(client.get(full_url(org) + "profile.xlsx"))
     rows = list(wb["可能符合的奖补政策"].iter_rows(values_only=True))
     assert {r[0] for r in rows[1:]} == {MET} and len(rows) == 1 + 3
-    assert all(r[4] == "符合" for r in rows[1:])
+    assert all(r[5] == "符合" for r in rows[1:])
     client.logout()
     page = client.get(public_url(org)).content.decode()
     public_pdf = pdf_text(client.get(public_url(org) + "brief.pdf"))
@@ -212,9 +212,9 @@ def test_public_form_shows_current_programmes_but_no_ended_one(
 
 
 def test_a_membership_past_its_period_is_past_before_the_duty_ends_it(
-    memberships: dict[str, Membership], cast: dict[str, User]
+    memberships: dict[str, Membership],
 ) -> None:
-    org = cast["enterprise"].organisation
+    org = memberships["current"].organisation
     later = memberships["current"].valid_until + dt.timedelta(days=1)
     profile = profile_build(org, public=False, today=later)
     assert profile.memberships == []
