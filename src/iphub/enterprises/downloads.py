@@ -23,6 +23,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from iphub.core.exports import XLSX_CONTENT_TYPE, write_xlsx_sheets
 from iphub.core.pdftext import text_paragraph
+from iphub.enterprises.selectors import standing
 from iphub.enterprises.selectors.figures import Profile
 
 FONT = "STSong-Light"
@@ -109,8 +110,9 @@ def _table(rows: list[list[Any]], st: dict[str, ParagraphStyle]) -> Table:
 
 
 def profile_pdf(profile: Profile) -> bytes:
-    """The brief: cover facts, headline figures, the trend chart, every table and,
-    in the full form, the comparison with peers."""
+    """The brief: cover facts, headline figures, the trend chart, every table, the
+    cultivation programmes and, in the full form, the qualifying policies and the
+    comparison with peers."""
     _font()
     st = _styles()
     buf = io.BytesIO()
@@ -138,6 +140,8 @@ def profile_pdf(profile: Profile) -> bytes:
             story.append(text_paragraph(_("无"), st["body"]))
         if table.note:
             story.append(text_paragraph(table.note, st["body"]))
+    story += _programme_story(profile, st)
+    story += _policy_story(profile, st)
     if profile.peers is not None:
         story.append(text_paragraph(_("与同类企业的差距"), st["h2"]))
         for group in profile.peers.groups:
@@ -150,13 +154,53 @@ def profile_pdf(profile: Profile) -> bytes:
     return buf.getvalue()
 
 
+def _programme_story(profile: Profile, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """Current memberships and, in the full form, past ones (see ``standing``)."""
+    headers = standing.programme_headers(public=profile.public)
+    story: list[Any] = [text_paragraph(_("培育项目"), st["h2"])]
+    if profile.memberships:
+        rows = standing.programme_rows(profile.memberships, public=profile.public)
+        story.append(_table([headers, *rows], st))
+    else:
+        story.append(text_paragraph(_("目前不在任何培育项目中。"), st["body"]))
+    if profile.public:
+        return story
+    story.append(text_paragraph(_("往期培育项目"), st["h2"]))
+    if profile.past_memberships:
+        rows = standing.programme_rows(profile.past_memberships, public=False)
+        story.append(_table([headers, *rows], st))
+    else:
+        story.append(text_paragraph(_("无"), st["body"]))
+    return story
+
+
+def _policy_story(profile: Profile, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """The qualifying policies, each with its conditions checked (full form only)."""
+    if profile.policies is None:
+        return []
+    story: list[Any] = [text_paragraph(_("可能符合的奖补政策"), st["h2"])]
+    if not profile.policies:
+        story.append(text_paragraph(_("暂未发现完全符合的政策。"), st["body"]))
+    for q in profile.policies:
+        p = q.policy
+        head = " · ".join(
+            x for x in (p.title, p.issuing_body, p.document_number, p.support_note) if x
+        )
+        story.append(text_paragraph(head, st["body"]))
+        rows = [[c.label, _("符合") if c.met else _("不符合"), c.explanation] for c in q.checks]
+        story.append(_table([[_("条件"), _("是否符合"), _("核对说明")], *rows], st))
+        story.append(Spacer(1, 2 * mm))
+    story.append(text_paragraph(_("结果仅供参考，以主管部门审核为准。"), st["body"]))
+    return story
+
+
 def _peer_headers() -> list[str]:
     return [_("指标"), _("本单位"), _("同类平均"), _("差距")]
 
 
 def profile_sheets(profile: Profile) -> list[tuple[str, list[Any], list[list[Any]]]]:
     """The workbook's sheets: 概况 (headline and cover facts), the trend, one sheet
-    per table and, in the full form, 同类比较."""
+    per table, 培育项目 and, in the full form, 可能符合的奖补政策 and 同类比较."""
     org = profile.organisation
     cover: list[list[Any]] = [[_("单位名称"), org.name], [_("统一社会信用代码"), org.uscc]]
     cover += [[k, v] for k, v in profile.headline]
@@ -174,6 +218,22 @@ def profile_sheets(profile: Profile) -> list[tuple[str, list[Any], list[list[Any
     )
     for table in profile.tables:
         sheets.append((table.title[:28], table.headers, table.rows))
+    lines = profile.memberships + profile.past_memberships
+    sheets.append(
+        (
+            _("培育项目"),
+            standing.programme_headers(public=profile.public),
+            standing.programme_rows(lines, public=profile.public),
+        )
+    )
+    if profile.policies is not None:
+        sheets.append(
+            (
+                _("可能符合的奖补政策"),
+                standing.policy_headers(),
+                standing.policy_rows(profile.policies),
+            )
+        )
     if profile.peers is not None:
         rows = []
         for group in profile.peers.groups:

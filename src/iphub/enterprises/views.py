@@ -47,6 +47,10 @@ def _page(request: HttpRequest, profile: Profile) -> HttpResponse:
             "pdf_url": f"{_reverse(base, uscc)}brief.pdf",
             "xlsx_url": f"{_reverse(base, uscc)}profile.xlsx",
             "public_url": _reverse("enterprises:public", uscc),
+            # The policies it meets in part are on the firm's own page (policies app).
+            "policies_mine_url": reverse("policies:mine")
+            if full and selectors.is_own_organisation(user, org)
+            else "",
         },
     )
 

@@ -3,8 +3,11 @@
 each state a reviewer meets — waiting on Wuhan's window (enterprise_user),
 recommended by Yichang and waiting on the province (yichang_enterprise),
 approved with its period (university_user), returned for correction
-(ctgu_user) and rejected with a reason (enterprise_user's second). Everything
-goes through the services, so the history, scores, tags and messages are real.
+(ctgu_user) and rejected with a reason (enterprise_user's second). Two earlier
+calls give enterprise_user's firm a membership in force (百千万·万, 2024) and one
+that ran out (知识产权优势企业, 2021), so that its profile shows both, each step
+dated on its own day. Everything goes through the services, so the history,
+scores, tags and messages are real.
 """
 
 from __future__ import annotations
@@ -14,15 +17,22 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from iphub.core.calendar import LOCAL_TZ
 from iphub.core.models import User
 from iphub.programmes import services
-from iphub.programmes.models import Programme, ProgrammeApplication
+from iphub.programmes.models import Membership, Programme, ProgrammeApplication
 from iphub.programmes.selectors import organisation_records, today
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BQW = "2026年度湖北省百千万知识产权强企工程·千家培育企业（演示）"
 DEMO = "2026年度湖北省知识产权示范企业（演示）"
 SCORES = {"score_c1": "26", "score_c2": "33", "score_c3": "24"}
+ENDED = "2021年度湖北省知识产权优势企业（演示）"
+CURRENT = "2024年度湖北省百千万知识产权强企工程·万家培育企业（演示）"
+CRITERIA = (
+    "知识产权管理体系|30|管理制度文件或贯标认证证书\n"
+    "有效发明专利数量与质量|40|\n知识产权运用成效|30|质押、许可或转让合同"
+)
 
 
 def _programme(actor: User, name: str, **data: Any) -> tuple[Programme, bool]:
@@ -41,7 +51,9 @@ def _programme(actor: User, name: str, **data: Any) -> tuple[Programme, bool]:
     return services.programme_create(actor=actor, data=base | data), True
 
 
-def _apply(username: str, programme: Programme) -> ProgrammeApplication | None:
+def _apply(
+    username: str, programme: Programme, now: dt.datetime | None = None
+) -> ProgrammeApplication | None:
     """The demo user's application to ``programme`` (made once), or None if it exists."""
     user = User.objects.select_related("organisation").get(username=username)
     org = user.organisation
@@ -62,8 +74,51 @@ def _apply(username: str, programme: Programme) -> ProgrammeApplication | None:
         if c["evidence"]
     }
     return services.application_submit(
-        actor=user, programme_id=programme.pk, data=data, files=files
+        actor=user, programme_id=programme.pk, data=data, files=files, now=now
     )
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(10), tzinfo=LOCAL_TZ)
+
+
+def _earlier_member(
+    name: str, opens: dt.date, *, expire: bool, **data: Any
+) -> ProgrammeApplication | None:
+    """enterprise_user's firm applied to an earlier year's call on its opening day,
+    Wuhan recommended a week later and the province approved a week after that;
+    with ``expire`` the period has since run out and the daily duty ended it."""
+    province = User.objects.get(username="province_supervisor")
+    programme, _new = _programme(
+        province,
+        name,
+        year=str(opens.year),
+        opens_on=opens.isoformat(),
+        closes_on=(opens + dt.timedelta(days=45)).isoformat(),
+        criteria=CRITERIA,
+        eligible_kinds=["enterprise"],
+        quota="100",
+        **data,
+    )
+    app = _apply("enterprise_user", programme, now=_at(opens))
+    if app is None:
+        return None
+    services.application_recommend(
+        actor=User.objects.get(username="wuhan_clerk"),
+        application_id=app.pk,
+        scores=SCORES,
+        now=_at(opens + dt.timedelta(days=7)),
+    )
+    services.application_approve(
+        actor=province,
+        application_id=app.pk,
+        scores=SCORES,
+        now=_at(opens + dt.timedelta(days=14)),
+    )
+    if expire:
+        m = Membership.objects.get(application=app)
+        services.memberships_expire(now=_at(m.valid_until + dt.timedelta(days=1)))
+    return app
 
 
 def demo_load() -> list[str]:
@@ -130,4 +185,12 @@ def demo_load() -> list[str]:
         lines.append(
             f"新建培育项目申报 {made} 件（待市级审核、待省级审定、已批准、退回补正、未通过各一）"
         )
+    ended = _earlier_member(
+        ENDED, dt.date(2021, 5, 10), expire=True, kind="advantage", confers_tag=""
+    )
+    current = _earlier_member(
+        CURRENT, dt.date(2024, 4, 8), expire=False, kind="bqw_10000", confers_tag="bqw_10000"
+    )
+    if ended or current:
+        lines.append("enterprise_user 所属企业：往期培育项目（已到期）与在期培育项目各一")
     return lines

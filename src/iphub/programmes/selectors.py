@@ -284,6 +284,17 @@ def membership_get(*, user: Any, membership_id: int) -> Membership:
     return m
 
 
+def organisation_memberships(organisation: Organisation) -> QuerySet[Membership]:
+    """Every membership of ``organisation``, current and ended, newest period first,
+    with its programme (the enterprise profile reads these; its caller has already
+    decided who may see which form)."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("programme")
+        .order_by("-valid_from", "-id")
+    )
+
+
 def report_list(membership: Membership) -> QuerySet[IndicatorReport]:
     """A member's yearly figures, newest year first (the caller scoped the membership)."""
     return membership.reports.order_by("-year")

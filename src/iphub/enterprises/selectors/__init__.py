@@ -3,6 +3,7 @@
 (``variants``)."""
 
 from iphub.enterprises.selectors.access import (
+    is_own_organisation,
     organisation_by_uscc,
     organisation_names,
     organisations_by_key,
@@ -24,6 +25,7 @@ from iphub.enterprises.selectors.variants import (
 __all__ = [
     "Profile",
     "Table",
+    "is_own_organisation",
     "name_patent_count",
     "organisation_by_uscc",
     "organisation_names",

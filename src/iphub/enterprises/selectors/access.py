@@ -47,6 +47,17 @@ def sees_full_profile(user: Any, org: Organisation) -> bool:
     return has_role(user, *PROFILE_STAFF_ROLES) and in_region(user, org.region)
 
 
+def is_own_organisation(user: Any, org: Organisation) -> bool:
+    """True for a signed-in user acting for ``org`` itself (not its region's staff):
+    the one who may open the policies it does not yet fully meet (policies app)."""
+    return (
+        signed_in(user)
+        and user.organisation_id is not None
+        and user.organisation_id == org.pk
+        and not user.is_region_staff
+    )
+
+
 def profile_organisation(*, user: Any, uscc: str) -> Organisation:
     """The organisation whose full profile ``user`` opens; 404 for anyone else
     (out-of-region staff included: the page answers as if it did not exist)."""

@@ -29,6 +29,10 @@ in or not, and shows only what is already public or harmless as a count:
   with peers (advice to the firm and its staff, not a public ranking); name
   variants still proposed or rejected.
 
+The programmes the organisation belongs to and the policies it appears to
+qualify for are read by :mod:`standing`, which says what the public form shows
+of them (current programmes with their period; no ended ones, no policies).
+
 The full profile (the organisation's users, its region's staff) shows every
 figure with amounts, still as counts and sums: case numbers and titles stay in
 the protection app, where their own permissions apply.
@@ -50,6 +54,7 @@ from iphub.core.calendar import add_years
 from iphub.core.models import Organisation, OrganisationTag
 from iphub.enterprises.models import ApplicantNameVariant, VariantStatus
 from iphub.enterprises.selectors.access import Names, organisation_names
+from iphub.enterprises.selectors.standing import policy_checks, programme_lines
 from iphub.filings.models import Filing, FilingKind, FilingState, Operation
 from iphub.finance.models import FinancingRequest, RequestState
 from iphub.patents.intelligence.grade import DEAD_EVENTS, INVENTIONS, TERM_YEARS
@@ -108,6 +113,11 @@ class Profile:
     names: Names
     peers: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Cultivation programmes (standing.ProgrammeLine): current, and (full form) past.
+    memberships: list[Any] = field(default_factory=list)
+    past_memberships: list[Any] = field(default_factory=list)
+    # Qualifying policies (policies.conditions.Qualification); None in the public form.
+    policies: list[Any] | None = None
 
     def table(self, key: str) -> Table | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -340,6 +350,7 @@ def profile_build(org: Organisation, *, public: bool, today: dt.date | None = No
         .order_by("name")
         .values_list("name", flat=True)
     )
+    memberships, past_memberships = programme_lines(org, public=public, today=today)
     return Profile(
         organisation=org,
         public=public,
@@ -352,6 +363,9 @@ def profile_build(org: Organisation, *, public: bool, today: dt.date | None = No
         names=names,
         peers=None if public else peer_comparison(org, names=names, today=today),
         extra={"data": data},
+        memberships=memberships,
+        past_memberships=past_memberships,
+        policies=policy_checks(org, public=public),
     )
 
 
