@@ -253,14 +253,21 @@ def figures(request: HttpRequest) -> HttpResponseBase:
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             "overseas-figures.xlsx",
-            "海外纠纷应对数据",
-            ["国家/地区", "案件", "未结案件", *[str(label) for _, label in kinds], "预警", "专家"],
+            _("海外纠纷应对数据"),
+            [
+                _("国家/地区"),
+                _("案件"),
+                _("未结案件"),
+                *[str(label) for _k, label in kinds],
+                _("预警"),
+                _("专家"),
+            ],
             (
                 [
                     r.name,
                     r.cases,
                     r.open_cases,
-                    *[r.by_kind[k] for k, _ in kinds],
+                    *[r.by_kind[k] for k, _label in kinds],
                     r.warnings,
                     r.experts,
                 ]
@@ -276,7 +283,7 @@ def figures(request: HttpRequest) -> HttpResponseBase:
         request,
         "overseas/figures.html",
         {
-            "rows": [(r, [r.by_kind[k] for k, _ in kinds]) for r in rows],
+            "rows": [(r, [r.by_kind[k] for k, _label in kinds]) for r in rows],
             "kinds": kinds,
             "chart": json.dumps(chart, ensure_ascii=False),
         },
