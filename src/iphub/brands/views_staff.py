@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iphub.brands import selectors, services, workflow
@@ -117,12 +118,12 @@ def _entry_form(request: HttpRequest, *, entry: Any = None) -> HttpResponseBase:
                 entry = services.indication_create(
                     actor=user, data=data, areas=areas, rules_file=upload
                 )
-                messages.success(request, "已保存为草稿；核对无误后点“公布”。")
+                messages.success(request, _("已保存为草稿；核对无误后点“公布”。"))
             else:
                 services.indication_update(
                     actor=user, indication_id=entry.pk, data=data, areas=areas, rules_file=upload
                 )
-                messages.success(request, "已保存修改。")
+                messages.success(request, _("已保存修改。"))
             return redirect("brands:indication", indication_id=entry.pk)
         except ApplicationError as exc:
             if exc.status in (403, 404):
@@ -183,7 +184,10 @@ def indication_step(request: HttpRequest, indication_id: int, step: str) -> Http
         step=step,
         reason=request.POST.get("reason", ""),
     )
-    messages.success(request, f"已{workflow.entry_step(step).label}：{entry.name}。")
+    messages.success(
+        request,
+        _("已%(step)s：%(name)s。") % {"step": workflow.entry_step(step).label, "name": entry.name},
+    )
     return redirect("brands:indication", indication_id=indication_id)
 
 
@@ -194,7 +198,9 @@ def use_grant(request: HttpRequest, indication_id: int) -> HttpResponseBase:
     use = services.authorised_use_grant(
         actor=request.user, indication_id=indication_id, data=request.POST.dict()
     )
-    messages.success(request, f"已登记使用单位：{use.organisation.name}。")
+    messages.success(
+        request, _("已登记使用单位：%(organisation)s。") % {"organisation": use.organisation.name}
+    )
     return redirect("brands:indication", indication_id=indication_id)
 
 
@@ -205,7 +211,9 @@ def use_revoke(request: HttpRequest, indication_id: int, use_id: int) -> HttpRes
     use = services.authorised_use_revoke(
         actor=request.user, use_id=use_id, reason=request.POST.get("reason", "")
     )
-    messages.success(request, f"已撤销 {use.organisation.name} 的使用授权。")
+    messages.success(
+        request, _("已撤销 %(organisation)s 的使用授权。") % {"organisation": use.organisation.name}
+    )
     return redirect("brands:indication", indication_id=indication_id)
 
 
@@ -222,7 +230,7 @@ def apply(request: HttpRequest, indication_id: int) -> HttpResponseBase:
             app = services.use_application_submit(
                 actor=user, indication_id=entry.pk, data=request.POST.dict()
             )
-            messages.success(request, "申请已提交，等待审核。")
+            messages.success(request, _("申请已提交，等待审核。"))
             return redirect("brands:application", application_id=app.pk)
         except ApplicationError as exc:
             if exc.status in (403, 404):
@@ -268,7 +276,7 @@ def application_step(request: HttpRequest, application_id: int, step: str) -> Ht
         step=step,
         note=request.POST.get("note", ""),
     )
-    messages.success(request, f"已{workflow.application_step(step).label}。")
+    messages.success(request, _("已%(step)s。") % {"step": workflow.application_step(step).label})
     return redirect("brands:application", application_id=application_id)
 
 
@@ -301,5 +309,5 @@ def cultivation_member_add(request: HttpRequest, list_id: int) -> HttpResponseBa
     member = services.cultivation_member_add(
         actor=request.user, list_id=list_id, data=request.POST.dict()
     )
-    messages.success(request, f"已加入名单：{member.brand}。")
+    messages.success(request, _("已加入名单：%(brand)s。") % {"brand": member.brand})
     return redirect("brands:cultivation_list", list_id=list_id)

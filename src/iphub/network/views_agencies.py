@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import AccessDenied, ApplicationError
@@ -153,7 +154,7 @@ def agency_edit(request: HttpRequest, organisation_id: int) -> HttpResponseBase:
             services.agency_profile_update(
                 actor=request.user, organisation_id=org.pk, data=request.POST
             )
-            messages.success(request, "名录信息已保存。")
+            messages.success(request, _("名录信息已保存。"))
             return redirect("network:agency", org.pk)
         except ApplicationError as exc:
             if exc.status in (401, 403, 404):
@@ -187,7 +188,7 @@ def agent_add(request: HttpRequest, organisation_id: int) -> HttpResponseBase:
     agent = services.agent_add(
         actor=request.user, organisation_id=organisation_id, data=request.POST
     )
-    messages.success(request, f"已登记代理师 {agent.name}。")
+    messages.success(request, _("已登记代理师 %(name)s。") % {"name": agent.name})
     return redirect("network:agency_edit", organisation_id)
 
 
@@ -199,5 +200,5 @@ def agent_deactivate(request: HttpRequest, organisation_id: int, agent_id: int) 
     services.agent_deactivate(
         actor=request.user, organisation_id=organisation_id, agent_id=agent_id
     )
-    messages.success(request, "已标记为不在本机构执业。")
+    messages.success(request, _("已标记为不在本机构执业。"))
     return redirect("network:agency_edit", organisation_id)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
@@ -120,7 +121,7 @@ def outlet_form(request: HttpRequest, outlet_id: int | None = None) -> HttpRespo
                 outlet = services.outlet_update(
                     actor=request.user, outlet_id=current.pk, data=request.POST
                 )
-            messages.success(request, "网点信息已保存。")
+            messages.success(request, _("网点信息已保存。"))
             return redirect("network:outlet", outlet.pk)
         except ApplicationError as exc:
             if exc.status in (401, 403, 404):
@@ -157,7 +158,7 @@ def outlet_staff_add(request: HttpRequest, outlet_id: int) -> HttpResponseBase:
     services.outlet_staff_add(
         actor=request.user, outlet_id=outlet_id, username=request.POST.get("username", "")
     )
-    messages.success(request, "已添加网点服务人员。")
+    messages.success(request, _("已添加网点服务人员。"))
     return redirect("network:outlet", outlet_id)
 
 
@@ -167,5 +168,5 @@ def outlet_staff_add(request: HttpRequest, outlet_id: int) -> HttpResponseBase:
 def outlet_staff_remove(request: HttpRequest, outlet_id: int, member_id: int) -> HttpResponseBase:
     """The province takes an account off the outlet's staff."""
     services.outlet_staff_remove(actor=request.user, outlet_id=outlet_id, member_id=member_id)
-    messages.success(request, "已移除网点服务人员。")
+    messages.success(request, _("已移除网点服务人员。"))
     return redirect("network:outlet", outlet_id)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iphub.core.calendar import LOCAL_TZ
@@ -49,7 +50,10 @@ def ticket_new(request: HttpRequest, outlet_id: int) -> HttpResponseBase:
             },
             status=400,
         )
-    messages.success(request, f"服务工单 {ticket.reference} 已提交，网点将在时限内答复。")
+    messages.success(
+        request,
+        _("服务工单 %(reference)s 已提交，网点将在时限内答复。") % {"reference": ticket.reference},
+    )
     return redirect("network:ticket", ticket.pk)
 
 
@@ -121,7 +125,7 @@ def ticket_act(request: HttpRequest, ticket_id: int, action: str) -> HttpRespons
             raise
         messages.error(request, exc.message)
         return redirect("network:ticket", ticket_id)
-    messages.success(request, f"已{workflow.transition(action).label}。")
+    messages.success(request, _("已%(step)s。") % {"step": workflow.transition(action).label})
     return redirect("network:ticket", ticket_id)
 
 

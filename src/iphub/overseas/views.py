@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
@@ -53,7 +54,7 @@ def case_new(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         try:
             case = services.case_open(actor=user, data=request.POST.dict())
-            messages.success(request, "案件已登记，等待受理。")
+            messages.success(request, _("案件已登记，等待受理。"))
             return redirect("overseas:case", case_id=case.pk)
         except ApplicationError as exc:
             if exc.status in (403, 404):
@@ -101,7 +102,7 @@ def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponseBase
     services.case_step(
         actor=request.user, case_id=case_id, step=step, text=request.POST.get("text", "")
     )
-    messages.success(request, f"已{workflow.step(step).label}。")
+    messages.success(request, _("已%(step)s。") % {"step": workflow.step(step).label})
     return redirect("overseas:case", case_id=case_id)
 
 
@@ -110,7 +111,7 @@ def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponseBase
 @refusals_back_to("overseas:case", "case_id")
 def guidance_add(request: HttpRequest, case_id: int) -> HttpResponseBase:
     services.case_guidance_add(actor=request.user, case_id=case_id, data=request.POST.dict())
-    messages.success(request, "已发出纠纷应对指导。")
+    messages.success(request, _("已发出纠纷应对指导。"))
     return redirect("overseas:case", case_id=case_id)
 
 
@@ -122,7 +123,7 @@ def expert_assign(request: HttpRequest, case_id: int) -> HttpResponseBase:
     assignment = services.case_expert_assign(
         actor=request.user, case_id=case_id, expert_id=int(raw) if raw.isdigit() else 0
     )
-    messages.success(request, f"已指派专家：{assignment.expert.name}。")
+    messages.success(request, _("已指派专家：%(expert)s。") % {"expert": assignment.expert.name})
     return redirect("overseas:case", case_id=case_id)
 
 
@@ -140,7 +141,7 @@ def expert_list(request: HttpRequest) -> HttpResponseBase:
                 languages=request.POST.getlist("languages"),
                 conflicts=request.POST.get("conflicts", "").splitlines(),
             )
-            messages.success(request, f"已加入专家库：{expert.name}。")
+            messages.success(request, _("已加入专家库：%(name)s。") % {"name": expert.name})
             return redirect("overseas:experts")
         except ApplicationError as exc:
             if exc.status in (403, 404):
@@ -174,7 +175,7 @@ def conflict_declare(request: HttpRequest, expert_id: int) -> HttpResponseBase:
         party_name=request.POST.get("party_name", ""),
         note=request.POST.get("note", ""),
     )
-    messages.success(request, "已记录利益冲突声明。")
+    messages.success(request, _("已记录利益冲突声明。"))
     return redirect("overseas:experts")
 
 
@@ -185,7 +186,7 @@ def watch_list(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         try:
             services.watch_create(actor=user, data=request.POST.dict())
-            messages.success(request, "已建立监测；此后新入库的记录若命中即发出预警。")
+            messages.success(request, _("已建立监测；此后新入库的记录若命中即发出预警。"))
             return redirect("overseas:watches")
         except ApplicationError as exc:
             if exc.status in (403, 404):
@@ -218,10 +219,10 @@ def watch_list(request: HttpRequest) -> HttpResponseBase:
 def watch_subscribe(request: HttpRequest, watch_id: int) -> HttpResponseBase:
     if request.POST.get("stop"):
         services.watch_unsubscribe(actor=request.user, watch_id=watch_id)
-        messages.success(request, "已取消订阅。")
+        messages.success(request, _("已取消订阅。"))
     else:
         services.watch_subscribe(actor=request.user, watch_id=watch_id)
-        messages.success(request, "已订阅；命中的新记录将出现在“海外风险预警”中。")
+        messages.success(request, _("已订阅；命中的新记录将出现在“海外风险预警”中。"))
     return redirect("overseas:watches")
 
 
@@ -252,14 +253,21 @@ def figures(request: HttpRequest) -> HttpResponseBase:
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             "overseas-figures.xlsx",
-            "海外纠纷应对数据",
-            ["国家/地区", "案件", "未结案件", *[str(label) for _, label in kinds], "预警", "专家"],
+            _("海外纠纷应对数据"),
+            [
+                _("国家/地区"),
+                _("案件"),
+                _("未结案件"),
+                *[str(label) for _k, label in kinds],
+                _("预警"),
+                _("专家"),
+            ],
             (
                 [
                     r.name,
                     r.cases,
                     r.open_cases,
-                    *[r.by_kind[k] for k, _ in kinds],
+                    *[r.by_kind[k] for k, _label in kinds],
                     r.warnings,
                     r.experts,
                 ]
@@ -275,7 +283,7 @@ def figures(request: HttpRequest) -> HttpResponseBase:
         request,
         "overseas/figures.html",
         {
-            "rows": [(r, [r.by_kind[k] for k, _ in kinds]) for r in rows],
+            "rows": [(r, [r.by_kind[k] for k, _label in kinds]) for r in rows],
             "kinds": kinds,
             "chart": json.dumps(chart, ensure_ascii=False),
         },

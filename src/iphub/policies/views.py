@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from iphub.core.errors import ApplicationError
 from iphub.core.models import OrganisationKind, OrganisationTag, Region
@@ -115,7 +116,7 @@ def _form(request: HttpRequest, policy: Any = None) -> HttpResponseBase:
                 raise
             errors = {"form": exc.message, **exc.fields}
         else:
-            messages.success(request, "政策已保存。")
+            messages.success(request, _("政策已保存。"))
             return redirect("policies:detail", policy_id=policy.pk)
     values = values_of(policy, data)
     scope = Region.objects.filter(code=getattr(request.user, "region_id", None)).first()

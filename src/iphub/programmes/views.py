@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iphub.core.downloads import protected_file_response
@@ -51,7 +52,7 @@ def programme_new(request: HttpRequest) -> HttpResponseBase:
                 raise
             errors = exc.fields or {"form": exc.message}
         else:
-            messages.success(request, f"已设立培育项目：{programme.name}。")
+            messages.success(request, _("已设立培育项目：%(name)s。") % {"name": programme.name})
             return redirect("programmes:detail", programme_id=programme.pk)
     return render(
         request,
@@ -110,7 +111,11 @@ def apply(request: HttpRequest, programme_id: int) -> HttpResponseBase:
                 raise
             errors = exc.fields or {"form": exc.message}
         else:
-            messages.success(request, f"已提交申报，申报编号 {app.reference}，等待市级审核。")
+            messages.success(
+                request,
+                _("已提交申报，申报编号 %(reference)s，等待市级审核。")
+                % {"reference": app.reference},
+            )
             return redirect("programmes:application", application_id=app.pk)
     else:
         can_apply, why_not = selectors.apply_status(request.user, programme)
@@ -205,7 +210,7 @@ def act(request: HttpRequest, application_id: int, action: str) -> HttpResponseB
         services.application_withdraw(actor=request.user, application_id=application_id)
     else:
         raise NotFound("没有该操作。")
-    messages.success(request, f"已{workflow.transition(action).label}。")
+    messages.success(request, _("已%(step)s。") % {"step": workflow.transition(action).label})
     return redirect("programmes:application", application_id=application_id)
 
 
@@ -226,7 +231,7 @@ def resubmit(request: HttpRequest, application_id: int) -> HttpResponseBase:
                 raise
             errors = exc.fields or {"form": exc.message}
         else:
-            messages.success(request, "已补正并重新提交，等待市级审核。")
+            messages.success(request, _("已补正并重新提交，等待市级审核。"))
             return redirect("programmes:application", application_id=app.pk)
     values = request.POST if request.method == "POST" else None
     records = selectors.organisation_records(app.organisation)
@@ -287,5 +292,5 @@ def report(request: HttpRequest, membership_id: int) -> HttpResponseBase:
         year=request.POST.get("year", ""),
         figures=request.POST,
     )
-    messages.success(request, "已保存年度指标。")
+    messages.success(request, _("已保存年度指标。"))
     return redirect("programmes:mine")

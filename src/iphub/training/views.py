@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
@@ -98,7 +99,7 @@ def register(request: HttpRequest, session_id: int) -> HttpResponseBase:
             raise
         messages.error(request, exc.message)
         return redirect("training:course", course_id=session.course_id)
-    messages.success(request, "报名成功。培训当天请扫描现场二维码签到。")
+    messages.success(request, _("报名成功。培训当天请扫描现场二维码签到。"))
     return redirect("training:mine")
 
 
@@ -127,7 +128,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @refusals_back_to("training:mine")
 def cancel(request: HttpRequest, registration_id: int) -> HttpResponseBase:
     services.registration_cancel(actor=request.user, registration_id=registration_id)
-    messages.success(request, "已取消报名，名额已释放。")
+    messages.success(request, _("已取消报名，名额已释放。"))
     return redirect("training:mine")
 
 
@@ -141,7 +142,11 @@ def check_in(request: HttpRequest, token: str) -> HttpResponseBase:
             return render(
                 request, "training/check_in.html", {"error": exc.message}, status=exc.status
             )
-        messages.success(request, f"签到成功：{reg.session.course.title}，获得 {reg.hours} 学时。")
+        messages.success(
+            request,
+            _("签到成功：%(title)s，获得 %(hours)s 学时。")
+            % {"title": reg.session.course.title, "hours": reg.hours},
+        )
         return redirect("training:mine")
     return render(request, "training/check_in.html", {"error": ""})
 
@@ -169,7 +174,9 @@ def quiz(request: HttpRequest, registration_id: int) -> HttpResponseBase:
         else:
             if result.passed:
                 messages.success(
-                    request, f"测试通过（{result.score} 分），结业证书已生成，可在下方下载。"
+                    request,
+                    _("测试通过（%(score)s 分），结业证书已生成，可在下方下载。")
+                    % {"score": result.score},
                 )
                 return redirect("training:mine")
             mark = course.pass_mark
@@ -270,7 +277,7 @@ def _course_form(request: HttpRequest, course: Any = None) -> HttpResponseBase:
         except ApplicationError as exc:
             errors = {"form": exc.message, **exc.fields}
         else:
-            messages.success(request, "课程已保存。")
+            messages.success(request, _("课程已保存。"))
             return redirect("training:keep", course_id=course.pk)
     return render(
         request,
@@ -316,18 +323,20 @@ def keep(request: HttpRequest, course_id: int) -> HttpResponseBase:
                 services.session_create(
                     actor=request.user, course_id=course.pk, data=session_values
                 )
-                messages.success(request, "班次已添加。")
+                messages.success(request, _("班次已添加。"))
             elif action == "questions":
                 text = request.POST.get("questions", "")
                 services.questions_set(
                     actor=request.user, course_id=course.pk, questions=parse_questions(text)
                 )
-                messages.success(request, "测试题已保存。")
+                messages.success(request, _("测试题已保存。"))
             elif action in ("publish", "unpublish"):
                 services.course_publish(
                     actor=request.user, course_id=course.pk, published=action == "publish"
                 )
-                messages.success(request, "课程已发布。" if action == "publish" else "课程已下架。")
+                messages.success(
+                    request, _("课程已发布。") if action == "publish" else _("课程已下架。")
+                )
             else:
                 raise ApplicationError("未知的操作。")
         except ApplicationError as exc:
@@ -384,12 +393,16 @@ def roll_act(request: HttpRequest, registration_id: int, action: str) -> HttpRes
     try:
         if action == "roll_call":
             services.registration_roll_call(actor=request.user, registration_id=reg.pk)
-            messages.success(request, f"{reg.trainee_name} 已点名签到。")
+            messages.success(
+                request, _("%(trainee_name)s 已点名签到。") % {"trainee_name": reg.trainee_name}
+            )
         elif action == "revoke":
             services.certificate_revoke(
                 actor=request.user, registration_id=reg.pk, reason=request.POST.get("reason", "")
             )
-            messages.success(request, f"已撤销 {reg.trainee_name} 的证书。")
+            messages.success(
+                request, _("已撤销 %(trainee_name)s 的证书。") % {"trainee_name": reg.trainee_name}
+            )
         else:
             raise ApplicationError("未知的操作。")
     except ApplicationError as exc:
