@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from iphub.core.admin import ReadOnlyAdmin
+from iphub.core.models import OrganisationTag
 from iphub.programmes import workflow
 from iphub.programmes.models import (
     ApplicationEvent,
@@ -67,7 +68,7 @@ class MembershipAdmin(ReadOnlyAdmin):
     list_display = (
         "organisation",
         "kind",
-        "tag",
+        "tag_label",
         "valid_from",
         "valid_until",
         "renewals",
@@ -75,6 +76,13 @@ class MembershipAdmin(ReadOnlyAdmin):
     )
     list_filter = ("kind", "active")
     search_fields = ("organisation__name",)
+
+    @admin.display(description=_("组织标签"))
+    def tag_label(self, obj: Membership) -> str:
+        # The stored tag code in words, as the organisation's pages show it.
+        if obj.tag in OrganisationTag.values:
+            return str(OrganisationTag(obj.tag).label)
+        return obj.tag or "—"
 
 
 @admin.register(IndicatorReport)
