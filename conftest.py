@@ -15,21 +15,23 @@ from model_bakery import baker  # noqa: E402
 baker.generators.add("iphub.core.fieldcrypt.EncryptedTextField", lambda: "")
 
 
-# --- What the PostgreSQL suite leaves to the SQLite suite ---------------------------
+# --- Which suite runs what ----------------------------------------------------------
 #
-# `make test` runs the whole suite twice, once per database, side by side on two
-# cores, and must finish within 15 minutes. Two kinds of test check nothing the
-# database changes, so they run once, in the SQLite suite:
+# `make test` runs the suite twice, once per database, side by side on two cores, and
+# must finish within 15 minutes. Three kinds of test check nothing a second database
+# would change, so each runs in one suite only:
 #
-# * tests that open no database at all (static checks of the import graph, settings
-#   and deployment checks in subprocesses, pure functions): the same code runs the
-#   same way whatever DATABASE_URL says;
-# * browser journeys (marker ``browser``): they check what a person sees and does on
-#   the pages. What PostgreSQL does differently (locking, races, constraints, JSON
-#   and text queries) is tested by the PostgreSQL suite's own tests of the services
-#   and selectors the pages call.
+# * the page walk (marker ``pagewalk``): every page of the demo as every role meets
+#   it, in the SQLite suite, on the database `make run` serves the demo from;
+# * browser journeys (marker ``browser``): what a person sees and does, step by
+#   step, in the PostgreSQL suite, on the database production runs on. The services
+#   and selectors behind the pages are tested on both databases by their own tests;
+# * tests that open no database at all (the import graph, settings and deployment
+#   checks in subprocesses, pure functions), in the SQLite suite: the same code runs
+#   the same way whatever DATABASE_URL says.
 #
-# Skipped tests are reported with this reason, so a PostgreSQL run shows what it left.
+# The split also balances the two suites' minutes. A skipped test is reported with
+# its reason, so each run shows what it left to the other.
 _DB_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "live_server"})
 
 
@@ -38,14 +40,19 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
 
     import pytest
 
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        return
-    browser = pytest.mark.skip(reason="browser journey: runs in the SQLite suite (conftest.py)")
-    dbless = pytest.mark.skip(reason="opens no database: runs in the SQLite suite (conftest.py)")
+    on_pg = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    elsewhere = pytest.mark.skip(
+        reason=f"runs in the {'SQLite' if on_pg else 'PostgreSQL'} suite (conftest.py)"
+    )
     for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(browser)
-        elif not item.get_closest_marker("django_db") and not (
-            _DB_FIXTURES & set(getattr(item, "fixturenames", ()))
-        ):
-            item.add_marker(dbless)
+        if item.get_closest_marker("pagewalk"):
+            skip = on_pg
+        elif item.get_closest_marker("browser"):
+            skip = not on_pg
+        else:
+            skip = on_pg and not (
+                item.get_closest_marker("django_db")
+                or _DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+            )
+        if skip:
+            item.add_marker(elsewhere)
