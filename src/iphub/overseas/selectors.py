@@ -70,7 +70,8 @@ class ExpertChoice:
 
 def expert_choices(*, case: DisputeCase) -> list[ExpertChoice]:
     """Active experts not yet on the case, each with the conflict that bars them
-    (shown, and refused by the service if chosen anyway)."""
+    (shown, and refused by the service if chosen anyway); the free ones first, so
+    the menu never opens on a barred expert."""
     from iphub.patents.names import applicant_key
 
     keys = {case.opposing_key, applicant_key(case.organisation.name)[:200]} - {""}
@@ -79,7 +80,8 @@ def expert_choices(*, case: DisputeCase) -> list[ExpertChoice]:
     )
     taken = set(case.experts.values_list("expert_id", flat=True))
     experts = Expert.objects.filter(active=True).exclude(pk__in=taken).order_by("name")
-    return [ExpertChoice(e, barred.get(e.pk, "")) for e in experts]
+    choices = [ExpertChoice(e, barred.get(e.pk, "")) for e in experts]
+    return sorted(choices, key=lambda c: bool(c.conflict))
 
 
 def expert_list(*, user: Any) -> QuerySet[Expert]:
