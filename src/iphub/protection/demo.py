@@ -241,12 +241,15 @@ def _university_station(today: dt.date) -> int:
     if Workstation.objects.filter(name=UNIVERSITY_STATION).exists():
         return 0
     university = _user("university_user")
+    host = university.organisation
+    if host is None:
+        return 0
     station = assistance.workstation_create(
         actor=_user("wuhan_enforcer"),
         name=UNIVERSITY_STATION,
         kind=StationKind.UNIVERSITY,
-        region_code=university.organisation.region.code,
-        host=university.organisation,
+        region_code=host.region.code,
+        host=host,
         services=list(UNIVERSITY_SERVICES),
         fields=["*"],
         scope="面向东湖高新区及洪山区企业，提供专利检索分析、产业专利导航、"

@@ -374,19 +374,19 @@ def service_station_services() -> QuerySet[StationService]:
 
 def station_service_counts(station: Workstation) -> list[dict[str, Any]]:
     """How many services of each of the station's kinds it has logged, and the people."""
-    rows = {
-        r["kind"]: r
-        for r in station.service_log.values("kind").annotate(
-            n=Count("id"), people=Sum("participants")
-        )
+    rows: dict[str, tuple[int, int]] = {
+        kind: (n, people or 0)
+        for kind, n, people in station.service_log.values("kind")
+        .annotate(n=Count("id"), people=Sum("participants"))
+        .values_list("kind", "n", "people")
     }
     kinds = [k for k in ServiceKind.values if k in station.services or k in rows]
     return [
         {
             "kind": k,
             "label": ServiceKind(k).label,
-            "count": rows.get(k, {}).get("n", 0),
-            "participants": rows.get(k, {}).get("people") or 0,
+            "count": rows.get(k, (0, 0))[0],
+            "participants": rows.get(k, (0, 0))[1],
         }
         for k in kinds
     ]

@@ -85,8 +85,8 @@ def test_service_stations_count_toward_neither_target_nor_protection_indicator(
     assert values["420100"].value == 1  # the park only, of three stations
     assert selectors.workstation_map()["total"] == 1
     # Nor are they handed protection assistance requests.
-    assert triage_station(region=Region.objects.get(code="420111"), field="G") is not None
-    assert triage_station(region=Region.objects.get(code="420111"), field="G").kind == "park"
+    triaged = triage_station(region=Region.objects.get(code="420111"), field="G")
+    assert triaged is not None and triaged.kind == "park"
 
 
 def test_register_needs_host_scope_and_listed_services(
@@ -221,7 +221,7 @@ def test_export_holds_typed_text_not_formulas(
     client.force_login(host_user)
     response = client.get(_url(station, "services.xlsx"))
     assert response.status_code == 200
-    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
     cells = [c for ws in wb.worksheets for r in ws.iter_rows() for c in r]
     assert all(c.data_type != "f" for c in cells)
     values = [c.value for c in cells]
