@@ -249,7 +249,7 @@ def _station_page(
             "errors": activity_errors or {},
             "activity_kinds": StationActivity.Kind.choices,
             "is_service": is_service,
-            "service_labels": [label for _k, label in offered] if is_service else station.services,
+            "service_labels": station.service_labels(),
             "service_log": selectors.station_service_list(station)[:200] if is_service else [],
             "service_counts": selectors.station_service_counts(station) if is_service else [],
             "may_log": is_service and station_service_reaches(request.user, station),

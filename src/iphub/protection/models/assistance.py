@@ -76,6 +76,10 @@ class Workstation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def service_labels(self) -> list[str]:
+        """The services in words: ServiceKind labels for a service workstation, else as typed."""
+        return [str(ServiceKind(s).label) if s in ServiceKind.values else s for s in self.services]
+
 
 class StationActivity(models.Model):
     class Kind(models.TextChoices):

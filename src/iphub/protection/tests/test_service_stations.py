@@ -119,6 +119,9 @@ def test_register_filters_service_workstations(
     assert station.name in service and "光谷园区工作站" not in service
     park = client.get("/protection/stations/?kind=park").content.decode()
     assert station.name not in park and "光谷园区工作站" in park
+    # The public registry names the services in words.
+    public = client.get("/protection/workstations/").content.decode()
+    assert "检索分析、专利导航、培训宣传" in public and "search_analysis" not in public
 
 
 @pytest.mark.parametrize("who", ["host", "wuhan_clerk", "hongshan_clerk", "supervisor"])
