@@ -117,8 +117,9 @@ def _register_args(request: HttpRequest, form: dict[str, Any]) -> dict[str, Any]
     kind = form.get("kind", "")
     host = None
     if form.get("host"):
-        host = selectors.station_host_choices(user=request.user).filter(pk=form["host"]).first()
-        if host is None or not form["host"].isdigit():
+        if form["host"].isdigit():
+            host = selectors.station_host_choices(user=request.user).filter(pk=form["host"]).first()
+        if host is None:
             raise ApplicationError(_("依托单位无效。"), fields={"host": _("依托单位无效。")})
     if kind in SERVICE_STATION_KINDS:
         services = form["service_kinds"]

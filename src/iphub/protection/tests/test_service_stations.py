@@ -257,3 +257,30 @@ def test_indicator_counts_services_per_region_and_month(
         month=month,
     )
     assert table is not None and len(table.rows) == expected
+
+
+@pytest.mark.parametrize("host", ["abc", "999999"])
+def test_register_refuses_an_unknown_host(
+    client: Client, cast: dict[str, User], university: Organisation, host: str
+) -> None:
+    client.force_login(cast["wuhan_enforcer"])
+    page = client.post("/protection/stations/", {"name": "某大学工作站", "kind": "university",
+                       "region": "420111", "host": host, "service_kinds": ["other"],
+                       "scope": "x"}).content.decode()  # fmt: skip
+    assert "依托单位无效" in page and not Workstation.objects.exists()
+
+
+def test_station_pages_keep_their_query_count(
+    client: Client,
+    host_user: User,
+    station: Workstation,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for i in range(6):
+        station_service_record(actor=host_user, station=station, date=dt.date(2026, 1, 5),
+                               kind="training", client=f"企业{i}", title="培训")  # fmt: skip
+    client.force_login(host_user)
+    with django_assert_max_num_queries(12):
+        assert client.get(_url(station)).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/protection/stations/").status_code == 200
