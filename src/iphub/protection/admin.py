@@ -22,6 +22,7 @@ from iphub.protection.models import (
     FlaggedGroup,
     ScreeningRun,
     StationActivity,
+    StationService,
     Workstation,
 )
 
@@ -41,13 +42,17 @@ class StationActivityInline(ReadOnlyInline):
     model = StationActivity
 
 
+class StationServiceInline(ReadOnlyInline):
+    model = StationService
+
+
 @admin.register(Workstation)
 class WorkstationAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "host", "region", "established_on", "active")
     list_filter = ("kind", "active")
     list_select_related = ("host", "region")
     search_fields = ("name",)
-    inlines = (StationActivityInline,)
+    inlines = (StationActivityInline, StationServiceInline)
 
 
 @admin.register(AssistanceRequest)

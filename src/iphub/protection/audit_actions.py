@@ -32,4 +32,5 @@ class Action(AuditAction):
     FLAGGED_GROUP_DISMISS = "flagged_group_dismiss", _("排除疑似非正常申请")
     SCREENING_RUN_CREATE = "screening_run_create", _("发起蓝天筛查")
     STATION_ACTIVITY_RECORD = "station_activity_record", _("记录工作站活动")
+    STATION_SERVICE_RECORD = "station_service_record", _("记录服务工作站服务")
     WORKSTATION_CREATE = "workstation_create", _("登记维权工作站")

@@ -37,6 +37,7 @@ from iphub.protection.models import (
     RunKind,
     RunStatus,
     ScreeningRun,
+    ServiceKind,
     StationActivity,
     StationKind,
     Workstation,
@@ -87,6 +88,24 @@ WORKSTATIONS = [
         ["B", "C"],
         "province_enforcer",
     ),
+]
+
+# A university service workstation hosted by the demo university (core.demo's
+# university_user and hust_outlet act for it), registered by the Wuhan enforcer;
+# the university's account logs the services it gave.
+UNIVERSITY_STATION = "华中科技大学知识产权服务工作站（演示）"
+UNIVERSITY_SERVICES = [
+    ServiceKind.SEARCH_ANALYSIS,
+    ServiceKind.NAVIGATION,
+    ServiceKind.TRANSFER,
+    ServiceKind.TRAINING,
+]
+# (days ago, kind, client organisation, title, participants)
+UNIVERSITY_LOG = [
+    (50, ServiceKind.SEARCH_ANALYSIS, "武汉光谷演示光电科技有限公司", "激光器件检索（演示）", 3),
+    (35, ServiceKind.NAVIGATION, "武汉演示生物医药有限公司", "生物医药产业专利导航（演示）", 5),
+    (20, ServiceKind.TRAINING, "东湖高新区在孵企业（演示）", "高校专利转化实务培训（演示）", 60),
+    (6, ServiceKind.SEARCH_ANALYSIS, "武汉演示新材料有限公司", "新材料技术查新检索（演示）", 2),
 ]
 
 # (title, type, region, enforcer, target state, respondent, with the campaign)
@@ -216,6 +235,40 @@ def _workstations(today: dt.date) -> int:
         )
         made += 1
     return made
+
+
+def _university_station(today: dt.date) -> int:
+    if Workstation.objects.filter(name=UNIVERSITY_STATION).exists():
+        return 0
+    university = _user("university_user")
+    host = university.organisation
+    if host is None:
+        return 0
+    station = assistance.workstation_create(
+        actor=_user("wuhan_enforcer"),
+        name=UNIVERSITY_STATION,
+        kind=StationKind.UNIVERSITY,
+        region_code=host.region.code,
+        host=host,
+        services=list(UNIVERSITY_SERVICES),
+        fields=["*"],
+        scope="面向东湖高新区及洪山区企业，提供专利检索分析、产业专利导航、"
+        "高校成果转化对接和知识产权培训（演示）",
+        contact_name="刘老师（演示）",
+        contact_phone="02787000001",
+        established_on=today - dt.timedelta(days=200),
+    )
+    for days, kind, client, title, people in UNIVERSITY_LOG:
+        assistance.station_service_record(
+            actor=university,
+            station=station,
+            date=today - dt.timedelta(days=days),
+            kind=kind,
+            client=client,
+            title=title,
+            participants=people,
+        )
+    return 1
 
 
 def _cases(campaign: Campaign) -> int:
@@ -380,7 +433,7 @@ def demo_load() -> list[str]:
     today = timezone.localdate()
     with transaction.atomic():
         campaign, new_campaign = _campaign(today)
-        stations = _workstations(today)
+        stations = _workstations(today) + _university_station(today)
         cases = _cases(campaign)
         requests = _requests()
     with transaction.atomic():

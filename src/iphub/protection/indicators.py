@@ -24,7 +24,13 @@ from iphub.core.indicators import (
 )
 from iphub.core.models import Region
 from iphub.protection.models.assistance import WORKSTATION_KINDS
-from iphub.protection.selectors import assistance_list, case_counts, case_list, workstation_list
+from iphub.protection.selectors import (
+    assistance_list,
+    case_counts,
+    case_list,
+    service_station_services,
+    workstation_list,
+)
 
 
 def _stations(ctx: Ctx):  # type: ignore[no-untyped-def]
@@ -45,6 +51,28 @@ def _workstation_records(ctx: Ctx, region: Region) -> RecordTable:
         for s in _stations(ctx).filter(within(region))
     ]
     return RecordTable(["名称", "类型", "地区", "设立日期"], rows)
+
+
+def _station_services(ctx: Ctx):  # type: ignore[no-untyped-def]
+    qs = service_station_services()
+    return qs.filter(
+        paths_q(ctx, "station__region__path"), date__gte=ctx.month, date__lte=ctx.last_day
+    )
+
+
+def _station_service_counts(ctx: Ctx) -> dict[str, Decimal]:
+    rows = _station_services(ctx).values_list("station__region__path", flat=True)
+    return bucket(ctx, ((path, 1) for path in rows))
+
+
+def _station_service_records(ctx: Ctx, region: Region) -> RecordTable:
+    rows = [
+        [e.date, e.station.name, e.get_kind_display(), e.client, e.title, e.participants]
+        for e in _station_services(ctx)
+        .filter(within(region, "station__region__path"))
+        .order_by("date", "pk")
+    ]
+    return RecordTable(["服务日期", "工作站", "服务类型", "服务对象", "服务内容", "人数"], rows)
 
 
 def _assistance(ctx: Ctx):  # type: ignore[no-untyped-def]
@@ -108,6 +136,18 @@ def register_indicators() -> None:
             _workstations,
             _workstation_records,
             position=100,
+        )
+    )
+    register(
+        Indicator(
+            "station_services",
+            "高校/科研院所服务工作站服务次数",
+            "次",
+            "protection",
+            Source.COMPUTED,
+            _station_service_counts,
+            _station_service_records,
+            position=105,
         )
     )
     register(

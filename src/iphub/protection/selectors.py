@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from iphub.core.errors import NotFound
 from iphub.core.jobs import JobProgress, JobState, job_state
-from iphub.core.models import Region, Role
-from iphub.core.permissions import require_roles, scope_queryset
+from iphub.core.models import Organisation, OrganisationKind, Region, Role
+from iphub.core.permissions import has_role, require_roles, scope_queryset
 from iphub.core.validators import mask_phone
 from iphub.patents.models import Patent
 from iphub.protection.models import (
@@ -34,12 +34,23 @@ from iphub.protection.models import (
     FlaggedGroup,
     RunStage,
     ScreeningRun,
+    ServiceKind,
     StationActivity,
+    StationService,
     Workstation,
 )
-from iphub.protection.models.assistance import WORKSTATION_KINDS, WORKSTATION_TARGET
+from iphub.protection.models.assistance import (
+    SERVICE_STATION_KINDS,
+    WORKSTATION_KINDS,
+    WORKSTATION_TARGET,
+)
 from iphub.protection.screening.evidence import display_text, highlight
-from iphub.protection.workflow import transitions_from
+from iphub.protection.workflow import (
+    SERVICE_HOSTS,
+    SERVICE_STAFF,
+    station_service_reaches,
+    transitions_from,
+)
 
 
 def _enforcement_scope(
@@ -266,6 +277,119 @@ def workstation_get(*, user: Any, station_id: int) -> Workstation:
     if station is None:
         raise NotFound()
     return station
+
+
+# The register's kind filter: one kind, or every university and lab service station.
+SERVICE_FILTER = "service"
+
+
+def _station_counts(qs: QuerySet[Workstation]) -> QuerySet[Workstation]:
+    # Ordered here: Django drops Meta.ordering from a query with an aggregate (GROUP BY).
+    return qs.annotate(
+        cases_handled=Count("activities", filter=Q(activities__kind="case"), distinct=True),
+        trainings=Count("activities", filter=Q(activities__kind="training"), distinct=True),
+        services_given=Count("service_log", distinct=True),
+    ).order_by("region", "name", "id")
+
+
+def station_register_list(*, user: Any, kind: str = "") -> QuerySet[Workstation]:
+    """The stations on ``user``'s register page: every station of an enforcement
+    officer's region; the service workstations of a window or supervision officer's
+    region; the service workstations an enterprise user's organisation hosts.
+    ``kind`` is a StationKind value or ``SERVICE_FILTER``."""
+    base = Workstation.objects.select_related("region", "host")
+    if has_role(user, Role.ENFORCEMENT):
+        qs = scope_queryset(user, base, region_path_field="region__path")
+    elif has_role(user, *SERVICE_STAFF):
+        qs = scope_queryset(
+            user, base.filter(kind__in=SERVICE_STATION_KINDS), region_path_field="region__path"
+        )
+    else:
+        if not station_register_visible(user=user):
+            require_roles(user, Role.ENFORCEMENT, *SERVICE_STAFF)
+        qs = base.filter(
+            kind__in=SERVICE_STATION_KINDS,
+            host_id=getattr(user, "organisation_id", None) or -1,
+        )
+    if kind == SERVICE_FILTER:
+        qs = qs.filter(kind__in=SERVICE_STATION_KINDS)
+    elif kind:
+        qs = qs.filter(kind=kind)
+    return _station_counts(qs)
+
+
+def station_register_visible(*, user: Any) -> bool:
+    """Whether the register page has anything for ``user`` (the protection home's card)."""
+    if has_role(user, Role.ENFORCEMENT, *SERVICE_STAFF):
+        return True
+    return bool(
+        has_role(user, *SERVICE_HOSTS)
+        and getattr(user, "organisation_id", None)
+        and Workstation.objects.filter(
+            kind__in=SERVICE_STATION_KINDS, host_id=user.organisation_id
+        ).exists()
+    )
+
+
+def station_host_choices(*, user: Any) -> QuerySet[Organisation]:
+    """Universities and institutes of the officer's region that may host a service workstation."""
+    return _enforcement_scope(
+        user,
+        Organisation.objects.filter(
+            kind__in=(OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE)
+        ).order_by("name", "id"),
+    )
+
+
+def station_page_get(*, user: Any, station_id: int) -> Workstation:
+    """One station for its page: an enforcement officer's station (workstation_get),
+    or a service workstation its host's users or its region's window and
+    supervision staff may see; else NotFound."""
+    if has_role(user, Role.ENFORCEMENT):
+        return workstation_get(user=user, station_id=station_id)
+    station = (
+        _station_counts(Workstation.objects.select_related("region", "host"))
+        .filter(pk=station_id)
+        .first()
+    )
+    if station is not None and station.kind not in SERVICE_STATION_KINDS:
+        require_roles(user, Role.ENFORCEMENT)  # protection stations are enforcement's
+    if station is None or not station_service_reaches(user, station):
+        raise NotFound()
+    return station
+
+
+def station_service_list(station: Workstation) -> QuerySet[StationService]:
+    """A service workstation's services log, newest first (the caller has scoped it)."""
+    return station.service_log.select_related("recorded_by").order_by("-date", "-id")
+
+
+def service_station_services() -> QuerySet[StationService]:
+    """Every service logged by university and lab service workstations (supervision
+    counts them per region and month; the indicator scopes them)."""
+    return StationService.objects.filter(station__kind__in=SERVICE_STATION_KINDS).select_related(
+        "station", "station__region"
+    )
+
+
+def station_service_counts(station: Workstation) -> list[dict[str, Any]]:
+    """How many services of each of the station's kinds it has logged, and the people."""
+    rows: dict[str, tuple[int, int]] = {
+        kind: (n, people or 0)
+        for kind, n, people in station.service_log.values("kind")
+        .annotate(n=Count("id"), people=Sum("participants"))
+        .values_list("kind", "n", "people")
+    }
+    kinds = [k for k in ServiceKind.values if k in station.services or k in rows]
+    return [
+        {
+            "kind": k,
+            "label": ServiceKind(k).label,
+            "count": rows.get(k, (0, 0))[0],
+            "participants": rows.get(k, (0, 0))[1],
+        }
+        for k in kinds
+    ]
 
 
 def station_activity_list(station: Workstation) -> QuerySet[StationActivity]:

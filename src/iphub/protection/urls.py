@@ -28,6 +28,16 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/edit/", views_registry.campaign_edit, name="campaign_edit"),
     path("stations/", views_registry.station_register, name="stations"),
     path("stations/<int:station_id>/", views_registry.station_detail, name="station_detail"),
+    path(
+        "stations/<int:station_id>/services/",
+        views_registry.station_service_add,
+        name="station_service_add",
+    ),
+    path(
+        "stations/<int:station_id>/services.xlsx",
+        views_registry.station_service_export,
+        name="station_service_export",
+    ),
     path("assistance/", views.assistance, name="assistance"),
     path(
         "assistance/<int:request_id>/feedback/",

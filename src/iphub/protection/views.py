@@ -47,7 +47,11 @@ def index(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "protection/index.html",
-        {"map": selectors.workstation_map(), "is_enforcer": has_role(request.user, *ENFORCERS)},
+        {
+            "map": selectors.workstation_map(),
+            "is_enforcer": has_role(request.user, *ENFORCERS),
+            "sees_stations": selectors.station_register_visible(user=request.user),
+        },
     )
 
 

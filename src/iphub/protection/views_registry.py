@@ -12,12 +12,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.exports import xlsx_response
+from iphub.core.models import Role
+from iphub.core.permissions import has_role
 from iphub.protection import selectors
-from iphub.protection.models import Campaign, CaseType, StationActivity, StationKind
+from iphub.protection.models import Campaign, CaseType, ServiceKind, StationActivity, StationKind
+from iphub.protection.models.assistance import SERVICE_STATION_KINDS
 from iphub.protection.services import assistance as assistance_services
 from iphub.protection.services import enforcement as enforcement_services
+from iphub.protection.workflow import station_service_reaches
 
 
 def _date(form: dict[str, Any], field: str) -> dt.date:
@@ -106,27 +113,50 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponseBase:
     )
 
 
+def _register_args(request: HttpRequest, form: dict[str, Any]) -> dict[str, Any]:
+    kind = form.get("kind", "")
+    host = None
+    if form.get("host"):
+        if form["host"].isdigit():
+            host = selectors.station_host_choices(user=request.user).filter(pk=form["host"]).first()
+        if host is None:
+            raise ApplicationError(_("依托单位无效。"), fields={"host": _("依托单位无效。")})
+    if kind in SERVICE_STATION_KINDS:
+        services = form["service_kinds"]
+    else:
+        services = [s.strip() for s in form.get("services", "").split("、") if s.strip()]
+    return {
+        "name": form.get("name", ""),
+        "kind": kind,
+        "region_code": form.get("region", ""),
+        "host": host,
+        "services": services,
+        "fields": form["fields"] or ["*"],
+        "scope": form.get("scope", ""),
+        "contact_name": form.get("contact_name", ""),
+        "contact_phone": form.get("contact_phone", ""),
+        "established_on": _date(form, "established_on") if form.get("established_on") else None,
+    }
+
+
 @login_required
 def station_register(request: HttpRequest) -> HttpResponseBase:
-    """The stations of the officer's region and the form to register one."""
+    """The stations the user keeps or hosts (filtered by kind), and, for an
+    enforcement officer, the form to register one."""
     form: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    stations = list(selectors.workstation_managed(user=request.user))
+    kind = request.GET.get("kind", "")
+    stations = list(selectors.station_register_list(user=request.user, kind=kind))
+    may_register = has_role(request.user, Role.ENFORCEMENT)
     if request.method == "POST":
-        form = {**request.POST.dict(), "fields": request.POST.getlist("fields")}
+        form = {
+            **request.POST.dict(),
+            "fields": request.POST.getlist("fields"),
+            "service_kinds": request.POST.getlist("service_kinds"),
+        }
         try:
             station = assistance_services.workstation_create(
-                actor=request.user,
-                name=form.get("name", ""),
-                kind=form.get("kind", ""),
-                region_code=form.get("region", ""),
-                services=[s.strip() for s in form.get("services", "").split("、") if s.strip()],
-                fields=form["fields"] or ["*"],
-                contact_name=form.get("contact_name", ""),
-                contact_phone=form.get("contact_phone", ""),
-                established_on=_date(form, "established_on")
-                if form.get("established_on")
-                else None,
+                actor=request.user, **_register_args(request, form)
             )
             messages.success(request, "工作站已登记。")
             return redirect("protection:station_detail", station_id=station.pk)
@@ -136,6 +166,7 @@ def station_register(request: HttpRequest) -> HttpResponseBase:
             errors = exc.fields or {"form_error": exc.message}
     for station in stations:
         station.contact_display = selectors.workstation_contact(station)  # type: ignore[attr-defined]
+        station.is_service = station.kind in SERVICE_STATION_KINDS  # type: ignore[attr-defined]
     return render(
         request,
         "protection/station_register.html",
@@ -143,7 +174,17 @@ def station_register(request: HttpRequest) -> HttpResponseBase:
             "stations": stations,
             "form": form,
             "errors": errors,
+            "kind": kind,
+            "kind_filters": [
+                ("", gettext_lazy("全部")),
+                (selectors.SERVICE_FILTER, gettext_lazy("服务工作站")),
+                *StationKind.choices,
+            ],
+            "may_register": may_register,
             "kinds": StationKind.choices,
+            "service_station_kinds": list(SERVICE_STATION_KINDS),
+            "service_kinds": ServiceKind.choices,
+            "hosts": selectors.station_host_choices(user=request.user) if may_register else [],
             "sections": "ABCDEFGH",
         },
     )
@@ -151,8 +192,11 @@ def station_register(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def station_detail(request: HttpRequest, station_id: int) -> HttpResponseBase:
-    """One station's activity log (cases handled, trainings) and the form to add to it."""
-    station = selectors.workstation_get(user=request.user, station_id=station_id)
+    """One station's page: its protection activity log (cases handled, trainings)
+    with the form to add to it for enforcement staff; for a university or lab
+    service workstation, its services log, counts per service kind and the form
+    to log a service for its host's users and its region's staff."""
+    station = selectors.station_page_get(user=request.user, station_id=station_id)
     form: dict[str, Any] = {}
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -180,15 +224,84 @@ def station_detail(request: HttpRequest, station_id: int) -> HttpResponseBase:
             raise
         except ApplicationError as exc:
             errors = exc.fields or {"form_error": exc.message}
-    station.contact_display = selectors.workstation_contact(station)  # type: ignore[attr-defined]
+    return _station_page(request, station, activity_form=form, activity_errors=errors)
+
+
+def _station_page(
+    request: HttpRequest,
+    station: Any,
+    *,
+    activity_form: dict[str, Any] | None = None,
+    activity_errors: dict[str, str] | None = None,
+    service_form: dict[str, Any] | None = None,
+    service_errors: dict[str, str] | None = None,
+) -> HttpResponseBase:
+    station.contact_display = selectors.workstation_contact(station)
+    is_service = station.kind in SERVICE_STATION_KINDS
+    offered = [(k, ServiceKind(k).label) for k in station.services if k in ServiceKind.values]
     return render(
         request,
         "protection/station_detail.html",
         {
             "station": station,
+            "is_enforcer": has_role(request.user, Role.ENFORCEMENT),
             "activities": selectors.station_activity_list(station)[:200],
-            "form": form,
-            "errors": errors,
+            "form": activity_form or {},
+            "errors": activity_errors or {},
             "activity_kinds": StationActivity.Kind.choices,
+            "is_service": is_service,
+            "service_labels": station.service_labels(),
+            "service_log": selectors.station_service_list(station)[:200] if is_service else [],
+            "service_counts": selectors.station_service_counts(station) if is_service else [],
+            "may_log": is_service and station_service_reaches(request.user, station),
+            "service_choices": offered,
+            "service_form": service_form or {},
+            "service_errors": service_errors or {},
         },
+    )
+
+
+@login_required
+def station_service_add(request: HttpRequest, station_id: int) -> HttpResponseBase:
+    """Log a service a university or lab service workstation gave (POST only)."""
+    station = selectors.station_page_get(user=request.user, station_id=station_id)
+    if request.method != "POST":
+        return redirect("protection:station_detail", station_id=station.pk)
+    form = request.POST.dict()
+    try:
+        assistance_services.station_service_record(
+            actor=request.user,
+            station=station,
+            date=_date(form, "date"),
+            kind=form.get("kind", ""),
+            client=form.get("client", ""),
+            title=form.get("title", ""),
+            participants=form.get("participants") or 0,
+        )
+    except ApplicationError as exc:
+        if exc.status in (403, 404):
+            raise
+        errors = exc.fields or {"form_error": exc.message}
+        return _station_page(request, station, service_form=form, service_errors=errors)
+    messages.success(request, _("服务已记录。"))
+    return redirect("protection:station_detail", station_id=station.pk)
+
+
+@login_required
+def station_service_export(request: HttpRequest, station_id: int) -> HttpResponseBase:
+    """The services log of one service workstation as Excel (who may see the page may export)."""
+    station = selectors.station_page_get(user=request.user, station_id=station_id)
+    if station.kind not in SERVICE_STATION_KINDS:
+        raise NotFound()
+    rows = (
+        [e.date, e.get_kind_display(), e.client, e.title, e.participants]
+        for e in selectors.station_service_list(station).iterator()
+    )
+    return xlsx_response(
+        _("%(name)s服务记录.xlsx") % {"name": station.name},
+        _("服务记录"),
+        [_("服务日期"), _("服务类型"), _("服务对象"), _("服务内容"), _("人数")],
+        rows,
+        query={_("工作站"): station.name},
+        fallback=f"station-{station.pk}-services.xlsx",
     )

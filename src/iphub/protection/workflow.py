@@ -13,11 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
+
 from iphub.core.errors import ApplicationError, NotFound
 from iphub.core.models import Role
 from iphub.core.permissions import has_role, in_region, require_roles
 from iphub.protection.errors import ProtectionErrorCode
 from iphub.protection.models import AssistanceStatus, CaseState, FastTrackStatus, GroupStatus
+from iphub.protection.models.assistance import SERVICE_STATION_KINDS
 
 
 @dataclass(frozen=True)
@@ -158,3 +161,52 @@ def group_decidable(group: Any) -> bool:
 def group_case_openable(group: Any, case: Any) -> bool:
     """Only a group confirmed as abnormal filing opens a case, and only one."""
     return bool(group.status == GroupStatus.CONFIRMED and case is None)
+
+
+# --- University and lab service workstations -----------------------------------
+# Who logs the services a service workstation gives: the host organisation's own
+# users (a university account), and the window and supervision staff of the
+# station's region. Nobody else; enforcement staff keep the protection stations.
+
+SERVICE_HOSTS = (Role.ENTERPRISE,)
+SERVICE_STAFF = (Role.WINDOW, Role.SUPERVISOR)
+
+
+def is_service_station(station: Any) -> bool:
+    return station.kind in SERVICE_STATION_KINDS
+
+
+def station_hosted_by(user: Any, station: Any) -> bool:
+    """True if ``user`` acts for the organisation hosting ``station``."""
+    return bool(
+        has_role(user, *SERVICE_HOSTS)
+        and station.host_id is not None
+        and getattr(user, "organisation_id", None) == station.host_id
+    )
+
+
+def station_service_reaches(user: Any, station: Any) -> bool:
+    """True if ``user`` may see ``station``'s services log (and so log to it)."""
+    if not is_service_station(station):
+        return False
+    if station_hosted_by(user, station):
+        return True
+    return has_role(user, *SERVICE_STAFF) and in_region(user, station.region)
+
+
+def station_service_check(user: Any, station: Any) -> None:
+    """Raise unless ``user`` may log a service of ``station``: 404 to whoever may not
+    see it (another organisation, another region), 403 to a role that never logs."""
+    if not is_service_station(station):
+        raise ApplicationError(
+            _("只有高校、科研院所服务工作站登记服务记录。"), code="permission_denied", status=403
+        )
+    if station_hosted_by(user, station):
+        return
+    if has_role(user, *SERVICE_STAFF):
+        if not in_region(user, station.region):
+            raise NotFound()
+        return
+    if has_role(user, *SERVICE_HOSTS):
+        raise NotFound()
+    require_roles(user, *SERVICE_HOSTS, *SERVICE_STAFF)

@@ -6,8 +6,10 @@ from iphub.protection.models.assistance import (
     DisputeKind,
     FastTrackRequest,
     FastTrackStatus,
+    ServiceKind,
     StationActivity,
     StationKind,
+    StationService,
     Workstation,
 )
 from iphub.protection.models.enforcement import (
@@ -57,7 +59,9 @@ __all__ = [
     "RunStage",
     "RunStatus",
     "ScreeningRun",
+    "ServiceKind",
     "StationActivity",
     "StationKind",
+    "StationService",
     "Workstation",
 ]

@@ -18,9 +18,28 @@ class StationKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("企业工作站")
     MARKET = "market", _("市场工作站")
     PARK = "park", _("园区工作站")
+    UNIVERSITY = "university", _("高校知识产权服务工作站")
+    LAB = "lab", _("科研院所（实验室）服务工作站")
 
 
 WORKSTATION_KINDS = (StationKind.ENTERPRISE, StationKind.MARKET, StationKind.PARK)
+# Service workstations at universities and labs (issue 21 item 2): registered with
+# their scope and services and logging what they give; not protection workstations,
+# so they count toward neither WORKSTATION_TARGET nor the protection indicator.
+SERVICE_STATION_KINDS = (StationKind.UNIVERSITY, StationKind.LAB)
+
+
+class ServiceKind(models.TextChoices):
+    """What a university or lab service workstation offers (its ``services``)."""
+
+    SEARCH_ANALYSIS = "search_analysis", _("检索分析")
+    NAVIGATION = "navigation", _("专利导航")
+    TRANSFER = "transfer", _("转化运用")
+    TRAINING = "training", _("培训宣传")
+    PLEDGE_COACHING = "pledge_coaching", _("质押融资辅导")
+    OTHER = "other", _("其他")
+
+
 # The plan's target for protection workstations in IP-dense enterprises, markets and parks.
 WORKSTATION_TARGET = 200
 
@@ -38,8 +57,11 @@ class Workstation(models.Model):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("依托单位")
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("所在地区"))
+    # Free text for protection stations; ServiceKind values for service workstations.
     services = models.JSONField(_("服务内容"), default=list, blank=True)
     fields = models.JSONField(_("服务领域"), default=list, blank=True)
+    # Required for SERVICE_STATION_KINDS (the service enforces it).
+    scope = models.TextField(_("服务范围"), blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     # Encrypted at rest like every phone number (core.fieldcrypt); shown masked.
     contact_phone = EncryptedTextField(_("联系电话"), max_length=20, blank=True)
@@ -53,6 +75,10 @@ class Workstation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def service_labels(self) -> list[str]:
+        """The services in words: ServiceKind labels for a service workstation, else as typed."""
+        return [str(ServiceKind(s).label) if s in ServiceKind.values else s for s in self.services]
 
 
 class StationActivity(models.Model):
@@ -70,6 +96,31 @@ class StationActivity(models.Model):
     class Meta:
         verbose_name = _("工作站活动")
         verbose_name_plural = _("工作站活动")
+        ordering: ClassVar = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title}"
+
+
+class StationService(models.Model):
+    """One service a university or lab service workstation gave (its services log)."""
+
+    station = models.ForeignKey(
+        Workstation, on_delete=models.CASCADE, related_name="service_log", verbose_name=_("工作站")
+    )
+    date = models.DateField(_("服务日期"))
+    kind = models.CharField(_("服务类型"), max_length=16, choices=ServiceKind.choices)
+    client = models.CharField(_("服务对象"), max_length=200)
+    title = models.CharField(_("服务内容"), max_length=200)
+    participants = models.IntegerField(_("人数"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工作站服务记录")
+        verbose_name_plural = _("工作站服务记录")
         ordering: ClassVar = ["-date", "-id"]
 
     def __str__(self) -> str:

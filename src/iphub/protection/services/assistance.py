@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from iphub.core.amounts import NumberRange, parse_count
 from iphub.core.audit import audit_record, snapshot
@@ -26,11 +27,20 @@ from iphub.protection.models import (
     AssistanceStatus,
     DisputeKind,
     FastTrackRequest,
+    ServiceKind,
     StationActivity,
     StationKind,
+    StationService,
     Workstation,
 )
-from iphub.protection.workflow import ASSISTANCE_STEPS, FASTTRACK_STEPS, Step, step_check
+from iphub.protection.models.assistance import SERVICE_STATION_KINDS
+from iphub.protection.workflow import (
+    ASSISTANCE_STEPS,
+    FASTTRACK_STEPS,
+    Step,
+    station_service_check,
+    step_check,
+)
 
 # Time limits in working days. *Unverified*: no regulation found that fixes them
 # for Hubei's centres, so they are settings-like constants, not law.
@@ -52,8 +62,12 @@ def workstation_create(
     contact_name: str = "",
     contact_phone: str = "",
     established_on: dt.date | None = None,
+    scope: str = "",
 ) -> Workstation:
-    """Register a workstation or centre in the actor's region."""
+    """Register a workstation or centre in the actor's region.
+
+    A university or lab service workstation (``SERVICE_STATION_KINDS``) needs its
+    scope and at least one of :class:`ServiceKind` as its ``services``."""
     require_roles(actor, Role.ENFORCEMENT)
     region = Region.objects.filter(code=region_code).first()
     if region is None:
@@ -63,6 +77,18 @@ def workstation_create(
         raise ApplicationError("请填写名称。", fields={"name": "请填写名称。"})
     if kind not in StationKind.values:
         raise ApplicationError("工作站类型无效。", fields={"kind": "工作站类型无效。"})
+    if kind in SERVICE_STATION_KINDS:
+        errors = {}
+        if host is None:
+            errors["host"] = _("请选择依托单位。")
+        if not scope.strip():
+            errors["scope"] = _("请填写服务范围。")
+        elif len(scope) > 2000:
+            errors["scope"] = _("服务范围不超过 2000 字。")
+        if not services or any(s not in ServiceKind.values for s in services):
+            errors["services"] = _("请从列表中选择服务内容。")
+        if errors:
+            raise ApplicationError(_("提交的数据有误，请按字段提示修改。"), fields=errors)
     bad = [f for f in fields or [] if f != "*" and f not in IPC_SECTIONS]
     if bad:
         raise ApplicationError(
@@ -79,6 +105,7 @@ def workstation_create(
             contact_name=contact_name,
             contact_phone=contact_phone,
             established_on=established_on,
+            scope=scope.strip(),
         )
         audit_record(
             actor=actor,
@@ -130,6 +157,58 @@ def station_activity_record(
     return activity
 
 
+def station_service_record(
+    *,
+    actor: Any,
+    station: Workstation,
+    date: dt.date,
+    kind: str,
+    client: str,
+    title: str,
+    participants: int | str = 0,
+) -> StationService:
+    """Log a service a university or lab service workstation gave (who may:
+    ``workflow.station_service_check``)."""
+    station_service_check(actor, station)
+    errors = {}
+    if date > timezone.localdate():
+        errors["date"] = _("服务日期不能晚于今天。")
+    if kind not in station.services or kind not in ServiceKind.values:
+        errors["kind"] = _("服务类型应为本工作站提供的服务之一。")
+    if not client.strip():
+        errors["client"] = _("请填写服务对象。")
+    elif len(client.strip()) > 200:
+        errors["client"] = _("服务对象不超过 200 字。")
+    if not title.strip():
+        errors["title"] = _("请填写服务内容。")
+    elif len(title.strip()) > 200:
+        errors["title"] = _("服务内容不超过 200 字。")
+    try:
+        people = parse_count(participants, PARTICIPANTS, field="participants") or 0
+    except ApplicationError as exc:
+        errors.update(exc.fields or {"participants": exc.message})
+    if errors:
+        raise ApplicationError(_("提交的数据有误，请按字段提示修改。"), fields=errors)
+    with transaction.atomic():
+        entry = StationService.objects.create(
+            station=station,
+            date=date,
+            kind=kind,
+            client=client.strip(),
+            title=title.strip(),
+            participants=people,
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=Action.STATION_SERVICE_RECORD,
+            obj=entry,
+            region_path=station.region.path,
+            after=snapshot(entry),
+        )
+    return entry
+
+
 def triage_station(*, region: Region, field: str) -> Workstation | None:
     """The most local active centre or workstation serving ``field`` for ``region``.
 
@@ -141,6 +220,7 @@ def triage_station(*, region: Region, field: str) -> Workstation | None:
     candidates = (
         Workstation.objects.filter(active=True, region__path__in=paths)
         .exclude(kind=StationKind.PROTECTION_CENTRE)
+        .exclude(kind__in=SERVICE_STATION_KINDS)
         .select_related("region")
     )
     ranked = []

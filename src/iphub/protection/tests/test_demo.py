@@ -159,3 +159,25 @@ def test_planted_records_reach_a_database_screened_before_them(
     run = ScreeningRun.objects.filter(kind=RunKind.INCREMENTAL).latest("id")
     assert run.status == RunStatus.DONE
     assert _groups_of(demo_abnormal.FANCHENG.name) == {"420606": GroupKind.SPLIT_FILING}
+
+
+def test_the_demo_university_sees_its_service_workstation_and_log(
+    loaded: list[str], client: Any
+) -> None:
+    from iphub.protection.models import StationService
+
+    university = User.objects.get(username="university_user")
+    station = Workstation.objects.get(kind="university")
+    assert station.host_id == university.organisation_id and station.scope
+    logged = StationService.objects.filter(station=station)
+    assert 3 <= logged.count() <= 4 and {e.recorded_by for e in logged} == {university}
+    client.force_login(university)
+    register = client.get("/protection/stations/").content.decode()
+    assert station.name in register
+    page = client.get(f"/protection/stations/{station.pk}/").content.decode()
+    assert all(e.title in page for e in logged) and 'data-testid="service-form"' in page
+    # It is not a protection workstation: the map's count leaves it out.
+    assert (
+        selectors.workstation_map()["total"]
+        == Workstation.objects.filter(kind__in=("enterprise", "market", "park")).count()
+    )

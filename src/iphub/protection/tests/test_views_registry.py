@@ -172,7 +172,14 @@ def test_station_pages_refused_outside_the_region_and_role(
     for who in ("wuhan_clerk", "enterprise", "supervisor"):
         client.force_login(cast[who])
         assert client.get(url).status_code == 403
-        assert client.get("/protection/stations/").status_code == 403
+    # Window and supervision staff see their region's service workstations there
+    # (tests/test_service_stations.py), never a protection station or the form.
+    for who in ("wuhan_clerk", "supervisor"):
+        client.force_login(cast[who])
+        register = client.get("/protection/stations/").content.decode()
+        assert "420100 光谷工作站" not in register and 'name="scope"' not in register
+    client.force_login(cast["enterprise"])
+    assert client.get("/protection/stations/").status_code == 403
     assert not StationActivity.objects.exists() and Workstation.objects.count() == 1
 
 
