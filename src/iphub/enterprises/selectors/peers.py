@@ -37,14 +37,18 @@ from iphub.core.models import Organisation, OrganisationKind
 from iphub.core.regions import HUBEI
 from iphub.enterprises.models import ApplicantNameVariant, VariantStatus
 from iphub.enterprises.selectors.access import Names
-from iphub.enterprises.selectors.figures import legal_state_expression, patents_of
+from iphub.enterprises.selectors.figures import (
+    RECENT_YEARS,
+    PatentGroup,
+    legal_state_expression,
+    patent_groups,
+)
 from iphub.navigation.models import IndustryChain
 from iphub.patents.intelligence.grade import INVENTIONS
 from iphub.patents.models import PartyRole, PatentParty
 from iphub.patents.names import applicant_key
 
 MIN_PEERS = 3
-RECENT_YEARS = 5
 _IPC_PART = re.compile(r"IPC\s*=\s*(\([^)]*\)|[A-H][0-9A-Z/]*\*?)", re.I)
 _CODE = re.compile(r"[A-H]\d{2}[A-Z]?\d*", re.I)
 METRICS = (
@@ -117,20 +121,25 @@ class PeerComparison:
     groups: list[PeerGroup]
 
 
-def organisation_chain(names: Names) -> tuple[IndustryChain | None, list[str]]:
-    """The chain whose IPC prefixes cover most of the organisation's patents (one
-    conditional aggregate over its patents), with its prefixes."""
+def organisation_chain(
+    names: Names, groups: list[PatentGroup]
+) -> tuple[IndustryChain | None, list[str]]:
+    """The chain whose IPC prefixes cover most of the organisation's patents
+    (summed over its patents' groups by main IPC code), with its prefixes."""
     chains = [
         (c, chain_prefixes(c.query)) for c in IndustryChain.objects.order_by("position", "pk")
     ]
     chains = [(c, p) for c, p in chains if p]
     if not chains:
         return None, []
-    got = patents_of(names).aggregate(
-        **{f"c{c.pk}": Count("pk", filter=_under(p, "ipc_main")) for c, p in chains}
-    )
-    best = max(chains, key=lambda cp: got[f"c{cp[0].pk}"])
-    return (best[0], best[1]) if got[f"c{best[0].pk}"] else (None, [])
+    by_code: dict[str, int] = {}
+    for g in groups:
+        by_code[g.ipc_main] = by_code.get(g.ipc_main, 0) + g.n
+    got = {
+        c.pk: sum(n for code, n in by_code.items() if code.startswith(tuple(p))) for c, p in chains
+    }
+    best = max(chains, key=lambda cp: got[cp[0].pk])
+    return (best[0], best[1]) if got[best[0].pk] else (None, [])
 
 
 def _keys_of(orgs: list[Organisation]) -> dict[str, int]:
@@ -176,23 +185,29 @@ def _metrics(keys: dict[str, int], today: dt.date) -> dict[int, dict[str, int]]:
     return out
 
 
-def _own_metrics(names: Names, today: dt.date) -> dict[str, int]:
+def _own_metrics(groups: list[PatentGroup]) -> dict[str, int]:
     """The organisation's own three figures, over the same patents as its profile."""
-    got = (
-        patents_of(names)
-        .annotate(pstate=legal_state_expression(today))
-        .aggregate(
-            alive_inventions=Count("pk", filter=Q(patent_type__in=INVENTIONS, pstate="alive")),
-            recent=Count("pk", filter=Q(app_date__gte=add_years(today, -RECENT_YEARS))),
-            high_grade=Count("pk", filter=Q(grade__band__in=("A", "B"))),
-        )
-    )
-    return {k: int(got[k] or 0) for k, _l in METRICS}
+    return {
+        "alive_inventions": sum(
+            g.n for g in groups if g.patent_type in INVENTIONS and g.state == "alive"
+        ),
+        "recent": sum(g.n for g in groups if g.recent),
+        "high_grade": sum(g.n for g in groups if g.band in ("A", "B")),
+    }
 
 
-def peer_comparison(org: Organisation, *, names: Names, today: dt.date) -> PeerComparison:
-    """The chain and city groups of ``org`` with its figures beside their means."""
-    chain, prefixes = organisation_chain(names)
+def peer_comparison(
+    org: Organisation,
+    *,
+    names: Names,
+    today: dt.date,
+    groups: list[PatentGroup] | None = None,
+) -> PeerComparison:
+    """The chain and city groups of ``org`` with its figures beside their means
+    (``groups``: the organisation's :func:`figures.patent_groups`, if at hand)."""
+    if groups is None:
+        groups = patent_groups(names, today)
+    chain, prefixes = organisation_chain(names, groups)
     enterprises = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE).exclude(pk=org.pk)
     city_path = "/".join(org.region.path.split("/")[:2])
     city_orgs = list(
@@ -207,6 +222,9 @@ def peer_comparison(org: Organisation, *, names: Names, today: dt.date) -> PeerC
         holders = set(
             PatentParty.objects.filter(role=PartyRole.APPLICANT, key__in=list(keys))
             .filter(_under(prefixes, "patent__ipc_main"))
+            # No ordering: the model's ordering would join the DISTINCT and
+            # return every party row instead of each key once.
+            .order_by()
             .values_list("key", flat=True)
             .distinct()
         )
@@ -214,7 +232,7 @@ def peer_comparison(org: Organisation, *, names: Names, today: dt.date) -> PeerC
         chain_orgs = [o for o in hubei if o.pk in ids]
     all_keys = _keys_of(list({o.pk: o for o in [*city_orgs, *chain_orgs]}.values()))
     per_org = _metrics(all_keys, today)
-    own_metrics = _own_metrics(names, today)
+    own_metrics = _own_metrics(groups)
 
     def group(key: str, title: str, members: list[Organisation], note: str) -> PeerGroup:
         zero = {k: 0 for k, _l in METRICS}
