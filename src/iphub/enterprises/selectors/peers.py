@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
 from iphub.core.calendar import add_years
@@ -152,15 +152,23 @@ def _keys_of(orgs: list[Organisation]) -> dict[str, int]:
     return keys
 
 
-def _metrics(keys: dict[str, int], today: dt.date) -> dict[int, dict[str, int]]:
-    """Per organisation: in-force inventions, applications of the last five years
-    and A/B-grade patents, in one query grouped by applicant key."""
+def _key_metrics(keys: list[str], today: dt.date, prefixes: list[str]) -> dict[str, dict[str, int]]:
+    """Per applicant key: in-force inventions, applications of the last five
+    years, A/B-grade patents and (``in_chain``) patents under the chain's
+    ``prefixes``, in one query grouped by key (the chain's holders and the
+    peers' figures used to read the same parties twice)."""
     if not keys:
         return {}
     recent = add_years(today, -RECENT_YEARS)
+    in_chain = (
+        Count("patent_id", filter=_under(prefixes, "patent__ipc_main"), distinct=True)
+        if prefixes
+        else Value(0)
+    )
     rows = (
-        PatentParty.objects.filter(role=PartyRole.APPLICANT, key__in=list(keys))
+        PatentParty.objects.filter(role=PartyRole.APPLICANT, key__in=keys)
         .annotate(pstate=legal_state_expression(today, prefix="patent__"))
+        .order_by()
         .values("key")
         .annotate(
             alive_inventions=Count(
@@ -172,16 +180,27 @@ def _metrics(keys: dict[str, int], today: dt.date) -> dict[int, dict[str, int]]:
             high_grade=Count(
                 "patent_id", filter=Q(patent__grade__band__in=("A", "B")), distinct=True
             ),
+            in_chain=in_chain,
         )
     )
+    return {
+        key: {"alive_inventions": alive, "recent": recent_n, "high_grade": high, "in_chain": ch}
+        for key, alive, recent_n, high, ch in rows.values_list(
+            "key", "alive_inventions", "recent", "high_grade", "in_chain"
+        )
+    }
+
+
+def _metrics(keys: dict[str, int], by_key: dict[str, dict[str, int]]) -> dict[int, dict[str, int]]:
+    """Per organisation: the sums of its keys' figures."""
     out: dict[int, dict[str, int]] = {}
-    for key, alive, recent_n, high in rows.values_list(
-        "key", "alive_inventions", "recent", "high_grade"
-    ):
-        acc = out.setdefault(keys[key], {k: 0 for k, _l in METRICS})
-        acc["alive_inventions"] += alive
-        acc["recent"] += recent_n
-        acc["high_grade"] += high
+    for key, org_id in keys.items():
+        got = by_key.get(key)
+        if got is None:
+            continue
+        acc = out.setdefault(org_id, {k: 0 for k, _l in METRICS})
+        for k, _l in METRICS:
+            acc[k] += got[k]
     return out
 
 
@@ -217,21 +236,17 @@ def peer_comparison(
     hubei = list(
         enterprises.filter(Q(region__path=HUBEI) | Q(region__path__startswith=HUBEI + "/"))
     )
+    # One pass over the parties of every candidate peer (Hubei's enterprises for
+    # the chain, the city's): each key's figures and whether it holds a patent
+    # under the chain's prefixes.
+    candidates = _keys_of(list({o.pk: o for o in [*hubei, *city_orgs]}.values()))
+    by_key = _key_metrics(list(candidates), today, prefixes if chain is not None else [])
     if chain is not None:
         keys = _keys_of(hubei)
-        holders = set(
-            PatentParty.objects.filter(role=PartyRole.APPLICANT, key__in=list(keys))
-            .filter(_under(prefixes, "patent__ipc_main"))
-            # No ordering: the model's ordering would join the DISTINCT and
-            # return every party row instead of each key once.
-            .order_by()
-            .values_list("key", flat=True)
-            .distinct()
-        )
-        ids = {keys[k] for k in holders}
+        ids = {keys[k] for k in keys if by_key.get(k, {}).get("in_chain")}
         chain_orgs = [o for o in hubei if o.pk in ids]
     all_keys = _keys_of(list({o.pk: o for o in [*city_orgs, *chain_orgs]}.values()))
-    per_org = _metrics(all_keys, today)
+    per_org = _metrics(all_keys, by_key)
     own_metrics = _own_metrics(groups)
 
     def group(key: str, title: str, members: list[Organisation], note: str) -> PeerGroup:
@@ -242,9 +257,9 @@ def peer_comparison(
         }
         return PeerGroup(key, title, len(members), own_metrics, avg, note)
 
-    groups = []
+    shown = []
     if chain is not None:
-        groups.append(
+        shown.append(
             group(
                 "chain",
                 _("同链企业"),
@@ -253,7 +268,7 @@ def peer_comparison(
                 % {"chain": chain.name, "n": len(chain_orgs)},
             )
         )
-    groups.append(
+    shown.append(
         group(
             "city",
             _("同市企业"),
@@ -261,4 +276,4 @@ def peer_comparison(
             _("同一地市已登记企业 %(n)s 家。") % {"n": len(city_orgs)},
         )
     )
-    return PeerComparison(chain.name if chain else "", groups)
+    return PeerComparison(chain.name if chain else "", shown)
