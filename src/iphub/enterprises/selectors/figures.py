@@ -169,13 +169,16 @@ def legal_state_expression(today: dt.date, prefix: str = "") -> Case:
 
 def patents_of(names: Names) -> QuerySet[Patent]:
     """The organisation's patents (as a queryset for aggregates, never loaded whole)."""
-    # Two IN-subqueries, each answered by its own index ((role, key) and the
-    # organisation foreign key); one OR inside a single subquery makes SQLite
-    # scan every party row (8x slower at 100k records).
-    parties = PatentParty.objects.filter(role=PartyRole.APPLICANT)
+    # One IN over the UNION of two selects, each answered by its own index
+    # ((role, key) and the organisation foreign key), so both databases read
+    # the parties by index and then each patent by its key. One OR inside a
+    # single subquery made SQLite scan every party row (8x slower at 100k
+    # records); two IN-subqueries joined by OR made PostgreSQL scan every
+    # patent (57 ms at 100k, growing with the corpus; the UNION: 13 ms).
+    parties = PatentParty.objects.filter(role=PartyRole.APPLICANT).order_by()
     by_key = parties.filter(key__in=names.keys).values("patent_id")
     by_link = parties.filter(organisation_id=names.organisation_id).values("patent_id")
-    return Patent.objects.filter(Q(pk__in=by_key) | Q(pk__in=by_link))
+    return Patent.objects.filter(pk__in=by_key.union(by_link))
 
 
 def _type_label(code: str) -> str:
