@@ -236,10 +236,11 @@ def peer_comparison(
     hubei = list(
         enterprises.filter(Q(region__path=HUBEI) | Q(region__path__startswith=HUBEI + "/"))
     )
-    # One pass over the parties of every candidate peer (Hubei's enterprises for
-    # the chain, the city's): each key's figures and whether it holds a patent
-    # under the chain's prefixes.
-    candidates = _keys_of(list({o.pk: o for o in [*hubei, *city_orgs]}.values()))
+    # One pass over the parties of every candidate peer (Hubei's enterprises if
+    # there is a chain, the city's): each key's figures and whether it holds a
+    # patent under the chain's prefixes.
+    pool = [*hubei, *city_orgs] if chain is not None else city_orgs
+    candidates = _keys_of(list({o.pk: o for o in pool}.values()))
     by_key = _key_metrics(list(candidates), today, prefixes if chain is not None else [])
     if chain is not None:
         keys = _keys_of(hubei)

@@ -227,7 +227,7 @@ def test_peer_figures_follow_an_imported_status_change_and_a_confirmed_variant(
     # A former name of 江岸 holds an in-force invention; confirming it as 江岸's
     # variant counts it in the city mean.
     old_name = "江岸测试机械有限公司"
-    spec = ("invention", [], 2021, True, "", "B60N2/04")
+    spec: tuple[Any, ...] = ("invention", [], 2021, True, "", "B60N2/04")
     upsert(len(PATENTS), spec, [old_name], "有权-审定授权")
     assert city_means() == pytest.approx(after)
     v = services.variant_propose(
