@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
 from iphub.core.calendar import add_years
@@ -37,14 +37,18 @@ from iphub.core.models import Organisation, OrganisationKind
 from iphub.core.regions import HUBEI
 from iphub.enterprises.models import ApplicantNameVariant, VariantStatus
 from iphub.enterprises.selectors.access import Names
-from iphub.enterprises.selectors.figures import legal_state_expression, patents_of
+from iphub.enterprises.selectors.figures import (
+    RECENT_YEARS,
+    PatentGroup,
+    legal_state_expression,
+    patent_groups,
+)
 from iphub.navigation.models import IndustryChain
 from iphub.patents.intelligence.grade import INVENTIONS
 from iphub.patents.models import PartyRole, PatentParty
 from iphub.patents.names import applicant_key
 
 MIN_PEERS = 3
-RECENT_YEARS = 5
 _IPC_PART = re.compile(r"IPC\s*=\s*(\([^)]*\)|[A-H][0-9A-Z/]*\*?)", re.I)
 _CODE = re.compile(r"[A-H]\d{2}[A-Z]?\d*", re.I)
 METRICS = (
@@ -117,20 +121,25 @@ class PeerComparison:
     groups: list[PeerGroup]
 
 
-def organisation_chain(names: Names) -> tuple[IndustryChain | None, list[str]]:
-    """The chain whose IPC prefixes cover most of the organisation's patents (one
-    conditional aggregate over its patents), with its prefixes."""
+def organisation_chain(
+    names: Names, groups: list[PatentGroup]
+) -> tuple[IndustryChain | None, list[str]]:
+    """The chain whose IPC prefixes cover most of the organisation's patents
+    (summed over its patents' groups by main IPC code), with its prefixes."""
     chains = [
         (c, chain_prefixes(c.query)) for c in IndustryChain.objects.order_by("position", "pk")
     ]
     chains = [(c, p) for c, p in chains if p]
     if not chains:
         return None, []
-    got = patents_of(names).aggregate(
-        **{f"c{c.pk}": Count("pk", filter=_under(p, "ipc_main")) for c, p in chains}
-    )
-    best = max(chains, key=lambda cp: got[f"c{cp[0].pk}"])
-    return (best[0], best[1]) if got[f"c{best[0].pk}"] else (None, [])
+    by_code: dict[str, int] = {}
+    for g in groups:
+        by_code[g.ipc_main] = by_code.get(g.ipc_main, 0) + g.n
+    got = {
+        c.pk: sum(n for code, n in by_code.items() if code.startswith(tuple(p))) for c, p in chains
+    }
+    best = max(chains, key=lambda cp: got[cp[0].pk])
+    return (best[0], best[1]) if got[best[0].pk] else (None, [])
 
 
 def _keys_of(orgs: list[Organisation]) -> dict[str, int]:
@@ -143,15 +152,23 @@ def _keys_of(orgs: list[Organisation]) -> dict[str, int]:
     return keys
 
 
-def _metrics(keys: dict[str, int], today: dt.date) -> dict[int, dict[str, int]]:
-    """Per organisation: in-force inventions, applications of the last five years
-    and A/B-grade patents, in one query grouped by applicant key."""
+def _key_metrics(keys: list[str], today: dt.date, prefixes: list[str]) -> dict[str, dict[str, int]]:
+    """Per applicant key: in-force inventions, applications of the last five
+    years, A/B-grade patents and (``in_chain``) patents under the chain's
+    ``prefixes``, in one query grouped by key (the chain's holders and the
+    peers' figures used to read the same parties twice)."""
     if not keys:
         return {}
     recent = add_years(today, -RECENT_YEARS)
+    in_chain = (
+        Count("patent_id", filter=_under(prefixes, "patent__ipc_main"), distinct=True)
+        if prefixes
+        else Value(0)
+    )
     rows = (
-        PatentParty.objects.filter(role=PartyRole.APPLICANT, key__in=list(keys))
+        PatentParty.objects.filter(role=PartyRole.APPLICANT, key__in=keys)
         .annotate(pstate=legal_state_expression(today, prefix="patent__"))
+        .order_by()
         .values("key")
         .annotate(
             alive_inventions=Count(
@@ -163,36 +180,53 @@ def _metrics(keys: dict[str, int], today: dt.date) -> dict[int, dict[str, int]]:
             high_grade=Count(
                 "patent_id", filter=Q(patent__grade__band__in=("A", "B")), distinct=True
             ),
+            in_chain=in_chain,
         )
     )
+    return {
+        key: {"alive_inventions": alive, "recent": recent_n, "high_grade": high, "in_chain": ch}
+        for key, alive, recent_n, high, ch in rows.values_list(
+            "key", "alive_inventions", "recent", "high_grade", "in_chain"
+        )
+    }
+
+
+def _metrics(keys: dict[str, int], by_key: dict[str, dict[str, int]]) -> dict[int, dict[str, int]]:
+    """Per organisation: the sums of its keys' figures."""
     out: dict[int, dict[str, int]] = {}
-    for key, alive, recent_n, high in rows.values_list(
-        "key", "alive_inventions", "recent", "high_grade"
-    ):
-        acc = out.setdefault(keys[key], {k: 0 for k, _l in METRICS})
-        acc["alive_inventions"] += alive
-        acc["recent"] += recent_n
-        acc["high_grade"] += high
+    for key, org_id in keys.items():
+        got = by_key.get(key)
+        if got is None:
+            continue
+        acc = out.setdefault(org_id, {k: 0 for k, _l in METRICS})
+        for k, _l in METRICS:
+            acc[k] += got[k]
     return out
 
 
-def _own_metrics(names: Names, today: dt.date) -> dict[str, int]:
+def _own_metrics(groups: list[PatentGroup]) -> dict[str, int]:
     """The organisation's own three figures, over the same patents as its profile."""
-    got = (
-        patents_of(names)
-        .annotate(pstate=legal_state_expression(today))
-        .aggregate(
-            alive_inventions=Count("pk", filter=Q(patent_type__in=INVENTIONS, pstate="alive")),
-            recent=Count("pk", filter=Q(app_date__gte=add_years(today, -RECENT_YEARS))),
-            high_grade=Count("pk", filter=Q(grade__band__in=("A", "B"))),
-        )
-    )
-    return {k: int(got[k] or 0) for k, _l in METRICS}
+    return {
+        "alive_inventions": sum(
+            g.n for g in groups if g.patent_type in INVENTIONS and g.state == "alive"
+        ),
+        "recent": sum(g.n for g in groups if g.recent),
+        "high_grade": sum(g.n for g in groups if g.band in ("A", "B")),
+    }
 
 
-def peer_comparison(org: Organisation, *, names: Names, today: dt.date) -> PeerComparison:
-    """The chain and city groups of ``org`` with its figures beside their means."""
-    chain, prefixes = organisation_chain(names)
+def peer_comparison(
+    org: Organisation,
+    *,
+    names: Names,
+    today: dt.date,
+    groups: list[PatentGroup] | None = None,
+) -> PeerComparison:
+    """The chain and city groups of ``org`` with its figures beside their means
+    (``groups``: the organisation's :func:`figures.patent_groups`, if at hand)."""
+    if groups is None:
+        groups = patent_groups(names, today)
+    chain, prefixes = organisation_chain(names, groups)
     enterprises = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE).exclude(pk=org.pk)
     city_path = "/".join(org.region.path.split("/")[:2])
     city_orgs = list(
@@ -202,19 +236,19 @@ def peer_comparison(org: Organisation, *, names: Names, today: dt.date) -> PeerC
     hubei = list(
         enterprises.filter(Q(region__path=HUBEI) | Q(region__path__startswith=HUBEI + "/"))
     )
+    # One pass over the parties of every candidate peer (Hubei's enterprises if
+    # there is a chain, the city's): each key's figures and whether it holds a
+    # patent under the chain's prefixes.
+    pool = [*hubei, *city_orgs] if chain is not None else city_orgs
+    candidates = _keys_of(list({o.pk: o for o in pool}.values()))
+    by_key = _key_metrics(list(candidates), today, prefixes if chain is not None else [])
     if chain is not None:
         keys = _keys_of(hubei)
-        holders = set(
-            PatentParty.objects.filter(role=PartyRole.APPLICANT, key__in=list(keys))
-            .filter(_under(prefixes, "patent__ipc_main"))
-            .values_list("key", flat=True)
-            .distinct()
-        )
-        ids = {keys[k] for k in holders}
+        ids = {keys[k] for k in keys if by_key.get(k, {}).get("in_chain")}
         chain_orgs = [o for o in hubei if o.pk in ids]
     all_keys = _keys_of(list({o.pk: o for o in [*city_orgs, *chain_orgs]}.values()))
-    per_org = _metrics(all_keys, today)
-    own_metrics = _own_metrics(names, today)
+    per_org = _metrics(all_keys, by_key)
+    own_metrics = _own_metrics(groups)
 
     def group(key: str, title: str, members: list[Organisation], note: str) -> PeerGroup:
         zero = {k: 0 for k, _l in METRICS}
@@ -224,9 +258,9 @@ def peer_comparison(org: Organisation, *, names: Names, today: dt.date) -> PeerC
         }
         return PeerGroup(key, title, len(members), own_metrics, avg, note)
 
-    groups = []
+    shown = []
     if chain is not None:
-        groups.append(
+        shown.append(
             group(
                 "chain",
                 _("同链企业"),
@@ -235,7 +269,7 @@ def peer_comparison(org: Organisation, *, names: Names, today: dt.date) -> PeerC
                 % {"chain": chain.name, "n": len(chain_orgs)},
             )
         )
-    groups.append(
+    shown.append(
         group(
             "city",
             _("同市企业"),
@@ -243,4 +277,4 @@ def peer_comparison(org: Organisation, *, names: Names, today: dt.date) -> PeerC
             _("同一地市已登记企业 %(n)s 家。") % {"n": len(city_orgs)},
         )
     )
-    return PeerComparison(chain.name if chain else "", groups)
+    return PeerComparison(chain.name if chain else "", shown)

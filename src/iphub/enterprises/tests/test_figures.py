@@ -154,3 +154,85 @@ def test_peers_are_the_registered_enterprises_of_the_chain_and_city(
     assert groups["chain"].size == 1 and not groups["chain"].shown
     assert "测试光电链" in groups["chain"].note
     assert FORMER not in [n for n in profile.names.spellings]
+
+
+def test_peer_figures_follow_an_imported_status_change_and_a_confirmed_variant(
+    world: dict[str, Any], orgs: dict[str, Any], cast: dict[str, User]
+) -> None:
+    """The peer means are read from the records of the moment: a peer's patent
+    re-imported as lapsed leaves its in-force inventions, and a confirmed name
+    variant of a peer adds that name's patents to its figures."""
+    from django.db import transaction
+
+    from iphub.conftest import make_org
+    from iphub.core.calendar import add_years
+    from iphub.enterprises import services
+    from iphub.enterprises.tests.conftest import PATENTS, number
+    from iphub.patents.importers import PatentIn
+    from iphub.patents.services import patents_upsert
+
+    make_org("武汉测试甲有限公司", "420106", 11)
+    make_org("武汉测试乙有限公司", "420111", 12)
+    today = timezone.localdate()
+
+    def city_means() -> dict[str, float]:
+        profile = profile_build(world["org"], public=False, today=today)
+        return {g.key: g for g in profile.peers.groups}["city"].average
+
+    def expected(names: tuple[str, ...]) -> dict[str, float]:
+        theirs = own_patents(names)
+        recent = add_years(today, -5)
+        high = set(
+            PatentGrade.objects.filter(patent__in=theirs, band__in=("A", "B")).values_list(
+                "patent_id", flat=True
+            )
+        )
+        return {
+            "alive_inventions": sum(
+                p.patent_type == "invention" and state(p, today) == "alive" for p in theirs
+            )
+            / 3,
+            "recent": sum(bool(p.app_date and p.app_date >= recent) for p in theirs) / 3,
+            "high_grade": sum(p.pk in high for p in theirs) / 3,
+        }
+
+    before = city_means()
+    assert before == pytest.approx(expected((JIANGAN,)))
+
+    def upsert(i: int, spec: tuple[Any, ...], applicants: list[str], status: str) -> None:
+        ptype, _apps, year, granted, _s, ipc = spec
+        row = PatentIn(
+            application_number=number(year, ptype, i),
+            type=ptype,
+            title=f"测试专利 {i}（{', '.join(applicants)}）",
+            abstract="测试数据",
+            applicants=applicants,
+            address="湖北省武汉市江岸区测试路1号",
+            ipc=[ipc],
+            app_date=dt.date(year, 3, 1),
+            grant_date=dt.date(year + 1, 9, 1) if granted else None,
+            legal_status=status,
+            source_name="画像测试",
+        )
+        with transaction.atomic():
+            patents_upsert([row])
+
+    # 江岸's in-force H01L31 invention (row 13) comes again, lapsed.
+    lapsed = next(i for i, r in enumerate(PATENTS) if r[1] == [JIANGAN] and "H01L31" in r[5])
+    upsert(lapsed, PATENTS[lapsed], [JIANGAN], "失效-未缴年费")
+    after = city_means()
+    assert after == pytest.approx(expected((JIANGAN,)))
+    assert after["alive_inventions"] == pytest.approx(before["alive_inventions"] - 1 / 3)
+
+    # A former name of 江岸 holds an in-force invention; confirming it as 江岸's
+    # variant counts it in the city mean.
+    old_name = "江岸测试机械有限公司"
+    spec: tuple[Any, ...] = ("invention", [], 2021, True, "", "B60N2/04")
+    upsert(len(PATENTS), spec, [old_name], "有权-审定授权")
+    assert city_means() == pytest.approx(after)
+    v = services.variant_propose(
+        actor=cast["wuhan_clerk"], organisation=orgs["wuhan_jiangan"], name=old_name
+    )
+    services.variant_decide(actor=cast["wuhan_clerk"], variant_id=v.pk, step="confirm")
+    assert city_means() == pytest.approx(expected((JIANGAN, old_name)))
+    assert city_means()["alive_inventions"] == pytest.approx(after["alive_inventions"] + 1 / 3)

@@ -34,8 +34,15 @@ def grade_mix(ids: Iterable[int] | QuerySet[Any]) -> list[tuple[str, int, int]]:
             chunk = id_list[start : start + _CHUNK]
             rows = PatentGrade.objects.filter(patent_id__in=chunk).values_list("band")
             counts.update(dict(rows.annotate(n=Count("pk")).values_list("band", "n")))
+    return band_mix(counts)
+
+
+def band_mix(counts: Counter[str] | dict[str, int]) -> list[tuple[str, int, int]]:
+    """(band, records, per cent) for A-D from the graded records' counts by band."""
     total = sum(counts.values())
-    return [(b, counts[b], round(100 * counts[b] / total) if total else 0) for b in BANDS]
+    return [
+        (b, counts.get(b, 0), round(100 * counts.get(b, 0) / total) if total else 0) for b in BANDS
+    ]
 
 
 def grades_of(ids: Iterable[int]) -> dict[int, PatentGrade]:
