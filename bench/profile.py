@@ -158,7 +158,6 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
     from iphub.core.models import Organisation, User
     from iphub.enterprises.selectors import organisation_names, profile_build
-
     from iphub.patents.index_health import index_problem, index_rebuild
 
     # The page does not read the search index, but a missing index makes the
