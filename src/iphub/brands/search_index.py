@@ -27,7 +27,6 @@ import json
 import os
 import shutil
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from iphub.core.outbox import (
     outbox_position,
     register_follower,
 )
+from iphub.patents.index_health import swap_in
 from iphub.patents.models import Trademark
 from iphub.patents.search.schema import ANALYZER, register_analyzers
 from iphub.patents.search.tokenize import index_text, query_tokens
@@ -274,14 +274,7 @@ def rebuild() -> int:
         n = fresh.write(_documents(None))
         del fresh
         position.save(staging)
-        with file_lock(lock_path(path, "outbox"), timeout=600):
-            old = None
-            if path.exists():
-                old = path.parent / f"{path.name}.old-{os.getpid()}-{int(time.time())}"
-                os.rename(path, old)
-            os.rename(staging, path)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        swap_in(staging, path)
     with _lock:
         _handles.pop(path, None)
     return n

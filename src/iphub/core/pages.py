@@ -45,3 +45,9 @@ def refusals_back_to(url_name: str, *kwarg_names: str) -> Callable[[View], View]
         return wrapped
 
     return decorate
+
+
+def form_errors(exc: ApplicationError) -> dict[str, str]:
+    """A form's refusal as a message per field, or one for the whole form when the
+    service named no field (what the form templates' ``errors`` read)."""
+    return dict(exc.fields) or {"form": exc.message}

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import xlsx_response
 from iphub.core.models import Role
+from iphub.core.pages import form_errors
 from iphub.core.permissions import has_role
 from iphub.finance import selectors, services
 from iphub.finance.models import ClaimStatus
@@ -152,7 +153,7 @@ def fund_new(request: HttpRequest) -> HttpResponseBase:
         except ApplicationError as exc:
             if exc.status == 403:
                 raise
-            error, errors = exc.message, dict(exc.fields) or {"form": exc.message}
+            error, errors = exc.message, form_errors(exc)
     return render(
         request,
         "finance/fund_form.html",
@@ -182,7 +183,7 @@ def fund_detail(request: HttpRequest, fund_id: int) -> HttpResponseBase:
         except ApplicationError as exc:
             if exc.status == 403:
                 raise
-            error, errors = exc.message, dict(exc.fields) or {"form": exc.message}
+            error, errors = exc.message, form_errors(exc)
     claims = list(selectors.claim_list(user=request.user, fund=fund))
     can_edit = _can_edit(request)
     return render(

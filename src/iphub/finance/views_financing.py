@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from iphub.core.calendar import LOCAL_TZ, add_years
 from iphub.core.downloads import protected_file_response
-from iphub.core.errorpages import application_error_page
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import xlsx_response
+from iphub.core.pages import form_errors
 from iphub.core.permissions import region_path_of
 from iphub.finance import workflow
 from iphub.finance.models import (
@@ -35,31 +35,10 @@ from iphub.finance.selectors import financing as sel
 from iphub.finance.services import answers, notices, products, requests, whitelist
 from iphub.finance.services.answers import pledge_origin
 
-
-def page(view: Any) -> Any:
-    """Signed in; a service's refusal (401/403/404) becomes the error page."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
-        except ApplicationError as exc:
-            if exc.status in (401, 403, 404, 409):
-                return application_error_page(request, exc)
-            raise
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
-
-
-def _form_errors(exc: ApplicationError) -> dict[str, str]:
-    return dict(exc.fields) or {"form": exc.message}
-
-
 # ---------------------------------------------------------------- products
 
 
-@page
+@login_required
 def product_list(request: HttpRequest) -> HttpResponseBase:
     """Loan products on offer; a bank user also manages its own here."""
     user: Any = request.user
@@ -79,7 +58,7 @@ def product_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@page
+@login_required
 def product_form(request: HttpRequest, product_id: int | None = None) -> HttpResponseBase:
     """A bank publishes (or edits) a product of its own."""
     products.ensure_bank_user(request.user)
@@ -109,7 +88,7 @@ def product_form(request: HttpRequest, product_id: int | None = None) -> HttpRes
         except ApplicationError as exc:
             if exc.status in (401, 403, 404):
                 raise
-            errors = _form_errors(exc)
+            errors = form_errors(exc)
     elif current is not None:
         values = {
             "name": current.name,
@@ -149,7 +128,7 @@ def product_form(request: HttpRequest, product_id: int | None = None) -> HttpRes
 # ---------------------------------------------------------------- requests
 
 
-@page
+@login_required
 def request_new(request: HttpRequest) -> HttpResponseBase:
     """An enterprise asks for financing: its own patents and marks, amount, term,
     and the banks (chosen, or those whose products fit)."""
@@ -166,7 +145,7 @@ def request_new(request: HttpRequest) -> HttpResponseBase:
         except ApplicationError as exc:
             if exc.status in (401, 403):
                 raise
-            errors = _form_errors(exc)
+            errors = form_errors(exc)
     data = request.POST if request.method == "POST" else request.GET
     chosen_patents = set(data.getlist("patents"))
     chosen_banks = set(data.getlist("banks"))
@@ -189,7 +168,7 @@ def request_new(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@page
+@login_required
 def request_list(request: HttpRequest) -> HttpResponseBase:
     """My requests (enterprise), the bank's inbox, or the region's requests (staff)."""
     user: Any = request.user
@@ -296,7 +275,7 @@ def pledge_link(r: FinancingRequest, answer: Any) -> list[tuple[str, str]]:
     return out
 
 
-@page
+@login_required
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponseBase:
     """A request with the slots the user may see, each with the steps they may take."""
     user: Any = request.user
@@ -327,7 +306,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponseBase:
 
 
 @require_POST
-@page
+@login_required
 def answer_act(request: HttpRequest, answer_id: int, action: str) -> HttpResponseBase:
     """One step on a bank's slot (the service checks who may and the state)."""
     version = request.POST.get("version", "")
@@ -352,7 +331,7 @@ def answer_act(request: HttpRequest, answer_id: int, action: str) -> HttpRespons
     return redirect("finance:request", request_id=a.request_id)
 
 
-@page
+@login_required
 def answer_file(request: HttpRequest, answer_id: int, file_id: int) -> HttpResponseBase:
     """A supplementary file, to the slot's bank, the enterprise and region staff only."""
     f = sel.supplement_file_get(user=request.user, answer_id=answer_id, file_id=file_id)
@@ -361,7 +340,7 @@ def answer_file(request: HttpRequest, answer_id: int, file_id: int) -> HttpRespo
     )
 
 
-@page
+@login_required
 def inbox(request: HttpRequest) -> HttpResponseBase:
     """The user's financing messages; opening the page marks the shown ones read."""
     user: Any = request.user
@@ -377,7 +356,7 @@ def inbox(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_POST
-@page
+@login_required
 def request_withdraw(request: HttpRequest, request_id: int) -> HttpResponseBase:
     answers.request_withdraw(actor=request.user, request_id=request_id)
     messages.success(request, "融资需求已撤回。")
@@ -396,7 +375,7 @@ BOARD_HEADERS = [
 ]
 
 
-@page
+@login_required
 def board(request: HttpRequest) -> HttpResponseBase:
     """The answer-time board: slots waiting on each bank and how fast it answers."""
     rows = sel.answer_board(user=request.user)
@@ -433,7 +412,7 @@ def board(request: HttpRequest) -> HttpResponseBase:
 # ---------------------------------------------------------------- whitelist
 
 
-@page
+@login_required
 def whitelist_page(request: HttpRequest) -> HttpResponseBase:
     """The whitelist: banks read it; city and province supervisors add and remove."""
     user: Any = request.user
@@ -457,7 +436,7 @@ def whitelist_page(request: HttpRequest) -> HttpResponseBase:
             if isinstance(exc, ApplicationError) and exc.status in (401, 403, 404):
                 raise
             errors = (
-                _form_errors(exc) if isinstance(exc, ApplicationError) else {"form": "请求有误。"}
+                form_errors(exc) if isinstance(exc, ApplicationError) else {"form": "请求有误。"}
             )
     if request.GET.get("export") == "xlsx":
         return xlsx_response(

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import xlsx_response
+from iphub.core.pages import form_errors
 from iphub.core.permissions import region_path_of
 from iphub.finance import selectors
 from iphub.finance.models import ClaimOutcome, PolicyKind
@@ -22,12 +24,11 @@ from iphub.finance.selectors import figures
 from iphub.finance.selectors import financing as fsel
 from iphub.finance.selectors import insurance as isel
 from iphub.finance.services import insurance, sharing
-from iphub.finance.views_financing import _form_errors, page
 
 # ---------------------------------------------------------------- insurance
 
 
-@page
+@login_required
 def policy_list(request: HttpRequest) -> HttpResponseBase:
     """Policies the user may see; organisations register new ones here."""
     user: Any = request.user
@@ -45,7 +46,7 @@ def policy_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@page
+@login_required
 def policy_new(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
     errors: dict[str, str] = {}
@@ -57,7 +58,7 @@ def policy_new(request: HttpRequest) -> HttpResponseBase:
         except ApplicationError as exc:
             if exc.status in (401, 403):
                 raise
-            errors = _form_errors(exc)
+            errors = form_errors(exc)
     return render(
         request,
         "finance/policy_form.html",
@@ -72,7 +73,7 @@ def policy_new(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@page
+@login_required
 def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponseBase:
     """A policy with its claims and the case each arises from; its insured or
     insurer files claims and records outcomes."""
@@ -98,7 +99,7 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponseBase:
             if isinstance(exc, ApplicationError) and exc.status in (401, 403, 404):
                 raise
             errors = (
-                _form_errors(exc) if isinstance(exc, ApplicationError) else {"form": "请求有误。"}
+                form_errors(exc) if isinstance(exc, ApplicationError) else {"form": "请求有误。"}
             )
     claims = [
         {"claim": c, "pending": c.outcome == ClaimOutcome.PENDING and may_act}
@@ -123,7 +124,7 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponseBase:
 # ---------------------------------------------------------------- loss sharing
 
 
-@page
+@login_required
 def fund_sharing(request: HttpRequest, fund_id: int) -> HttpResponseBase:
     """A fund's loss shares, its defaults split to the fen, and its balance."""
     user: Any = request.user
@@ -142,7 +143,7 @@ def fund_sharing(request: HttpRequest, fund_id: int) -> HttpResponseBase:
         except ApplicationError as exc:
             if exc.status in (401, 403, 404):
                 raise
-            errors = _form_errors(exc)
+            errors = form_errors(exc)
         fund = selectors.fund_get(user=user, fund_id=fund_id)
     return render(
         request,
@@ -169,7 +170,7 @@ def _chart(rows: list[Any], value: str) -> str:
     return json.dumps([[r.label, float(getattr(r, value))] for r in rows], ensure_ascii=False)
 
 
-@page
+@login_required
 def figures_page(request: HttpRequest) -> HttpResponseBase:
     """What feeds supervision: pledges by month, city, bank and industry; request
     conversion; insurance cover; fund exposure — on the page, as charts, as Excel."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -18,13 +19,12 @@ from django.views.decorators.http import require_POST
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.exports import xlsx_response
 from iphub.core.models import Role
-from iphub.core.pages import refusals_back_to
+from iphub.core.pages import form_errors, refusals_back_to
 from iphub.core.permissions import has_role
 from iphub.network import services
 from iphub.network.models import AgencyService
 from iphub.network.selectors import agencies as sel
 from iphub.network.services.agencies import may_edit_agency
-from iphub.network.views_common import form_errors, page
 
 
 def _labels(codes: list[str], choices: Any) -> list[Any]:
@@ -136,7 +136,7 @@ def agency_detail(request: HttpRequest, organisation_id: int) -> HttpResponseBas
     )
 
 
-@page
+@login_required
 def agency_edit(request: HttpRequest, organisation_id: int) -> HttpResponseBase:
     """The agency (or the province) keeps its entry: services, regions, agents."""
     org = sel.agency_get(organisation_id=organisation_id)
@@ -181,7 +181,7 @@ def agency_edit(request: HttpRequest, organisation_id: int) -> HttpResponseBase:
 
 
 @require_POST
-@page
+@login_required
 @refusals_back_to("network:agency_edit", "organisation_id")
 def agent_add(request: HttpRequest, organisation_id: int) -> HttpResponseBase:
     """Register an agent with the agency."""
@@ -193,7 +193,7 @@ def agent_add(request: HttpRequest, organisation_id: int) -> HttpResponseBase:
 
 
 @require_POST
-@page
+@login_required
 @refusals_back_to("network:agency_edit", "organisation_id")
 def agent_deactivate(request: HttpRequest, organisation_id: int, agent_id: int) -> HttpResponseBase:
     """Mark an agent as no longer practising here."""

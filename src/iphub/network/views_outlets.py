@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from iphub.core.errors import ApplicationError
 from iphub.core.models import Organisation, OrganisationKind
-from iphub.core.pages import refusals_back_to
+from iphub.core.pages import form_errors, refusals_back_to
 from iphub.network import services
 from iphub.network.models import OutletKind, OutletLevel, ServiceKind
 from iphub.network.selectors import agencies as agency_sel
@@ -24,7 +25,6 @@ from iphub.network.selectors import outlets as sel
 from iphub.network.selectors.tickets import watches_region
 from iphub.network.services.outlets import may_keep_outlets
 from iphub.network.services.tickets import may_open_ticket
-from iphub.network.views_common import form_errors, page
 
 
 def outlet_list(request: HttpRequest) -> HttpResponseBase:
@@ -106,7 +106,7 @@ def _form_context(values: Any, errors: dict[str, str]) -> dict[str, Any]:
     }
 
 
-@page
+@login_required
 def outlet_form(request: HttpRequest, outlet_id: int | None = None) -> HttpResponseBase:
     """The province adds or edits an outlet."""
     services.outlets.ensure_keeper(request.user)
@@ -151,7 +151,7 @@ def outlet_form(request: HttpRequest, outlet_id: int | None = None) -> HttpRespo
 
 
 @require_POST
-@page
+@login_required
 @refusals_back_to("network:outlet", "outlet_id")
 def outlet_staff_add(request: HttpRequest, outlet_id: int) -> HttpResponseBase:
     """The province names an account as the outlet's staff."""
@@ -163,7 +163,7 @@ def outlet_staff_add(request: HttpRequest, outlet_id: int) -> HttpResponseBase:
 
 
 @require_POST
-@page
+@login_required
 @refusals_back_to("network:outlet", "outlet_id")
 def outlet_staff_remove(request: HttpRequest, outlet_id: int, member_id: int) -> HttpResponseBase:
     """The province takes an account off the outlet's staff."""

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -19,15 +20,15 @@ from django.views.decorators.http import require_POST
 from iphub.core.calendar import LOCAL_TZ
 from iphub.core.downloads import protected_file_response
 from iphub.core.errors import ApplicationError, NotFound
+from iphub.core.pages import form_errors
 from iphub.network import services, workflow
 from iphub.network.models import TicketState
 from iphub.network.selectors import outlets as outlet_sel
 from iphub.network.selectors import tickets as sel
-from iphub.network.views_common import page
 
 
 @require_POST
-@page
+@login_required
 def ticket_new(request: HttpRequest, outlet_id: int) -> HttpResponseBase:
     """An enterprise or agency account opens a ticket to an outlet."""
     try:
@@ -45,7 +46,7 @@ def ticket_new(request: HttpRequest, outlet_id: int) -> HttpResponseBase:
                 "offered": offered,
                 "may_open": True,
                 "signed_in": True,
-                "errors": dict(exc.fields) or {"form": exc.message},
+                "errors": form_errors(exc),
                 "values": request.POST,
             },
             status=400,
@@ -63,7 +64,7 @@ def _offered(outlet: Any) -> list[tuple[str, Any]]:
     return [(s, ServiceKind(s).label) for s in outlet.services if s in ServiceKind.values]
 
 
-@page
+@login_required
 def ticket_list(request: HttpRequest) -> HttpResponseBase:
     """The tickets the user may see, newest first, overdue ones marked."""
     state = request.GET.get("state", "")
@@ -84,7 +85,7 @@ def ticket_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@page
+@login_required
 def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponseBase:
     """One ticket: its question, history, result, rating, and the buttons the
     viewer may press (from ``workflow.available``)."""
@@ -107,7 +108,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponseBase:
 
 
 @require_POST
-@page
+@login_required
 def ticket_act(request: HttpRequest, ticket_id: int, action: str) -> HttpResponseBase:
     """Take one step; a refusal comes back as a message on the ticket's page."""
     version = request.POST.get("version", "")
@@ -129,7 +130,7 @@ def ticket_act(request: HttpRequest, ticket_id: int, action: str) -> HttpRespons
     return redirect("network:ticket", ticket_id)
 
 
-@page
+@login_required
 def ticket_file(request: HttpRequest, ticket_id: int) -> HttpResponseBase:
     """The result report, for whoever may see the ticket."""
     ticket = sel.ticket_get(user=request.user, ticket_id=ticket_id)
@@ -149,7 +150,7 @@ def _month_start(today: dt.date, months_back: int) -> dt.datetime:
     return dt.datetime(y, m, 1, tzinfo=LOCAL_TZ)
 
 
-@page
+@login_required
 def outlet_stats(request: HttpRequest) -> HttpResponseBase:
     """Per outlet: tickets received, answered, on time, open past the limit,
     the average rating — over the last 12 months (or the chosen year)."""

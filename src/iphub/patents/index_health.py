@@ -177,6 +177,20 @@ def forget(path: Path) -> None:
 
 
 # -- rebuilding ----------------------------------------------------------------------
+def swap_in(staging: Path, path: Path) -> None:
+    """Put a freshly built index directory in the place of the live one: under the
+    outbox lock (no follower writes meanwhile), two renames, then the old copy is
+    removed. Readers holding the old directory keep reading it until they reopen."""
+    with file_lock(lock_path(path, "outbox"), timeout=600):
+        old = None
+        if path.exists():
+            old = path.parent / f"{path.name}.old-{os.getpid()}-{int(time.time())}"
+            os.rename(path, old)
+        os.rename(staging, path)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def index_rebuild(
     *, progress: Callable[[int, int | None], None] | None = None, wait: bool = True
 ) -> int | None:
@@ -205,14 +219,7 @@ def index_rebuild(
         fresh.rebuild(_documents(None), total=total, progress=progress, workers=workers)
         del fresh
         position.save(staging)
-        with file_lock(lock_path(path, "outbox"), timeout=600):
-            old = None
-            if path.exists():
-                old = path.parent / f"{path.name}.old-{os.getpid()}-{int(time.time())}"
-                os.rename(path, old)
-            os.rename(staging, path)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        swap_in(staging, path)
     forget(path)
     logger.info("检索索引已从数据库重建：%d 条。", total)
     return total

@@ -1,5 +1,6 @@
-// Finance figures: each [data-chart] element holds its series as JSON
-// ([[label, value], ...]) and its kind (bar or line); drawn with ECharts.
+// One chart per [data-chart] element: its series as JSON ([[label, value], ...]),
+// its kind (bar or line), unit and empty text in data attributes; drawn with ECharts.
+// Used by the finance figures and the training hours pages.
 (function () {
   "use strict";
   function draw() {
