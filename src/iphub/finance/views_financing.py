@@ -291,7 +291,6 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponseBase:
         for a in sel.visible_answers(user, r)
     ]
     approved = sel.approved_answer(r)
-    is_owner = user.organisation_id == r.organisation_id
     return render(
         request,
         "finance/request_detail.html",
@@ -299,8 +298,10 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponseBase:
             "r": r,
             "slots": slots,
             "reasons": DeclineReason.choices,
-            "pledge_links": pledge_link(r, approved) if approved and is_owner else [],
-            "may_withdraw": is_owner and r.state == RequestState.OPEN,
+            "pledge_links": pledge_link(r, approved)
+            if approved and workflow.owns_request(user, r)
+            else [],
+            "may_withdraw": workflow.may_withdraw_request(user, r),
         },
     )
 

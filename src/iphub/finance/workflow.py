@@ -35,9 +35,10 @@ from iphub.core.calendar import due_at
 from iphub.core.errors import AccessDenied, ApplicationError
 from iphub.core.models import OrganisationKind, Role
 from iphub.finance.models import AnswerState as S
+from iphub.finance.models import RequestState
 
 if TYPE_CHECKING:
-    from iphub.finance.models import BankAnswer
+    from iphub.finance.models import BankAnswer, FinancingRequest
 
 Party = Literal["bank", "enterprise"]
 Deadline = Literal["answer", "review"] | None
@@ -115,6 +116,18 @@ def transition(name: str) -> Transition:
         return BY_NAME[name]
     except KeyError:
         raise ApplicationError(f"未知的操作“{name}”。", code="unknown_transition") from None
+
+
+def owns_request(user: Any, request: FinancingRequest) -> bool:
+    """The requesting organisation's own users: they withdraw the request and file
+    the pledge that follows an approval."""
+    org_id = getattr(user, "organisation_id", None)
+    return org_id is not None and org_id == request.organisation_id
+
+
+def may_withdraw_request(user: Any, request: FinancingRequest) -> bool:
+    """What ``services.answers.request_withdraw`` accepts: the owner, while open."""
+    return owns_request(user, request) and request.state == RequestState.OPEN
 
 
 def is_bank_user(user: Any) -> bool:
