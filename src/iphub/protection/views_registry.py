@@ -120,7 +120,8 @@ def _register_args(request: HttpRequest, form: dict[str, Any]) -> dict[str, Any]
         if form["host"].isdigit():
             host = selectors.station_host_choices(user=request.user).filter(pk=form["host"]).first()
         if host is None:
-            raise ApplicationError(_("依托单位无效。"), fields={"host": _("依托单位无效。")})
+            msg = _("请从列表中选择依托单位（本地区已登记的高校或科研院所）。")
+            raise ApplicationError(msg, fields={"host": msg})
     if kind in SERVICE_STATION_KINDS:
         services = form["service_kinds"]
     else:

@@ -267,7 +267,7 @@ def test_register_refuses_an_unknown_host(
     page = client.post("/protection/stations/", {"name": "某大学工作站", "kind": "university",
                        "region": "420111", "host": host, "service_kinds": ["other"],
                        "scope": "x"}).content.decode()  # fmt: skip
-    assert "依托单位无效" in page and not Workstation.objects.exists()
+    assert "请从列表中选择依托单位" in page and not Workstation.objects.exists()
 
 
 def test_station_pages_keep_their_query_count(

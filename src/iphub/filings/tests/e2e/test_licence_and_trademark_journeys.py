@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from iphub.core.models import User
@@ -61,7 +62,7 @@ def test_licence_draft_edited_returned_corrected_and_approved(
 
     # Edit: a new fee, and the materials.
     page.click("[data-testid=edit-draft]")
-    assert page.input_value("input[name=licensee]") == "江岸测试制造有限公司"
+    expect(page.locator("input[name=licensee]")).to_have_value("江岸测试制造有限公司")
     page.fill("input[name=fee]", "120000.00")
     page.set_input_files(
         "[data-testid=file-application_form]", upload("备案申请表.pdf", PDF, "application/pdf")

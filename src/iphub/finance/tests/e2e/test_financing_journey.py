@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from iphub.core.models import User
 from iphub.filings.tests.conftest import NUMBERS, PDF, PNG
@@ -56,7 +57,7 @@ def test_financing_request_to_registered_pledge(
     page.check(f"[data-testid='patent-{NUMBERS['second']}']")
     page.click("[data-testid=refresh]")
     # Both banks' products fit two inventions for 2 M over a year in Wuhan.
-    assert page.locator("[data-testid=proposals] input[name=products]").count() == 2
+    expect(page.locator("[data-testid=proposals] input[name=products]")).to_have_count(2)
     page.check(f"[data-testid='product-{offers['a'].pk}']")
     shoot(page, screenshot_dir, "request_form")
     page.click("[data-testid=submit]")
@@ -101,8 +102,8 @@ def test_financing_request_to_registered_pledge(
 
     page.goto(request_url)
     page.locator("[data-testid=pledge-link]").first.click()
-    assert page.input_value("input[name=pledgee]") == BANK_A
-    assert page.input_value("input[name=debt_amount]") == "1800000.00"
+    expect(page.locator("input[name=pledgee]")).to_have_value(BANK_A)
+    expect(page.locator("input[name=debt_amount]")).to_have_value("1800000.00")
     page.set_input_files(
         "[data-testid=file-application_form]", upload("申请表.pdf", PDF, "application/pdf")
     )

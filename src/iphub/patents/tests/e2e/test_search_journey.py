@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from iphub.patents.services import import_file
 from iphub.patents.tests.conftest import row, write_csv
@@ -60,15 +61,15 @@ def test_pages_sort_and_the_way_back(
     page.wait_for_url(re.compile(r"page_size=10"))
     page.select_option("[data-testid=sort]", "app_date_asc")
     page.wait_for_url(re.compile(r"sort=app_date_asc"))
-    assert page.locator("[data-testid=hit]").count() == 10
+    expect(page.locator("[data-testid=hit]")).to_have_count(10)
     assert page.inner_text("[data-testid=page-current]") == "1"
     # Numbered links, then the jump box (a page past the end lands on the last).
     page.locator("[data-testid=page-link]", has_text="2").click()
-    assert page.inner_text("[data-testid=page-current]") == "2"
+    expect(page.locator("[data-testid=page-current]")).to_have_text("2")
     page.fill("[data-testid=page-jump] input[name=page]", "99")
     page.click("[data-testid=page-jump] button")
-    assert page.inner_text("[data-testid=page-current]") == "3"
-    assert page.locator("[data-testid=hit]").count() == 3
+    expect(page.locator("[data-testid=page-current]")).to_have_text("3")
+    expect(page.locator("[data-testid=hit]")).to_have_count(3)
     title = page.locator("[data-testid=hit] h3 a").first.inner_text()
     page.locator("[data-testid=hit] h3 a").first.click()
     assert page.inner_text("[data-testid=patent-title]") == title

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from iphub.browser_fixtures import browser_login
 from iphub.conftest import PASSWORD
@@ -111,7 +112,7 @@ def test_the_menu_folds_on_a_phone_and_stays_short_on_a_desktop(
     header = page.locator("header.topbar").bounding_box()
     assert header["height"] < PHONE["height"] / 8  # the brand and the button, one row
     page.click("[data-testid=menu-button]")
-    assert menu_link.is_visible()
+    expect(menu_link).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "phone-supervisor-menu-open-390.png"))
     menu_link.click()
     page.wait_for_url("**/audit/")

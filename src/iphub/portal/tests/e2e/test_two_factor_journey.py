@@ -42,6 +42,8 @@ def test_first_login_enrols_an_authenticator_and_the_next_asks_for_its_code(
     secret = page.inner_text("[data-testid=otp-secret]")
     page.fill("input[name=token]", _code_from_key(secret))
     page.click("form.form button[type=submit]")
+    # all_inner_texts() does not wait: read the codes once the next page shows them.
+    page.locator("[data-testid=recovery-codes] li").first.wait_for()
     codes = page.locator("[data-testid=recovery-codes] li").all_inner_texts()
     assert len(codes) == 10 and all(len(c.strip()) == 8 for c in codes)
     page.click("text=我已保存，继续")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from iphub.browser_fixtures import browser_login
 from iphub.conftest import PASSWORD
@@ -54,7 +55,7 @@ def test_enterprise_applies_city_and_province_review(
     page.click(f"text={programme.name}")
     page.click("[data-testid=apply]")
     # The form comes pre-filled from the platform's records.
-    assert page.input_value("[data-testid=declared_patents]") == "3"
+    expect(page.locator("[data-testid=declared_patents]")).to_have_value("3")
     assert page.input_value("[data-testid=declared_inventions_in_force]") == "1"
     page.fill("[data-testid=statement]", "建立了知识产权管理体系，三年内有效发明专利翻番。")
     page.set_input_files("[data-testid=evidence_c1]", _file("贯标证书.pdf", PDF, "application/pdf"))

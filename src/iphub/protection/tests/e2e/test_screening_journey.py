@@ -31,6 +31,7 @@ def test_officer_confirms_a_flagged_group(
     rows = page.locator("[data-testid=group-row]")
     assert rows.count() == 1  # Yichang's group is not in a Wuhan officer's list
     rows.first.locator("a").click()
+    page.wait_for_selector("[data-testid=right] mark[data-testid=shared]")
 
     left = page.locator("[data-testid=left] mark[data-testid=shared]")
     right = page.locator("[data-testid=right] mark[data-testid=shared]")

@@ -46,7 +46,8 @@ def test_university_logs_a_service_of_its_station(
     form.locator("input[name=participants]").fill("30")
     form.locator("button").click()
 
-    assert "专利布局培训" in page.inner_text("[data-testid=service-log]")
+    # The log is on the page before the post too: wait for the new entry, not the list.
+    page.wait_for_selector("[data-testid=service-log] >> text=专利布局培训")
     training = page.locator("[data-testid=service-counts] tr[data-kind=training] td")
     assert training.all_inner_texts()[1:] == ["1", "30"]
     entry = StationService.objects.get()

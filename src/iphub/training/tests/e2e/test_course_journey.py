@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from iphub.conftest import PASSWORD
@@ -66,7 +67,7 @@ def test_clerk_completes_a_course_and_the_certificate_verifies(
     keeper.goto(base + "/training/keep/")
     keeper.click(f"text={course.title}")
     keeper.click("[data-testid=roll-link]")
-    assert keeper.locator("[data-testid=check-in-qr]").is_visible()
+    expect(keeper.locator("[data-testid=check-in-qr]")).to_be_visible()
     _both_widths(keeper, screenshot_dir, "roll")
     check_in_url = keeper.get_attribute("[data-testid=check-in-url]", "href")
     staff.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from iphub.core.models import Organisation, Region, User
 from iphub.filings.models import Filing, FilingKind, FilingState
@@ -113,4 +114,4 @@ def test_clerk_creates_event_records_deal_with_filing_and_finds_it_in_the_list(
     page.click(".menu >> text=成交台账")
     page.fill("input[name=month]", "2026-11")
     page.click("[data-testid=deal-filters] button")
-    assert page.locator("[data-testid=deal-row]").count() == 0
+    expect(page.locator("[data-testid=deal-row]")).to_have_count(0)
