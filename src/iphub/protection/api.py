@@ -367,6 +367,65 @@ def station_activity(request: HttpRequest, station_id: int, payload: ActivityIn)
     return Status(201, {"id": activity.pk})
 
 
+class StationServiceIn(Schema):
+    date: dt.date
+    kind: str
+    client: str
+    title: str
+    participants: int = 0
+
+
+class StationServiceOut(Schema):
+    id: int
+    date: dt.date
+    kind: str
+    kind_label: str
+    client: str
+    title: str
+    participants: int
+
+
+def _service_out(entry: Any) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "date": entry.date,
+        "kind": entry.kind,
+        "kind_label": str(entry.get_kind_display()),
+        "client": entry.client,
+        "title": entry.title,
+        "participants": entry.participants,
+    }
+
+
+@router.get(
+    "/protection/stations/{int:station_id}/services",
+    response=list[StationServiceOut],
+    auth=AUTH,
+    summary="高校/科研院所服务工作站的服务记录",
+)
+def station_services(
+    request: HttpRequest, station_id: int, limit: Limit = 50
+) -> list[dict[str, Any]]:
+    station = selectors.station_page_get(user=request.user, station_id=station_id)
+    return [_service_out(e) for e in selectors.station_service_list(station)[:limit]]
+
+
+@router.post(
+    "/protection/stations/{int:station_id}/services",
+    response={201: StationServiceOut},
+    auth=AUTH,
+    summary="登记一次工作站服务",
+)
+def station_service_record(
+    request: HttpRequest, station_id: int, payload: StationServiceIn
+) -> Status:
+    station = selectors.station_page_get(user=request.user, station_id=station_id)
+    entry = assistance_services.station_service_record(
+        actor=request.user, station=station, **payload.dict()
+    )
+    return Status(201, _service_out(entry))
+
+
 class FastTrackIn(Schema):
     title: str
     ipc_main: str

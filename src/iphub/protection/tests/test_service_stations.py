@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from iphub.conftest import make_org, make_user
 from iphub.core.models import AuditEntry, Organisation, Region, Role, User
+from iphub.core.tokens import api_token_create
 from iphub.protection import selectors
 from iphub.protection.audit_actions import Action
 from iphub.protection.models import ServiceKind, StationService, Workstation
@@ -284,3 +285,42 @@ def test_station_pages_keep_their_query_count(
         assert client.get(_url(station)).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/protection/stations/").status_code == 200
+
+
+def _bearer(user: User) -> Client:
+    _, raw = api_token_create(user=user, name="工作站同步")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def test_a_host_logs_and_reads_its_services_through_the_api(
+    host_user: User, cast: dict[str, User], station: Workstation
+) -> None:
+    url = f"/api/v1/protection/stations/{station.pk}/services"
+    api = _bearer(host_user)
+    body = _log(station, participants=12, title="专利导航培训", kind=ServiceKind.TRAINING)
+    created = api.post(url, body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert created.json()["kind_label"] == "培训宣传"
+    listed = api.get(url).json()
+    assert [(e["title"], e["participants"]) for e in listed] == [("专利导航培训", 12)]
+    # The region's window staff read the same log; the page shows what the API wrote.
+    assert [e["id"] for e in _bearer(cast["hongshan_clerk"]).get(url).json()] == [
+        created.json()["id"]
+    ]
+    assert AuditEntry.objects.filter(action=Action.STATION_SERVICE_RECORD).count() == 1
+
+
+def test_the_api_refuses_outsiders_and_bad_entries_and_writes_nothing(
+    host_user: User, cast: dict[str, User], station: Workstation
+) -> None:
+    url = f"/api/v1/protection/stations/{station.pk}/services"
+    for user in (cast["enterprise"], cast["yichang_clerk"]):
+        api = _bearer(user)
+        assert api.get(url).status_code == 404
+        assert api.post(url, _log(station), content_type="application/json").status_code == 404
+    bad = _bearer(host_user).post(
+        url, _log(station, kind=ServiceKind.PLEDGE_COACHING), content_type="application/json"
+    )
+    assert bad.status_code in (400, 422)
+    assert "本工作站提供的服务之一" in bad.json()["fields"]["kind"]
+    assert not StationService.objects.exists()
