@@ -59,6 +59,9 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "agency": _("代理机构"),
     "agent": _("代理人"),
     "source_id": _("来源编号"),
+    # a legal-status change file's (importers.legal_events)
+    "event_date": _("事件日期"),
+    "event_kind": _("事件类型"),
 }
 
 
