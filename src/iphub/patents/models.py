@@ -137,6 +137,10 @@ class LegalEventKind(models.TextChoices):
     STATUS = "status", _("法律状态（导入）")
 
 
+# LegalEvent.source of the events a legal-status change file appended (issue 24).
+CHANGE_FILE_SOURCE = "change_file"
+
+
 class LegalEvent(models.Model):
     """One entry of a patent's legal-status history. Later modules append here
     (pledges, licences, transfers) through ``services.legal_event_append``."""
@@ -152,6 +156,15 @@ class LegalEvent(models.Model):
         verbose_name = _("法律状态事件")
         verbose_name_plural = _("法律状态事件")
         ordering: ClassVar = ["date", "id"]
+        constraints: ClassVar = [
+            # A change file applied twice (or by two workers at once) appends each
+            # event once; events from other sources are checked by the service only.
+            models.UniqueConstraint(
+                fields=["patent", "kind", "date"],
+                condition=models.Q(source=CHANGE_FILE_SOURCE),
+                name="legal_event_change_file_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"

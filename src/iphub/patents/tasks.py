@@ -84,3 +84,17 @@ def ipc_suggest_task(patent_ids: list[int] | None = None) -> int:
 
 
 task_policy(ipc_suggest_task, title=_("推荐分类号"))
+
+
+@task()
+def run_legal_status_job(job_id: int) -> str:
+    """Apply one uploaded legal-status change file (issue 24); progress on the job row."""
+    from iphub.patents.services.updates import legal_status_job_run
+
+    return str(legal_status_job_run(job_id).status)
+
+
+# Not retry-safe either (claimed once, written batch by batch); a run that ends
+# unfinished is marked failed like an import: events appended stay, and a re-run
+# of the same file appends only what is missing.
+task_policy(run_legal_status_job, on_abandon=_import_abandoned, title=_("法律状态变更导入"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,46 @@ def saved_search_alerts_check(*, import_job: ImportJob) -> list[SearchAlert]:
                     import_job=import_job,
                     new_count=counts[saved.pk],
                     patent_ids=first_ids[saved.pk],
+                )
+            )
+        SavedSearch.objects.filter(pk=saved.pk).update(last_checked_at=timezone.now())
+    return alerts
+
+
+def saved_search_alerts_for_changes(
+    *, import_job: ImportJob, patent_ids: Sequence[int]
+) -> list[SearchAlert]:
+    """After a legal-status change file, raise one alert per saved search that
+    matches records the file changed (a pledge on a patent a user watches, a lapse
+    in a field they follow), listing those records.
+
+    Unlike :func:`saved_search_alerts_check` the records are not new: they are
+    the ones given, matched ``ALERT_CHUNK`` at a time against the index, which
+    holds their new status once the change has committed (the outbox drains on
+    commit).
+    """
+    from iphub.patents.selectors import patent_ids_matching
+
+    saved_searches = list(SavedSearch.objects.all())
+    ids = sorted(set(patent_ids))
+    if not saved_searches or not ids:
+        return []
+    alerts: list[SearchAlert] = []
+    for saved in saved_searches:
+        count, kept = 0, list[int]()
+        try:
+            for start in range(0, len(ids), ALERT_CHUNK):
+                matched = patent_ids_matching(
+                    saved.query, among=set(ids[start : start + ALERT_CHUNK])
+                )
+                count += len(matched)
+                kept.extend(sorted(matched)[: ALERT_IDS - len(kept)])
+        except QuerySyntaxError:
+            continue  # a query saved before the syntax changed: nothing to say
+        if count:
+            alerts.append(
+                SearchAlert.objects.create(
+                    saved_search=saved, import_job=import_job, new_count=count, patent_ids=kept
                 )
             )
         SavedSearch.objects.filter(pk=saved.pk).update(last_checked_at=timezone.now())
