@@ -33,6 +33,7 @@ from iphub.patents.models import ImportMode, Patent
 from iphub.patents.pager import SearchState, pager_links
 from iphub.patents.search import QuerySyntaxError
 from iphub.patents.selectors import FACET_TITLES
+from iphub.patents.services import updates
 from iphub.patents.views_export import export_offer
 
 FACET_FIELDS = {
@@ -235,22 +236,35 @@ def imports(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         upload = request.FILES.get("file")
         mode = request.POST.get("mode", "")
+        # 著录项目 (a patent export, also the weekly publication file) or 法律状态变更
+        # (a change file: events appended to records held, issue 24).
+        change_file = request.POST.get("kind") == updates.JOB_KIND
         if upload is None:
             errors["file"] = "请选择要导入的文件。"
         else:
             try:
-                job = services.import_job_upload(actor=request.user, upload=upload, mode=mode)
+                if change_file:
+                    job = updates.legal_status_job_upload(
+                        actor=request.user, upload=upload, mode=mode
+                    )
+                else:
+                    job = services.import_job_upload(actor=request.user, upload=upload, mode=mode)
             except ApplicationError as exc:
                 errors = exc.fields or {"file": exc.message}
             else:
-                from iphub.patents.tasks import run_import_job
+                from iphub.patents.tasks import run_import_job, run_legal_status_job
 
-                run_import_job.enqueue(job.pk)
+                (run_legal_status_job if change_file else run_import_job).enqueue(job.pk)
                 return redirect("patents:import_detail", job_id=job.pk)
     return render(
         request,
         "patents/imports.html",
-        {"jobs": jobs[:50], "errors": errors, "modes": ImportMode.choices},
+        {
+            "jobs": jobs[:50],
+            "errors": errors,
+            "modes": ImportMode.choices,
+            "change_file_kind": updates.JOB_KIND,
+        },
     )
 
 
