@@ -277,8 +277,9 @@ def _check_known(
     ids: dict[str, int] = {}
     for start in range(0, len(numbers), _SQL_CHUNK):
         chunk = numbers[start : start + _SQL_CHUNK]
-        # Lowest id first, so a number held twice (never by the import, whose
-        # natural key is the number) resolves to one record every time.
+        # Read highest id first so that the lowest id is the one kept: a number
+        # held twice (never by the import, whose natural key is the number)
+        # resolves to the same record every time.
         for number, pk in (
             Patent.objects.filter(application_number__in=chunk)
             .order_by("-pk")
