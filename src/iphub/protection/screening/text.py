@@ -49,6 +49,16 @@ def screening_text(*, title: str, abstract: str = "", claims: str = "") -> str:
     return normalise(" ".join(part for part in (title, abstract, claims) if part))
 
 
+def body_text(*, abstract: str = "", claims: str = "") -> str:
+    """What the edited-copy stage compares: abstract and claims, canonical.
+
+    The title is left out on purpose: titles are short formulas ("一种……的制备方法")
+    shared by unrelated inventions, and a copier keeps or changes them at will;
+    the body is where a copy is.
+    """
+    return canonical(" ".join(part for part in (abstract, claims) if part))
+
+
 def shingle_codes(text: str, k: int = SHINGLE_K) -> npt.NDArray[np.uint64]:
     """The 64-bit codes of ``text``'s ``k``-character shingles, in text order, repeats kept.
 
@@ -136,12 +146,8 @@ def _mix64(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         return x ^ (x >> np.uint64(31))
 
 
-def winnow(text: str, k: int = WINNOW_K, w: int = WINNOW_W) -> npt.NDArray[np.uint64]:
-    """The distinct winnowing fingerprints of ``text`` (Schleimer et al.'s scheme).
-
-    Order-free: a reordered clause keeps its fingerprints, so two texts sharing
-    clauses in any order share fingerprints.
-    """
+def gram_codes(text: str, k: int) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of every ``k``-character run of ``text``, in text order."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     n = len(codes) - k + 1
     if n <= 0:
@@ -149,6 +155,50 @@ def winnow(text: str, k: int = WINNOW_K, w: int = WINNOW_W) -> npt.NDArray[np.ui
     h = np.zeros(n, dtype=np.uint64)
     for i in range(k):
         h = _mix64(h ^ codes[i : i + n])
+    return h
+
+
+def covered_count(grams: npt.NDArray[np.uint64], other: npt.NDArray[np.uint64], run: int) -> int:
+    """How many characters of a text lie in a ``run``-character passage found
+    anywhere in another text (in any order).
+
+    ``grams`` are the text's ``run``-grams in order (``gram_codes``), ``other``
+    the other text's as a sorted array. A character is covered when one of the
+    ``run`` grams that contain it is shared: a convolution of the hit vector.
+    """
+    if len(grams) == 0 or len(other) == 0:
+        return 0
+    pos = np.searchsorted(other, grams)
+    pos[pos == len(other)] = 0
+    hit = (other[pos] == grams).astype(np.int32)
+    if not hit.any():
+        return 0
+    return int(np.count_nonzero(np.convolve(hit, np.ones(run, dtype=np.int32))))
+
+
+def covered_mask(
+    grams: npt.NDArray[np.uint64], other: npt.NDArray[np.uint64], run: int
+) -> npt.NDArray[np.bool_]:
+    """Per character, as ``covered_count`` counts them: True when covered."""
+    n = len(grams) + run - 1 if len(grams) else 0
+    if len(grams) == 0 or len(other) == 0:
+        return np.zeros(n, dtype=bool)
+    pos = np.searchsorted(other, grams)
+    pos[pos == len(other)] = 0
+    hit = (other[pos] == grams).astype(np.int32)
+    return np.convolve(hit, np.ones(run, dtype=np.int32)) > 0
+
+
+def winnow(text: str, k: int = WINNOW_K, w: int = WINNOW_W) -> npt.NDArray[np.uint64]:
+    """The distinct winnowing fingerprints of ``text`` (Schleimer et al.'s scheme).
+
+    Order-free: a reordered clause keeps its fingerprints, so two texts sharing
+    clauses in any order share fingerprints.
+    """
+    h = gram_codes(text, k)
+    n = len(h)
+    if n == 0:
+        return h
     if n <= w:
         return np.unique(h[[int(np.argmin(h))]])
     windows = np.lib.stride_tricks.sliding_window_view(h, w)
