@@ -7,10 +7,12 @@ page can highlight them in place, side by side.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 # A shared run shorter than this is ordinary vocabulary ("所述"), not copying.
 MIN_PASSAGE = 8
+# Places in the other text tried for one passage (a stock phrase repeated many
+# times in a long text should not make the search quadratic).
+MAX_SPOTS = 8
 
 
 def display_text(*, title: str, abstract: str = "", claims: str = "") -> str:
@@ -19,15 +21,37 @@ def display_text(*, title: str, abstract: str = "", claims: str = "") -> str:
 
 
 def shared_passages(a: str, b: str, *, min_len: int = MIN_PASSAGE) -> list[tuple[int, int, int]]:
-    """Common substrings of ``a`` and ``b`` as ``(start in a, start in b, length)``.
+    """Passages of ``a`` found anywhere in ``b``, as ``(start in a, start in b, length)``.
 
-    SequenceMatcher's matching blocks are the longest common substring, then
-    recursively the longest ones left and right of it — the copied passages in
-    reading order. ``autojunk`` is off: on Chinese text its "popular character"
-    heuristic throws away the very characters that carry the copy.
+    In any order on purpose: a copy with its clauses or claims reordered shares
+    them all, where an in-order alignment (difflib) would show one run and lose
+    the rest. ``a`` is read left to right; at each position the longest run
+    starting there that ``b`` holds (looked up by its first ``min_len``
+    characters, a few places in ``b`` tried) is taken and skipped over.
     """
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return [(m.a, m.b, m.size) for m in matcher.get_matching_blocks() if m.size >= min_len]
+    if len(a) < min_len or len(b) < min_len:
+        return []
+    where: dict[str, list[int]] = {}
+    for j in range(len(b) - min_len + 1):
+        spots = where.setdefault(b[j : j + min_len], [])
+        if len(spots) < MAX_SPOTS:
+            spots.append(j)
+    out: list[tuple[int, int, int]] = []
+    i = 0
+    while i <= len(a) - min_len:
+        best_j, best = -1, 0
+        for j in where.get(a[i : i + min_len], ()):
+            n = min_len
+            while i + n < len(a) and j + n < len(b) and a[i + n] == b[j + n]:
+                n += 1
+            if n > best:
+                best_j, best = j, n
+        if best:
+            out.append((i, best_j, best))
+            i += best
+        else:
+            i += 1
+    return out
 
 
 def highlight(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
