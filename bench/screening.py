@@ -7,21 +7,33 @@ The corpus holds exactly ``--docs`` records:
 * the real records: the 958 ccf2022 patents (title, assignee, real abstract) and
   the 4,800 rows of patent_titles_4800 (title + applicants only; the file holds
   292 real duplicate groups on title + applicant, left as they are);
-* planted near-duplicates: 1-3 copies of each source record (half real ccf2022
-  abstracts, half synthetic records with claims), each with realistic edits —
-  synonym swaps, reordered claims/clauses, changed numbers, then random
-  character substitutions — so that 5-30% of the characters are changed
-  (reordering moves characters without changing them and is not counted);
-  half the copies keep the applicant, half move to a shell company;
+* planted edited copies (``mutate``): 1-3 copies of each source record (real
+  ccf2022 abstracts and synthetic records with claims), 5-30 % of the
+  characters changed (uniform): first word-level edits while they fit in that
+  budget — synonym swaps from a claims synonym list (``SYNONYMS``, three of its
+  pairs unknown to the detector), reordered sentences/claims (half the copies),
+  clauses swapped inside sentences (30 % of sentences), every number changed —
+  then random character edits drawn from the text's own characters (60 %
+  substitutions, 20 % insertions, 20 % deletions) make up the rest; reordering
+  moves characters without changing them and is not counted. Half the copies
+  keep the applicant, half move to a shell company; every fifth source and its
+  copies go through one agency (a same-agency batch: related parties);
 * split-and-recombined records (issue 24): the first half of one source's
   clauses and the second half of another's, 5-15 % of characters then edited,
   filed by a shell company; every third goes out with others through one
   agency (a same-agency batch); each is a planted pair with both sources;
-* look-alikes that must NOT be flagged: a source's title and opening template
-  clause followed by another source's clauses with 60 % of their characters
-  redrawn (same template, same vocabulary, no earlier filing's text);
-* synthetic records from ``gen_corpus.generate`` (texts recombined from the
-  real records) to fill up to ``--docs``.
+* look-alikes that must NOT be flagged: a source's title in the opening
+  template ("本发明公开了<title>，"), two stock template sentences (``STOCK``),
+  then another source's clauses with 60 % of their characters redrawn (same
+  template, same vocabulary, a different invention, no earlier filing's text);
+* synthetic filler from ``gen_corpus.generate`` up to ``--docs``: with
+  ``--text markov`` (the default here) abstracts and claims drawn from an
+  order-2 character chain over the ccf2022 abstracts, so that two filler
+  records share phrasing but no sentence; a third carries one stock template
+  sentence. (``--text sentences``, gen_corpus's default, recombines whole real
+  sentences: every filler record is then a genuine partial copy of dozens of
+  others, and precision against the planted truth measures that, not the
+  detector.)
 
 Quality is measured on the first ``--sample`` records (all real records and all
 planted copies sit there, unless ``--docs`` is too small to hold them): the
@@ -38,10 +50,12 @@ Issue 24 figures, at the production thresholds (``ScreeningParams()``):
 in one flagged group), ``flag_precision`` (flagged pairs within one planted
 family, one real duplicate group, or at exact Jaccard >= ``--threshold``),
 ``flag_precision_without_filler`` (the same over pairs not touching the
-synthetic filler, whose texts gen_corpus recombines from real sentences, so
-that they overlap each other for real), ``lookalikes_flagged``, each next to
-the ``_old`` figure of the MinHash stage alone. ``screen_s`` is the whole
-corpus screened with the production parameters, every stage included.
+synthetic filler), ``lookalikes_flagged``, each next to the ``_old`` figure of
+the MinHash stage alone (``ScreeningParams(edited_copies=False)``). The old
+tautological ``precision``/``recall`` (detector against an exact Jaccard join at
+``--threshold``) are still printed, as a check of the MinHash stage only.
+``screen_s`` is the whole corpus screened with the production parameters, every
+stage included. Thresholds: bench/screening_grid.py.
 
 The last output line is one JSON object with at least
 ``docs, precision, recall, planted_recall, flag_precision, screen_s, docs_per_s``.
