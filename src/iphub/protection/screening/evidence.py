@@ -76,6 +76,10 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]
 class RiskInputs:
     kind: str  # a GroupKind value
     max_jaccard: float = 0.0
+    # For groups the edited-copy stage found: the best aligned share (the part of
+    # a text inside passages shared with another, synonyms and numbers folded).
+    # An edited copy has a low Jaccard by construction; this is its similarity.
+    max_aligned: float = 0.0
     size: int = 0
     same_applicant: bool = False
     shared_agency: bool = False
@@ -95,14 +99,18 @@ def risk_score(inputs: RiskInputs) -> int:
     """0-100: how strongly the evidence points at an abnormal filing.
 
     The weights are a starting point for staff to tune, not a regulation: the
-    similarity or burst carries most of the score; ties between the parties
+    similarity (Jaccard, or an edited copy's aligned share) or burst carries
+    most of the score; ties between the parties
     (same applicant, agency or address, the regulation's item 6) and the size
     of the group add to it; an IPC far from the applicant's business and an
     assignment soon after filing add to it; confirmed history adds up to 10.
     """
     score = 0.0
     if inputs.kind == "near_duplicate":
-        score += 50 * max(0.0, min(1.0, (inputs.max_jaccard - 0.4) / 0.6))
+        # Jaccard 0.4 → 1 or aligned share 0.3 (the strangers' threshold) → 1,
+        # whichever says more: an edited copy scores by what it shares.
+        strength = max((inputs.max_jaccard - 0.4) / 0.6, (inputs.max_aligned - 0.3) / 0.7)
+        score += 50 * max(0.0, min(1.0, strength))
         score += min(15, 3 * max(0, inputs.size - 1))
         score += 10 if inputs.same_applicant else 0
         score += 8 if inputs.shared_agency else 0

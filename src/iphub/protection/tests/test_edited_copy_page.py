@@ -50,6 +50,9 @@ def test_edited_copy_is_grouped_with_its_source_and_not_the_lookalike(
     (pair,) = edited_group.evidence["pairs"]
     assert pair["stage"] == "edited" and pair["jaccard"] < 0.8 and pair["aligned"] >= 0.3
     assert not pair["same_applicant"] and not pair["shared_agency"]
+    # Scored by what it shares, not by its low Jaccard (which alone would give 0
+    # for similarity and put the group at the bottom of the list).
+    assert edited_group.score >= 25 and "文本改写后相似" in edited_group.summary
 
 
 def test_group_page_highlights_the_reordered_passages_side_by_side(
