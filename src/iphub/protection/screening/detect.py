@@ -17,9 +17,9 @@ import numpy.typing as npt
 
 from iphub.protection.screening import minhash
 from iphub.protection.screening.text import (
+    WINNOW_K,
     body_text,
     containment,
-    covered_count,
     covered_mask,
     exact_jaccard,
     gram_codes,
@@ -279,6 +279,9 @@ def find_near_duplicates(
 
 
 ALIGN_RUN = 8
+# Characters of its own (outside template passages) a body needs before the
+# edited-copy stage compares it: four shared passages' worth.
+MIN_OWN_TEXT = 4 * ALIGN_RUN
 
 
 def covered(a: str, b: str, run: int = ALIGN_RUN) -> bytearray:
@@ -307,17 +310,21 @@ def aligned_share(a: str, b: str, run: int = ALIGN_RUN) -> float:
 
 def _fingerprint_pairs(
     prints: list[npt.NDArray[np.uint64]], p: ScreeningParams
-) -> npt.NDArray[np.int64]:
-    """Row pairs sharing ``fp_min_shared``+ fingerprints, template fingerprints left out."""
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
+    """Row pairs sharing ``fp_min_shared``+ fingerprints, template fingerprints
+    left out; and those template fingerprints (in more than ``fp_df_cap``
+    records), sorted, for the verification to discount."""
     n = len(prints)
+    empty = np.empty(0, dtype=np.uint64)
     lengths = np.fromiter((len(x) for x in prints), dtype=np.int64, count=n)
     if lengths.sum() == 0:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty((0, 2), dtype=np.int64), empty
     fp = np.concatenate(prints)
     row = np.repeat(np.arange(n, dtype=np.int64), lengths)
     order = np.argsort(fp, kind="stable")
     fp, row = fp[order], row[order]
-    count = np.unique(fp, return_counts=True)[1]
+    distinct, count = np.unique(fp, return_counts=True)
+    template = distinct[count > p.fp_df_cap]
     keep = np.repeat((count >= 2) & (count <= p.fp_df_cap), count)
     fp, row = fp[keep], row[keep]
     found = []
@@ -328,10 +335,10 @@ def _fingerprint_pairs(
         a, b = row[:-k][same], row[k:][same]
         found.append(np.minimum(a, b) * np.int64(n) + np.maximum(a, b))
     if not found:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty((0, 2), dtype=np.int64), template
     codes, shared = np.unique(np.concatenate(found), return_counts=True)
     codes = codes[shared >= p.fp_min_shared]
-    return np.stack([codes // n, codes % n], axis=1)
+    return np.stack([codes // n, codes % n], axis=1), template
 
 
 def _same_day_filer(a: ScreeningDoc, b: ScreeningDoc) -> bool:
@@ -371,18 +378,37 @@ def find_edited_copies(
     p = params or ScreeningParams()
     skip = skip or set()
     bodies = [body_text(abstract=d.abstract, claims=d.claims) for d in docs]
-    pairs = _fingerprint_pairs([winnow(b) for b in bodies], p)
+    pairs, template = _fingerprint_pairs([winnow(b) for b in bodies], p)
     if only is not None and len(pairs):
         pairs = pairs[only[pairs[:, 0]] | only[pairs[:, 1]]]
     grams: dict[int, npt.NDArray[np.uint64]] = {}
     sorted_grams: dict[int, npt.NDArray[np.uint64]] = {}
+    own: dict[int, npt.NDArray[np.bool_]] = {}
     shingle_sets: dict[int, npt.NDArray[np.uint64]] = {}
 
     def gram(i: int) -> npt.NDArray[np.uint64]:
         if i not in grams:
             grams[i] = gram_codes(bodies[i], ALIGN_RUN)
             sorted_grams[i] = np.unique(grams[i])
+            # The body's own text: characters outside template passages (a
+            # template fingerprint's k characters). Template sentences shared by
+            # many filings are no evidence that one copied another, so shares
+            # are of the own text and count only own characters.
+            mask = np.ones(len(bodies[i]), dtype=bool)
+            if len(template):
+                k = WINNOW_K
+                hit = covered_mask(gram_codes(bodies[i], k), template, k)
+                mask[: len(hit)] = ~hit
+            own[i] = mask
         return grams[i]
+
+    def share(x: int, y: int) -> tuple[float, npt.NDArray[np.bool_]]:
+        """What of x's own text lies in passages found in y, and where."""
+        mask = (
+            covered_mask(grams[x], sorted_grams[y], ALIGN_RUN)
+            & own[x][: len(grams[x]) + ALIGN_RUN - 1]
+        )
+        return float(mask.sum()) / max(1, int(own[x].sum())), mask
 
     def shingle(i: int) -> npt.NDArray[np.uint64]:
         if i not in shingle_sets:
@@ -405,11 +431,12 @@ def find_edited_copies(
         key = (min(a.id, b.id), max(a.id, b.id))
         if key in skip or _same_day_filer(a, b):
             continue
-        gi, gj = gram(i), gram(j)
-        if len(gi) == 0 or len(gj) == 0:
+        gram(i), gram(j)
+        # Too little text of its own (a body of template sentences) proves nothing.
+        if min(own[i].sum(), own[j].sum()) < MIN_OWN_TEXT:
             continue
-        share_i = covered_count(gi, sorted_grams[j], ALIGN_RUN) / len(bodies[i])
-        share_j = covered_count(gj, sorted_grams[i], ALIGN_RUN) / len(bodies[j])
+        share_i, _ = share(i, j)
+        share_j, _ = share(j, i)
         if share_i >= p.recombined_part and share_j >= p.recombined_own:
             parts[i].append(j)
         if share_j >= p.recombined_part and share_i >= p.recombined_own:
@@ -440,10 +467,10 @@ def find_edited_copies(
     for x, found in parts.items():
         if len(found) < 2:
             continue
-        masks = {y: covered_mask(gram(x), sorted_grams[y], ALIGN_RUN) for y in found}
+        masks = {y: share(x, y)[1] for y in found}
         union = np.logical_or.reduce(list(masks.values()))
-        share = float(union.sum()) / len(bodies[x])
-        if share < p.recombined_total:
+        total = float(union.sum()) / max(1, int(own[x].sum()))
+        if total < p.recombined_total:
             continue
         for y, mask in masks.items():
             a, b = docs[x], docs[y]
@@ -451,10 +478,10 @@ def find_edited_copies(
             if key in flagged or key in skip:
                 continue
             same_applicant, shared_agency, shared_address = _relation(a, b)
-            part = round(float(mask.sum()) / len(bodies[x]), 4)
+            part = round(float(mask.sum()) / max(1, int(own[x].sum())), 4)
             out.append(
                 PairEvidence(key[0], key[1], filed_jaccard(x, y), same_applicant, shared_agency,
-                             shared_address, "recombined", part, round(share, 4))
+                             shared_address, "recombined", part, round(total, 4))
             )  # fmt: skip
             flagged.add(key)
     return out

@@ -158,28 +158,16 @@ def gram_codes(text: str, k: int) -> npt.NDArray[np.uint64]:
     return h
 
 
-def covered_count(grams: npt.NDArray[np.uint64], other: npt.NDArray[np.uint64], run: int) -> int:
-    """How many characters of a text lie in a ``run``-character passage found
-    anywhere in another text (in any order).
+def covered_mask(
+    grams: npt.NDArray[np.uint64], other: npt.NDArray[np.uint64], run: int
+) -> npt.NDArray[np.bool_]:
+    """Per character of a text: True when it lies in a ``run``-character passage
+    found anywhere in another text (in any order).
 
     ``grams`` are the text's ``run``-grams in order (``gram_codes``), ``other``
     the other text's as a sorted array. A character is covered when one of the
     ``run`` grams that contain it is shared: a convolution of the hit vector.
     """
-    if len(grams) == 0 or len(other) == 0:
-        return 0
-    pos = np.searchsorted(other, grams)
-    pos[pos == len(other)] = 0
-    hit = (other[pos] == grams).astype(np.int32)
-    if not hit.any():
-        return 0
-    return int(np.count_nonzero(np.convolve(hit, np.ones(run, dtype=np.int32))))
-
-
-def covered_mask(
-    grams: npt.NDArray[np.uint64], other: npt.NDArray[np.uint64], run: int
-) -> npt.NDArray[np.bool_]:
-    """Per character, as ``covered_count`` counts them: True when covered."""
     n = len(grams) + run - 1 if len(grams) else 0
     if len(grams) == 0 or len(other) == 0:
         return np.zeros(n, dtype=bool)

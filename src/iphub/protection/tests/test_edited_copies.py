@@ -155,3 +155,27 @@ def test_shared_passages_are_found_in_any_order() -> None:
     assert sum(n for _, _, n in passages) >= 0.95 * len(CLAIMS)
     for start_a, start_b, n in passages:
         assert CLAIMS[start_a : start_a + n] == reordered[start_b : start_b + n]
+
+
+TEMPLATE = ("本发明结构简单，操作方便，成本低廉，适于推广应用。",
+            "所述控制器分别与所述传感器和所述执行机构电连接。")  # fmt: skip
+
+
+def test_template_sentences_many_filings_carry_are_no_evidence() -> None:
+    # Sixty filings of random vocabulary carry the two template sentences: their
+    # fingerprints are in more than fp_df_cap records, so they are template text.
+    rng = random.Random(7)
+    pool = [c for c in CLAIMS + OTHER + BASE if "\u4e00" <= c <= "\u9fff"]
+    filler = [
+        doc(100 + n, "".join(rng.choices(pool, k=90)) + "".join(TEMPLATE), f"公司{n}")
+        for n in range(60)
+    ]
+    # Two short inventions that share nothing but the template: not flagged,
+    # though the template is most of their text.
+    first = "一种花盆，盆底设有渗水孔。" + "".join(TEMPLATE)
+    second = "一种拖把，拖头可拆卸清洗。" + "".join(TEMPLATE)
+    # A copy (synonyms swapped) that also carries the template: flagged.
+    copy = CLAIMS.replace("所述", "该").replace("包括", "包含") + "".join(TEMPLATE)
+    docs = [*filler, doc(1, first, "甲公司"), doc(2, second, "乙公司"),
+            doc(3, CLAIMS + "".join(TEMPLATE), "丙公司"), doc(4, copy, "丁公司")]  # fmt: skip
+    assert flagged(docs) == {(3, 4)}
