@@ -67,6 +67,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import random
 import re
 import sys
@@ -383,6 +384,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = ap.parse_args(argv)
     sample = min(args.sample, args.docs)
+    from filings import machine  # the calibration figure the other benches print
+
+    host = machine() | {"load_avg": [round(x, 2) for x in os.getloadavg()]}
+    print(f"machine: {host['cpu']}, {host['cores']} cores; python_ms {host['python_ms']}; "
+          f"load average {host['load_avg']}")  # fmt: skip
     t0 = time.perf_counter()
     docs, info = build(args.docs, sample, args.seed, args.text)
     planted: dict[tuple[int, int], float] = info["planted"]
@@ -503,6 +509,8 @@ def main(argv: list[str] | None = None) -> None:
         "flags": new_q["flags"],
         "screen_s": round(screen_s, 2),
         "docs_per_s": round(len(docs) / screen_s, 1),
+        "machine": host,
+        "load_avg_end": [round(x, 2) for x in os.getloadavg()],
     }
     print(json.dumps(out, ensure_ascii=False))
 
