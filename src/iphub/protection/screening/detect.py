@@ -17,16 +17,17 @@ import numpy.typing as npt
 
 from iphub.protection.screening import minhash
 from iphub.protection.screening.text import (
+    WINNOW_BLOCK,
     WINNOW_K,
     body_text,
     containment,
     covered_mask,
     exact_jaccard,
-    gram_codes,
+    gram_codes_many,
     screening_text,
     shingle_codes,
     shingle_hashes,
-    winnow,
+    winnow_many,
 )
 
 SIGNATURE_BLOCK = 4096
@@ -315,20 +316,16 @@ def aligned_share(a: str, b: str, run: int = ALIGN_RUN) -> float:
 
 
 def _fingerprint_pairs(
-    prints: list[npt.NDArray[np.uint64]], p: ScreeningParams
+    fp: npt.NDArray[np.uint64], row: npt.NDArray[np.int64], n: int, p: ScreeningParams
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
     """Row pairs sharing ``fp_min_shared``+ fingerprints, template fingerprints
     left out; and those template fingerprints (in more than ``fp_df_cap``
-    records), sorted, for the verification to discount."""
-    n = len(prints)
-    empty = np.empty(0, dtype=np.uint64)
-    lengths = np.fromiter((len(x) for x in prints), dtype=np.int64, count=n)
-    if lengths.sum() == 0:
-        return np.empty((0, 2), dtype=np.int64), empty
-    fp = np.concatenate(prints)
-    row = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    order = np.argsort(fp, kind="stable")
-    fp, row = fp[order], row[order]
+    records), sorted, for the verification to discount.
+
+    ``fp``/``row``: distinct (fingerprint, row) pairs sorted by fingerprint
+    (``text.winnow_many``); ``n`` the number of rows."""
+    if len(fp) == 0:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.uint64)
     distinct, count = np.unique(fp, return_counts=True)
     template = distinct[count > p.fp_df_cap]
     keep = np.repeat((count >= 2) & (count <= p.fp_df_cap), count)
@@ -384,29 +381,32 @@ def find_edited_copies(
     p = params or ScreeningParams()
     skip = skip or set()
     bodies = [body_text(abstract=d.abstract, claims=d.claims) for d in docs]
-    pairs, template = _fingerprint_pairs([winnow(b) for b in bodies], p)
+    pairs, template = _fingerprint_pairs(*winnow_many(bodies), len(bodies), p)
     if only is not None and len(pairs):
         pairs = pairs[only[pairs[:, 0]] | only[pairs[:, 1]]]
+    # The candidates' 8-grams (for the alignment) and 5-grams (for the template
+    # mask) are hashed a block of records at a time, not record by record.
+    rows = np.unique(pairs) if len(pairs) else np.empty(0, dtype=np.int64)
     grams: dict[int, npt.NDArray[np.uint64]] = {}
     sorted_grams: dict[int, npt.NDArray[np.uint64]] = {}
     own: dict[int, npt.NDArray[np.bool_]] = {}
-    shingle_sets: dict[int, npt.NDArray[np.uint64]] = {}
-
-    def gram(i: int) -> npt.NDArray[np.uint64]:
-        if i not in grams:
-            grams[i] = gram_codes(bodies[i], ALIGN_RUN)
-            sorted_grams[i] = np.unique(grams[i])
+    for start in range(0, len(rows), WINNOW_BLOCK):
+        block = rows[start : start + WINNOW_BLOCK].tolist()
+        texts_of = [bodies[i] for i in block]
+        fives = gram_codes_many(texts_of, WINNOW_K) if len(template) else []
+        for n, (i, g) in enumerate(zip(block, gram_codes_many(texts_of, ALIGN_RUN), strict=True)):
+            grams[i] = g
+            sorted_grams[i] = np.unique(g)
             # The body's own text: characters outside template passages (a
             # template fingerprint's k characters). Template sentences shared by
             # many filings are no evidence that one copied another, so shares
             # are of the own text and count only own characters.
             mask = np.ones(len(bodies[i]), dtype=bool)
             if len(template):
-                k = WINNOW_K
-                hit = covered_mask(gram_codes(bodies[i], k), template, k)
+                hit = covered_mask(fives[n], template, WINNOW_K)
                 mask[: len(hit)] = ~hit
             own[i] = mask
-        return grams[i]
+    shingle_sets: dict[int, npt.NDArray[np.uint64]] = {}
 
     def share(x: int, y: int) -> tuple[float, npt.NDArray[np.bool_]]:
         """What of x's own text lies in passages found in y, and where."""
@@ -437,7 +437,6 @@ def find_edited_copies(
         key = (min(a.id, b.id), max(a.id, b.id))
         if key in skip or _same_day_filer(a, b):
             continue
-        gram(i), gram(j)
         # Too little text of its own (a body of template sentences) proves nothing.
         if min(own[i].sum(), own[j].sum()) < MIN_OWN_TEXT:
             continue
