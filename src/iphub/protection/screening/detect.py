@@ -371,9 +371,10 @@ def find_edited_copies(
        records (template sentences) do not count;
     3. each candidate confirmed by containment of canonical 3-shingles and by an
        order-free alignment: shared ALIGN_RUN-character passages covering
-       enough of both bodies. Related parties need less than strangers.
-       A body covered by two or more earlier bodies together, none enough
-       alone, is a split-and-recombined text, flagged with each source.
+       enough of both bodies' own text (template passages, those fingerprints
+       shared by more than ``fp_df_cap`` records, left out). Related parties
+       need less than strangers. A body covered by two or more others together,
+       none enough alone, is a split-and-recombined text, flagged with each.
 
     ``texts`` (the MinHash stage's texts, with titles) give each pair the
     Jaccard the page labels as such; the stage computes them when not given.
@@ -430,7 +431,7 @@ def find_edited_copies(
         return round(exact_jaccard(shingle_hashes(ta), shingle_hashes(tb)), 4)
 
     out: list[PairEvidence] = []
-    # Partial matches, per record: (partner row, share of this body it covers).
+    # Partial matches, per record: the partner rows covering a good part of it.
     parts: dict[int, list[int]] = defaultdict(list)
     for i, j in pairs.tolist():
         a, b = docs[i], docs[j]
