@@ -1,6 +1,6 @@
 """Generate a synthetic patent corpus (JSON Lines) for benchmarks.
 
-    python bench/gen_corpus.py N [--out FILE.jsonl] [--seed 42]
+    python bench/gen_corpus.py N [--out FILE.jsonl] [--seed 42] [--text sentences|markov]
 
 Every field is drawn from the real records in /work/shared/data: titles from
 patent_titles_4800.csv and ccf2022, abstracts/claims/descriptions recombined
@@ -9,6 +9,14 @@ application years from the csv, IPC main groups from the xlsx/SQL samples plus
 other codes of the IPC 2026.01 scheme weighted toward the sections those show.
 Application numbers are synthetic but carry a valid check character. Output is
 streamed, so memory stays flat for 1M documents. Benchmark use only.
+
+``--text markov`` draws abstracts and claims from an order-2 character Markov
+chain trained on the ccf2022 abstracts instead (descriptions stay recombined
+sentences). Recombined whole sentences make every pair of records drawn from the
+same sentences a genuine partial copy of each other, which is what a screening
+benchmark must not have as background: Markov text keeps the vocabulary and the
+phrasing of patent abstracts (runs of a few characters) while two records share
+no sentence by chance. The default (``sentences``) is unchanged.
 """
 
 from __future__ import annotations
@@ -144,6 +152,45 @@ def _sentences(src: Sources, rng: random.Random, lo: int, hi: int) -> str:
     return "。".join(rng.choice(src.sentences) for _ in range(rng.randint(lo, hi))) + "。"
 
 
+MARKOV_ORDER = 2
+MARKOV_MAX_SENTENCE = 80
+
+
+class Markov:
+    """An order-2 character chain over the ccf2022 abstracts (``--text markov``).
+
+    Each state (two characters) maps to the string of every character that
+    follows it in the abstracts, so ``rng.choice`` draws the next character
+    with its observed frequency; a sentence starts from a real sentence's first
+    two characters and ends at 。 or ；, or is closed at 80 characters.
+    """
+
+    def __init__(self, src: Sources) -> None:
+        ccf = [json.loads(x) for x in (DATA / "ccf2022_patents.jsonl").open(encoding="utf-8")]
+        follow: dict[str, list[str]] = {}
+        starts = []
+        k = MARKOV_ORDER
+        for r in ccf:
+            text = r["abstract"]
+            for i in range(len(text) - k):
+                follow.setdefault(text[i : i + k], []).append(text[i + k])
+            starts += [s[:k] for s in re.split(r"(?<=[。；])", text) if len(s) > k + 5]
+        self.follow = {state: "".join(chars) for state, chars in follow.items()}
+        self.starts = starts
+
+    def sentence(self, rng: random.Random) -> str:
+        out = rng.choice(self.starts)
+        while len(out) < MARKOV_MAX_SENTENCE:
+            c = rng.choice(self.follow.get(out[-MARKOV_ORDER:], "。"))
+            out += c
+            if c in "。；":
+                return out
+        return out + "。"
+
+    def text(self, rng: random.Random, lo: int, hi: int) -> str:
+        return "".join(self.sentence(rng) for _ in range(rng.randint(lo, hi)))
+
+
 def _region(src: Sources, rng: random.Random, hubei_city: Weighted) -> tuple[list[str], str, bool]:
     if rng.random() < HUBEI_SHARE:
         city = hubei_city.pick(rng)
@@ -155,10 +202,15 @@ def _region(src: Sources, rng: random.Random, hubei_city: Weighted) -> tuple[lis
     return [prov, city], city, False
 
 
-def generate(n: int, seed: int = 42) -> Iterator[dict[str, Any]]:
-    """Yield ``n`` synthetic documents in the PatentIndex dict schema (ISO dates)."""
+def generate(n: int, seed: int = 42, *, text: str = "sentences") -> Iterator[dict[str, Any]]:
+    """Yield ``n`` synthetic documents in the PatentIndex dict schema (ISO dates).
+
+    ``text``: "sentences" (abstracts and claims recombined from real sentences)
+    or "markov" (drawn from a character chain; see the module docstring).
+    """
     rng = random.Random(seed)
     src = Sources()
+    chain = Markov(src) if text == "markov" else None
     types = Weighted([t for t, _ in TYPE_MIX], [w for _, w in TYPE_MIX])
     hubei_city = Weighted([c for c, _ in HUBEI_CITIES], [w for _, w in HUBEI_CITIES])
     statuses = {
@@ -194,13 +246,20 @@ def generate(n: int, seed: int = 42) -> Iterator[dict[str, Any]]:
             [rng.choice(src.applicants)] if rng.random() < 0.15 else []
         )
         design = base == "design"
+        title = rng.choice(src.titles)  # drawn first, as before --text existed
+        if chain is not None:
+            abstract = chain.text(rng, 1, 2) if design else chain.text(rng, 3, 5)
+            claims = "" if design else "1. " + chain.text(rng, 2, 5)
+        else:
+            abstract = _sentences(src, rng, 1, 2) if design else _sentences(src, rng, 3, 5)
+            claims = "" if design else "1. " + _sentences(src, rng, 2, 5)
         yield {
             "id": i,
             "an": an,
             "pn": pns,
-            "title": rng.choice(src.titles),
-            "abstract": _sentences(src, rng, 1, 2) if design else _sentences(src, rng, 3, 5),
-            "claims": "" if design else "1. " + _sentences(src, rng, 2, 5),
+            "title": title,
+            "abstract": abstract,
+            "claims": claims,
             "description": "" if design else _sentences(src, rng, 6, 12),
             "applicants": applicants,
             "inventors": rng.sample(src.inventors, rng.randint(1, 4)),
@@ -220,10 +279,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("n", type=int)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--text", choices=("sentences", "markov"), default="sentences")
     args = ap.parse_args(argv)
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
     try:
-        for doc in generate(args.n, args.seed):
+        for doc in generate(args.n, args.seed, text=args.text):
             out.write(json.dumps(doc, ensure_ascii=False) + "\n")
     finally:
         if args.out:

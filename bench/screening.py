@@ -7,21 +7,33 @@ The corpus holds exactly ``--docs`` records:
 * the real records: the 958 ccf2022 patents (title, assignee, real abstract) and
   the 4,800 rows of patent_titles_4800 (title + applicants only; the file holds
   292 real duplicate groups on title + applicant, left as they are);
-* planted near-duplicates: 1-3 copies of each source record (half real ccf2022
-  abstracts, half synthetic records with claims), each with realistic edits —
-  synonym swaps, reordered claims/clauses, changed numbers, then random
-  character substitutions — so that 5-30% of the characters are changed
-  (reordering moves characters without changing them and is not counted);
-  half the copies keep the applicant, half move to a shell company;
+* planted edited copies (``mutate``): 1-3 copies of each source record (real
+  ccf2022 abstracts and synthetic records with claims), 5-30 % of the
+  characters changed (uniform): first word-level edits while they fit in that
+  budget — synonym swaps from a claims synonym list (``SYNONYMS``, three of its
+  pairs unknown to the detector), reordered sentences/claims (half the copies),
+  clauses swapped inside sentences (30 % of sentences), every number changed —
+  then random character edits drawn from the text's own characters (60 %
+  substitutions, 20 % insertions, 20 % deletions) make up the rest; reordering
+  moves characters without changing them and is not counted. Half the copies
+  keep the applicant, half move to a shell company; every fifth source and its
+  copies go through one agency (a same-agency batch: related parties);
 * split-and-recombined records (issue 24): the first half of one source's
   clauses and the second half of another's, 5-15 % of characters then edited,
   filed by a shell company; every third goes out with others through one
   agency (a same-agency batch); each is a planted pair with both sources;
-* look-alikes that must NOT be flagged: a source's title and opening template
-  clause followed by another source's clauses with 60 % of their characters
-  redrawn (same template, same vocabulary, no earlier filing's text);
-* synthetic records from ``gen_corpus.generate`` (texts recombined from the
-  real records) to fill up to ``--docs``.
+* look-alikes that must NOT be flagged: a source's title in the opening
+  template ("本发明公开了<title>，"), two stock template sentences (``STOCK``),
+  then another source's clauses with 60 % of their characters redrawn (same
+  template, same vocabulary, a different invention, no earlier filing's text);
+* synthetic filler from ``gen_corpus.generate`` up to ``--docs``: with
+  ``--text markov`` (the default here) abstracts and claims drawn from an
+  order-2 character chain over the ccf2022 abstracts, so that two filler
+  records share phrasing but no sentence; a third carries one stock template
+  sentence. (``--text sentences``, gen_corpus's default, recombines whole real
+  sentences: every filler record is then a genuine partial copy of dozens of
+  others, and precision against the planted truth measures that, not the
+  detector.)
 
 Quality is measured on the first ``--sample`` records (all real records and all
 planted copies sit there, unless ``--docs`` is too small to hold them): the
@@ -38,10 +50,13 @@ Issue 24 figures, at the production thresholds (``ScreeningParams()``):
 in one flagged group), ``flag_precision`` (flagged pairs within one planted
 family, one real duplicate group, or at exact Jaccard >= ``--threshold``),
 ``flag_precision_without_filler`` (the same over pairs not touching the
-synthetic filler, whose texts gen_corpus recombines from real sentences, so
-that they overlap each other for real), ``lookalikes_flagged``, each next to
-the ``_old`` figure of the MinHash stage alone. ``screen_s`` is the whole
-corpus screened with the production parameters, every stage included.
+synthetic filler), ``lookalikes_flagged``, each next to the ``_old`` figure of
+the MinHash stage alone (``ScreeningParams(edited_copies=False)``). The old
+tautological ``precision``/``recall`` (detector against an exact Jaccard join at
+``--threshold``) are still printed, as a check of the MinHash stage only.
+``screen_s`` is the whole corpus screened with the production parameters, every
+stage included; ``*_full`` are the issue's figures over that run's flags (the
+filler beyond the sample included). Thresholds: bench/screening_grid.py.
 
 The last output line is one JSON object with at least
 ``docs, precision, recall, planted_recall, flag_precision, screen_s, docs_per_s``.
@@ -53,6 +68,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import random
 import re
 import sys
@@ -80,18 +96,34 @@ from iphub.protection.screening.text import (  # noqa: E402
     shingle_hashes,
 )
 
+# What a copier swaps: most pairs are in the detector's claim synonym list
+# (text.CLAIM_SYNONYMS), the last three are not, so that part of every such edit
+# stays an edit for the detector too.
 SYNONYMS = [("装置", "设备"), ("所述", "该"), ("连接", "相连"), ("包括", "包含"), ("设置", "设有"),
             ("方法", "工艺"), ("固定", "固接"), ("用于", "用来"), ("模块", "单元"),
-            ("系统", "平台"), ("获取", "采集"), ("第一", "首个")]  # fmt: skip
+            ("系统", "平台"), ("获取", "采集"), ("第一", "首个"), ("通过", "经由"),
+            ("优选", "较佳"), ("相应", "对应"), ("提高", "提升")]  # fmt: skip
 MIN_RATE, MAX_RATE = 0.05, 0.30
+# Template sentences of Chinese abstracts and claims: a third of the filler
+# carries one, every look-alike two, so that they are background, not evidence.
+STOCK = ("本发明结构简单，操作方便，成本低廉，适于推广应用。",
+         "本发明制备方法工艺简单，反应条件温和，适合工业化大规模生产。",
+         "本实用新型结构合理，安装方便，使用寿命长。",
+         "所述方法还包括以下步骤：",
+         "本发明具有检测精度高、响应速度快、可靠性好的优点。",
+         "与现有技术相比，本发明提高了生产效率并降低了能耗。",
+         "所述控制器分别与所述传感器和所述执行机构电连接。",
+         "该系统包括数据采集模块、数据处理模块和显示模块。")  # fmt: skip
 
 
 def mutate(text: str, rng: random.Random, rate: float) -> tuple[str, float]:
     """A copy of ``text`` with about ``rate`` of its characters changed, and the rate reached.
 
-    Word-level edits come first while they fit in the budget (synonym swaps,
-    reordered claims or clauses, changed numbers); random character
-    substitutions, drawn from the text's own characters, make up the rest.
+    Word-level edits come first while they fit in the budget: synonym swaps,
+    reordered sentences (claims) and reordered clauses within a sentence, and
+    changed numbers. Random character edits drawn from the text's own characters
+    make up the rest: 60 % substitutions, 20 % insertions, 20 % deletions.
+    Reordering moves characters without changing them and is not counted.
     """
     if not text:
         return text, 0.0
@@ -107,7 +139,15 @@ def mutate(text: str, rng: random.Random, rate: float) -> tuple[str, float]:
     if len(parts) > 2 and rng.random() < 0.5:
         head, rest = parts[0], parts[1:]
         rng.shuffle(rest)
-        text = head + "".join(rest)
+        parts = [head, *rest]
+    # Clauses (split on ，) swapped inside some sentences.
+    for n, sentence in enumerate(parts):
+        clauses = re.split(r"(?<=，)", sentence)
+        if len(clauses) > 2 and rng.random() < 0.3:
+            body = clauses[:-1]
+            rng.shuffle(body)
+            parts[n] = "".join(body) + clauses[-1]
+    text = "".join(parts)
     numbers = list(re.finditer(r"\d+", text))
     if numbers and changed + sum(len(m.group()) for m in numbers) <= budget:
         changed += sum(len(m.group()) for m in numbers)
@@ -115,9 +155,16 @@ def mutate(text: str, rng: random.Random, rate: float) -> tuple[str, float]:
     chars = list(text)
     pool = [c for c in chars if "\u4e00" <= c <= "\u9fff"] or ["甲"]
     extra = max(0, min(len(chars), budget - changed))
-    for i in rng.sample(range(len(chars)), extra):
-        new = rng.choice(pool)
-        chars[i] = new if new != chars[i] else "乙"
+    edits = sorted(rng.sample(range(len(chars)), extra), reverse=True)
+    for i in edits:  # from the end, so that insertions and deletions keep indices valid
+        roll = rng.random()
+        if roll < 0.6:
+            new = rng.choice(pool)
+            chars[i] = new if new != chars[i] else "乙"
+        elif roll < 0.8:
+            chars.insert(i, rng.choice(pool))
+        else:
+            del chars[i]
     return "".join(chars), (changed + extra) / max(1, len(text))
 
 
@@ -151,7 +198,14 @@ def _with_id(d: ScreeningDoc, new_id: int) -> ScreeningDoc:
                         applicant_keys=d.applicant_keys)  # fmt: skip
 
 
-def build(n: int, sample: int, seed: int) -> tuple[list[ScreeningDoc], dict[str, Any]]:
+def _with_agency(d: ScreeningDoc, agency: str) -> ScreeningDoc:
+    return ScreeningDoc(id=d.id, title=d.title, abstract=d.abstract, claims=d.claims,
+                        applicant_keys=d.applicant_keys, agency=agency)  # fmt: skip
+
+
+def build(
+    n: int, sample: int, seed: int, text: str = "markov"
+) -> tuple[list[ScreeningDoc], dict[str, Any]]:
     """``n`` records: real ones and planted copies first (inside the sample), synthetic after."""
     rng = random.Random(seed)
     ccf_docs, title_docs = real_records()
@@ -162,15 +216,16 @@ def build(n: int, sample: int, seed: int) -> tuple[list[ScreeningDoc], dict[str,
     ccf_docs = ccf_docs[: min(len(ccf_docs), room // 2)]
     title_docs = title_docs[: min(len(title_docs), room - len(ccf_docs))]
     n_synth = n - len(ccf_docs) - len(title_docs)  # copies replace synthetic tail records
+    stock = random.Random(seed + 1)  # its own stream: the copies stay those of other runs
     synth = [
         ScreeningDoc(
             id=d["id"],
             title=d["title"],
-            abstract=d["abstract"],
+            abstract=d["abstract"] + (stock.choice(STOCK) if stock.random() < 0.3 else ""),
             claims=d["claims"],
             applicant_keys=frozenset(d["applicants"][:1]),
         )
-        for d in generate(n_synth, seed)
+        for d in generate(n_synth, seed, text=text)
     ]
     next_id = n_synth + 1
     real = []
@@ -184,7 +239,12 @@ def build(n: int, sample: int, seed: int) -> tuple[list[ScreeningDoc], dict[str,
     planted: dict[tuple[int, int], float] = {}
     copies: list[ScreeningDoc] = []
     rates: list[float] = []
-    for src in sources:
+    # Same-agency batches: every fifth source and its copies go through one agency.
+    agency_of: dict[int, str] = {}
+    for n_src, src in enumerate(sources):
+        agency = f"同批代理所{n_src % 11}" if n_src % 5 == 0 else ""
+        if agency:
+            agency_of[src.id] = agency
         for _ in range(rng.randint(1, 3)):
             rate = rng.uniform(MIN_RATE, MAX_RATE)
             abstract, ra = mutate(src.abstract, rng, rate)
@@ -193,6 +253,7 @@ def build(n: int, sample: int, seed: int) -> tuple[list[ScreeningDoc], dict[str,
             copies.append(ScreeningDoc(
                 id=next_id, title=src.title, abstract=abstract, claims=claims,
                 applicant_keys=src.applicant_keys if rng.random() < 0.5 else shell,
+                agency=agency,
             ))  # fmt: skip
             weight = len(src.abstract) + len(src.claims)
             rates.append((ra * len(src.abstract) + rc * len(src.claims)) / max(1, weight))
@@ -217,12 +278,13 @@ def build(n: int, sample: int, seed: int) -> tuple[list[ScreeningDoc], dict[str,
         recomb.add((s1.id, next_id))
         recomb.add((s2.id, next_id))
         next_id += 1
-    # Look-alikes: a source's title and opening (template) clause, then a text
-    # of the same vocabulary that is no earlier filing (another source's clauses
-    # with 60 % of their characters redrawn): must not be flagged.
+    # Look-alikes: a source's title in the opening template ("本发明公开了<title>，"),
+    # two stock template sentences, then a text of the same vocabulary that is no
+    # earlier filing (another source's clauses with 60 % of their characters
+    # redrawn): same template, different invention; must not be flagged.
     for k in range(2, len(srcs) - 1, 4):
         s1, other = srcs[k], srcs[(k * 7 + 3) % len(srcs)]
-        head1 = re.split(r"(?<=[，；。])", s1.abstract)[0]
+        head1 = f"本发明公开了{s1.title}，" + "".join(rng.sample(STOCK, 2))
         rest, _ = mutate("".join(re.split(r"(?<=[，；。])", other.abstract)[1:]), rng, 0.6)
         copies.append(ScreeningDoc(id=next_id, title=s1.title, abstract=head1 + rest,
                                    applicant_keys=frozenset({f"他公司{next_id}"})))  # fmt: skip
@@ -231,6 +293,7 @@ def build(n: int, sample: int, seed: int) -> tuple[list[ScreeningDoc], dict[str,
     # The synthetic tail gives up as many records as were planted, so the total is n.
     tail = synth[head_synth : len(synth) - len(copies)] if copies else synth[head_synth:]
     head = real + copies + synth[:head_synth]
+    head = [_with_agency(d, agency_of[d.id]) if d.id in agency_of else d for d in head]
     rng.shuffle(head)
     docs = head + tail
     groups: dict[tuple[str, frozenset[str]], list[int]] = defaultdict(list)
@@ -314,10 +377,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--threshold", type=float, default=0.8)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--skip-full", action="store_true", help="quality only (tuning)")
+    ap.add_argument(
+        "--text",
+        choices=("markov", "sentences"),
+        default="markov",
+        help="synthetic filler text (gen_corpus --text)",
+    )
     args = ap.parse_args(argv)
     sample = min(args.sample, args.docs)
+    from filings import machine  # the calibration figure the other benches print
+
+    host = machine() | {"load_avg": [round(x, 2) for x in os.getloadavg()]}
+    print(f"machine: {host['cpu']}, {host['cores']} cores; python_ms {host['python_ms']}; "
+          f"load average {host['load_avg']}")  # fmt: skip
     t0 = time.perf_counter()
-    docs, info = build(args.docs, sample, args.seed)
+    docs, info = build(args.docs, sample, args.seed, args.text)
     planted: dict[tuple[int, int], float] = info["planted"]
     print(f"corpus: {len(docs)} docs ({info['real_records']} real), {len(planted)} planted pairs "
           f"(mean edit rate {info['edit_rate_mean']:.3f}), {len(info['real_groups'])} real "
@@ -325,7 +399,8 @@ def main(argv: list[str] | None = None) -> None:
     t = args.threshold
     # The benchmark's question is the detector at one threshold for every pair.
     params = ScreeningParams(jaccard_related=t, jaccard_unrelated=t, min_shingles=1,
-                             min_shingles_unrelated=0, fp_min_shared=1 << 30)  # fmt: skip
+                             min_shingles_unrelated=0, min_shingles_related_low=0,
+                             edited_copies=False)  # fmt: skip
 
     head = docs[:sample]
     ids = [d.id for d in head]
@@ -340,8 +415,7 @@ def main(argv: list[str] | None = None) -> None:
     estimated = estimate_pairs(texts, ids, t)
 
     planted_true = {p for p in planted if p in truth}
-    # The edited-copy stage is off in production until its precision is good enough.
-    production = find_near_duplicates(head, params=ScreeningParams(edited_copies=True))
+    production = find_near_duplicates(head, params=ScreeningParams())
     flagged = {(p.a, p.b) for c in production.clusters for p in c.pairs}
     by_id = {d.id: i for i, d in enumerate(head)}
     planted_j = [
@@ -388,7 +462,7 @@ def main(argv: list[str] | None = None) -> None:
                                         len(recomb))}  # fmt: skip
 
     t3 = time.perf_counter()
-    old_q = quality(find_near_duplicates(head, params=ScreeningParams(fp_min_shared=1 << 30)))
+    old_q = quality(find_near_duplicates(head, params=ScreeningParams(edited_copies=False)))
     new_q = quality(production)
     print(f"production thresholds, sample {sample}: old {old_q}; new {new_q} "
           f"({time.perf_counter() - t3:.1f}s)")  # fmt: skip
@@ -405,6 +479,9 @@ def main(argv: list[str] | None = None) -> None:
     screen_s = time.perf_counter() - t2
     print(f"full: {full.candidate_pairs} candidates, {full.verified_pairs} verified, "
           f"{len(full.clusters)} clusters in {screen_s:.1f}s")  # fmt: skip
+    # The same figures over every flag of the whole corpus (the filler beyond the
+    # sample included; a flag between two filler records counts as false).
+    full_q = quality(full)
     out: dict[str, Any] = {
         "docs": len(docs),
         "threshold": t,
@@ -434,8 +511,14 @@ def main(argv: list[str] | None = None) -> None:
         "lookalikes": len(lookalike_ids),
         "lookalikes_flagged": new_q["lookalikes_flagged"],
         "flags": new_q["flags"],
+        "planted_recall_full": full_q["recall"],
+        "flag_precision_full": full_q["precision"],
+        "flags_full": full_q["flags"],
+        "lookalikes_flagged_full": full_q["lookalikes_flagged"],
         "screen_s": round(screen_s, 2),
         "docs_per_s": round(len(docs) / screen_s, 1),
+        "machine": host,
+        "load_avg_end": [round(x, 2) for x in os.getloadavg()],
     }
     print(json.dumps(out, ensure_ascii=False))
 

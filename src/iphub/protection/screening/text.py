@@ -49,6 +49,16 @@ def screening_text(*, title: str, abstract: str = "", claims: str = "") -> str:
     return normalise(" ".join(part for part in (title, abstract, claims) if part))
 
 
+def body_text(*, abstract: str = "", claims: str = "") -> str:
+    """What the edited-copy stage compares: abstract and claims, canonical.
+
+    The title is left out on purpose: titles are short formulas ("一种……的制备方法")
+    shared by unrelated inventions, and a copier keeps or changes them at will;
+    the body is where a copy is.
+    """
+    return canonical(" ".join(part for part in (abstract, claims) if part))
+
+
 def shingle_codes(text: str, k: int = SHINGLE_K) -> npt.NDArray[np.uint64]:
     """The 64-bit codes of ``text``'s ``k``-character shingles, in text order, repeats kept.
 
@@ -136,23 +146,113 @@ def _mix64(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         return x ^ (x >> np.uint64(31))
 
 
-def winnow(text: str, k: int = WINNOW_K, w: int = WINNOW_W) -> npt.NDArray[np.uint64]:
-    """The distinct winnowing fingerprints of ``text`` (Schleimer et al.'s scheme).
-
-    Order-free: a reordered clause keeps its fingerprints, so two texts sharing
-    clauses in any order share fingerprints.
-    """
+def gram_codes(text: str, k: int) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of every ``k``-character run of ``text``, in text order."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return gram_codes_of(codes, k)
+
+
+def gram_codes_of(codes: npt.NDArray[np.uint64], k: int) -> npt.NDArray[np.uint64]:
+    """``gram_codes`` of a text given as its code points."""
     n = len(codes) - k + 1
     if n <= 0:
         return np.empty(0, dtype=np.uint64)
     h = np.zeros(n, dtype=np.uint64)
     for i in range(k):
         h = _mix64(h ^ codes[i : i + n])
+    return h
+
+
+def covered_mask(
+    grams: npt.NDArray[np.uint64], other: npt.NDArray[np.uint64], run: int
+) -> npt.NDArray[np.bool_]:
+    """Per character of a text: True when it lies in a ``run``-character passage
+    found anywhere in another text (in any order).
+
+    ``grams`` are the text's ``run``-grams in order (``gram_codes``), ``other``
+    the other text's as a sorted array. A character is covered when one of the
+    ``run`` grams that contain it is shared: a convolution of the hit vector.
+    """
+    n = len(grams) + run - 1 if len(grams) else 0
+    if len(grams) == 0 or len(other) == 0:
+        return np.zeros(n, dtype=bool)
+    pos = np.searchsorted(other, grams)
+    pos[pos == len(other)] = 0
+    hit = (other[pos] == grams).astype(np.int32)
+    return np.convolve(hit, np.ones(run, dtype=np.int32)) > 0
+
+
+def winnow(text: str, k: int = WINNOW_K, w: int = WINNOW_W) -> npt.NDArray[np.uint64]:
+    """The distinct winnowing fingerprints of ``text`` (Schleimer et al.'s scheme).
+
+    Order-free: a reordered clause keeps its fingerprints, so two texts sharing
+    clauses in any order share fingerprints.
+    """
+    h = gram_codes(text, k)
+    n = len(h)
+    if n == 0:
+        return h
     if n <= w:
         return np.unique(h[[int(np.argmin(h))]])
     windows = np.lib.stride_tricks.sliding_window_view(h, w)
     return np.unique(windows.min(axis=1))
+
+
+WINNOW_BLOCK = 4096
+
+
+def winnow_many(
+    texts: list[str], k: int = WINNOW_K, w: int = WINNOW_W
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """``winnow`` of every text at once: distinct ``(fingerprint, text index)`` pairs.
+
+    The texts of a block are hashed as one string and the windows that cross
+    from one text into the next are dropped: a handful of numpy calls per block
+    of WINNOW_BLOCK texts rather than per text, which at 10^5-10^6 records is
+    most of the stage's time otherwise. Texts shorter than ``k + w - 1``
+    characters (one window) give no fingerprint.
+    """
+    fps: list[npt.NDArray[np.uint64]] = []
+    rows: list[npt.NDArray[np.int64]] = []
+    span = k + w - 1
+    for start in range(0, len(texts), WINNOW_BLOCK):
+        block = texts[start : start + WINNOW_BLOCK]
+        codes = np.frombuffer("".join(block).encode("utf-32-le"), dtype=np.uint32)
+        if len(codes) < span:
+            continue
+        lengths = np.fromiter(map(len, block), dtype=np.int64, count=len(block))
+        owner = np.repeat(np.arange(start, start + len(block), dtype=np.int64), lengths)
+        h = gram_codes_of(codes.astype(np.uint64), k)
+        mins = np.lib.stride_tricks.sliding_window_view(h, w).min(axis=1)
+        # A window starting at character p ends at p + span - 1: same text, or dropped.
+        inside = owner[: len(mins)] == owner[span - 1 :]
+        fps.append(mins[inside])
+        rows.append(owner[: len(mins)][inside])
+    if not fps:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    fp, row = np.concatenate(fps), np.concatenate(rows)
+    # Rows ascend along the concatenation, so a stable sort by fingerprint (a
+    # radix sort) leaves a text's repeats of one fingerprint side by side.
+    order = np.argsort(fp, kind="stable")
+    fp, row = fp[order], row[order]
+    first = np.ones(len(fp), dtype=bool)
+    first[1:] = (fp[1:] != fp[:-1]) | (row[1:] != row[:-1])
+    return fp[first], row[first]
+
+
+def gram_codes_many(texts: list[str], k: int) -> list[npt.NDArray[np.uint64]]:
+    """``gram_codes`` of each text, hashed as one string and split (see ``winnow_many``)."""
+    if not texts:
+        return []
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    h = gram_codes_of(codes.astype(np.uint64), k)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    # Text i's grams start where it starts and number len - k + 1 (none if shorter).
+    return [
+        h[a : a + n - k + 1] if n >= k else h[:0]
+        for a, n in zip(starts.tolist(), lengths.tolist(), strict=True)
+    ]
 
 
 def containment(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> float:

@@ -366,6 +366,7 @@ def _store_groups(
         inputs = RiskInputs(
             kind=kind,
             max_jaccard=cluster.pairs[0].jaccard,
+            max_aligned=max(p.aligned for p in cluster.pairs),
             size=len(cluster.members),
             same_applicant=any(p.same_applicant for p in cluster.pairs),
             shared_agency=any(p.shared_agency for p in cluster.pairs),
@@ -375,9 +376,14 @@ def _store_groups(
         inputs, member_signals = _with_signals(inputs, cluster.members, signals)
         title = rows[cluster.members[0]]["title"]
         what = "文本高度相似" if kind == GroupKind.NEAR_DUPLICATE else "同日申请、内容部分重合"
-        summary = (
-            f"{len(cluster.members)} 件{what}（最高 Jaccard {inputs.max_jaccard:.2f}）：{title}"
-        )
+        measure = f"最高 Jaccard {inputs.max_jaccard:.2f}"
+        if inputs.max_aligned:
+            # Found (at least in part) by the edited-copy stage: say what the texts
+            # share, not only their low Jaccard.
+            if cluster.pairs[0].stage != "minhash":
+                what = "文本改写后相似"
+            measure += f"，共同段落覆盖 {inputs.max_aligned:.2f}"
+        summary = f"{len(cluster.members)} 件{what}（{measure}）：{title}"
         _create_group(
             run,
             places,

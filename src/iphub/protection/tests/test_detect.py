@@ -49,21 +49,23 @@ def test_planted_copies_cluster_with_exact_jaccard_and_lookalike_stays_out() -> 
 
 def test_unrelated_applicants_need_a_near_verbatim_copy() -> None:
     moderately_edited = [doc(1, BASE, "甲公司"), doc(2, edit(BASE, 12), "乙公司")]
-    assert find_near_duplicates(moderately_edited).clusters == []
-    # The edited-copy stage (issue 24; off in production), with its aligned
+    minhash_only = ScreeningParams(edited_copies=False)
+    assert find_near_duplicates(moderately_edited, params=minhash_only).clusters == []
+    # The edited-copy stage (issue 24; on in production), with its aligned
     # passages, flags the moderately edited copy between strangers, not a heavy edit.
-    edited = ScreeningParams(edited_copies=True)
-    (found,) = find_near_duplicates(moderately_edited, params=edited).clusters
+    (found,) = find_near_duplicates(moderately_edited).clusters
     assert [p.stage for p in found.pairs] == ["edited"] and found.pairs[0].aligned >= 0.6
     heavily_edited = [doc(1, BASE, "甲公司"), doc(2, edit(BASE, 3), "乙公司")]
-    assert find_near_duplicates(heavily_edited, params=edited).clusters == []
-    # The same copy is flagged once both filings share an agency (related parties).
+    assert find_near_duplicates(heavily_edited).clusters == []
+    # The MinHash stage flags the same copy once both filings share an agency
+    # (related parties, lower threshold).
     linked = [
         doc(1, BASE, "甲公司", agency="某代理所"),
         doc(2, edit(BASE, 12), "乙公司", agency="某代理所"),
     ]
-    (cluster,) = find_near_duplicates(linked).clusters
+    (cluster,) = find_near_duplicates(linked, params=minhash_only).clusters
     assert cluster.pairs[0].shared_agency and not cluster.pairs[0].same_applicant
+    assert cluster.pairs[0].stage == "minhash"
 
 
 def test_dismissed_pair_is_not_flagged_again() -> None:

@@ -4,17 +4,21 @@ confirmed by shared passages, and a look-alike with the same template is not."""
 
 from __future__ import annotations
 
+import random
+
 from iphub.protection.screening.detect import (
     ScreeningDoc,
     ScreeningParams,
     aligned_share,
     find_near_duplicates,
 )
+from iphub.protection.screening.evidence import shared_passages
 from iphub.protection.screening.text import canonical
 from iphub.protection.tests.conftest import BASE, LOOKALIKE
 
-# The stage is off in production (ScreeningParams.edited_copies); these tests turn it on.
-EDITED = ScreeningParams(edited_copies=True)
+# The production parameters: the stage is on (ScreeningParams.edited_copies).
+EDITED = ScreeningParams()
+MINHASH_ONLY = ScreeningParams(edited_copies=False)
 
 # A second invention, for split-and-recombine.
 OTHER = (
@@ -32,12 +36,14 @@ CLAIMS = (
 )
 
 
-def doc(i: int, text: str, applicant: str) -> ScreeningDoc:
-    return ScreeningDoc(id=i, title="", abstract=text, applicant_keys=frozenset({applicant}))
+def doc(i: int, text: str, applicant: str, title: str = "", agency: str = "") -> ScreeningDoc:
+    return ScreeningDoc(
+        id=i, title=title, abstract=text, applicant_keys=frozenset({applicant}), agency=agency
+    )
 
 
-def flagged(docs: list[ScreeningDoc]) -> set[tuple[int, int]]:
-    return {(p.a, p.b) for c in find_near_duplicates(docs, params=EDITED).clusters for p in c.pairs}
+def flagged(docs: list[ScreeningDoc], params: ScreeningParams = EDITED) -> set[tuple[int, int]]:
+    return {(p.a, p.b) for c in find_near_duplicates(docs, params=params).clusters for p in c.pairs}
 
 
 def test_canonical_text_folds_claim_synonyms_and_numbers() -> None:
@@ -84,3 +90,92 @@ def test_aligned_share_ignores_order_and_counts_only_real_passages() -> None:
     clauses = CLAIMS.split("；")
     assert aligned_share(CLAIMS, "；".join(reversed(clauses))) > 0.95
     assert aligned_share(canonical(BASE), canonical(LOOKALIKE)) < 0.3
+
+
+def test_insertions_and_deletions_are_found_but_not_by_minhash_alone() -> None:
+    # One character inserted or dropped every ~9: about 11 % of the text edited.
+    chars = list(CLAIMS)
+    for n, i in enumerate(range(len(chars) - 5, 0, -9)):
+        if n % 2:
+            del chars[i]
+        else:
+            chars.insert(i, "甲")
+    copy = "".join(chars)
+    docs = [doc(1, CLAIMS, "甲公司"), doc(2, copy, "乙公司"), doc(3, OTHER, "丙公司")]
+    assert flagged(docs) == {(1, 2)}
+    assert flagged(docs, MINHASH_ONLY) == set()
+
+
+def test_the_body_is_compared_not_the_title() -> None:
+    # Same stock title, different inventions: no flag; a copy under a new title: a flag.
+    title = "一种锂离子电池正极材料的包覆改性方法"
+    same_title = [doc(1, BASE, "甲公司", title), doc(2, OTHER, "乙公司", title)]
+    assert flagged(same_title) == set()
+    renamed = CLAIMS.replace("所述", "该").replace("300", "320")
+    docs = [doc(1, CLAIMS, "甲公司", "一种包覆装置"), doc(2, renamed, "乙公司", "一种干燥系统")]
+    assert flagged(docs) == {(1, 2)}
+
+
+def substituted(text: str, rate: float, seed: int) -> str:
+    """``text`` with about ``rate`` of its Chinese characters redrawn at random."""
+    rng = random.Random(seed)
+    pool = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    return "".join(
+        rng.choice(pool) if rng.random() < rate and "\u4e00" <= c <= "\u9fff" else c for c in text
+    )
+
+
+def test_related_parties_need_less_of_the_text_shared() -> None:
+    # A quarter of the characters redrawn: shared passages cover 0.29 of the
+    # text, below the strangers' 0.3 and above the related parties' 0.2.
+    text = CLAIMS + OTHER
+    copy = substituted(text, 0.25, seed=1)
+    assert flagged([doc(1, text, "甲公司"), doc(2, copy, "乙公司")]) == set()
+    linked = [doc(1, text, "甲公司", agency="某代理所"), doc(2, copy, "乙公司", agency="某代理所")]
+    (pair,) = [p for c in find_near_duplicates(linked).clusters for p in c.pairs]
+    assert pair.shared_agency and pair.stage == "edited" and 0.2 <= pair.aligned < 0.3
+
+
+def test_short_related_texts_need_a_near_verbatim_copy() -> None:
+    # Two short titles of one applicant that share their formula are no copy,
+    # the same title twice is (a real duplicate group).
+    one = [doc(1, "", "甲公司", "一种锂电池隔膜及其制备方法"),
+           doc(2, "", "甲公司", "一种锂电池负极及其制备方法")]  # fmt: skip
+    assert flagged(one) == set()
+    twice = [doc(1, "", "甲公司", "一种锂电池隔膜及其制备方法"),
+             doc(2, "", "甲公司", "一种锂电池隔膜及其制备方法")]  # fmt: skip
+    assert flagged(twice) == {(1, 2)}
+
+
+def test_shared_passages_are_found_in_any_order() -> None:
+    clauses = CLAIMS.split("；")
+    reordered = "；".join([clauses[0], *reversed(clauses[1:])])
+    passages = shared_passages(CLAIMS, reordered)
+    # Every clause is shown as shared, not only the longest run in order.
+    assert sum(n for _, _, n in passages) >= 0.95 * len(CLAIMS)
+    for start_a, start_b, n in passages:
+        assert CLAIMS[start_a : start_a + n] == reordered[start_b : start_b + n]
+
+
+TEMPLATE = ("本发明结构简单，操作方便，成本低廉，适于推广应用。",
+            "所述控制器分别与所述传感器和所述执行机构电连接。")  # fmt: skip
+
+
+def test_template_sentences_many_filings_carry_are_no_evidence() -> None:
+    # Sixty filings of random vocabulary carry the two template sentences: their
+    # fingerprints are in more than fp_df_cap records, so they are template text.
+    rng = random.Random(7)
+    pool = [c for c in CLAIMS + OTHER + BASE if "\u4e00" <= c <= "\u9fff"]
+    filler = [
+        doc(100 + n, "".join(rng.choices(pool, k=90)) + "".join(TEMPLATE), f"公司{n}")
+        for n in range(60)
+    ]
+    # Two short inventions that share nothing but the template: not flagged,
+    # though the template is most of their text.
+    first = "一种花盆，盆底设有渗水孔。" + "".join(TEMPLATE)
+    second = "一种拖把，拖头可拆卸清洗。" + "".join(TEMPLATE)
+    # A copy (synonyms swapped) that also carries the template: flagged.
+    copy = CLAIMS.replace("所述", "该").replace("包括", "包含") + "".join(TEMPLATE)
+    docs = [*filler, doc(1, first, "甲公司"), doc(2, second, "乙公司"),
+            doc(3, CLAIMS + "".join(TEMPLATE), "丙公司"), doc(4, copy, "丁公司")]  # fmt: skip
+    assert flagged(docs) == {(3, 4)}
