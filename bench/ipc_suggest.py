@@ -9,7 +9,9 @@ rows, as in /work/shared/data/ipc_titles_5876.csv) is scored beside ours.
 
 k-fold cross-validation (shuffled, seeded): each fold's rows are predicted by a
 model trained on the other folds only (plus the IPC 2026.01 titles, which carry
-no row's labels), so no row is ever predicted by a model that saw it. The
+no row's labels, and the reference classifier's answers for the training rows,
+as production does; ``--no-reference`` leaves them out), so no row is ever
+predicted by a model that saw it or the reference's answer for it. The
 platform's own records with IPC codes are not added here: in the demo they are
 these same rows (the demo imports this CSV) plus 40 sample records, so adding
 them would put test titles into training; ``build`` drops a platform record
@@ -58,6 +60,11 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--sweep", action="store_true", help="print F1 over thresholds too")
     ap.add_argument("--no-scheme", action="store_true", help="train without the IPC titles")
+    ap.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="train without the reference classifier's answers for the training rows",
+    )
     args = ap.parse_args()
 
     import numpy as np
@@ -72,6 +79,10 @@ def main() -> None:
         (r["title"], {c.strip() for c in r["ipc_subclasses"].split("|") if c.strip()})
         for r in records
     ]
+    reference = [
+        (r["title"], [c for c in (r.get("reference_predicted") or "").split("|") if c])
+        for r in records
+    ]
     order = list(range(len(rows)))
     random.Random(args.seed).shuffle(order)
     folds = [order[i :: args.folds] for i in range(args.folds)]
@@ -83,6 +94,11 @@ def main() -> None:
     for k, held in enumerate(folds):
         held_set = set(held)
         train_rows = [(rows[i][0], sorted(rows[i][1])) for i in order if i not in held_set]
+        if not args.no_reference:
+            # Only the training rows' reference answers: a held-out row's never.
+            train_rows = ips.with_reference(
+                train_rows, [reference[i] for i in order if i not in held_set and reference[i][1]]
+            )
         t = time.perf_counter()
         model = ips.train(train_rows, scheme_documents=not args.no_scheme)
         t_train += time.perf_counter() - t

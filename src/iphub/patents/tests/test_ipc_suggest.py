@@ -55,6 +55,25 @@ def test_subgroup_titles_teach_a_subclass_words_no_training_title_has() -> None:
     assert model.suggest("一种新型粘蝇纸")[0].code == "A01M"
 
 
+def test_reference_answers_teach_only_the_titles_being_trained_on(tmp_path: Path) -> None:
+    csv_path = tmp_path / "ipc.csv"
+    csv_path.write_text(
+        "publication_number,title,ipc_subclasses,reference_predicted\n"
+        "CN1A,一种锂电池隔膜,H01M,H01M|C08J\n"
+        "CN2A,一种水稻育秧盘,A01G,A01G\n"
+        "CN3A,一种灭虫灯,A01M,F21V\n",
+        encoding="utf-8",
+    )
+    # Trained on the first two rows only: the third row's reference answer (F21V)
+    # must not reach the model, the first row's (C08J) must.
+    model = ips.build(csv_path=csv_path, directory=tmp_path / "model", limit=2)
+    assert "C08J" in model.labels
+    assert "F21V" not in model.labels and "A01M" not in model.labels
+    assert (model.info or {})["reference_rows"] == 2
+    # The true labels stay: the reference's answer is an extra example, not a rewrite.
+    assert model.suggest("一种锂电池隔膜")[0].code == "H01M"
+
+
 @pytest.mark.parametrize(
     ("title", "abstract", "field"),
     [("", "", "title"), ("电" * 501, "", "title"), ("电池", "字" * 5001, "abstract")],
