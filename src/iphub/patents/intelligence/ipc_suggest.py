@@ -52,6 +52,11 @@ MODEL_DIR_NAME = "ipc_model"
 # with the reference answers in training (docs/benchmarks.md, 2026-12-06).
 THRESHOLD = -0.40
 MAX_SUGGESTIONS = 5
+# A person choosing from a list is offered codes down to this decision value, below
+# the threshold: ticking a right code among five costs little, missing it costs the
+# match its IPC term. Fixed apart from THRESHOLD so re-tuning the automatic rule does
+# not shorten the list people pick from (it was confidence 0.2 at threshold −0.55).
+OFFER_FLOOR = -0.9
 # A main group is offered under a subclass this confident, when its title shares
 # this much of the text (cosine of character bigrams).
 GROUP_MIN_CONFIDENCE = 0.6
@@ -238,7 +243,7 @@ class IPCModel:
         for j in order:
             code = self.labels[int(j)]
             conf = self.confidence(float(scores[j]))
-            if out and conf < 0.2:
+            if out and scores[j] < OFFER_FLOOR:
                 break  # a long tail of unlikely codes helps nobody choose
             out.append(IPCSuggestion(code, ipc_title(code) or "", conf))
             if conf >= GROUP_MIN_CONFIDENCE:
