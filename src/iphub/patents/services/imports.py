@@ -59,6 +59,10 @@ from iphub.patents.services import bulk
 logger = logging.getLogger(__name__)
 
 REBUILD_MIN_ROWS = 20_000  # IMPORT_REBUILD_MIN_ROWS: see rebuild_index_after
+# The rebuild's writer memory (IMPORT_INDEX_HEAP). Half of the 1 GB a standalone
+# rebuild uses: the import's process holds its own ~250 MB beside it, and the
+# import's budget is 1 GB in all; the price is twice as many segments to merge.
+IMPORT_INDEX_HEAP = 500_000_000
 REPORT_LIMIT = 5000  # bad rows kept on the job; the full list goes to a CSV beside it
 IMPORT_ROLES = ("window", "supervisor")
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
@@ -349,7 +353,9 @@ def _index_rebuild(job: ImportJob, written_ids: array[int]) -> None:
 
     started = time.perf_counter()
     try:
-        index_rebuild(wait=True)
+        index_rebuild(
+            wait=True, heap=int(getattr(settings, "IMPORT_INDEX_HEAP", IMPORT_INDEX_HEAP))
+        )
     except Exception:
         logger.exception("检索索引重建失败，改为逐条补入索引（导入任务 %s）", job.pk)
         for start in range(0, len(written_ids), 50_000):
