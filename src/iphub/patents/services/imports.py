@@ -248,32 +248,27 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
         job.save(update_fields=["expected_rows"])
         rebuild = rebuild_index_after(job.expected_rows)
         report = ImportReport(keep=REPORT_LIMIT, sink=_full_report_sink(report_file))
+
+        def stream() -> None:
+            _stream(
+                job,
+                path,
+                report,
+                progress,
+                written_ids,
+                tally,
+                all_or_nothing=all_or_nothing,
+                index=not rebuild,
+            )
+
         try:
             if all_or_nothing:
                 with transaction.atomic():
-                    _stream(
-                        job,
-                        path,
-                        report,
-                        progress,
-                        written_ids,
-                        tally,
-                        all_or_nothing=all_or_nothing,
-                        index=not rebuild,
-                    )
+                    stream()
                     if report.bad:
                         raise _Rollback
             else:
-                _stream(
-                    job,
-                    path,
-                    report,
-                    progress,
-                    written_ids,
-                    tally,
-                    all_or_nothing=all_or_nothing,
-                    index=not rebuild,
-                )
+                stream()
         except _Rollback:
             tally = _Tally()
             del written_ids[:]
