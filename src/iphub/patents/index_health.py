@@ -192,9 +192,15 @@ def swap_in(staging: Path, path: Path) -> None:
 
 
 def index_rebuild(
-    *, progress: Callable[[int, int | None], None] | None = None, wait: bool = True
+    *,
+    progress: Callable[[int, int | None], None] | None = None,
+    wait: bool = True,
+    heap: int | None = None,
 ) -> int | None:
     """Rebuild the index from the database into a fresh directory and swap it in.
+
+    ``heap`` is the writer's indexing memory (``search.index.REBUILD_HEAP`` when
+    None); a bulk import passes a smaller one to stay within its memory budget.
 
     Returns the number of patents indexed, or None when ``wait`` is False and
     another process is already rebuilding. The outbox position is taken before
@@ -216,7 +222,13 @@ def index_rebuild(
         total = Patent.objects.count()
         # A small corpus is faster in this process than through a process pool.
         workers = 1 if total <= 20_000 else None
-        fresh.rebuild(_documents(None), total=total, progress=progress, workers=workers)
+        fresh.rebuild(
+            _documents(None),
+            total=total,
+            progress=progress,
+            workers=workers,
+            **({"heap": heap} if heap else {}),
+        )
         del fresh
         position.save(staging)
         swap_in(staging, path)

@@ -74,7 +74,7 @@ def test_import_with_debug_on_does_not_keep_every_batchs_sql(
     # DEBUG is the embedded default; Django would keep each batch's bulk INSERT,
     # parameters spelled out, for the whole import (gigabytes at 1M rows).
     settings.DEBUG = True
-    monkeypatch.setattr(imports, "BATCH", 5)
+    settings.IMPORT_BATCH_ROWS = 5
     rows = [row(i, 名称=f"一种第{i:03d}号批次测试装置") for i in range(1, 16)]
     job = import_file(actor=None, path=write_csv(tmp_path / "batches.csv", rows))
     assert job.created == 15
