@@ -22,8 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_officer_reads_why_an_edited_copy_was_flagged(
     live_server: Any,
     page: Any,
-    edited_group: FlaggedGroup,
-    screenshot_dir: Path,  # noqa: F811
+    edited_group: FlaggedGroup,  # noqa: F811 (the fixture imported above)
+    screenshot_dir: Path,
 ) -> None:
     browser_login(page, live_server.url, "wuhan_enforcer", PASSWORD)
     page.wait_for_url("**/workspace/")
