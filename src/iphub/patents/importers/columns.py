@@ -148,18 +148,24 @@ for _target in _LOOKUP.values():
     assert _target in PATENT_FIELDS or _target.startswith("extra."), _target
 
 
+def map_headers(headers: list[str], lookup: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """``(header -> target for headers ``lookup`` knows (by :func:`header_key`),
+    unknown headers in source order)``: the same matching for every file layout."""
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    for h in headers:
+        target = lookup.get(header_key(h))
+        if target is None:
+            unknown.append(h)
+        else:
+            mapping[h] = target
+    return mapping, unknown
+
+
 def map_columns(headers: list[str]) -> tuple[dict[str, str], list[str]]:
     """``(header -> target for known headers, unknown headers in source order)``.
 
     When two headers map to the same field (``名称`` and ``title``) both stay in the
     mapping; validation takes the first non-empty one in column order.
     """
-    mapping: dict[str, str] = {}
-    unknown: list[str] = []
-    for h in headers:
-        target = _LOOKUP.get(header_key(h))
-        if target is None:
-            unknown.append(h)
-        else:
-            mapping[h] = target
-    return mapping, unknown
+    return map_headers(headers, _LOOKUP)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..legal_status import KIND_HINT, event_kind_from_text
 from ..numbers import NumberFormatError, normalize_application_number
-from .columns import header_key
+from .columns import header_key, map_headers
 from .readers import RawRow
 from .validate import RowError, parse_date
 
@@ -60,15 +60,7 @@ class LegalEventIn:
 
 def map_event_columns(headers: list[str]) -> tuple[dict[str, str], list[str]]:
     """``(header -> field for known headers, unknown headers in source order)``."""
-    mapping: dict[str, str] = {}
-    unknown: list[str] = []
-    for h in headers:
-        target = _LOOKUP.get(header_key(h))
-        if target is None:
-            unknown.append(h)
-        else:
-            mapping[h] = target
-    return mapping, unknown
+    return map_headers(headers, _LOOKUP)
 
 
 def missing_event_columns(headers: list[str]) -> list[str]:
