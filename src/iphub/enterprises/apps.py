@@ -12,3 +12,6 @@ class EnterprisesConfig(AppConfig):
         from iphub.enterprises import receivers
 
         receivers.connect()
+        from iphub.enterprises.duties import register_duties
+
+        register_duties()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from iphub.patents.events import patent_detail_shown
+from iphub.patents.events import corpus_reindexed, patent_detail_shown, patents_imported
 
 
 def applicant_profiles(sender: Any, *, patent: Any, user: Any, **_: Any) -> dict[str, Any]:
@@ -23,5 +23,21 @@ def applicant_profiles(sender: Any, *, patent: Any, user: Any, **_: Any) -> dict
     return {"applicant_profiles": links}
 
 
+def refresh_peer_figures_after_import(**_: Any) -> None:
+    """An import makes every stored peer figure stale (its stamp moved): recompute
+    them in the background, so the next profile does not pay for it."""
+    from django.db import transaction
+
+    from iphub.enterprises.tasks import refresh_peer_figures
+
+    transaction.on_commit(refresh_peer_figures.enqueue)
+
+
 def connect() -> None:
     patent_detail_shown.connect(applicant_profiles, dispatch_uid="enterprises.applicant_profiles")
+    patents_imported.connect(
+        refresh_peer_figures_after_import, dispatch_uid="enterprises.peer_figures.import"
+    )
+    corpus_reindexed.connect(
+        refresh_peer_figures_after_import, dispatch_uid="enterprises.peer_figures.reindex"
+    )

@@ -15,8 +15,9 @@ province. Two groups:
 * **同市企业** — the registered enterprises of the same prefecture-level city.
 
 Each peer's patents are found as the organisation's own are (its name's key and
-its confirmed variants), the figures come from one grouped SQL query over the
-peers' applicant parties, and the average is the mean over the group (a peer
+its confirmed variants); its figures are stored per organisation and read back
+while no write has touched what they count (:mod:`iphub.enterprises.peer_figures`),
+and the average is the mean over the group (a peer
 without patents counts as 0 in the city group). A group of fewer than
 :data:`MIN_PEERS` is not shown: an average of one or two firms would disclose
 their own figures.
@@ -25,55 +26,28 @@ their own figures.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, Value
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from iphub.core.calendar import add_years
 from iphub.core.models import Organisation, OrganisationKind
 from iphub.core.regions import HUBEI
-from iphub.enterprises.models import ApplicantNameVariant, VariantStatus
+from iphub.enterprises.peer_figures import Figures, chain_prefixes, peer_figures, signature
 from iphub.enterprises.selectors.access import Names
-from iphub.enterprises.selectors.figures import (
-    RECENT_YEARS,
-    PatentGroup,
-    legal_state_expression,
-    patent_groups,
-)
+from iphub.enterprises.selectors.figures import PatentGroup, patent_groups
 from iphub.navigation.models import IndustryChain
 from iphub.patents.intelligence.grade import INVENTIONS
-from iphub.patents.models import PartyRole, PatentParty
-from iphub.patents.names import applicant_key
+
+__all__ = ["MIN_PEERS", "PeerComparison", "PeerGroup", "chain_prefixes", "peer_comparison"]
 
 MIN_PEERS = 3
-_IPC_PART = re.compile(r"IPC\s*=\s*(\([^)]*\)|[A-H][0-9A-Z/]*\*?)", re.I)
-_CODE = re.compile(r"[A-H]\d{2}[A-Z]?\d*", re.I)
 METRICS = (
     ("alive_inventions", "有效发明专利"),
     ("recent", "近五年专利申请"),
     ("high_grade", "A/B 级专利"),
 )
-
-
-def chain_prefixes(query: str) -> list[str]:
-    """The IPC prefixes of a chain's query (``IPC=(H04B10* OR H01S*)`` → H04B10/, H01S).
-    A main group (more than a subclass) is matched with its slash, so G02B6 does
-    not take G02B61."""
-    out: list[str] = []
-    for part in _IPC_PART.findall(query or ""):
-        for code in _CODE.findall(part.upper()):
-            out.append(code + "/" if len(code) > 4 else code)
-    return list(dict.fromkeys(out))
-
-
-def _under(prefixes: list[str], field: str) -> Q:
-    q = Q()
-    for p in prefixes:
-        q |= Q(**{f"{field}__startswith": p})
-    return q
 
 
 @dataclass
@@ -142,68 +116,6 @@ def organisation_chain(
     return (best[0], best[1]) if got[best[0].pk] else (None, [])
 
 
-def _keys_of(orgs: list[Organisation]) -> dict[str, int]:
-    """Applicant key -> organisation id for ``orgs`` (own names and confirmed variants)."""
-    keys = {applicant_key(o.name): o.pk for o in orgs}
-    for key, org_id in ApplicantNameVariant.objects.filter(
-        organisation__in=[o.pk for o in orgs], status=VariantStatus.CONFIRMED
-    ).values_list("key", "organisation_id"):
-        keys.setdefault(key, org_id)
-    return keys
-
-
-def _key_metrics(keys: list[str], today: dt.date, prefixes: list[str]) -> dict[str, dict[str, int]]:
-    """Per applicant key: in-force inventions, applications of the last five
-    years, A/B-grade patents and (``in_chain``) patents under the chain's
-    ``prefixes``, in one query grouped by key (the chain's holders and the
-    peers' figures used to read the same parties twice)."""
-    if not keys:
-        return {}
-    recent = add_years(today, -RECENT_YEARS)
-    in_chain = (
-        Count("patent_id", filter=_under(prefixes, "patent__ipc_main"), distinct=True)
-        if prefixes
-        else Value(0)
-    )
-    rows = (
-        PatentParty.objects.filter(role=PartyRole.APPLICANT, key__in=keys)
-        .annotate(pstate=legal_state_expression(today, prefix="patent__"))
-        .order_by()
-        .values("key")
-        .annotate(
-            alive_inventions=Count(
-                "patent_id",
-                filter=Q(patent__patent_type__in=INVENTIONS, pstate="alive"),
-                distinct=True,
-            ),
-            recent=Count("patent_id", filter=Q(patent__app_date__gte=recent), distinct=True),
-            high_grade=Count(
-                "patent_id", filter=Q(patent__grade__band__in=("A", "B")), distinct=True
-            ),
-            in_chain=in_chain,
-        )
-    )
-    return {
-        key: {"alive_inventions": alive, "recent": recent_n, "high_grade": high, "in_chain": ch}
-        for key, alive, recent_n, high, ch in rows.values_list(
-            "key", "alive_inventions", "recent", "high_grade", "in_chain"
-        )
-    }
-
-
-def _metrics(keys: dict[str, int], by_key: dict[str, dict[str, int]]) -> dict[int, dict[str, int]]:
-    """Per organisation: the sums of its keys' figures."""
-    out: dict[int, dict[str, int]] = {}
-    for key, org_id in keys.items():
-        got = by_key.get(key)
-        if got is None:
-            continue
-        acc = out.setdefault(org_id, {k: 0 for k, _l in METRICS})
-        for k, _l in METRICS:
-            acc[k] += got[k]
-    return out
-
-
 def _own_metrics(groups: list[PatentGroup]) -> dict[str, int]:
     """The organisation's own three figures, over the same patents as its profile."""
     return {
@@ -236,24 +148,25 @@ def peer_comparison(
     hubei = list(
         enterprises.filter(Q(region__path=HUBEI) | Q(region__path__startswith=HUBEI + "/"))
     )
-    # One pass over the parties of every candidate peer (Hubei's enterprises if
-    # there is a chain, the city's): each key's figures and whether it holds a
-    # patent under the chain's prefixes.
+    # Every candidate peer's stored figures (Hubei's enterprises if there is a
+    # chain, the city's), computed only for those whose stored row is stale.
     pool = [*hubei, *city_orgs] if chain is not None else city_orgs
-    candidates = _keys_of(list({o.pk: o for o in pool}.values()))
-    by_key = _key_metrics(list(candidates), today, prefixes if chain is not None else [])
+    figs = peer_figures(
+        list({o.pk: o for o in pool}.values()),
+        today=today,
+        chains=[prefixes] if chain is not None else [],
+    )
     if chain is not None:
-        keys = _keys_of(hubei)
-        ids = {keys[k] for k in keys if by_key.get(k, {}).get("in_chain")}
-        chain_orgs = [o for o in hubei if o.pk in ids]
-    all_keys = _keys_of(list({o.pk: o for o in [*city_orgs, *chain_orgs]}.values()))
-    per_org = _metrics(all_keys, by_key)
+        sig = signature(prefixes)
+        chain_orgs = [o for o in hubei if o.pk in figs and figs[o.pk].in_chain.get(sig)]
     own_metrics = _own_metrics(groups)
 
     def group(key: str, title: str, members: list[Organisation], note: str) -> PeerGroup:
-        zero = {k: 0 for k, _l in METRICS}
+        zero = Figures()
         avg = {
-            k: (sum(per_org.get(o.pk, zero)[k] for o in members) / len(members)) if members else 0.0
+            k: (sum(figs.get(o.pk, zero).metric(k) for o in members) / len(members))
+            if members
+            else 0.0
             for k, _l in METRICS
         }
         return PeerGroup(key, title, len(members), own_metrics, avg, note)

@@ -236,3 +236,78 @@ def test_peer_figures_follow_an_imported_status_change_and_a_confirmed_variant(
     services.variant_decide(actor=cast["wuhan_clerk"], variant_id=v.pk, step="confirm")
     assert city_means() == pytest.approx(expected((JIANGAN, old_name)))
     assert city_means()["alive_inventions"] == pytest.approx(after["alive_inventions"] + 1 / 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_peer_figures_follow_a_regrade_a_legal_event_and_the_date(
+    world: dict[str, Any], orgs: dict[str, Any]
+) -> None:
+    """Peer figures are stored between views (PeerFigures), and every write they
+    count makes them stale: a grade's band moved, a lapse recorded as a legal
+    event on a patent whose status text still says in force, and a new day.
+    (Committed writes: PostgreSQL stores a row only when no transaction older
+    than its stamp is still running, which a test's own transaction would be.)"""
+    from iphub.conftest import make_org
+    from iphub.enterprises.models import PeerFigures
+    from iphub.patents.models import LegalEvent, LegalEventKind
+
+    make_org("武汉测试甲有限公司", "420106", 11)
+    make_org("武汉测试乙有限公司", "420111", 12)
+    today = timezone.localdate()
+
+    def city(day: dt.date = today) -> dict[str, float]:
+        profile = profile_build(world["org"], public=False, today=day)
+        return {g.key: g for g in profile.peers.groups}["city"].average
+
+    before = city()
+    assert PeerFigures.objects.filter(organisation=orgs["wuhan_jiangan"]).exists()
+    theirs = own_patents((JIANGAN,))
+    alive = next(p for p in theirs if p.patent_type == "invention" and state(p, today) == "alive")
+    was_high = PatentGrade.objects.filter(patent=alive, band__in=("A", "B")).exists()
+    PatentGrade.objects.update_or_create(
+        patent=alive,
+        defaults={
+            "score": 20 if was_high else 95,
+            "band": "D" if was_high else "A",
+            "method_version": "test",
+            "computed_at": timezone.now(),
+        },
+    )
+    moved = -1 / 3 if was_high else 1 / 3
+    assert city()["high_grade"] == pytest.approx(before["high_grade"] + moved)
+    LegalEvent.objects.create(patent=alive, kind=LegalEventKind.LAPSED, date=today)
+    assert state(alive, today) == "dead"
+    lapsed = city()
+    assert lapsed["alive_inventions"] == pytest.approx(before["alive_inventions"] - 1 / 3)
+    # Five years on, 江岸's applications (2019, 2020) are no longer recent; the row
+    # stored today is not read for that day.
+    later = today.replace(year=today.year + 6)
+    assert city(later)["recent"] == 0
+    assert city()["recent"] == pytest.approx(before["recent"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_refresh_stores_every_enterprise_and_the_profile_then_reads_them(
+    world: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    """After an import the background refresh recomputes every registered
+    enterprise's row under the current stamp; a profile then reads them without
+    recomputing any (no write to a row), and shows the same means as before."""
+    from iphub.core.models import Organisation, OrganisationKind
+    from iphub.enterprises.models import PeerFigures
+    from iphub.enterprises.peer_figures import peer_figures_refresh, stamp_now
+
+    today = timezone.localdate()
+    expected = {g.key: g.average for g in profile_build(world["org"], public=False).peers.groups}
+    PeerFigures.objects.all().delete()
+    n = peer_figures_refresh(today=today)
+    enterprises = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
+    assert n == enterprises.count()
+    stamp = stamp_now()
+    assert set(PeerFigures.objects.values_list("organisation_id", "stamp", "computed_on")) == {
+        (pk, stamp, today) for pk in enterprises.values_list("pk", flat=True)
+    }
+    computed = set(PeerFigures.objects.values_list("organisation_id", "computed_at"))
+    got = {g.key: g.average for g in profile_build(world["org"], public=False).peers.groups}
+    assert got == expected
+    assert set(PeerFigures.objects.values_list("organisation_id", "computed_at")) == computed

@@ -231,6 +231,8 @@ def test_profile_with_programmes_and_policies_in_few_queries(
     django_assert_max_num_queries: Any,
 ) -> None:
     client.force_login(cast["enterprise"])
-    with django_assert_max_num_queries(45):
+    # 45 before the peer figures were stored; their stamp reads two database
+    # counters (a trigger check and a read each) and the first view stores the rows.
+    with django_assert_max_num_queries(52):
         page = client.get(full_url(cast["enterprise"].organisation)).content.decode()
     assert MET in page and CURRENT in page
