@@ -18,6 +18,7 @@ from iphub.patents.models import (
     LegalEvent,
     Patent,
     PatentGrade,
+    PatentParty,
     SearchAlert,
 )
 from iphub.patents.services import import_file, saved_search_create
@@ -268,17 +269,46 @@ def test_a_weekly_publication_file_touches_only_its_own_records(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="patents_upsert rewrites every row of a file, changed or not (its parties, "
-    "imported events, outbox row and updated_at); the bulk write path being rewritten "
-    "in services/imports.py and services/bulk.py owns that",
-)
 def test_a_weekly_file_repeating_an_unchanged_record_leaves_it_alone(
-    corpus: dict[int, Patent], tmp_path: Path
+    corpus: dict[int, Patent], cast: dict[str, Any], tmp_path: Path
 ) -> None:
-    stamp = fresh(corpus[1]).updated_at
-    week = [row(1, 法律状态="审中-实质审查"), row(4, 名称="一种钠离子电池负极")]
+    watch = saved_search_create(user=cast["enterprise"], name="电池", query="电池")
+    same = fresh(corpus[1])
+    parties = list(PatentParty.objects.filter(patent=same).values_list("pk", flat=True))
+    events = list(LegalEvent.objects.filter(patent=same).values_list("pk", flat=True))
+    grade = PatentGrade.objects.get(patent=same).computed_at
+    outbox = IndexOutbox.objects.count()
+    # Record 1 exactly as before (from a file of another name), record 2 with a new
+    # status, record 4 new.
+    week = [
+        row(1, 法律状态="审中-实质审查"),
+        row(2, 名称="一种固态电池隔膜", 法律状态="失效-未缴年费"),
+        row(4, 名称="一种钠离子电池负极"),
+    ]
     job = import_file(actor=None, path=write_csv(tmp_path / "week.csv", week))
-    assert (job.created, job.updated) == (1, 0)
-    assert fresh(corpus[1]).updated_at == stamp
+
+    assert (job.created, job.updated, job.report["unchanged"]) == (1, 1, 1)
+    assert "与平台记录相同未改写 1 条" in job.message
+    after = fresh(corpus[1])
+    assert (after.updated_at, after.source) == (same.updated_at, same.source)
+    assert list(PatentParty.objects.filter(patent=same).values_list("pk", flat=True)) == parties
+    assert list(LegalEvent.objects.filter(patent=same).values_list("pk", flat=True)) == events
+    assert PatentGrade.objects.get(patent=same).computed_at == grade
+    changed, new = fresh(corpus[2]), Patent.objects.get(application_number=app_no(2021, 1, 4))
+    assert changed.legal_status == "失效-未缴年费" and changed.updated_at > same.updated_at
+    assert changed.source == "week.csv"
+    assert PatentGrade.objects.get(patent=changed).band == "D"  # regraded
+    refreshed = set(IndexOutbox.objects.order_by("id")[outbox:].values_list("object_id", flat=True))
+    assert refreshed == {changed.pk, new.pk}
+    assert matching_ids('STATUS="失效-未缴年费"') == [changed.pk]
+    alert = SearchAlert.objects.get(saved_search=watch)
+    assert alert.patent_ids == [new.pk]  # the new record; never the unchanged one
+
+    # The same file again: nothing is written at all.
+    stamps = dict(Patent.objects.values_list("pk", "updated_at"))
+    outbox = IndexOutbox.objects.count()
+    again = import_file(actor=None, path=write_csv(tmp_path / "week.csv", week))
+    assert (again.created, again.updated, again.report["unchanged"]) == (0, 0, 3)
+    assert dict(Patent.objects.values_list("pk", "updated_at")) == stamps
+    assert IndexOutbox.objects.count() == outbox
+    assert SearchAlert.objects.count() == 1
