@@ -18,7 +18,8 @@ effects are decided here from the Patent Law and its Implementing Rules:
   期限届满 (``expired``), 宣告专利权全部无效 (``invalidated``), 发明专利申请公布后的
   驳回 (``rejected``), 视为撤回 / 撤回 (``withdrawn``), 视为放弃 / 主动放弃
   (``abandoned``);
-* grants it (``有权-授权``): 授权;
+* grants it (``有权-授权``): 授权, unless the record is in force already (its
+  有权-审定授权 from the import says as much, and is kept);
 * 实质审查的生效 (``examination``): an application under way becomes 审中-实质审查;
   it never moves a granted or ended record (examination comes before a grant, so
   an older examination date arriving late must not undo one);
@@ -231,7 +232,11 @@ def status_from_events(events: Iterable[EventFact], current: str) -> str:
             if _ended(status) and _RESTORABLE.search(status) and not _FINAL.search(status):
                 granted = granted or bool(_GRANTED_ENDING.search(status))
                 status = "有权-权利恢复" if granted else "审中-权利恢复"
+        elif e.kind == K.GRANTED:
+            granted = True
+            # A record already in force keeps its words (有权-审定授权 says more).
+            if _ended(status) or not _IN_FORCE.search(status):
+                status = _STATUS_OF_KIND[K.GRANTED]
         elif implied := _ending(e):
             status = implied
-            granted = granted or e.kind == K.GRANTED
     return status

@@ -148,9 +148,8 @@ def test_a_restoration_returns_what_the_ending_took() -> None:
     again = EventFact("restored", D(2022, 1, 20))
     assert status_from_events([withdrawn, again, exam], "审中-公开") == "审中-实质审查"
     # A grant older than the examination is not undone by it.
-    assert status_from_events([grant, EventFact("examination", D(2019, 1, 1))], "") == (
-        "有权-授权"
-    )
+    early = EventFact("examination", D(2019, 1, 1))
+    assert status_from_events([grant, early], "") == "有权-授权"
 
 
 _facts = st.lists(
@@ -181,3 +180,9 @@ def test_replaying_a_history_over_its_own_result_changes_nothing(
     # A re-run of the same file recomputes from the status the first run wrote.
     once = status_from_events(facts, current)
     assert status_from_events(facts, once) == once
+
+
+def test_a_grant_keeps_the_words_of_a_record_already_in_force() -> None:
+    grant = EventFact("granted", D(2022, 1, 1))
+    assert status_from_events([grant], "有权-审定授权") == "有权-审定授权"
+    assert status_from_events([grant], "审中-实质审查") == "有权-授权"
