@@ -69,6 +69,9 @@ def demo_load(*, small: bool = False) -> list[str]:
     from iphub.patents.models import Patent
 
     lines = [f"{job.file_name}：{job.message}" for job in demo_patents_load(small=small)]
+    change_job = demo_change_file_apply()
+    if change_job is not None:
+        lines.append(f"{change_job.file_name}：{change_job.message}")
     graded = demo_grades_fill()
     if graded:
         lines.append(f"价值分级：补算 {graded} 件")
@@ -91,3 +94,24 @@ def demo_grades_fill() -> int:
 
     ids = list(Patent.objects.filter(grade=None).values_list("pk", flat=True))
     return grades_compute(ids)["graded"] if ids else 0
+
+
+def demo_change_file_apply() -> ImportJob | None:
+    """Apply the example legal-status change file once (``change_example``: the
+    demo source's own dated facts), so the import page shows a finished change-file
+    job with its report. ``None`` when one is applied already or there are no rows."""
+    from iphub.core.exports import write_csv
+    from iphub.patents.change_example import EXAMPLE_NAME, HEADERS, change_file_example_rows
+    from iphub.patents.services.updates import JOB_KIND, legal_status_file_apply
+
+    name = f"{EXAMPLE_NAME}.csv"
+    done = ImportJob.objects.filter(file_name=name, status="done", report__kind=JOB_KIND)
+    rows = change_file_example_rows()
+    if not rows or done.exists():
+        return None
+    # Kept under var/imports, as an upload is, so the job's file stays readable.
+    path = Path(settings.VAR_DIR) / "imports" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        write_csv(fh, HEADERS, rows)
+    return legal_status_file_apply(actor=None, path=path)

@@ -123,16 +123,29 @@ class PatentParty(models.Model):
 
 
 class LegalEventKind(models.TextChoices):
+    """The events of a legal-status history; what each does to the status is in
+    ``legal_status`` (the change files' wording too)."""
+
     FILED = "filed", _("申请")
     PUBLISHED = "published", _("公开")
+    EXAMINATION = "examination", _("实质审查的生效")
     GRANTED = "granted", _("授权")
     LAPSED = "lapsed", _("未缴年费终止")
     EXPIRED = "expired", _("期限届满")
     INVALIDATED = "invalidated", _("宣告无效")
+    PARTLY_INVALIDATED = "partly_invalidated", _("部分无效")
+    REJECTED = "rejected", _("驳回")
+    WITHDRAWN = "withdrawn", _("视为撤回")
+    ABANDONED = "abandoned", _("放弃")
+    RESTORED = "restored", _("权利恢复")
+    PARTICULARS_CHANGED = "particulars_changed", _("著录事项变更")
     TRANSFERRED = "transferred", _("权利转移")
     LICENSED = "licensed", _("实施许可备案")
+    LICENCE_CHANGED = "licence_changed", _("许可备案变更")
+    LICENCE_CANCELLED = "licence_cancelled", _("许可备案注销")
     OPEN_LICENCE = "open_licence", _("开放许可")
     PLEDGED = "pledged", _("质押登记")
+    PLEDGE_CHANGED = "pledge_changed", _("质押变更")
     PLEDGE_RELEASED = "pledge_released", _("质押注销")
     STATUS = "status", _("法律状态（导入）")
 

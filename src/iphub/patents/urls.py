@@ -23,6 +23,11 @@ urlpatterns = [
         name="export_job_download",
     ),
     path("imports/", views.imports, name="imports"),
+    path(
+        "imports/change-file-example.<str:fmt>",
+        views.change_file_example,
+        name="change_file_example",
+    ),
     path("imports/<int:job_id>/", views.import_detail, name="import_detail"),
     path("imports/<int:job_id>/progress/", views.import_progress, name="import_progress"),
     path("saved/", views.saved_searches, name="saved"),

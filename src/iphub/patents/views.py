@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from iphub.core import ratelimit
 from iphub.core.errors import ApplicationError
 from iphub.core.exports import csv_response, xlsx_response
-from iphub.patents import events, selectors, services
+from iphub.patents import change_example, events, selectors, services
 from iphub.patents.exports import (
     COLUMNS,
     capped_rows,
@@ -269,15 +269,33 @@ def imports(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_required
+def change_file_example(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The example legal-status change file (CSV or Excel), from the demo's real
+    records (``change_example``)."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    rows = change_example.change_file_example_rows()
+    name = f"{change_example.EXAMPLE_NAME}.{fmt}"
+    fallback = f"legal-status-changes-example.{fmt}"
+    if fmt == "csv":
+        return csv_response(name, change_example.HEADERS, rows, fallback=fallback)
+    return xlsx_response(name, "法律状态变更", change_example.HEADERS, rows, fallback=fallback)
+
+
+@login_required
 def import_detail(request: HttpRequest, job_id: int) -> HttpResponseBase:
     job = selectors.import_job_get(user=request.user, job_id=job_id)
-    return render(request, "patents/import_detail.html", {"job": job})
+    change_file = updates.is_change_file_job(job)
+    return render(request, "patents/import_detail.html", {"job": job, "change_file": change_file})
 
 
 @login_required
 def import_progress(request: HttpRequest, job_id: int) -> HttpResponseBase:
     job = selectors.import_job_get(user=request.user, job_id=job_id)
-    return render(request, "patents/_import_progress.html", {"job": job})
+    change_file = updates.is_change_file_job(job)
+    return render(
+        request, "patents/_import_progress.html", {"job": job, "change_file": change_file}
+    )
 
 
 @login_required

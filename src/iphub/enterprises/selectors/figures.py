@@ -70,7 +70,12 @@ from iphub.enterprises.selectors.access import Names, organisation_names
 from iphub.enterprises.selectors.standing import policy_checks, programme_lines
 from iphub.filings.models import Filing, FilingKind, FilingState, Operation
 from iphub.finance.models import FinancingRequest, RequestState
-from iphub.patents.intelligence.grade import DEAD_EVENTS, INVENTIONS, TERM_YEARS
+from iphub.patents.intelligence.grade import (
+    DEAD_EVENTS,
+    INVENTIONS,
+    RESTORED_EVENT,
+    TERM_YEARS,
+)
 from iphub.patents.intelligence.selectors import band_mix
 from iphub.patents.ipc import ipc_title
 from iphub.patents.models import (
@@ -153,12 +158,11 @@ def legal_state_expression(today: dt.date, prefix: str = "") -> Case:
         term_over |= Q(
             **{f"{prefix}patent_type": ptype, f"{prefix}app_date__lte": add_years(today, -years)}
         )
-    ended = Exists(
-        LegalEvent.objects.filter(patent_id=OuterRef(f"{prefix}pk" if prefix else "pk")).filter(
-            kind__in=sorted(DEAD_EVENTS)
-        )
-    )
-    dead = _words(f"{prefix}legal_status", DEAD_WORDS) | term_over | Q(ended)
+    own = LegalEvent.objects.filter(patent_id=OuterRef(f"{prefix}pk" if prefix else "pk"))
+    ended = Exists(own.filter(kind__in=sorted(DEAD_EVENTS)))
+    # After a restoration the status text says whether the record is in force.
+    restored = Exists(own.filter(kind=RESTORED_EVENT))
+    dead = _words(f"{prefix}legal_status", DEAD_WORDS) | term_over | (Q(ended) & ~Q(restored))
     alive = Q(**{f"{prefix}grant_date__isnull": False}) | _words(
         f"{prefix}legal_status", ALIVE_WORDS
     )

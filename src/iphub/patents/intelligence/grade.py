@@ -47,7 +47,10 @@ INVENTIONS = ("invention", "pct_invention")
 _DEAD = re.compile(r"失效|无效|终止|届满|撤回|驳回|放弃|视为")
 _ALIVE = re.compile(r"有权|有效|授权")
 _PENDING = re.compile(r"审中|实质审查|公开|受理")
-DEAD_EVENTS = frozenset({"lapsed", "expired", "invalidated"})
+DEAD_EVENTS = frozenset({"lapsed", "expired", "invalidated", "rejected", "withdrawn", "abandoned"})
+# A restoration (恢复) undoes a lapse or a withdrawal: with one in the history the
+# status text, recomputed from the dated events (legal_status), says which holds.
+RESTORED_EVENT = "restored"
 DEAL_SHARES = {"licensed": 0.4, "transferred": 0.3, "pledged": 0.3, "open_licence": 0.2}
 _CLAIM_START = re.compile(r"(?:^|(?<=[\s。；;…）)\]」”]))(\d{1,3})\s*[.．、]\s*(?!\d)")
 _DEPENDENT = re.compile(r"根据权利要求|如权利要求|按照权利要求|依据权利要求|权利要求\s*\d+\s*所述")
@@ -89,7 +92,8 @@ class Grade:
 
 def legal_state(f: GradeFacts, today: dt.date) -> str:
     """``alive`` (granted, in force), ``pending`` (an application under way) or ``dead``."""
-    if f.event_kinds & DEAD_EVENTS or _DEAD.search(f.legal_status or ""):
+    ended = f.event_kinds & DEAD_EVENTS and RESTORED_EVENT not in f.event_kinds
+    if ended or _DEAD.search(f.legal_status or ""):
         return "dead"
     years = TERM_YEARS.get(f.patent_type)
     if years and f.app_date and add_years(f.app_date, years) <= today:

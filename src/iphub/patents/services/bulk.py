@@ -16,13 +16,31 @@ The natural key, the values written (``records._values``), the replaced parties 
 ``import`` legal events, citations and grades are those of ``patents_upsert``, so a
 record looks the same whichever path wrote it, and a re-import updates rather than
 duplicates. Call inside a transaction.
+
+**An unchanged record is left alone** (issue 24: a weekly publication file repeats
+records it listed before). The upsert's ``DO UPDATE`` carries a ``WHERE`` that
+compares the stored columns with the incoming ones, null-safe (PostgreSQL: the two
+row values ``IS DISTINCT FROM``; SQLite: ``NOT (a IS excluded.a AND ...)``), so a
+record whose every compared column is equal is not rewritten: no new row version,
+no ``updated_at`` bump, its parties and ``import`` events are not replaced, it is
+not regraded, not sent to the index and not counted as updated. Comparing the
+columns was chosen over a stored content hash: it needs no new column, no
+migration and no backfill of the hash for records already held, cannot go stale
+when a record is edited on the platform (a pledge's transfer rewrites
+``applicants``: the next import of the file's older value then counts as a
+change, as it is), and costs one comparison per conflicting row. ``source`` (the
+name of the file that last wrote the record) is not compared: the same record in
+next week's file is the same record. Which rows changed is read back from the
+statement itself: PostgreSQL's ``RETURNING`` lists only inserted and updated rows;
+on SQLite an updated row is one whose ``updated_at`` is this batch's timestamp.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -36,6 +54,8 @@ from iphub.patents.names import applicant_key, clean_person
 from iphub.patents.services.records import _FIELDS, _hubei_region_ids, _intelligence_update, _values
 
 DEFAULT_BATCH_ROWS = 5000
+# Every written column but the file's name: an equal record in another file is unchanged.
+_COMPARED = tuple(c for c in _FIELDS if c != "source")
 # SQLite's limit of bound parameters per statement is 32,766 since 3.32; PostgreSQL's
 # is 65,535. Id lists are cut well below either (PostgreSQL passes one array).
 _SQLITE_IDS_PER_STATEMENT = 900
@@ -50,19 +70,27 @@ def batch_rows() -> int:
     return int(getattr(settings, "IMPORT_BATCH_ROWS", DEFAULT_BATCH_ROWS))
 
 
-def patents_bulk_write(
-    rows: Sequence[PatentIn], *, index: bool = True
-) -> tuple[list[int], int, int]:
+class BulkWrite(NamedTuple):
+    """What one batch did: the records written (created or changed) and the counts."""
+
+    ids: list[int]
+    created: int
+    updated: int
+    unchanged: int  # records the batch repeated exactly: not rewritten
+
+
+def patents_bulk_write(rows: Sequence[PatentIn], *, index: bool = True) -> BulkWrite:
     """Create or update a batch of validated rows by natural key, set-based.
 
-    Returns (ids written, created count, updated count), like ``patents_upsert``.
+    Returns the ids written (created or changed; a record the batch repeats
+    unchanged is left alone, see the module's docstring) and the counts.
     ``index=False`` skips the outbox rows: the caller rebuilds the whole search
     index after the load instead (``imports``: a load of most of the corpus, where
     one rebuild is cheaper than re-reading every record through the outbox).
     Call inside a transaction.
     """
     if not rows:
-        return [], 0, 0
+        return BulkWrite([], 0, 0, 0)
     # A file may repeat a record; the last occurrence wins, as a re-import would.
     by_key = {r.natural_key: r for r in rows}
     resolved = resolve_addresses(
@@ -77,7 +105,9 @@ def patents_bulk_write(
         ids_by_key, created_keys = _patents_write_pg(records)
     else:
         ids_by_key, created_keys = _patents_write_sqlite(records)
+    unchanged = len(records) - len(ids_by_key)
     del records
+    by_key = {key: by_key[key] for key in ids_by_key}  # the unchanged are done with
     # Parties and import events of updated records are replaced; new ones have none.
     updated_ids = [pid for key, pid in ids_by_key.items() if key not in created_keys]
     _delete_where_in(PatentParty._meta.db_table, "patent_id", updated_ids)
@@ -88,7 +118,7 @@ def patents_bulk_write(
     ids = list(ids_by_key.values())
     if index:
         index_on_commit(ids)
-    return ids, len(created_keys), len(ids) - len(created_keys)
+    return BulkWrite(ids, len(created_keys), len(ids) - len(created_keys), unchanged)
 
 
 # -- patents ---------------------------------------------------------------------------
@@ -97,7 +127,8 @@ def _columns() -> list[str]:
 
 
 def _patents_write_pg(records: list[dict[str, Any]]) -> tuple[dict[str, int], set[str]]:
-    """COPY into a staging table, one set-based upsert; (ids by key, created keys)."""
+    """COPY into a staging table, one set-based upsert; (ids by key of the records
+    created or changed, created keys). Unchanged records are not returned."""
     table = Patent._meta.db_table
     cols = _columns()
     col_sql = ", ".join(cols)
@@ -114,17 +145,21 @@ def _patents_write_pg(records: list[dict[str, Any]]) -> tuple[dict[str, int], se
             for rec in records:
                 copy.write_row([_pg_value(c, rec[c]) for c in cols])
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _FIELDS)
+        stored = ", ".join(f"t.{c}" for c in _COMPARED)
+        incoming = ", ".join(f"EXCLUDED.{c}" for c in _COMPARED)
         cursor.execute(
-            f"INSERT INTO {table} ({col_sql}, citations, created_at, updated_at) "
+            f"INSERT INTO {table} AS t ({col_sql}, citations, created_at, updated_at) "
             f"SELECT {col_sql}, '[]'::jsonb, now(), now() FROM {_STAGE} "
             f"ON CONFLICT (natural_key) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
+            f"WHERE ({stored}) IS DISTINCT FROM ({incoming}) "
             "RETURNING id, natural_key, (xmax = 0)"
         )
         returned = cursor.fetchall()
     ids_by_key = {key: pid for pid, key, _new in returned}
     created = {key for _pid, key, new in returned if new}
     # Keep the caller's order (the file's), as patents_upsert does.
-    return {r["natural_key"]: ids_by_key[r["natural_key"]] for r in records}, created
+    keys = (r["natural_key"] for r in records)
+    return {k: ids_by_key[k] for k in keys if k in ids_by_key}, created
 
 
 def _pg_value(column: str, value: Any) -> Any:
@@ -134,24 +169,30 @@ def _pg_value(column: str, value: Any) -> Any:
 
 
 def _patents_write_sqlite(records: list[dict[str, Any]]) -> tuple[dict[str, int], set[str]]:
-    """executemany of an upsert; (ids by key, created keys)."""
+    """executemany of an upsert; (ids by key of the records created or changed,
+    created keys). Unchanged records are left out."""
     table = Patent._meta.db_table
     cols = _columns()
     keys = [r["natural_key"] for r in records]
     existing = _ids_by_key(keys)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    stamp = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(stamp)
     updates = ", ".join(f"{c} = excluded.{c}" for c in _FIELDS)
+    same = " AND ".join(f"{table}.{c} IS excluded.{c}" for c in _COMPARED)
     sql = (
         f"INSERT INTO {table} ({', '.join(cols)}, citations, created_at, updated_at) "
         f"VALUES ({', '.join(['%s'] * len(cols))}, '[]', %s, %s) "
-        f"ON CONFLICT (natural_key) DO UPDATE SET {updates}, updated_at = excluded.updated_at"
+        f"ON CONFLICT (natural_key) DO UPDATE SET {updates}, updated_at = excluded.updated_at "
+        f"WHERE NOT ({same})"
     )
     with connection.cursor() as cursor:
         cursor.executemany(
             sql, [[*(_sqlite_value(c, rec[c]) for c in cols), now, now] for rec in records]
         )
-    ids_by_key = _ids_by_key(keys)
-    return {k: ids_by_key[k] for k in keys}, {k for k in keys if k not in existing}
+    created = {k for k in keys if k not in existing}
+    changed = _ids_by_key([k for k in keys if k in existing], updated_at=stamp)
+    ids_by_key = {**_ids_by_key(sorted(created)), **changed}
+    return {k: ids_by_key[k] for k in keys if k in ids_by_key}, created
 
 
 def _sqlite_value(column: str, value: Any) -> Any:
@@ -162,11 +203,16 @@ def _sqlite_value(column: str, value: Any) -> Any:
     return value
 
 
-def _ids_by_key(keys: list[str]) -> dict[str, int]:
+def _ids_by_key(keys: list[str], *, updated_at: dt.datetime | None = None) -> dict[str, int]:
+    """Ids of the records with these natural keys (only those stamped ``updated_at``,
+    when given: the rows this batch's upsert rewrote)."""
     out: dict[str, int] = {}
     for start in range(0, len(keys), _SQLITE_IDS_PER_STATEMENT):
         chunk = keys[start : start + _SQLITE_IDS_PER_STATEMENT]
-        out.update(Patent.objects.filter(natural_key__in=chunk).values_list("natural_key", "pk"))
+        found = Patent.objects.filter(natural_key__in=chunk)
+        if updated_at is not None:
+            found = found.filter(updated_at=updated_at)
+        out.update(found.values_list("natural_key", "pk"))
     return out
 
 

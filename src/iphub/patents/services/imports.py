@@ -207,6 +207,7 @@ class _Tally:
 
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # records the file repeats exactly: left alone
     committed_rows: int = 0  # rows (good and bad) read up to the last committed batch
     committed_line: int = 0  # the file line of the last row in a committed batch
 
@@ -284,10 +285,12 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
             )
         else:
             job.status = JobStatus.DONE
+            unchanged = f"，与平台记录相同未改写 {tally.unchanged} 条" if tally.unchanged else ""
             job.message = (
                 f"已导入 {tally.created + tally.updated} 条（新增 {tally.created}，"
-                f"更新 {tally.updated}），跳过错误行 {report.bad} 行。"
+                f"更新 {tally.updated}）{unchanged}，跳过错误行 {report.bad} 行。"
             )
+            job.report["unchanged"] = tally.unchanged
     except UnsupportedFileError as exc:
         job.status, job.message = JobStatus.FAILED, str(exc)
     except Exception as exc:
@@ -388,13 +391,14 @@ def _stream(
             return
         # Looked up on the module each time (tests make it fail on a given batch).
         if all_or_nothing:
-            ids, c, u = bulk.patents_bulk_write(batch, index=index)
+            wrote = bulk.patents_bulk_write(batch, index=index)
         else:
             with transaction.atomic():
-                ids, c, u = bulk.patents_bulk_write(batch, index=index)
-        written_ids.extend(ids)
-        tally.created += c
-        tally.updated += u
+                wrote = bulk.patents_bulk_write(batch, index=index)
+        written_ids.extend(wrote.ids)
+        tally.created += wrote.created
+        tally.updated += wrote.updated
+        tally.unchanged += wrote.unchanged
         tally.committed_rows, tally.committed_line = report.total, last_line
         batch.clear()
         job.processed_rows = report.total

@@ -75,6 +75,7 @@ from iphub.patents.services.imports import (
 )
 
 BATCH = 2000
+STATUS_CHANGES_KEPT = 200  # (number, before, after) kept on the job for its page
 JOB_KIND = "legal_status"  # ImportJob.report["kind"] of a change file's job
 _SQL_CHUNK = 900  # ids per IN list: under SQLite's bound-parameter limit
 
@@ -91,6 +92,8 @@ class _Tally:
     already: int = 0  # rows whose event the history already had
     status_changed: int = 0
     touched: array[int] = field(default_factory=lambda: array("q"))
+    # The first STATUS_CHANGES_KEPT: [application number, status before, after].
+    status_changes: list[list[str]] = field(default_factory=list)
 
 
 def is_change_file_job(job: ImportJob) -> bool:
@@ -177,6 +180,8 @@ def legal_status_job_run(job_id: int, *, progress: Progress | None = None) -> Im
         "already_recorded": tally.already,
         "status_changed": tally.status_changed,
         "records_touched": len(touched),
+        "status_changes": tally.status_changes,
+        "status_changes_truncated": tally.status_changed > len(tally.status_changes),
     }
     job.finished_at = timezone.now()
     job.save()
@@ -349,7 +354,7 @@ def _apply(events: list[tuple[LegalEventIn, int]], *, actor: Any, tally: _Tally)
     touched = sorted({e.patent_id for e in new})
     tally.appended += len(new)
     tally.touched.extend(touched)
-    changed = _status_recompute(sorted(decisive), history, actor=actor)
+    changed = _status_recompute(sorted(decisive), history, actor=actor, tally=tally)
     tally.status_changed += len(changed)
     # The index holds the status and the grant date, not the events: only records
     # whose status changed are reread now; the regrade reindexes those whose grade
@@ -359,10 +364,11 @@ def _apply(events: list[tuple[LegalEventIn, int]], *, actor: Any, tally: _Tally)
 
 
 def _status_recompute(
-    pids: list[int], history: dict[int, list[EventFact]], *, actor: Any
+    pids: list[int], history: dict[int, list[EventFact]], *, actor: Any, tally: _Tally
 ) -> list[int]:
     """Write the status each record's history now implies; returns the records
-    whose status (or, with a first grant, grant date) changed."""
+    whose status (or, with a first grant, grant date) changed, and keeps the first
+    few changes on ``tally`` for the job's report."""
     if not pids:
         return []
     rows: list[tuple[int, str, str, dt.date | None]] = []
@@ -385,6 +391,8 @@ def _status_recompute(
         if status == current and granted == grant_date:
             continue
         updates.append((status, granted, now, pid))
+        if status != current and len(tally.status_changes) < STATUS_CHANGES_KEPT:
+            tally.status_changes.append([number, current, status])
         entries.append(
             audit_entry(
                 actor=actor,

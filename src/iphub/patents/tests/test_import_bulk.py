@@ -109,10 +109,12 @@ def test_interrupted_skip_import_keeps_whole_batches_and_says_where_it_stopped(
     assert PatentParty.objects.filter(role="inventor").count() == 20  # two inventors a row
     assert get_index().count("钒液流") == 10
 
-    # Run again without the fault: the file completes, the first ten are updated.
+    # Run again without the fault: the file completes; the first ten, unchanged, are
+    # left alone.
     monkeypatch.undo()
     again = import_file(actor=None, path=a_file(tmp_path), mode="skip")
-    assert (again.status, again.created, again.updated) == (JobStatus.DONE, 7, 10)
+    assert (again.status, again.created, again.updated) == (JobStatus.DONE, 7, 0)
+    assert again.report["unchanged"] == 10
     assert Patent.objects.count() == ROWS
 
 
@@ -127,7 +129,9 @@ def test_reimport_of_the_same_file_updates_rather_than_duplicates(
     rows = [titled(i) for i in range(1, ROWS + 1)]
     rows[0] = row(1, 名称="一种改进的钒液流储能电堆密封结构")
     again = import_file(actor=None, path=write_csv(tmp_path / "bulk.csv", rows), mode="all")
-    assert (again.status, again.created, again.updated) == (JobStatus.DONE, 0, ROWS)
+    # The one changed row is updated; the others, the same, are left alone.
+    assert (again.status, again.created, again.updated) == (JobStatus.DONE, 0, 1)
+    assert again.report["unchanged"] == ROWS - 1
     assert Patent.objects.count() == ROWS
     assert PatentParty.objects.count() == ROWS * 3  # one applicant, two inventors
     assert LegalEvent.objects.count() == events

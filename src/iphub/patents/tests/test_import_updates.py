@@ -18,6 +18,7 @@ from iphub.patents.models import (
     LegalEvent,
     Patent,
     PatentGrade,
+    PatentParty,
     SearchAlert,
 )
 from iphub.patents.services import import_file, saved_search_create
@@ -147,7 +148,7 @@ def bad_changes(tmp_path: Path) -> Path:
             [wrong_check, "2024-01-10", "权利终止", ""],  # line 3
             [app_no(2021, 1, 99), "2024-01-10", "权利终止", ""],  # line 4, not held
             [app_no(2021, 1, 3), "2024-13-45", "质押", ""],  # line 5
-            [app_no(2021, 1, 3), "2024-02-01", "实质审查的生效", ""],  # line 6
+            [app_no(2021, 1, 3), "2024-02-01", "费用减缴", ""],  # line 6
             [app_no(2021, 1, 2), "2024-01-10", "权利终止", ""],  # line 7, good
         ],
     )
@@ -165,7 +166,7 @@ def test_all_or_nothing_reports_every_bad_row_and_commits_nothing(
     assert errors == {(3, "申请号"), (4, "申请号"), (5, "事件日期"), (6, "事件类型")}
     messages = " ".join(m for _l, _f, m in job.report_errors)
     assert f"平台中没有申请号为 {app_no(2021, 1, 99)} 的专利" in messages
-    assert "无法识别的事件类型“实质审查的生效”" in messages
+    assert "无法识别的事件类型“费用减缴”" in messages
     assert not LegalEvent.objects.filter(source=CHANGE_FILE_SOURCE).exists()
     assert fresh(corpus[1]).legal_status == "审中-实质审查"
     assert IndexOutbox.objects.count() == outbox
@@ -220,7 +221,7 @@ def test_staff_apply_a_change_file_from_the_import_page(
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "未追加任何事件" in page
-    assert "事件类型" in page and "无法识别的事件类型“实质审查的生效”" in page
+    assert "事件类型" in page and "无法识别的事件类型“费用减缴”" in page
     assert f"平台中没有申请号为 {app_no(2021, 1, 99)} 的专利" in page
 
     with open(changes(tmp_path), "rb") as fh:
@@ -268,17 +269,74 @@ def test_a_weekly_publication_file_touches_only_its_own_records(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="patents_upsert rewrites every row of a file, changed or not (its parties, "
-    "imported events, outbox row and updated_at); the bulk write path being rewritten "
-    "in services/imports.py and services/bulk.py owns that",
-)
 def test_a_weekly_file_repeating_an_unchanged_record_leaves_it_alone(
-    corpus: dict[int, Patent], tmp_path: Path
+    corpus: dict[int, Patent], cast: dict[str, Any], tmp_path: Path
 ) -> None:
-    stamp = fresh(corpus[1]).updated_at
-    week = [row(1, 法律状态="审中-实质审查"), row(4, 名称="一种钠离子电池负极")]
+    watch = saved_search_create(user=cast["enterprise"], name="电池", query="电池")
+    same = fresh(corpus[1])
+    parties = list(PatentParty.objects.filter(patent=same).values_list("pk", flat=True))
+    events = list(LegalEvent.objects.filter(patent=same).values_list("pk", flat=True))
+    grade = PatentGrade.objects.get(patent=same).computed_at
+    outbox = IndexOutbox.objects.count()
+    # Record 1 exactly as before (from a file of another name), record 2 with a new
+    # status, record 4 new.
+    week = [
+        row(1, 法律状态="审中-实质审查"),
+        row(2, 名称="一种固态电池隔膜", 法律状态="失效-未缴年费"),
+        row(4, 名称="一种钠离子电池负极"),
+    ]
     job = import_file(actor=None, path=write_csv(tmp_path / "week.csv", week))
-    assert (job.created, job.updated) == (1, 0)
-    assert fresh(corpus[1]).updated_at == stamp
+
+    assert (job.created, job.updated, job.report["unchanged"]) == (1, 1, 1)
+    assert "与平台记录相同未改写 1 条" in job.message
+    after = fresh(corpus[1])
+    assert (after.updated_at, after.source) == (same.updated_at, same.source)
+    assert list(PatentParty.objects.filter(patent=same).values_list("pk", flat=True)) == parties
+    assert list(LegalEvent.objects.filter(patent=same).values_list("pk", flat=True)) == events
+    assert PatentGrade.objects.get(patent=same).computed_at == grade
+    changed, new = fresh(corpus[2]), Patent.objects.get(application_number=app_no(2021, 1, 4))
+    assert changed.legal_status == "失效-未缴年费" and changed.updated_at > same.updated_at
+    assert changed.source == "week.csv"
+    assert PatentGrade.objects.get(patent=changed).band == "D"  # regraded
+    refreshed = set(IndexOutbox.objects.order_by("id")[outbox:].values_list("object_id", flat=True))
+    assert refreshed == {changed.pk, new.pk}
+    assert matching_ids('STATUS="失效-未缴年费"') == [changed.pk]
+    alert = SearchAlert.objects.get(saved_search=watch)
+    assert alert.patent_ids == [new.pk]  # the new record; never the unchanged one
+
+    # The same file again: nothing is written at all.
+    stamps = dict(Patent.objects.values_list("pk", "updated_at"))
+    outbox = IndexOutbox.objects.count()
+    again = import_file(actor=None, path=write_csv(tmp_path / "week.csv", week))
+    assert (again.created, again.updated, again.report["unchanged"]) == (0, 0, 3)
+    assert dict(Patent.objects.values_list("pk", "updated_at")) == stamps
+    assert IndexOutbox.objects.count() == outbox
+    assert SearchAlert.objects.count() == 1
+
+
+def test_the_kinds_cnipa_names_move_the_status_as_the_law_says(
+    corpus: dict[int, Patent], client: Any, tmp_path: Path
+) -> None:
+    rows = [
+        [app_no(2021, 1, 1), "2022-06-01", "实质审查的生效", ""],
+        [app_no(2021, 1, 2), "2024-03-01", "宣告专利权部分无效", "维持权利要求1-3有效"],
+        [app_no(2021, 1, 2), "2024-04-01", "专利实施许可合同备案的注销", ""],
+        [app_no(2021, 1, 2), "2024-04-02", "专利实施许可合同备案的变更", ""],
+        [app_no(2021, 1, 2), "2024-05-01", "专利权人的姓名或者名称、地址的变更", ""],
+        [app_no(2021, 1, 3), "2024-01-10", "未缴年费专利权终止", ""],
+        [app_no(2021, 1, 3), "2024-07-01", "专利权的恢复", ""],
+    ]
+    job = legal_status_file_apply(actor=None, path=change_csv(tmp_path / "k.csv", rows))
+
+    assert (job.status, job.bad, job.created) == (JobStatus.DONE, 0, 7)
+    assert fresh(corpus[1]).legal_status == "审中-实质审查"
+    assert fresh(corpus[2]).legal_status == "有权-审定授权"  # partial invalidation: in force
+    restored = fresh(corpus[3])
+    assert restored.legal_status == "有权-权利恢复"
+    assert PatentGrade.objects.get(patent=restored).band != "D"  # in force again
+    assert PatentGrade.objects.get(patent=corpus[2]).band != "D"
+    # Each event shows with its Chinese label on the record's page.
+    page = client.get(f"/patents/{corpus[2].pk}/").content.decode()
+    for label in ("部分无效", "许可备案注销", "许可备案变更", "著录事项变更"):
+        assert label in page
+    assert "权利恢复" in client.get(f"/patents/{restored.pk}/").content.decode()

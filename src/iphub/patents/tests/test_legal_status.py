@@ -27,11 +27,36 @@ from iphub.patents.legal_status import EventFact, event_kind_from_text, status_f
         ("专利权质押合同登记的注销", "pledge_released"),
         ("专利实施许可合同备案的生效", "licensed"),
         ("开放许可", "open_licence"),
-        ("发明专利申请公布后的视为撤回", "status"),
+        ("发明专利申请公布后的视为撤回", "withdrawn"),
         ("Pledge", "pledged"),
         ("licensed", "licensed"),
-        ("专利权部分无效", None),
-        ("实质审查的生效", None),
+        # CNIPA's wording of every kind a change file brings.
+        ("实质审查的生效", "examination"),
+        ("实质审查请求的生效", "examination"),
+        ("专利权部分无效", "partly_invalidated"),
+        ("宣告专利权部分无效", "partly_invalidated"),
+        ("专利权全部无效", "invalidated"),
+        ("专利实施许可合同备案的注销", "licence_cancelled"),
+        ("专利实施许可合同备案的解除", "licence_cancelled"),
+        ("专利实施许可合同备案的变更", "licence_changed"),
+        ("专利权质押合同登记的变更", "pledge_changed"),
+        ("专利权人的姓名或者名称、地址的变更", "particulars_changed"),
+        ("著录事项变更", "particulars_changed"),
+        ("发明专利申请公布后的驳回", "rejected"),
+        ("视为撤回", "withdrawn"),
+        ("发明专利申请公布后的撤回", "withdrawn"),
+        ("视为放弃", "abandoned"),
+        ("专利权的主动放弃", "abandoned"),
+        ("避免重复授予专利权放弃专利权", "abandoned"),
+        ("恢复", "restored"),
+        ("专利权的恢复", "restored"),
+        ("权利的恢复", "restored"),
+        ("发明专利申请公布", "published"),
+        ("发明专利权授予", "granted"),
+        # Read, and refused with the row's error rather than taken for another kind.
+        ("无效宣告请求", None),
+        ("开放许可声明的撤回", None),
+        ("费用减缴", None),
         ("", None),
     ],
 )
@@ -50,14 +75,87 @@ def test_the_latest_dated_decisive_event_sets_the_status() -> None:
     assert status_from_events([lapse, grant], "审中") == "失效-权利终止"
     assert status_from_events([EventFact("pledged", D(2024, 1, 1))], "有效") == "有效"
     withdrawn = EventFact("status", D(2022, 1, 1), "发明专利申请公布后的视为撤回")
-    assert status_from_events([withdrawn], "审中") == "失效-视为撤回"
+    assert status_from_events([withdrawn], "审中") == "失效-视为撤回"  # a legacy event
     assert status_from_events([EventFact("status", None, "有效")], "有效") == "有效"
+
+
+KINDS = [
+    "examination",
+    "granted",
+    "lapsed",
+    "expired",
+    "invalidated",
+    "partly_invalidated",
+    "rejected",
+    "withdrawn",
+    "abandoned",
+    "restored",
+    "pledged",
+    "licensed",
+    "licence_cancelled",
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "detail", "before", "after"),
+    [
+        # 实质审查的生效 moves an application under way, never a granted or ended record.
+        ("examination", "", "审中-公开", "审中-实质审查"),
+        ("examination", "", "", "审中-实质审查"),
+        ("examination", "", "有权-审定授权", "有权-审定授权"),
+        ("examination", "", "失效-视为撤回", "失效-视为撤回"),
+        # 部分无效: the patent stays in force; the status is not touched.
+        ("partly_invalidated", "宣告专利权部分无效", "有权-审定授权", "有权-审定授权"),
+        ("invalidated", "宣告专利权全部无效", "有权-审定授权", "失效-宣告无效"),
+        # Licences, pledges and particulars change no status.
+        ("licence_cancelled", "", "有权-审定授权", "有权-审定授权"),
+        ("licence_changed", "", "有权-审定授权", "有权-审定授权"),
+        ("pledge_changed", "", "有权-审定授权", "有权-审定授权"),
+        ("particulars_changed", "", "有权-审定授权", "有权-审定授权"),
+        ("transferred", "", "有权-审定授权", "有权-审定授权"),
+        # Endings, in the file's words.
+        ("rejected", "发明专利申请公布后的驳回", "审中-实质审查", "失效-驳回"),
+        ("withdrawn", "发明专利申请公布后的视为撤回", "审中-实质审查", "失效-视为撤回"),
+        ("withdrawn", "发明专利申请公布后的撤回", "审中-实质审查", "失效-撤回"),
+        ("abandoned", "视为放弃取得专利权", "审中-实质审查", "失效-视为放弃"),
+        ("abandoned", "专利权的主动放弃", "有权-审定授权", "失效-放弃"),
+        ("lapsed", "未缴年费专利权终止", "有权-审定授权", "失效-权利终止"),
+        # 恢复 undoes an ending by a missed time limit, and nothing else.
+        ("restored", "", "失效-未缴年费", "有权-权利恢复"),
+        ("restored", "", "失效-视为撤回", "审中-权利恢复"),
+        ("restored", "", "失效-期限届满", "失效-期限届满"),
+        ("restored", "", "失效-宣告无效", "失效-宣告无效"),
+        ("restored", "", "失效-驳回", "失效-驳回"),
+        ("restored", "", "有权-审定授权", "有权-审定授权"),
+    ],
+)
+def test_each_kind_moves_the_status_as_the_law_says(
+    kind: str, detail: str, before: str, after: str
+) -> None:
+    assert status_from_events([EventFact(kind, D(2024, 3, 1), detail)], before) == after
+
+
+def test_a_restoration_returns_what_the_ending_took() -> None:
+    grant = EventFact("granted", D(2020, 1, 1))
+    lapse = EventFact("lapsed", D(2023, 1, 1), "未缴年费专利权终止")
+    back = EventFact("restored", D(2023, 6, 1), "权利的恢复")
+    assert status_from_events([grant, lapse, back], "审中") == "有权-权利恢复"
+    # An examination whose date comes after a withdrawal revives nothing ...
+    withdrawn = EventFact("withdrawn", D(2022, 1, 1), "视为撤回")
+    exam = EventFact("examination", D(2022, 2, 1))
+    assert status_from_events([withdrawn, exam], "审中-公开") == "失效-视为撤回"
+    # ... a restoration does, and the examination after it moves it on.
+    again = EventFact("restored", D(2022, 1, 20))
+    assert status_from_events([withdrawn, again, exam], "审中-公开") == "审中-实质审查"
+    # A grant older than the examination is not undone by it.
+    early = EventFact("examination", D(2019, 1, 1))
+    assert status_from_events([grant, early], "") == "有权-授权"
 
 
 _facts = st.lists(
     st.builds(
         EventFact,
-        st.sampled_from(["granted", "lapsed", "expired", "invalidated", "pledged", "licensed"]),
+        st.sampled_from(KINDS),
         st.one_of(st.none(), st.dates(D(2000, 1, 1), D(2030, 1, 1))),
     ),
     max_size=6,
@@ -73,3 +171,18 @@ def test_the_status_does_not_depend_on_the_order_events_arrive_in(
         for p in itertools.islice(itertools.permutations(facts), 24)
     }
     assert len(statuses) <= 1
+
+
+@given(_facts, st.sampled_from(["审中", "审中-公开", "有权-审定授权", "失效-未缴年费", ""]))
+def test_replaying_a_history_over_its_own_result_changes_nothing(
+    facts: list[EventFact], current: str
+) -> None:
+    # A re-run of the same file recomputes from the status the first run wrote.
+    once = status_from_events(facts, current)
+    assert status_from_events(facts, once) == once
+
+
+def test_a_grant_keeps_the_words_of_a_record_already_in_force() -> None:
+    grant = EventFact("granted", D(2022, 1, 1))
+    assert status_from_events([grant], "有权-审定授权") == "有权-审定授权"
+    assert status_from_events([grant], "审中-实质审查") == "有权-授权"

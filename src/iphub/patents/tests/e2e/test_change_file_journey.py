@@ -73,7 +73,24 @@ def test_a_clerk_applies_a_change_file_and_sees_the_new_status(
     page.set_input_files("input[name=file]", str(good))
     page.click("form button[type=submit]")
     expect(page.locator("body")).to_contain_text("已追加 2 条法律状态事件")
+    # The job page is the change file's, not a patent import's, and says what changed.
+    expect(page.locator("h1")).to_contain_text("法律状态变更导入")
+    expect(page.get_by_test_id("change-report")).to_contain_text("法律状态改变的专利")
+    expect(page.get_by_test_id("status-changes")).to_contain_text("失效-权利终止")
     page.screenshot(path=str(screenshot_dir / "change-file-report.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.get_by_test_id("status-changes")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(screenshot_dir / "change-file-report-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # The example file downloads from the import page.
+    page.goto(live_server.url + "/patents/imports/")
+    with page.expect_download() as download:
+        page.get_by_test_id("change-file-example").get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename == "法律状态变更示例.csv"
+    assert Path(download.value.path()).read_text("utf-8-sig").startswith("申请号,事件日期")
 
     page.goto(f"{live_server.url}/patents/{lapsed.pk}/")
     expect(page.locator("body")).to_contain_text("权利终止")
