@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -30,8 +31,15 @@ from django.utils import timezone
 
 from iphub.patents.addresses import resolve_addresses
 from iphub.patents.importers import PatentIn
-from iphub.patents.indexing import index_on_commit
-from iphub.patents.models import LegalEvent, LegalEventKind, PartyRole, Patent, PatentParty
+from iphub.patents.indexing import _document, index_on_commit
+from iphub.patents.models import (
+    LegalEvent,
+    LegalEventKind,
+    PartyRole,
+    Patent,
+    PatentGrade,
+    PatentParty,
+)
 from iphub.patents.names import applicant_key, clean_person
 from iphub.patents.services.records import _FIELDS, _hubei_region_ids, _intelligence_update, _values
 
@@ -51,15 +59,20 @@ def batch_rows() -> int:
 
 
 def patents_bulk_write(
-    rows: Sequence[PatentIn], *, index: bool = True
+    rows: Sequence[PatentIn],
+    *,
+    index: bool = True,
+    documents: BatchDocuments | None = None,
 ) -> tuple[list[int], int, int]:
     """Create or update a batch of validated rows by natural key, set-based.
 
     Returns (ids written, created count, updated count), like ``patents_upsert``.
-    ``index=False`` skips the outbox rows: the caller rebuilds the whole search
-    index after the load instead (``imports``: a load of most of the corpus, where
-    one rebuild is cheaper than re-reading every record through the outbox).
-    Call inside a transaction.
+    ``index=False`` skips the outbox rows: the caller indexes the load itself
+    (``imports``: a load of most of the corpus). Given ``documents``, the written
+    records' search documents are put there, built from the rows in hand and
+    their fresh grades (the same documents ``indexing._documents`` reads back
+    from the database), with the ids of the updated records. Call inside a
+    transaction.
     """
     if not rows:
         return [], 0, 0
@@ -77,7 +90,6 @@ def patents_bulk_write(
         ids_by_key, created_keys = _patents_write_pg(records)
     else:
         ids_by_key, created_keys = _patents_write_sqlite(records)
-    del records
     # Parties and import events of updated records are replaced; new ones have none.
     updated_ids = [pid for key, pid in ids_by_key.items() if key not in created_keys]
     _delete_where_in(PatentParty._meta.db_table, "patent_id", updated_ids)
@@ -88,7 +100,53 @@ def patents_bulk_write(
     ids = list(ids_by_key.values())
     if index:
         index_on_commit(ids)
+    if documents is not None:
+        documents.docs = _documents_of(records, by_key, ids_by_key)
+        documents.updated = [pid for key, pid in ids_by_key.items() if key not in created_keys]
     return ids, len(created_keys), len(ids) - len(created_keys)
+
+
+@dataclass
+class BatchDocuments:
+    """A written batch's search documents, and the ids of its records that existed
+    before it (``patents_bulk_write(documents=...)`` fills it)."""
+
+    docs: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+
+
+def _documents_of(
+    records: list[dict[str, Any]], by_key: dict[str, PatentIn], ids_by_key: dict[str, int]
+) -> list[dict[str, Any]]:
+    """The index documents of the written records, as ``indexing._documents`` would
+    read them back: the columns written, the parties' names as stored (cut to 200
+    characters, inventors cleaned) and the grade just computed."""
+    grades = _grades_of(list(ids_by_key.values()))
+    out = []
+    for rec in records:
+        key = rec["natural_key"]
+        pid = ids_by_key[key]
+        row = by_key[key]
+        band, score = grades.get(pid, (None, None))
+        out.append(
+            _document(
+                {**rec, "pk": pid, "grade__band": band, "grade__score": score},
+                [name[:200] for name in row.applicants],
+                [clean_person(name)[:200] for name in row.inventors],
+            )
+        )
+    return out
+
+
+def _grades_of(ids: list[int]) -> dict[int, tuple[str, int]]:
+    out: dict[int, tuple[str, int]] = {}
+    for start in range(0, len(ids), _SQLITE_IDS_PER_STATEMENT):
+        chunk = ids[start : start + _SQLITE_IDS_PER_STATEMENT]
+        for pid, band, score in PatentGrade.objects.filter(patent_id__in=chunk).values_list(
+            "patent_id", "band", "score"
+        ):
+            out[pid] = (band, score)
+    return out
 
 
 # -- patents ---------------------------------------------------------------------------
