@@ -37,7 +37,6 @@ from iphub.patents.models import (
     LegalEventKind,
     PartyRole,
     Patent,
-    PatentGrade,
     PatentParty,
 )
 from iphub.patents.names import applicant_key, clean_person
@@ -96,12 +95,12 @@ def patents_bulk_write(
     _delete_where_in(LegalEvent._meta.db_table, "patent_id", updated_ids, "source = 'import'")
     _rows_insert(PatentParty, _party_rows(by_key, ids_by_key))
     _rows_insert(LegalEvent, _event_rows(by_key, ids_by_key))
-    _intelligence_update(by_key, ids_by_key)
+    grades = _intelligence_update(by_key, ids_by_key)
     ids = list(ids_by_key.values())
     if index:
         index_on_commit(ids)
     if documents is not None:
-        documents.docs = _documents_of(records, by_key, ids_by_key)
+        documents.docs = _documents_of(records, by_key, ids_by_key, grades)
         documents.updated = [pid for key, pid in ids_by_key.items() if key not in created_keys]
     return ids, len(created_keys), len(ids) - len(created_keys)
 
@@ -116,12 +115,14 @@ class BatchDocuments:
 
 
 def _documents_of(
-    records: list[dict[str, Any]], by_key: dict[str, PatentIn], ids_by_key: dict[str, int]
+    records: list[dict[str, Any]],
+    by_key: dict[str, PatentIn],
+    ids_by_key: dict[str, int],
+    grades: dict[int, tuple[str, int]],
 ) -> list[dict[str, Any]]:
     """The index documents of the written records, as ``indexing._documents`` would
     read them back: the columns written, the parties' names as stored (cut to 200
     characters, inventors cleaned) and the grade just computed."""
-    grades = _grades_of(list(ids_by_key.values()))
     out = []
     for rec in records:
         key = rec["natural_key"]
@@ -135,17 +136,6 @@ def _documents_of(
                 [clean_person(name)[:200] for name in row.inventors],
             )
         )
-    return out
-
-
-def _grades_of(ids: list[int]) -> dict[int, tuple[str, int]]:
-    out: dict[int, tuple[str, int]] = {}
-    for start in range(0, len(ids), _SQLITE_IDS_PER_STATEMENT):
-        chunk = ids[start : start + _SQLITE_IDS_PER_STATEMENT]
-        for pid, band, score in PatentGrade.objects.filter(patent_id__in=chunk).values_list(
-            "patent_id", "band", "score"
-        ):
-            out[pid] = (band, score)
     return out
 
 
@@ -221,10 +211,18 @@ def _sqlite_value(column: str, value: Any) -> Any:
 
 
 def _ids_by_key(keys: list[str]) -> dict[str, int]:
+    # Plain SQL: a QuerySet's ``natural_key__in`` prepares each of the 5,000 keys
+    # of a batch in Python first, which cost more than the lookup.
     out: dict[str, int] = {}
-    for start in range(0, len(keys), _SQLITE_IDS_PER_STATEMENT):
-        chunk = keys[start : start + _SQLITE_IDS_PER_STATEMENT]
-        out.update(Patent.objects.filter(natural_key__in=chunk).values_list("natural_key", "pk"))
+    table = Patent._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), _SQLITE_IDS_PER_STATEMENT):
+            chunk = keys[start : start + _SQLITE_IDS_PER_STATEMENT]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT natural_key, id FROM {table} WHERE natural_key IN ({marks})", chunk
+            )
+            out.update(cursor.fetchall())
     return out
 
 
