@@ -14,6 +14,7 @@ read it, so the two can never disagree.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -38,6 +39,7 @@ _NOT_NATIONAL = frozenset({"WO", "EP"})
 MAX_REFERENCES = 500  # a record listing more is a data error; keep the first ones
 
 
+@functools.lru_cache(maxsize=65_536)  # an import meets the same cited numbers again and again
 def normalise(raw: str) -> str:
     """One canonical spelling of a cited or family number, or ``""``.
 
