@@ -194,6 +194,9 @@ def child(args: argparse.Namespace) -> None:
         "debug": settings.DEBUG,
         "size_check_bypassed": csv_path.stat().st_size > MAX_UPLOAD_BYTES,
         "self_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # CPU seconds, which a shared machine's load disturbs less than the wall clock.
+        "cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1),
+        "children_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]), 1),
         # The largest of this process's finished children (the parallel indexer).
         "children_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }
@@ -285,6 +288,8 @@ def main() -> None:
         "write_rows_per_s": round(r["rows"] / write_s, 1) if write_s else None,
         "peak_mb": round(peak_mb, 1),
         "peak_anon_mb": round(max((s.get("RssAnon", 0) for s in samples), default=0), 1),
+        "cpu_s": r.get("cpu_s"),
+        "indexer_cpu_s": r.get("children_cpu_s"),
         "self_peak_mb": r["self_peak_mb"],
         "indexer_peak_mb": r.get("children_peak_mb", 0.0),
         "peak_tree_sampled_mb": round(max((s.get("TreeRSS", 0) for s in samples), default=0), 1),
