@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,7 @@ class IndexBuilder:
         self._proc.start()
         self._closed = False
         self.sent = 0
+        self.waited_s = 0.0  # time the caller spent blocked on a full queue
 
     def add(self, docs: list[dict[str, Any]], *, replace: Iterable[int] = ()) -> None:
         """Queue ``docs`` for indexing, after removing the documents of ``replace``
@@ -117,6 +119,13 @@ class IndexBuilder:
         self._close()
 
     def _put(self, msg: tuple[Any, ...]) -> None:
+        started = time.perf_counter()
+        try:
+            self._put_waiting(msg)
+        finally:
+            self.waited_s += time.perf_counter() - started
+
+    def _put_waiting(self, msg: tuple[Any, ...]) -> None:
         while True:
             if not self._proc.is_alive():
                 status, value = self._result(1.0)

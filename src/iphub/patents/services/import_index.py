@@ -81,6 +81,12 @@ class ImportIndex:
             logger.exception("导入时建索引的进程失败，导入完成后改为重建索引。")
             self.failed = True
 
+    @property
+    def waited_s(self) -> float:
+        """How long the import waited for the builder (a full queue): the time the
+        index cost the writes."""
+        return self._builder.waited_s
+
     def finish(self) -> int:
         """Add the untouched records, commit, swap in; the documents indexed."""
         try:
