@@ -13,7 +13,7 @@ address parsing is not exercised here.
 
 Measurement, in a child process: Django is pointed at a fresh scratch database
 (``--db sqlite``: a file under var/bench/import_<docs>/; ``--db pg``: the database
-``iphub_bench_import`` on ``--pg``, dropped and created anew), index and var
+``--pg-db``, default ``iphub_bench_import``, on ``--pg``, dropped and created anew), index and var
 directory under var/bench/import_<docs>/ (``DATABASE_URL``, ``IPHUB_INDEX_DIR``,
 ``IPHUB_VAR_DIR``), migrated, then ``services.import_file`` —
 what ``manage.py import_patents FILE --mode skip`` calls — runs with a progress
@@ -24,10 +24,13 @@ refuses it too) is registered as a job without that check and run with
 Django's dummy backend: the incremental 蓝天 screening the import enqueues is
 separate work, not the import.
 
-The measuring parent reads the child's peak RSS (``getrusage(RUSAGE_CHILDREN)``:
-includes touched pages of the index's memory-mapped files) and samples
+The child reports its own peak RSS (``getrusage(RUSAGE_SELF)``: includes touched
+pages of the index's memory-mapped files) and the largest peak among its own
+children (the indexer process, or the rebuild's tokeniser pool); ``peak_mb`` is
+their sum, an upper bound of the import's memory. The measuring parent samples
 ``/proc/<child>/status`` every few seconds for the anonymous part (RssAnon, the
-Python heap), printed as progress lines.
+Python heap) and the RSS of the child with all its descendants
+(``peak_tree_sampled_mb``).
 
 The import writes through the bulk path (``services.bulk``); a load into the
 empty database is a big load, so the search index is rebuilt once after the writes
@@ -117,14 +120,14 @@ def _status_mb(pid: int | str = "self") -> dict[str, float]:
 PG_DB = "iphub_bench_import"
 
 
-def pg_recreate(pg: str) -> str:
-    """Drop and create the scratch PostgreSQL database; its URL."""
+def pg_recreate(pg: str, name: str = PG_DB) -> str:
+    """Drop and create the scratch PostgreSQL database ``name``; its URL."""
     import psycopg
 
     with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_DB}")
-    return f"{pg}/{PG_DB}"
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{pg}/{name}"
 
 
 def child(args: argparse.Namespace) -> None:
@@ -132,7 +135,7 @@ def child(args: argparse.Namespace) -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     if args.db == "pg":
-        os.environ["DATABASE_URL"] = pg_recreate(args.pg.rstrip("/"))
+        os.environ["DATABASE_URL"] = pg_recreate(args.pg.rstrip("/"), args.pg_db)
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{work / 'db.sqlite3'}"
     os.environ["IPHUB_VAR_DIR"] = str(work)
@@ -188,9 +191,15 @@ def child(args: argparse.Namespace) -> None:
         "warnings": (job.report or {}).get("warning_count", 0),
         "import_s": round(seconds, 1),
         "index_s": (job.report or {}).get("index_s"),
+        "index_wait_s": (job.report or {}).get("index_wait_s"),
         "debug": settings.DEBUG,
         "size_check_bypassed": csv_path.stat().st_size > MAX_UPLOAD_BYTES,
         "self_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # CPU seconds, which a shared machine's load disturbs less than the wall clock.
+        "cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1),
+        "children_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]), 1),
+        # The largest of this process's finished children (the parallel indexer).
+        "children_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }
     Path(args.result).write_text(json.dumps(result, ensure_ascii=False))
 
@@ -198,11 +207,26 @@ def child(args: argparse.Namespace) -> None:
 # -- the parent: prepare, run the child, measure --------------------------------------
 
 
+def _descendants(pid: int) -> list[int]:
+    """``pid``'s children, grandchildren ... (the import's indexer and its helpers)."""
+    out: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                out += [int(c) for c in fh.read().split()]
+    except OSError:
+        return out
+    return out + [d for c in out for d in _descendants(c)]
+
+
 def _sample(pid: int, samples: list[dict[str, float]], stop: threading.Event) -> None:
     started = time.monotonic()
     while not stop.wait(SAMPLE_EVERY_S):
         mem = _status_mb(pid)
         if mem:
+            # The whole tree's RSS at this moment: the import and its indexer process.
+            tree = [_status_mb(d) for d in _descendants(pid)]
+            mem["TreeRSS"] = mem.get("VmRSS", 0) + sum(m.get("VmRSS", 0) for m in tree)
             samples.append({"t": round(time.monotonic() - started), **mem})
 
 
@@ -213,6 +237,7 @@ def main() -> None:
     ap.add_argument("--mode", choices=("skip", "all"), default="skip")
     ap.add_argument("--db", choices=("sqlite", "pg"), default="sqlite")
     ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    ap.add_argument("--pg-db", default=PG_DB, help="scratch database name (dropped, recreated)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--csv", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
@@ -231,7 +256,7 @@ def main() -> None:
     result_path = ROOT / "var" / "bench" / f"import_{args.docs}.result.json"
     result_path.unlink(missing_ok=True)
     cmd = [sys.executable, __file__, "--child", "--docs", str(args.docs), "--mode", args.mode]
-    cmd += ["--db", args.db, "--pg", args.pg]
+    cmd += ["--db", args.db, "--pg", args.pg, "--pg-db", args.pg_db]
     cmd += ["--csv", str(path), "--result", str(result_path)]
     samples: list[dict[str, float]] = []
     stop = threading.Event()
@@ -242,8 +267,11 @@ def main() -> None:
     stop.set()
     if rc != 0:
         sys.exit(f"the import child failed with exit code {rc}")
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # ru_maxrss of RUSAGE_CHILDREN is the largest single descendant's peak, not a
+    # sum: with an indexer process beside the import, the import's own peak plus
+    # its indexer's is the bound reported (and the sampled tree's largest sum).
     r = json.loads(result_path.read_text())
+    peak_mb = r["self_peak_mb"] + r.get("children_peak_mb", 0.0)
     index_s = r.get("index_s") or 0.0
     write_s = round(r["import_s"] - index_s, 1)
     out = {
@@ -257,10 +285,16 @@ def main() -> None:
         "import_s": r["import_s"],
         "write_s": write_s,
         "index_s": r.get("index_s"),
+        "index_wait_s": r.get("index_wait_s"),
         "rows_per_s": round(r["rows"] / r["import_s"], 1) if r["import_s"] else None,
         "write_rows_per_s": round(r["rows"] / write_s, 1) if write_s else None,
         "peak_mb": round(peak_mb, 1),
         "peak_anon_mb": round(max((s.get("RssAnon", 0) for s in samples), default=0), 1),
+        "cpu_s": r.get("cpu_s"),
+        "indexer_cpu_s": r.get("children_cpu_s"),
+        "self_peak_mb": r["self_peak_mb"],
+        "indexer_peak_mb": r.get("children_peak_mb", 0.0),
+        "peak_tree_sampled_mb": round(max((s.get("TreeRSS", 0) for s in samples), default=0), 1),
         "csv_mb": round(path.stat().st_size / 2**20, 1),
         "debug": r["debug"],
         "size_check_bypassed": r["size_check_bypassed"],
@@ -269,7 +303,12 @@ def main() -> None:
         "python_ms": host["python_ms"],
         "message": r["message"],
         "samples": [
-            {"t": s["t"], "rss_mb": round(s.get("VmRSS", 0)), "anon_mb": round(s.get("RssAnon", 0))}
+            {
+                "t": s["t"],
+                "rss_mb": round(s.get("VmRSS", 0)),
+                "anon_mb": round(s.get("RssAnon", 0)),
+                "tree_mb": round(s.get("TreeRSS", 0)),
+            }
             for s in samples[:: max(1, len(samples) // 20)]
         ],
     }

@@ -18,6 +18,7 @@ other names (``中山大学肿瘤防治中心(中山大学附属肿瘤医院、�
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = [
@@ -52,6 +53,16 @@ _LATIN_FORM_FOLDS: tuple[tuple[str, str], ...] = (
 )
 
 
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+_BRACKETS_ASCII = {ord("〔"): "(", ord("〕"): ")", ord("【"): "(", ord("】"): ")"}
+_CLEAN = str.maketrans(_HALFWIDTH | _BRACKETS_ASCII)
+_SPACES = re.compile(r"\s+")
+_SPACE_NEAR_CJK = re.compile(r"\s*([\u3400-\u9fff()])\s*")
+# Names repeat across a file (one applicant files many patents): the clean forms of
+# the last names seen are kept (an import calls these for every party of every row).
+_NAME_CACHE = 65_536
+
+
 def _halfwidth(text: str) -> str:
     """Full-width ASCII (Ａ-Ｚ, ０-９, （）, ＆ …) to half-width; CJK left alone.
 
@@ -59,31 +70,21 @@ def _halfwidth(text: str) -> str:
     ways a display name should not change, so only the U+FF01-FF5E block and the
     ideographic space are mapped.
     """
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        elif ch == "\u3000":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH)
 
 
+@functools.lru_cache(maxsize=_NAME_CACHE)
 def clean_applicant(name: str) -> str:
     """Display form of an applicant name.
 
     Chinese names lose all spaces (they are typing noise there); Latin names keep single
     spaces between words. Brackets become ASCII ``()``.
     """
-    text = _halfwidth(name or "").replace("〔", "(").replace("〕", ")")
-    text = text.replace("【", "(").replace("】", ")")
-    text = re.sub(r"\s+", " ", text).strip()
-    if _CJK.search(text):
+    text = _SPACES.sub(" ", (name or "").translate(_CLEAN)).strip()
+    if " " in text and _CJK.search(text):
         # Remove spaces next to CJK characters and brackets; keep "Co. Ltd" style gaps
         # between two Latin words (e.g. "伊姆西IP控股" has none, "ABB Schweiz" does).
-        text = re.sub(r"\s*([\u3400-\u9fff()])\s*", r"\1", text)
+        text = _SPACE_NEAR_CJK.sub(r"\1", text)
     return text
 
 
@@ -92,6 +93,7 @@ def clean_person(name: str) -> str:
     return clean_applicant(name)
 
 
+@functools.lru_cache(maxsize=_NAME_CACHE)
 def applicant_key(name: str) -> str:
     """Grouping key: display form + case folding + legal-form folding."""
     text = clean_applicant(name).upper()
@@ -107,8 +109,18 @@ def applicant_key(name: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_ANY_BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
+
+
+@functools.lru_cache(maxsize=8)
+def _separators(seps: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(seps)}]")
+
+
 def _split_top_level(text: str, seps: str) -> list[str]:
     """Split on any char in ``seps`` that is outside brackets."""
+    if not _ANY_BRACKET.search(text):
+        return _separators(seps).split(text)  # no brackets: every separator is top-level
     parts: list[str] = []
     depth = 0
     start = 0

@@ -14,6 +14,7 @@ read it, so the two can never disagree.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -38,6 +39,7 @@ _NOT_NATIONAL = frozenset({"WO", "EP"})
 MAX_REFERENCES = 500  # a record listing more is a data error; keep the first ones
 
 
+@functools.lru_cache(maxsize=65_536)  # an import meets the same cited numbers again and again
 def normalise(raw: str) -> str:
     """One canonical spelling of a cited or family number, or ``""``.
 
@@ -166,11 +168,15 @@ def citations_record(rows: Sequence[tuple[int, str, str, dict[str, Any]]]) -> se
     Returns the ids of records whose forward citations changed (the cited ones),
     so their grades can be refreshed. Call inside the writing transaction.
     """
-    ids = [r[0] for r in rows]
+    ids = sorted(r[0] for r in rows)
     touched: set[int] = set()
-    old = PatentCitation.objects.filter(citing_id__in=ids).exclude(cited=None)
-    touched.update(old.values_list("cited_id", flat=True))
-    PatentCitation.objects.filter(citing_id__in=ids).delete()
+    if ids and ids[-1] - ids[0] + 1 == len(ids):
+        # Consecutive ids (a fresh import's batch): a range, not thousands of parameters.
+        theirs = PatentCitation.objects.filter(citing_id__gte=ids[0], citing_id__lte=ids[-1])
+    else:
+        theirs = PatentCitation.objects.filter(citing_id__in=ids)
+    touched.update(theirs.exclude(cited=None).values_list("cited_id", flat=True))
+    theirs.delete()
     refs = {pid: parse_numbers(extra.get("cited_patents")) for pid, _pn, _an, extra in rows}
     targets = _resolve({n for numbers in refs.values() for n in numbers})
     new = [

@@ -148,10 +148,20 @@ def _chunks_all() -> Iterator[list[tuple[Any, ...]]]:
         last = rows[-1][0]
 
 
+def _consecutive(ids: list[int]) -> bool:
+    """Whether sorted, distinct ``ids`` are every integer from the first to the last."""
+    return bool(ids) and ids[-1] - ids[0] + 1 == len(ids)
+
+
 def _chunks_of(ids: list[int]) -> Iterator[list[tuple[Any, ...]]]:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        yield list(Patent.objects.filter(pk__in=chunk).order_by("pk").values_list(*_COLUMNS))
+        qs = Patent.objects.order_by("pk").values_list(*_COLUMNS)
+        if _consecutive(chunk):
+            # An id range costs one parameter pair, not Django's preparation of 2,000.
+            yield list(qs.filter(pk__gte=chunk[0], pk__lte=chunk[-1]))
+        else:
+            yield list(qs.filter(pk__in=chunk))
 
 
 def grades_compute(
@@ -160,13 +170,15 @@ def grades_compute(
     today: dt.date | None = None,
     reindex: bool = True,
     progress: Callable[[int], None] | None = None,
+    grades: dict[int, tuple[str, int]] | None = None,
 ) -> dict[str, int]:
     """Grade ``ids`` (every record when ``None``) and store the grades.
 
     Returns how many were graded (``graded``) and how many changed score or band
     (``changed``). With ``reindex``, records whose score or band moved are
     rewritten in the search index after the commit (an import passes ``False``:
-    it indexes its records itself, after grading them).
+    it indexes its records itself, after grading them, and passes ``grades`` to
+    be given each record's (band, score)).
     """
     today = today or timezone.localdate()
     weights, bands = grade_settings()
@@ -176,7 +188,9 @@ def grades_compute(
     whole = ids is None
     chunks = _chunks_all() if whole else _chunks_of(sorted(set(ids or [])))
     for rows in chunks:
-        facts = _facts(rows, whole_range=whole)
+        # A chunk of consecutive ids (a fresh import's batch) is every record of its
+        # range too: the side tables are read by range, not by a list of ids.
+        facts = _facts(rows, whole_range=whole or _consecutive([r[0] for r in rows]))
         before: dict[int, tuple[int, str]] = {}
         if reindex:
             before = {
@@ -193,6 +207,8 @@ def grades_compute(
             )
             if not reindex or before.get(pid) != (g.score, g.band):
                 changed.append(pid)
+            if grades is not None:
+                grades[pid] = (g.band, g.score)
         _upsert(values, now)
         graded += len(values)
         if progress is not None:

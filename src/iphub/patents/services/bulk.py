@@ -40,6 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -48,8 +49,14 @@ from django.utils import timezone
 
 from iphub.patents.addresses import resolve_addresses
 from iphub.patents.importers import PatentIn
-from iphub.patents.indexing import index_on_commit
-from iphub.patents.models import LegalEvent, LegalEventKind, PartyRole, Patent, PatentParty
+from iphub.patents.indexing import _document, index_on_commit
+from iphub.patents.models import (
+    LegalEvent,
+    LegalEventKind,
+    PartyRole,
+    Patent,
+    PatentParty,
+)
 from iphub.patents.names import applicant_key, clean_person
 from iphub.patents.services.records import _FIELDS, _hubei_region_ids, _intelligence_update, _values
 
@@ -79,15 +86,22 @@ class BulkWrite(NamedTuple):
     unchanged: int  # records the batch repeated exactly: not rewritten
 
 
-def patents_bulk_write(rows: Sequence[PatentIn], *, index: bool = True) -> BulkWrite:
+def patents_bulk_write(
+    rows: Sequence[PatentIn],
+    *,
+    index: bool = True,
+    documents: BatchDocuments | None = None,
+) -> BulkWrite:
     """Create or update a batch of validated rows by natural key, set-based.
 
     Returns the ids written (created or changed; a record the batch repeats
     unchanged is left alone, see the module's docstring) and the counts.
-    ``index=False`` skips the outbox rows: the caller rebuilds the whole search
-    index after the load instead (``imports``: a load of most of the corpus, where
-    one rebuild is cheaper than re-reading every record through the outbox).
-    Call inside a transaction.
+    ``index=False`` skips the outbox rows: the caller indexes the load itself
+    (``imports``: a load of most of the corpus). Given ``documents``, the written
+    records' search documents are put there, built from the rows in hand and
+    their fresh grades (the same documents ``indexing._documents`` reads back
+    from the database), with the ids of the updated records. Call inside a
+    transaction.
     """
     if not rows:
         return BulkWrite([], 0, 0, 0)
@@ -106,19 +120,57 @@ def patents_bulk_write(rows: Sequence[PatentIn], *, index: bool = True) -> BulkW
     else:
         ids_by_key, created_keys = _patents_write_sqlite(records)
     unchanged = len(records) - len(ids_by_key)
-    del records
-    by_key = {key: by_key[key] for key in ids_by_key}  # the unchanged are done with
+    # The unchanged are done with (an import's index build reads them back at the end).
+    records = [r for r in records if r["natural_key"] in ids_by_key]
+    by_key = {key: by_key[key] for key in ids_by_key}
     # Parties and import events of updated records are replaced; new ones have none.
     updated_ids = [pid for key, pid in ids_by_key.items() if key not in created_keys]
     _delete_where_in(PatentParty._meta.db_table, "patent_id", updated_ids)
     _delete_where_in(LegalEvent._meta.db_table, "patent_id", updated_ids, "source = 'import'")
     _rows_insert(PatentParty, _party_rows(by_key, ids_by_key))
     _rows_insert(LegalEvent, _event_rows(by_key, ids_by_key))
-    _intelligence_update(by_key, ids_by_key)
+    grades = _intelligence_update(by_key, ids_by_key)
     ids = list(ids_by_key.values())
     if index:
         index_on_commit(ids)
+    if documents is not None:
+        documents.docs = _documents_of(records, by_key, ids_by_key, grades)
+        documents.updated = [pid for key, pid in ids_by_key.items() if key not in created_keys]
     return BulkWrite(ids, len(created_keys), len(ids) - len(created_keys), unchanged)
+
+
+@dataclass
+class BatchDocuments:
+    """A written batch's search documents, and the ids of its records that existed
+    before it (``patents_bulk_write(documents=...)`` fills it)."""
+
+    docs: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+
+
+def _documents_of(
+    records: list[dict[str, Any]],
+    by_key: dict[str, PatentIn],
+    ids_by_key: dict[str, int],
+    grades: dict[int, tuple[str, int]],
+) -> list[dict[str, Any]]:
+    """The index documents of the written records, as ``indexing._documents`` would
+    read them back: the columns written, the parties' names as stored (cut to 200
+    characters, inventors cleaned) and the grade just computed."""
+    out = []
+    for rec in records:
+        key = rec["natural_key"]
+        pid = ids_by_key[key]
+        row = by_key[key]
+        band, score = grades.get(pid, (None, None))
+        out.append(
+            _document(
+                {**rec, "pk": pid, "grade__band": band, "grade__score": score},
+                [name[:200] for name in row.applicants],
+                [clean_person(name)[:200] for name in row.inventors],
+            )
+        )
+    return out
 
 
 # -- patents ---------------------------------------------------------------------------
@@ -206,13 +258,23 @@ def _sqlite_value(column: str, value: Any) -> Any:
 def _ids_by_key(keys: list[str], *, updated_at: dt.datetime | None = None) -> dict[str, int]:
     """Ids of the records with these natural keys (only those stamped ``updated_at``,
     when given: the rows this batch's upsert rewrote)."""
+    # Plain SQL: a QuerySet's ``natural_key__in`` prepares each of the 5,000 keys
+    # of a batch in Python first, which cost more than the lookup.
     out: dict[str, int] = {}
-    for start in range(0, len(keys), _SQLITE_IDS_PER_STATEMENT):
-        chunk = keys[start : start + _SQLITE_IDS_PER_STATEMENT]
-        found = Patent.objects.filter(natural_key__in=chunk)
-        if updated_at is not None:
-            found = found.filter(updated_at=updated_at)
-        out.update(found.values_list("natural_key", "pk"))
+    table = Patent._meta.db_table
+    stamped = " AND updated_at = %s" if updated_at is not None else ""
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), _SQLITE_IDS_PER_STATEMENT):
+            chunk = keys[start : start + _SQLITE_IDS_PER_STATEMENT]
+            marks = ", ".join(["%s"] * len(chunk))
+            params: list[Any] = list(chunk)
+            if updated_at is not None:
+                params.append(connection.ops.adapt_datetimefield_value(updated_at))
+            cursor.execute(
+                f"SELECT natural_key, id FROM {table} WHERE natural_key IN ({marks}){stamped}",
+                params,
+            )
+            out.update(cursor.fetchall())
     return out
 
 

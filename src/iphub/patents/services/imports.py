@@ -55,14 +55,16 @@ from iphub.patents.indexing import index_on_commit
 from iphub.patents.ipc import get_table
 from iphub.patents.models import ImportJob, ImportMode, JobStatus, Patent
 from iphub.patents.services import bulk
+from iphub.patents.services.import_index import ImportIndex
 
 logger = logging.getLogger(__name__)
 
 REBUILD_MIN_ROWS = 20_000  # IMPORT_REBUILD_MIN_ROWS: see rebuild_index_after
-# The rebuild's writer memory (IMPORT_INDEX_HEAP). Half of the 1 GB a standalone
-# rebuild uses: the import's process holds its own ~250 MB beside it, and the
-# import's budget is 1 GB in all; the price is twice as many segments to merge.
-IMPORT_INDEX_HEAP = 500_000_000
+# The index writer's memory during a big load (IMPORT_INDEX_HEAP), in the indexer
+# process beside the import's own ~250 MB: the import's budget is 1 GB in all
+# (the writer's process holds the tokeniser and mapped segments too); the price
+# of a small heap is more segments to merge.
+IMPORT_INDEX_HEAP = 250_000_000
 REPORT_LIMIT = 5000  # bad rows kept on the job; the full list goes to a CSV beside it
 IMPORT_ROLES = ("window", "supervisor")
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
@@ -213,11 +215,11 @@ class _Tally:
 
 
 def rebuild_index_after(expected_rows: int) -> bool:
-    """Whether an import of ``expected_rows`` rebuilds the search index once after
-    its writes instead of indexing row by row through the outbox: a load of at
-    least ``IMPORT_REBUILD_MIN_ROWS`` (20,000) rows that is at least half of the
-    corpus after it. One rebuild reads every record once and tokenises on every
-    core; the outbox re-reads each written record and indexes on one."""
+    """Whether an import of ``expected_rows`` builds a new search index beside its
+    writes (``import_index``) instead of indexing row by row through the outbox:
+    a load of at least ``IMPORT_REBUILD_MIN_ROWS`` (20,000) rows that is at least
+    half of the corpus after it. The build tokenises on another core while the
+    import writes; the outbox re-reads each written record after the commit."""
     least = int(getattr(settings, "IMPORT_REBUILD_MIN_ROWS", REBUILD_MIN_ROWS))
     return expected_rows >= least and expected_rows >= Patent.objects.count()
 
@@ -227,10 +229,12 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
 
     Rows are written in batches by ``bulk.patents_bulk_write``; the job's
     ``processed_rows`` follows each batch. A big load (``rebuild_index_after``)
-    rebuilds the search index once after the writes, its time kept in the
-    report's ``index_s``. An import interrupted by an error keeps, in skip mode,
-    the batches committed before it (the message says up to which line) and
-    commits nothing in all-or-nothing mode.
+    has its search index built by another process while it writes
+    (``import_index``) and swapped in at the end; the time the import waits for
+    it after the last batch is the report's ``index_s``. An import interrupted by
+    an error keeps, in skip mode, the batches committed before it (the message
+    says up to which line), and their documents; in all-or-nothing mode it
+    commits nothing and the build is thrown away, the live index untouched.
     """
     claimed = ImportJob.objects.filter(pk=job_id, claimed_at=None).update(
         claimed_at=timezone.now(), status=JobStatus.RUNNING
@@ -244,10 +248,13 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
     written_ids = array("q")  # 8 bytes an id: a 1M-row import's ids take 8 MB
     all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
     rebuild = False
+    build: ImportIndex | None = None
     try:
         job.expected_rows = estimate_rows(path)
         job.save(update_fields=["expected_rows"])
         rebuild = rebuild_index_after(job.expected_rows)
+        if rebuild:
+            build = _index_build_start()
         report = ImportReport(keep=REPORT_LIMIT, sink=_full_report_sink(report_file))
 
         def stream() -> None:
@@ -260,6 +267,7 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
                 tally,
                 all_or_nothing=all_or_nothing,
                 index=not rebuild,
+                build=build,
             )
 
         try:
@@ -313,10 +321,21 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
                 "line": tally.committed_line,
             }
         job.report = {**(job.report or {}), "stopped_after_line": tally.committed_line}
+    except BaseException:
+        if build is not None:
+            build.discard()  # interrupted (Ctrl-C): nothing half-built is kept
+        raise
     finally:
         report_file.close()
     job.created, job.updated = tally.created, tally.updated
-    if rebuild and written_ids:
+    if build is not None:
+        # What the database holds is what the index gets: the committed batches
+        # (all of them, or in skip mode those before an interruption), or nothing.
+        if written_ids:
+            _index_build_finish(job, build, written_ids)
+        else:
+            build.discard()
+    elif rebuild and written_ids:
         _index_rebuild(job, written_ids)
     job.finished_at = timezone.now()
     job.save()
@@ -341,6 +360,33 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
         # 蓝天 screening and the navigation snapshot follow the corpus (they subscribe).
         patents_imported.send(sender=ImportJob, patent_ids=written_ids, import_job=job)
     return job
+
+
+def _index_build_start() -> ImportIndex | None:
+    """The big load's index build, or None (then the index is rebuilt after the
+    writes, as it was before the build ran beside them)."""
+    heap = int(getattr(settings, "IMPORT_INDEX_HEAP", IMPORT_INDEX_HEAP))
+    try:
+        return ImportIndex(heap=heap)
+    except Exception:
+        logger.exception("导入时建索引未能开始，导入完成后改为重建索引。")
+        return None
+
+
+def _index_build_finish(job: ImportJob, build: ImportIndex, written_ids: array[int]) -> None:
+    started = time.perf_counter()
+    try:
+        build.finish()
+    except Exception:
+        logger.exception("导入时建的索引未能完成（导入任务 %s），改为重建。", job.pk)
+        _index_rebuild(job, written_ids)
+        return
+    job.report = {
+        **(job.report or {}),
+        "index_s": round(time.perf_counter() - started, 1),
+        # Of the writes' time, how much was spent waiting for the index builder.
+        "index_wait_s": round(build.waited_s, 1),
+    }
 
 
 def _index_rebuild(job: ImportJob, written_ids: array[int]) -> None:
@@ -372,6 +418,7 @@ def _stream(
     *,
     all_or_nothing: bool,
     index: bool,
+    build: ImportIndex | None = None,
 ) -> None:
     """Read, validate and write the file batch by batch. In all-or-nothing mode
     (the caller's transaction is open) the first bad row stops the writing but not
@@ -389,12 +436,15 @@ def _stream(
         if all_or_nothing and report.bad:
             batch.clear()
             return
+        docs = bulk.BatchDocuments() if build is not None else None
         # Looked up on the module each time (tests make it fail on a given batch).
         if all_or_nothing:
-            wrote = bulk.patents_bulk_write(batch, index=index)
+            wrote = bulk.patents_bulk_write(batch, index=index, documents=docs)
         else:
             with transaction.atomic():
-                wrote = bulk.patents_bulk_write(batch, index=index)
+                wrote = bulk.patents_bulk_write(batch, index=index, documents=docs)
+        if build is not None and docs is not None:
+            build.add(docs)  # committed (skip mode) or discarded with the rest (all)
         written_ids.extend(wrote.ids)
         tally.created += wrote.created
         tally.updated += wrote.updated

@@ -215,10 +215,13 @@ def patents_upsert(rows: Sequence[PatentIn]) -> tuple[list[int], int, int]:
     return ids, len(to_create), len(to_update)
 
 
-def _intelligence_update(by_key: dict[str, PatentIn], ids_by_key: dict[str, int]) -> None:
+def _intelligence_update(
+    by_key: dict[str, PatentIn], ids_by_key: dict[str, int]
+) -> dict[int, tuple[str, int]]:
     """Citations and value grades of freshly written records (issue 20): graded here,
     before the index writes them, so the index carries the grade without a second
-    pass; records they cite (whose forward citations moved) are regraded later."""
+    pass; records they cite (whose forward citations moved) are regraded later.
+    Returns each record's (band, score)."""
     from iphub.patents.intelligence.citations import citations_record
     from iphub.patents.intelligence.grading import grade_refresh_on_commit, grades_compute
 
@@ -227,8 +230,10 @@ def _intelligence_update(by_key: dict[str, PatentIn], ids_by_key: dict[str, int]
         for key, row in by_key.items()
     ]
     touched = citations_record(rows)
-    grades_compute([r[0] for r in rows], reindex=False)
+    grades: dict[int, tuple[str, int]] = {}
+    grades_compute([r[0] for r in rows], reindex=False, grades=grades)
     grade_refresh_on_commit(touched - set(ids_by_key.values()))
+    return grades
 
 
 @transaction.atomic
