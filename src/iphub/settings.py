@@ -363,6 +363,9 @@ TRANSFER_MATCH_SUGGESTED_IPC = os.environ.get("IPHUB_MATCH_SUGGESTED_IPC", "0") 
 TRANSFER_EMBED_AFTER_IMPORT = os.environ.get("IPHUB_EMBED_AFTER_IMPORT", "1") == "1"
 SIMILAR_TEXT_EMBED = os.environ.get("IPHUB_SIMILAR_TEXT_EMBED", "1") == "1"
 IPC_MODEL_DIR = Path(os.environ.get("IPHUB_IPC_MODEL_DIR", VAR_DIR / "ipc_model"))
+# The IPC suggester's e5 half (title vectors; ~16 ms of e5 per suggestion, ~3 min
+# more on the first build_ipc_model): off, the TF-IDF SVM answers alone.
+IPC_SUGGEST_E5 = os.environ.get("IPHUB_IPC_SUGGEST_E5", "1") == "1"
 # Audit records are kept at least 6 months (Cybersecurity Law Art. 21).
 AUDIT_RETENTION_DAYS = 190
 

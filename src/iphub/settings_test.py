@@ -30,6 +30,9 @@ INDEX_FOLLOWER_ENABLED = False
 # of CPU each); the similar-patents tests store vectors themselves.
 TRANSFER_EMBED_AFTER_IMPORT = False
 SIMILAR_TEXT_EMBED = False
+# The IPC suggester's fixture model is TF-IDF only (embedding its ~1,200 titles and
+# ~6,000 IPC titles would take minutes); test_ipc_suggest turns e5 on for a small model.
+IPC_SUGGEST_E5 = False
 
 if not DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Commits do not wait for the WAL to reach the disk in the test database: a

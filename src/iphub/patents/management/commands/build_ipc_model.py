@@ -49,5 +49,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"IPC 推荐模型已生成：{info.get('labels')} 个小类，训练样本 {info.get('rows')} 条"
             f"（CSV {info.get('csv_rows')}，本平台 {info.get('platform_rows')}），"
-            f"用时 {info.get('seconds')} 秒。"
+            f"用时 {info.get('seconds')} 秒；"
+            + (
+                "方法：TF-IDF + e5 语义向量。"
+                if info.get("method") == "tfidf+e5"
+                else "方法：仅 TF-IDF（e5 未启用或无法加载）。"
+            )
         )
