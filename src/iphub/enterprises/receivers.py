@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from iphub.patents.events import corpus_reindexed, patent_detail_shown, patents_imported
+from iphub.patents.events import patent_detail_shown, patents_imported
 
 
 def applicant_profiles(sender: Any, *, patent: Any, user: Any, **_: Any) -> dict[str, Any]:
@@ -38,6 +38,4 @@ def connect() -> None:
     patents_imported.connect(
         refresh_peer_figures_after_import, dispatch_uid="enterprises.peer_figures.import"
     )
-    corpus_reindexed.connect(
-        refresh_peer_figures_after_import, dispatch_uid="enterprises.peer_figures.reindex"
-    )
+

@@ -270,6 +270,11 @@ class ImportJob(models.Model):
         ]
 
     @property
+    def applied(self) -> bool:
+        """Finished and committed: the page shows what the file changed."""
+        return self.finished_at is not None and self.status == JobStatus.DONE
+
+    @property
     def percent(self) -> int:
         if self.status in (JobStatus.DONE, JobStatus.REJECTED):
             return 100
