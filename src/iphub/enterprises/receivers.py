@@ -38,4 +38,3 @@ def connect() -> None:
     patents_imported.connect(
         refresh_peer_figures_after_import, dispatch_uid="enterprises.peer_figures.import"
     )
-
