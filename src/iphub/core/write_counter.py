@@ -68,9 +68,11 @@ class WriteCounter:
     def function(self) -> str:
         return f"{self.prefix}bump"
 
-    def trigger_names(self) -> list[str]:
+    def triggers(self) -> list[tuple[str, str]]:
+        """(trigger name, table) of every trigger the counter installs on PostgreSQL
+        (SQLite has no TRUNCATE trigger)."""
         return [
-            f"{self.prefix}{table}_{event}"
+            (f"{self.prefix}{table}_{event}", table)
             for table in self.tables()
             for event in ("insert", "delete", "update", "truncate")
         ]
@@ -138,8 +140,7 @@ class WriteCounter:
         """Drop the triggers, the function, the sequence and the table."""
         conn = conn or default_connection
         with conn.cursor() as cur:
-            for name in self.trigger_names():
-                table = name[len(self.prefix) :].rsplit("_", 1)[0]
+            for name, table in self.triggers():
                 if conn.vendor == "postgresql":
                     cur.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
                 else:
@@ -155,7 +156,7 @@ class WriteCounter:
                 "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s",
                 [f"{self.prefix}%"],
             )
-            expected = len(self.trigger_names())
+            expected = len(self.triggers())
         else:
             cur.execute(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",

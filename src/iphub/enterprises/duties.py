@@ -8,9 +8,9 @@ from iphub.core.schedule import Duty, register_duty
 
 
 def _peer_figures() -> str:
-    from iphub.enterprises.peer_figures import peer_figures_refresh
+    from iphub.enterprises.peer_figures import refresh_summary
 
-    return f"已更新 {peer_figures_refresh()} 家企业的同行对比数据"
+    return refresh_summary()
 
 
 def register_duties() -> None:

@@ -176,7 +176,6 @@ def peer_figures(
     *,
     today: dt.date,
     chains: Sequence[Sequence[str]],
-    keys: dict[str, int] | None = None,
 ) -> dict[int, Figures]:
     """The figures of ``orgs`` (organisation id -> ``alive_inventions``, ``recent``,
     ``high_grade`` and ``in_chain``: chain signature -> patents), read from the
@@ -184,7 +183,7 @@ def peer_figures(
     ``chains``: the prefix lists whose counts the caller needs."""
     if not orgs:
         return {}
-    keys = keys if keys is not None else keys_of(orgs)
+    keys = keys_of(orgs)
     by_org: dict[int, list[str]] = {}
     for key, org_id in keys.items():
         by_org.setdefault(org_id, []).append(key)
@@ -254,9 +253,16 @@ def _store(rows: list[PeerFigures]) -> None:
 
 def peer_figures_refresh(*, today: dt.date | None = None) -> int:
     """Bring every registered enterprise's stored figures up to date (the ones
-    still valid are read, not recomputed); returns how many organisations."""
+    still valid are read, not recomputed); returns how many organisations. The
+    background task and the daily duty report it with :func:`refresh_summary`."""
     today = today or timezone.localdate()
     orgs = list(Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE).order_by("pk"))
     for start in range(0, len(orgs), 2000):
         peer_figures(orgs[start : start + 2000], today=today, chains=[])
     return len(orgs)
+
+
+def refresh_summary() -> str:
+    """Run :func:`peer_figures_refresh` and say what it did, in the words the
+    background page shows."""
+    return f"已更新 {peer_figures_refresh()} 家企业的同行对比数据"

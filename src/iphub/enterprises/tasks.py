@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.tasks import task
 
 from iphub.core.queue import BACKGROUND_PRIORITY
-from iphub.enterprises.peer_figures import peer_figures_refresh
+from iphub.enterprises.peer_figures import refresh_summary
 
 
 @task(priority=BACKGROUND_PRIORITY)
 def refresh_peer_figures() -> str:
     """Bring every registered enterprise's stored peer figures up to date."""
-    return f"已更新 {peer_figures_refresh()} 家企业的同行对比数据"
+    return refresh_summary()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from iphub.patents.models import ImportJob
+from iphub.patents.models import ImportJob, JobStatus
 from iphub.patents.services import import_file
 
 DEMO_FILES = [
@@ -105,7 +105,7 @@ def demo_change_file_apply() -> ImportJob | None:
     from iphub.patents.services.updates import JOB_KIND, legal_status_file_apply
 
     name = f"{EXAMPLE_NAME}.csv"
-    done = ImportJob.objects.filter(file_name=name, status="done", report__kind=JOB_KIND)
+    done = ImportJob.objects.filter(file_name=name, status=JobStatus.DONE, report__kind=JOB_KIND)
     rows = change_file_example_rows()
     if not rows or done.exists():
         return None
