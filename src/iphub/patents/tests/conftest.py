@@ -64,3 +64,20 @@ def own_index(tmp_path: Path, settings: Any) -> Iterator[Path]:
     """Each test gets an empty index directory, so counts are the test's own."""
     settings.SEARCH_INDEX_DIR = tmp_path / "index"
     yield settings.SEARCH_INDEX_DIR
+
+
+def fail_on_batch(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
+    """Make the import's batch writer raise on its ``n``-th call, as a lost
+    connection would (the import looks the writer up on the module each batch)."""
+    from iphub.patents.services import bulk
+
+    real = bulk.patents_bulk_write
+    calls = [0]
+
+    def writer(rows: Any, **kw: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == n:
+            raise RuntimeError("数据库连接中断")
+        return real(rows, **kw)
+
+    monkeypatch.setattr(bulk, "patents_bulk_write", writer)

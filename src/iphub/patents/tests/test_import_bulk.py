@@ -16,8 +16,8 @@ from iphub.core.models import IndexOutbox
 from iphub.patents.indexing import get_index
 from iphub.patents.models import JobStatus, LegalEvent, Patent, PatentParty
 from iphub.patents.receivers import suggest_ipc_after_import
-from iphub.patents.services import bulk, import_file
-from iphub.patents.tests.conftest import app_no, row, write_csv
+from iphub.patents.services import import_file
+from iphub.patents.tests.conftest import app_no, fail_on_batch, row, write_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,20 +39,6 @@ def a_file(tmp_path: Path, *, bad_at: int | None = None, name: str = "bulk.csv")
         titled(i, 申请日="2021-13-45") if i == bad_at else titled(i) for i in range(1, ROWS + 1)
     ]
     return write_csv(tmp_path / name, rows)
-
-
-def fail_on_batch(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
-    """Make the batch writer raise on its ``n``-th call, as a lost connection would."""
-    real = bulk.patents_bulk_write
-    calls = [0]
-
-    def writer(rows: Any, **kw: Any) -> Any:
-        calls[0] += 1
-        if calls[0] == n:
-            raise RuntimeError("数据库连接中断")
-        return real(rows, **kw)
-
-    monkeypatch.setattr(bulk, "patents_bulk_write", writer)
 
 
 def test_all_or_nothing_with_a_bad_row_in_the_last_batch_commits_nothing(

@@ -25,7 +25,7 @@ from iphub.patents.search.builder import IndexBuilder
 from iphub.patents.search.schema import to_json
 from iphub.patents.services import bulk, import_file
 from iphub.patents.services.import_index import staging_dir
-from iphub.patents.tests.conftest import row, write_csv
+from iphub.patents.tests.conftest import fail_on_batch, row, write_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,19 +46,6 @@ def rows(first: int = 1, n: int = ROWS, *, word: str = "钒液流", bad_at: int 
             over["申请日"] = "2021-13-45"
         out.append(row(i, **over))
     return out
-
-
-def fail_on_batch(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
-    real = bulk.patents_bulk_write
-    calls = [0]
-
-    def writer(batch: Any, **kw: Any) -> Any:
-        calls[0] += 1
-        if calls[0] == n:
-            raise RuntimeError("数据库连接中断")
-        return real(batch, **kw)
-
-    monkeypatch.setattr(bulk, "patents_bulk_write", writer)
 
 
 def seeded(tmp_path: Path) -> None:
