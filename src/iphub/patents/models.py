@@ -307,6 +307,10 @@ class SearchAlert(models.Model):
     saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="alerts")
     import_job = models.ForeignKey(ImportJob, null=True, blank=True, on_delete=models.SET_NULL)
     new_count = models.IntegerField(_("新增命中"))
+    # Records the platform already held that an update changed (a weekly file's
+    # new status, a change file's lapse or pledge) and that now match.
+    changed_count = models.IntegerField(_("变更命中"), default=0)
+    # The new records first, then the changed ones (at most ALERT_IDS in all).
     patent_ids = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     read = models.BooleanField(default=False)
@@ -317,7 +321,7 @@ class SearchAlert(models.Model):
         ordering: ClassVar = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.saved_search} +{self.new_count}"
+        return f"{self.saved_search} +{self.new_count} ~{self.changed_count}"
 
 
 class ExportJob(models.Model):

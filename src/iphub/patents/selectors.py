@@ -355,3 +355,34 @@ def saved_search_list(*, user: Any) -> QuerySet[SavedSearch]:
 def search_alert_list(*, user: Any) -> QuerySet[SearchAlert]:
     """Alerts raised for the user's saved searches, newest first."""
     return SearchAlert.objects.filter(saved_search__user=user).select_related("saved_search")
+
+
+@dataclass(frozen=True)
+class AlertRecords:
+    """An alert with the records it lists, new and changed apart."""
+
+    alert: SearchAlert
+    new: list[Patent]
+    changed: list[Patent]
+
+    @property
+    def more(self) -> int:
+        """Matches counted but not listed (an alert keeps the first ``ALERT_IDS``)."""
+        return self.alert.new_count + self.alert.changed_count - len(self.new) - len(self.changed)
+
+
+def search_alert_records(*, user: Any, alert_id: int) -> AlertRecords:
+    """One of the user's alerts with its records as they are now (a record deleted
+    since is left out). Another user's alert is not found, not forbidden: its
+    existence is not theirs to learn."""
+    alert = search_alert_list(user=user).filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound("未找到该检索提醒。")
+    ids = [int(i) for i in alert.patent_ids]
+    split = min(alert.new_count, len(ids))
+    held = Patent.objects.in_bulk(ids)
+    return AlertRecords(
+        alert=alert,
+        new=[held[i] for i in ids[:split] if i in held],
+        changed=[held[i] for i in ids[split:] if i in held],
+    )

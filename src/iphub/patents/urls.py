@@ -32,6 +32,7 @@ urlpatterns = [
     path("imports/<int:job_id>/progress/", views.import_progress, name="import_progress"),
     path("saved/", views.saved_searches, name="saved"),
     path("saved/<int:saved_id>/delete/", views.saved_search_delete, name="saved_delete"),
+    path("saved/alerts/<int:alert_id>/", views.search_alert, name="search_alert"),
     path("unresolved/", views.unresolved, name="unresolved"),
     path("ipc/suggest/", views_ipc.ipc_suggest_fragment, name="ipc_suggest"),
     path("grade/method/", intelligence_views.grade_method, name="grade_method"),

@@ -310,7 +310,10 @@ def saved_searches(request: HttpRequest) -> HttpResponseBase:
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "已保存检索；有新导入的专利命中时会提醒您。")
+            messages.success(
+                request,
+                "已保存检索；导入新专利或已有专利发生变更（如授权、失效、质押）并命中时会提醒您。",
+            )
         return redirect("patents:saved")
     alerts = selectors.search_alert_list(user=request.user)[:50]
     return render(
@@ -318,6 +321,17 @@ def saved_searches(request: HttpRequest) -> HttpResponseBase:
         "patents/saved.html",
         {"saved": selectors.saved_search_list(user=request.user), "alerts": alerts},
     )
+
+
+@login_required
+def search_alert(request: HttpRequest, alert_id: int) -> HttpResponseBase:
+    try:
+        found = selectors.search_alert_records(user=request.user, alert_id=alert_id)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("patents:saved")
+    services.search_alert_mark_read(user=request.user, alert_id=alert_id)
+    return render(request, "patents/alert.html", {"found": found})
 
 
 @login_required

@@ -18,6 +18,7 @@ from iphub.patents.services.searches import (
     saved_search_alerts_check,
     saved_search_create,
     saved_search_delete,
+    search_alert_mark_read,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "saved_search_alerts_check",
     "saved_search_create",
     "saved_search_delete",
+    "search_alert_mark_read",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -67,10 +68,15 @@ def saved_search_delete(*, user: Any, saved_search_id: int) -> None:
 
 
 def saved_search_alerts_check(*, import_job: ImportJob) -> list[SearchAlert]:
-    """After an import, raise one alert per saved search that the new records match.
+    """After an import, raise one alert per saved search that the import's records
+    match: the new ones (``new_count``) and those it changed (``changed_count``: a
+    weekly file that brings a record's grant or lapse, a new applicant).
 
-    The new records are read and matched ``ALERT_CHUNK`` ids at a time, so a
-    1M-row import does not hold its million ids (nor a million-term filter).
+    A changed record is one the platform held before the import whose row was
+    rewritten by it (``updated_at`` moved): the bulk path leaves a repeated,
+    unchanged record alone, so re-importing the same file alerts nobody. The
+    records are read and matched ``ALERT_CHUNK`` ids at a time, so a 1M-row import
+    does not hold its million ids (nor a million-term filter).
     """
     from iphub.patents.selectors import patent_ids_matching
 
@@ -78,37 +84,49 @@ def saved_search_alerts_check(*, import_job: ImportJob) -> list[SearchAlert]:
     if not saved_searches:
         return []
     started = import_job.claimed_at or import_job.created_at
-    new = Patent.objects.filter(created_at__gte=started).order_by("pk")
-    counts = dict.fromkeys((s.pk for s in saved_searches), 0)
-    first_ids: dict[int, list[int]] = {s.pk: [] for s in saved_searches}
+    touched = (
+        Patent.objects.filter(Q(created_at__gte=started) | Q(updated_at__gte=started))
+        .order_by("pk")
+        .values_list("pk", "created_at")
+    )
+    new_counts = dict.fromkeys((s.pk for s in saved_searches), 0)
+    changed_counts = dict.fromkeys((s.pk for s in saved_searches), 0)
+    new_ids: dict[int, list[int]] = {s.pk: [] for s in saved_searches}
+    changed_ids: dict[int, list[int]] = {s.pk: [] for s in saved_searches}
     broken: set[int] = set()
     last = 0
-    while chunk := set(new.filter(pk__gt=last).values_list("pk", flat=True)[:ALERT_CHUNK]):
-        last = max(chunk)
+    while rows := list(touched.filter(pk__gt=last)[:ALERT_CHUNK]):
+        last = rows[-1][0]
+        chunk = {pk for pk, _created in rows}
+        fresh = {pk for pk, created in rows if created >= started}
         for saved in saved_searches:
             if saved.pk in broken:
                 continue
             try:
-                matched = patent_ids_matching(saved.query, among=chunk)
+                matched = set(patent_ids_matching(saved.query, among=chunk))
             except QuerySyntaxError:
                 broken.add(saved.pk)
                 continue
-            counts[saved.pk] += len(matched)
-            kept = first_ids[saved.pk]
-            kept.extend(sorted(matched)[: ALERT_IDS - len(kept)])
+            new_counts[saved.pk] += len(matched & fresh)
+            changed_counts[saved.pk] += len(matched - fresh)
+            kept = new_ids[saved.pk]
+            kept.extend(sorted(matched & fresh)[: ALERT_IDS - len(kept)])
+            kept = changed_ids[saved.pk]
+            kept.extend(sorted(matched - fresh)[: ALERT_IDS - len(kept)])
     if last == 0:
         return []
     alerts: list[SearchAlert] = []
     for saved in saved_searches:
         if saved.pk in broken:
             continue
-        if counts[saved.pk]:
+        if new_counts[saved.pk] or changed_counts[saved.pk]:
             alerts.append(
                 SearchAlert.objects.create(
                     saved_search=saved,
                     import_job=import_job,
-                    new_count=counts[saved.pk],
-                    patent_ids=first_ids[saved.pk],
+                    new_count=new_counts[saved.pk],
+                    changed_count=changed_counts[saved.pk],
+                    patent_ids=(new_ids[saved.pk] + changed_ids[saved.pk])[:ALERT_IDS],
                 )
             )
         SavedSearch.objects.filter(pk=saved.pk).update(last_checked_at=timezone.now())
@@ -148,11 +166,25 @@ def saved_search_alerts_for_changes(
         if count:
             alerts.append(
                 SearchAlert.objects.create(
-                    saved_search=saved, import_job=import_job, new_count=count, patent_ids=kept
+                    saved_search=saved,
+                    import_job=import_job,
+                    new_count=0,
+                    changed_count=count,
+                    patent_ids=kept,
                 )
             )
         SavedSearch.objects.filter(pk=saved.pk).update(last_checked_at=timezone.now())
     return alerts
+
+
+def search_alert_mark_read(*, user: Any, alert_id: int) -> bool:
+    """Mark one of the user's alerts read (opening it reads it, as a mailbox does);
+    returns whether it was unread. Nobody else's alert is touched."""
+    return bool(
+        SearchAlert.objects.filter(pk=alert_id, saved_search__user=user, read=False).update(
+            read=True
+        )
+    )
 
 
 def export_job_create(*, user: Any, query: str, fmt: str) -> ExportJob:

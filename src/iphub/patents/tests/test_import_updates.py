@@ -203,7 +203,7 @@ def test_a_saved_search_matching_a_changed_record_raises_an_alert(
     job = legal_status_file_apply(actor=None, path=changes(tmp_path))
 
     alert = SearchAlert.objects.get(saved_search=lapses)
-    assert (alert.import_job_id, alert.new_count) == (job.pk, 1)
+    assert (alert.import_job_id, alert.new_count, alert.changed_count) == (job.pk, 0, 1)
     assert alert.patent_ids == [corpus[2].pk]
     assert not SearchAlert.objects.filter(saved_search=quiet).exists()
     legal_status_file_apply(actor=None, path=changes(tmp_path))  # the re-run: nothing new
@@ -302,7 +302,9 @@ def test_a_weekly_file_repeating_an_unchanged_record_leaves_it_alone(
     assert refreshed == {changed.pk, new.pk}
     assert matching_ids('STATUS="失效-未缴年费"') == [changed.pk]
     alert = SearchAlert.objects.get(saved_search=watch)
-    assert alert.patent_ids == [new.pk]  # the new record; never the unchanged one
+    # The new record, then the changed one; never the unchanged one.
+    assert (alert.new_count, alert.changed_count) == (1, 1)
+    assert alert.patent_ids == [new.pk, changed.pk]
 
     # The same file again: nothing is written at all.
     stamps = dict(Patent.objects.values_list("pk", "updated_at"))

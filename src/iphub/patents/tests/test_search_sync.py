@@ -159,6 +159,69 @@ def test_saved_search_alert_counts_a_large_import_read_in_chunks(
     assert alert.patent_ids == new_ids[:3]
 
 
+def test_a_weekly_file_alerts_on_the_records_it_changed_and_a_rerun_alerts_nobody(
+    corpus: list[Patent], cast: dict[str, Any], tmp_path: Path
+) -> None:
+    lapsed = services.saved_search_create(
+        user=cast["enterprise"], name="失效的电池", query='电池 AND STATUS="失效-未缴年费"'
+    )
+    battery = services.saved_search_create(user=cast["enterprise"], name="电池", query="电池")
+    weekly = write_csv(
+        tmp_path / "weekly.csv",
+        [
+            row(1, 法律状态="失效-未缴年费"),  # held, its status changed
+            row(
+                3,
+                名称="一种光纤预制棒的制备方法",
+                申请人="武汉测试光纤股份有限公司",
+                摘要="本发明涉及光纤制造领域。",
+            ),  # held; matches neither search
+            row(40, 名称="一种钠离子电池负极"),  # new
+        ],
+    )
+    import_file(actor=None, path=weekly)
+
+    alert = SearchAlert.objects.get(saved_search=lapsed)
+    assert (alert.new_count, alert.changed_count) == (0, 1)
+    assert alert.patent_ids == [corpus[0].pk]
+    alert = SearchAlert.objects.get(saved_search=battery)
+    new = Patent.objects.get(title="一种钠离子电池负极")
+    assert (alert.new_count, alert.changed_count) == (1, 1)
+    assert alert.patent_ids == [new.pk, corpus[0].pk]  # the new ones first
+
+    import_file(actor=None, path=weekly)  # the same file again changes nothing
+    assert SearchAlert.objects.count() == 2
+
+
+def test_the_owner_opens_an_alert_reads_its_records_and_it_is_read(
+    corpus: list[Patent], cast: dict[str, Any], tmp_path: Path, client: Any
+) -> None:
+    services.saved_search_create(user=cast["enterprise"], name="电池", query="电池")
+    weekly = write_csv(
+        tmp_path / "weekly.csv",
+        [row(1, 法律状态="失效-未缴年费"), row(40, 名称="一种钠离子电池负极")],
+    )
+    import_file(actor=None, path=weekly)
+    alert = SearchAlert.objects.get()
+
+    client.force_login(cast["enterprise"])
+    listing = client.get("/patents/saved/").content.decode()
+    assert f"/patents/saved/alerts/{alert.pk}/" in listing and "<strong>未读</strong>" in listing
+    page = client.get(f"/patents/saved/alerts/{alert.pk}/").content.decode()
+    assert "新增命中 1 件，变更命中 1 件" in page
+    new_part = page[page.index('data-testid="alert-new"') : page.index("有变更的专利")]
+    changed_part = page[page.index('data-testid="alert-changed"') :]
+    assert "一种钠离子电池负极" in new_part and corpus[0].title not in new_part
+    assert corpus[0].title in changed_part and "失效-未缴年费" in changed_part
+    alert.refresh_from_db()
+    assert alert.read
+    assert "<strong>未读</strong>" not in client.get("/patents/saved/").content.decode()
+
+    client.force_login(cast["wuhan_clerk"])  # someone else's alert is not found
+    response = client.get(f"/patents/saved/alerts/{alert.pk}/", follow=True)
+    assert "未找到该检索提醒" in response.content.decode()
+
+
 def test_saved_search_rejects_a_malformed_query(cast: dict[str, Any]) -> None:
     from iphub.core.errors import ApplicationError
 
