@@ -33,6 +33,17 @@ effects are decided here from the Patent Law and its Implementing Rules:
   no longer in force), 专利申请权、专利权的转移, 专利权人的姓名或者名称、地址的变更
   (``particulars_changed``), 专利权质押合同登记的生效 / 变更 / 注销, 专利实施许可合同
   备案的生效 / 变更 / 注销, 开放许可, and 公布 (left to the patent import).
+
+Two sources speak of one record's status: the imported row's 法律状态 (a snapshot
+as of the file's export, which no file dates) and the dated events change files
+and the platform record. ``record_status`` joins them one way for both paths: the
+snapshot, read no earlier than the row's latest date (``snapshot_date``), with the
+events dated after that day replayed over it. So a weekly file exported before a
+lapse does not revive the patent, and a newer row is not undone by an older event
+arriving late. What the row cannot prove (an export later than its latest date) is
+not assumed: an event dated between the row's latest date and the export is
+replayed over a snapshot that may already hold it, which for the endings and a
+grant gives the same state again.
 """
 
 from __future__ import annotations
@@ -46,11 +57,23 @@ from iphub.patents.models import LegalEventKind
 
 __all__ = [
     "DECISIVE_KINDS",
+    "IMPORT_SOURCE",
     "KIND_HINT",
     "EventFact",
     "event_kind_from_text",
+    "record_status",
+    "snapshot_date",
     "status_from_events",
+    "status_over_snapshot",
 ]
+
+IMPORT_SOURCE = "import"  # LegalEvent.source of the facts an imported row carries
+# Dates a full export gives beside its 法律状态 (失效日期, 无效宣告日期, 实质审查日,
+# 颁证日; ``importers.columns`` keeps them in ``extra``): each says the status was
+# read no earlier than that day.
+_SNAPSHOT_EXTRA_DATES = ("lapse_date", "invalidation_date", "substantive_exam_date",
+                         "certificate_date")  # fmt: skip
+_LOOSE_DATE = re.compile(r"^\s*(\d{4})\D?(\d{1,2})\D?(\d{1,2})")
 
 K = LegalEventKind
 
@@ -172,11 +195,13 @@ def event_kind_from_text(text: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class EventFact:
-    """What the status reads of one event."""
+    """What the status reads of one event (``source``: who recorded it; ``import``
+    marks the facts of the record's last imported row)."""
 
     kind: str
     date: dt.date | None
     detail: str = ""
+    source: str = ""
 
 
 def _ending(event: EventFact) -> str:
@@ -240,3 +265,60 @@ def status_from_events(events: Iterable[EventFact], current: str) -> str:
         elif implied := _ending(e):
             status = implied
     return status
+
+
+def snapshot_date(dates: Iterable[dt.date | None], extra: dict | None = None) -> dt.date | None:
+    """The day an imported row's 法律状态 was read at the earliest: the latest date
+    the row itself carries (申请日, 公开日, 授权公告日 and the status dates of
+    ``_SNAPSHOT_EXTRA_DATES``). A file says its status as of its export, which is
+    later still, but no file says when it was exported; this bound is what the
+    row proves. Unreadable extra dates are ignored (the import kept them as text)."""
+    known = [d for d in dates if d is not None]
+    for key in _SNAPSHOT_EXTRA_DATES:
+        match = _LOOSE_DATE.match(str((extra or {}).get(key) or ""))
+        if match:
+            try:
+                known.append(dt.date(*(int(g) for g in match.groups())))
+            except ValueError:
+                continue
+    return max(known, default=None)
+
+
+def status_over_snapshot(snapshot: str, as_of: dt.date | None, events: Iterable[EventFact]) -> str:
+    """The status of a record whose last imported row said ``snapshot``, read no
+    earlier than ``as_of``: the dated events after that day, which the row could
+    not know of, replayed over it (``status_from_events``). Events on or before
+    ``as_of`` are taken as already in the snapshot.
+
+    This is how a weekly publication file and a change file agree (issue 24): a
+    weekly file exported before a lapse the change file brought does not bring the
+    record back into force, and a late change-file event older than the row (an
+    examination recorded after the grant) does not undo what the row says.
+    """
+    return status_from_events(
+        (e for e in events if e.date is not None and (as_of is None or e.date > as_of)),
+        snapshot,
+    )
+
+
+def record_status(events: Iterable[EventFact], current: str, extra: dict | None = None) -> str:
+    """The status a record's whole history implies: with an imported snapshot (the
+    undated ``status`` fact of source ``import``), the events recorded elsewhere
+    replayed over it from its date (``status_over_snapshot``; ``extra`` is the
+    record's, for the snapshot's date); a record never imported with a status is
+    replayed from ``current``."""
+    facts = list(events)
+    snapshot = next(
+        (
+            f.detail
+            for f in facts
+            if f.source == IMPORT_SOURCE and f.kind == K.STATUS and f.date is None
+        ),
+        None,
+    )
+    if snapshot is None:
+        return status_from_events(facts, current)
+    as_of = snapshot_date((f.date for f in facts if f.source == IMPORT_SOURCE), extra)
+    return status_over_snapshot(
+        snapshot[:100], as_of, [f for f in facts if f.source != IMPORT_SOURCE]
+    )

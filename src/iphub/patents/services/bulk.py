@@ -50,6 +50,13 @@ from django.utils import timezone
 from iphub.patents.addresses import resolve_addresses
 from iphub.patents.importers import PatentIn
 from iphub.patents.indexing import _document, index_on_commit
+from iphub.patents.legal_status import (
+    DECISIVE_KINDS,
+    IMPORT_SOURCE,
+    EventFact,
+    snapshot_date,
+    status_over_snapshot,
+)
 from iphub.patents.models import (
     LegalEvent,
     LegalEventKind,
@@ -115,6 +122,7 @@ def patents_bulk_write(
         {"natural_key": key, **_values(row, res, regions)}
         for (key, row), res in zip(by_key.items(), resolved, strict=True)
     ]
+    _status_reconcile(records, by_key)
     if connection.vendor == "postgresql":
         ids_by_key, created_keys = _patents_write_pg(records)
     else:
@@ -275,6 +283,59 @@ def _ids_by_key(keys: list[str], *, updated_at: dt.datetime | None = None) -> di
                 params,
             )
             out.update(cursor.fetchall())
+    return out
+
+
+# -- status: the row's snapshot and the events recorded since ------------------------
+def _status_reconcile(records: list[dict[str, Any]], by_key: dict[str, PatentIn]) -> None:
+    """Give each held record the status its history implies, not the file's word alone.
+
+    A weekly publication file repeats a record's 法律状态 as of its export; a change
+    file applied since may have recorded a later lapse or restoration. The status
+    written is the row's (the snapshot, kept as the import's undated ``status``
+    event) with the dated decisive events recorded elsewhere after the row's own
+    latest date replayed over it (``legal_status.status_over_snapshot``), the rule
+    the change-file path applies too; an empty 授权公告日 takes the first recorded
+    grant's date, as there. Done before the write, so the unchanged-row comparison,
+    the documents and the grade all see the status that is stored. A new record,
+    or one with no such events, keeps the row's values.
+    """
+    held = _later_events(list(by_key))
+    if not held:
+        return
+    for rec in records:
+        events = held.get(rec["natural_key"])
+        if not events:
+            continue
+        row = by_key[rec["natural_key"]]
+        as_of = snapshot_date((row.app_date, row.pub_date, row.grant_date), dict(row.extra))
+        rec["legal_status"] = status_over_snapshot(row.legal_status[:100], as_of, events)[:100]
+        grants = [e.date for e in events if e.kind == LegalEventKind.GRANTED and e.date]
+        if rec["grant_date"] is None and grants:
+            rec["grant_date"] = min(grants)
+
+
+def _later_events(keys: list[str]) -> dict[str, list[EventFact]]:
+    """The dated decisive events recorded outside imports (change files, the
+    platform) on the held records of these natural keys, by key."""
+    out: dict[str, list[EventFact]] = {}
+    kinds = sorted(str(k) for k in DECISIVE_KINDS)
+    sql = (
+        f"SELECT p.natural_key, e.kind, e.date, e.detail, e.source "
+        f"FROM {LegalEvent._meta.db_table} e JOIN {Patent._meta.db_table} p "
+        f"ON p.id = e.patent_id WHERE e.source <> %s AND e.date IS NOT NULL "
+        f"AND e.kind IN ({', '.join(['%s'] * len(kinds))}) AND p.natural_key IN "
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), _SQLITE_IDS_PER_STATEMENT):
+            chunk = keys[start : start + _SQLITE_IDS_PER_STATEMENT]
+            cursor.execute(
+                sql + f"({', '.join(['%s'] * len(chunk))})", [IMPORT_SOURCE, *kinds, *chunk]
+            )
+            for key, kind, date, detail, source in cursor.fetchall():
+                if isinstance(date, str):  # SQLite hands dates back as text
+                    date = dt.date.fromisoformat(date)
+                out.setdefault(key, []).append(EventFact(kind, date, detail, source))
     return out
 
 

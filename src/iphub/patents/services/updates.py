@@ -14,7 +14,8 @@ and is applied as an increment:
   the platform), is counted as already recorded and changes nothing, so a re-run
   of the same file appends nothing, rewrites nothing, indexes nothing;
 * a record that gained a decisive event (授权, an ending) gets its status
-  recomputed from its dated history (``legal_status.status_from_events``), an
+  recomputed from its dated history (``legal_status.record_status``: the events
+  after its last imported row's date replayed over that row's 法律状态), an
   audit entry when it changed, and an outbox row so the index rereads it;
   transfers, pledges and licences change no status but move the value grade, so
   every touched record is regraded in the background (the regrade reindexes the
@@ -50,7 +51,7 @@ from iphub.patents.importers.legal_events import (
     validate_event_row,
 )
 from iphub.patents.indexing import index_on_commit
-from iphub.patents.legal_status import DECISIVE_KINDS, EventFact, status_from_events
+from iphub.patents.legal_status import DECISIVE_KINDS, EventFact, record_status
 from iphub.patents.models import (
     CHANGE_FILE_SOURCE,
     ImportJob,
@@ -311,12 +312,14 @@ def _check_known(
 
 
 def _history(pids: list[int]) -> dict[int, list[EventFact]]:
-    """The recorded events of ``pids`` (kind, date, detail), by record."""
+    """The recorded events of ``pids`` (kind, date, detail, source), by record."""
     out: dict[int, list[EventFact]] = defaultdict(list)
     for start in range(0, len(pids), _SQL_CHUNK):
         rows = LegalEvent.objects.filter(patent_id__in=pids[start : start + _SQL_CHUNK])
-        for pid, kind, date, detail in rows.values_list("patent_id", "kind", "date", "detail"):
-            out[pid].append(EventFact(kind, date, detail))
+        for pid, kind, date, detail, source in rows.values_list(
+            "patent_id", "kind", "date", "detail", "source"
+        ):
+            out[pid].append(EventFact(kind, date, detail, source))
     return out
 
 
@@ -343,7 +346,7 @@ def _apply(events: list[tuple[LegalEventIn, int]], *, actor: Any, tally: _Tally)
                 source=CHANGE_FILE_SOURCE,
             )
         )
-        history[pid].append(EventFact(event.kind, event.date, event.detail))
+        history[pid].append(EventFact(event.kind, event.date, event.detail, CHANGE_FILE_SOURCE))
         if event.kind in DECISIVE_KINDS:
             decisive.add(pid)
     if not new:
@@ -371,17 +374,17 @@ def _status_recompute(
     few changes on ``tally`` for the job's report."""
     if not pids:
         return []
-    rows: list[tuple[int, str, str, dt.date | None]] = []
+    rows: list[tuple[int, str, str, dt.date | None, dict]] = []
     for start in range(0, len(pids), _SQL_CHUNK):
         rows += Patent.objects.filter(pk__in=pids[start : start + _SQL_CHUNK]).values_list(
-            "pk", "application_number", "legal_status", "grant_date"
+            "pk", "application_number", "legal_status", "grant_date", "extra"
         )
     now = timezone.now()
     updates: list[tuple[Any, ...]] = []
     entries = []
-    for pid, number, current, grant_date in rows:
+    for pid, number, current, grant_date, extra in rows:
         facts = history.get(pid, [])
-        status = status_from_events(facts, current)[:100]
+        status = record_status(facts, current, extra)[:100]
         granted = grant_date
         if granted is None:
             # The first grant's date fills an empty 授权公告日 (the grade and the

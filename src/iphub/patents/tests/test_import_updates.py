@@ -23,7 +23,7 @@ from iphub.patents.models import (
 )
 from iphub.patents.services import import_file, saved_search_create
 from iphub.patents.services.updates import legal_status_file_apply
-from iphub.patents.tests.conftest import app_no, row, write_csv
+from iphub.patents.tests.conftest import HEADERS, app_no, row, write_csv
 
 CHANGE_HEADERS = ["申请号", "事件日期", "事件类型", "说明"]
 
@@ -314,6 +314,60 @@ def test_a_weekly_file_repeating_an_unchanged_record_leaves_it_alone(
     assert dict(Patent.objects.values_list("pk", "updated_at")) == stamps
     assert IndexOutbox.objects.count() == outbox
     assert SearchAlert.objects.count() == 1
+
+
+def test_a_weekly_file_exported_before_a_lapse_does_not_bring_the_patent_back(
+    corpus: dict[int, Patent], cast: dict[str, Any], tmp_path: Path
+) -> None:
+    legal_status_file_apply(actor=None, path=changes(tmp_path))  # 2 lapses on 2024-01-10
+    assert fresh(corpus[2]).legal_status == "失效-权利终止"
+    watch = saved_search_create(user=cast["enterprise"], name="隔膜", query="隔膜")
+    headers = [*HEADERS, "授权公告日", "失效日期"]
+    # Next week's file still says 有权 for record 2: it was exported with the grant
+    # of 2022 as its latest date, before the lapse. Record 1's row is newer than
+    # its change-file grant of 2023 and says it lapsed in 2025: the row wins.
+    week = [
+        {**row(2, 名称="一种固态电池隔膜", 法律状态="有权-审定授权"), "授权公告日": "2022-04-01"},
+        {**row(1, 法律状态="失效-未缴年费"), "授权公告日": "2023-05-10", "失效日期": "2025-06-01"},
+    ]
+    job = import_file(actor=None, path=write_csv(tmp_path / "week.csv", week, headers))
+
+    assert fresh(corpus[2]).legal_status == "失效-权利终止"  # the change file's lapse holds
+    assert fresh(corpus[2]).grant_date == dt.date(2022, 4, 1)
+    assert fresh(corpus[1]).legal_status == "失效-未缴年费"
+    assert matching_ids('STATUS="失效-权利终止"') == [corpus[2].pk]
+    # Record 2 changed only by its new grant date, and stays lapsed in the alert.
+    alert = SearchAlert.objects.get(saved_search=watch)
+    assert (alert.new_count, alert.changed_count) == (0, 1)
+    # The same weekly file again: nothing changed, nothing written.
+    stamps = dict(Patent.objects.values_list("pk", "updated_at"))
+    again = import_file(actor=None, path=write_csv(tmp_path / "week.csv", week, headers))
+    assert (job.updated, again.updated, again.report["unchanged"]) == (2, 0, 2)
+    assert dict(Patent.objects.values_list("pk", "updated_at")) == stamps
+
+
+def test_a_change_files_late_event_older_than_the_row_does_not_undo_it(
+    corpus: dict[int, Patent], tmp_path: Path
+) -> None:
+    headers = [*HEADERS, "授权公告日"]
+    lapsed = {
+        **row(3, 名称="一种电池管理系统", 法律状态="失效-未缴年费"),
+        "授权公告日": "2022-08-01",
+    }
+    import_file(actor=None, path=write_csv(tmp_path / "week.csv", [lapsed], headers))
+    assert fresh(corpus[3]).legal_status == "失效-未缴年费"
+    # An examination of 2021 reaches the platform late: the grant of 2022 and the
+    # lapse the row reports came after it, so the record stays lapsed (it used to be
+    # put back in force by replaying the import's own grant over the lapse).
+    late = change_csv(
+        tmp_path / "late.csv", [[app_no(2021, 1, 3), "2021-09-01", "实质审查的生效", ""]]
+    )
+    legal_status_file_apply(actor=None, path=late)
+    assert fresh(corpus[3]).legal_status == "失效-未缴年费"
+    # A restoration after the row's date is news: it is replayed over the lapse.
+    back = change_csv(tmp_path / "back.csv", [[app_no(2021, 1, 3), "2026-03-01", "恢复", ""]])
+    legal_status_file_apply(actor=None, path=back)
+    assert fresh(corpus[3]).legal_status == "有权-权利恢复"
 
 
 def test_the_kinds_cnipa_names_move_the_status_as_the_law_says(
