@@ -38,12 +38,13 @@ Two sources speak of one record's status: the imported row's 法律状态 (a sna
 as of the file's export, which no file dates) and the dated events change files
 and the platform record. ``record_status`` joins them one way for both paths: the
 snapshot, read no earlier than the row's latest date (``snapshot_date``), with the
-events dated after that day replayed over it. So a weekly file exported before a
-lapse does not revive the patent, and a newer row is not undone by an older event
-arriving late. What the row cannot prove (an export later than its latest date) is
-not assumed: an event dated between the row's latest date and the export is
-replayed over a snapshot that may already hold it, which for the endings and a
-grant gives the same state again.
+events dated after that day replayed over it (older ones only move a snapshot still
+shown as pending forward: see ``status_over_snapshot``). So a weekly file exported
+before a lapse does not revive the patent, and a newer row is not undone by an older
+event arriving late. What the row cannot prove (an export later than its latest
+date) is not assumed: an event dated between the row's latest date and the export is
+replayed over a snapshot that may already hold it, which for the endings and a grant
+gives the same state again.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ IMPORT_SOURCE = "import"  # LegalEvent.source of the facts an imported row carri
 # read no earlier than that day.
 _SNAPSHOT_EXTRA_DATES = ("lapse_date", "invalidation_date", "substantive_exam_date",
                          "certificate_date")  # fmt: skip
+# What an event from before the snapshot's date may still do to it (status_over_snapshot).
+_FORWARD = frozenset({LegalEventKind.EXAMINATION, LegalEventKind.GRANTED})
 _LOOSE_DATE = re.compile(r"^\s*(\d{4})\D?(\d{1,2})\D?(\d{1,2})")
 
 K = LegalEventKind
@@ -286,19 +289,32 @@ def snapshot_date(dates: Iterable[dt.date | None], extra: dict | None = None) ->
 
 def status_over_snapshot(snapshot: str, as_of: dt.date | None, events: Iterable[EventFact]) -> str:
     """The status of a record whose last imported row said ``snapshot``, read no
-    earlier than ``as_of``: the dated events after that day, which the row could
-    not know of, replayed over it (``status_from_events``). Events on or before
-    ``as_of`` are taken as already in the snapshot.
+    earlier than ``as_of``, given the dated events recorded elsewhere.
+
+    The events after ``as_of``, which the row could not know of, are replayed over
+    the snapshot (``status_from_events``). Of those on or before it only the forward
+    steps count, and only on a snapshot that has not ended: an examination or a
+    grant moves an application still shown as pending (exports often update 法律状态
+    later than the dates beside it: a row can carry its 授权公告日 and still say
+    审中), while an ending or a restoration of that time is taken as already in the
+    snapshot, and nothing old revives a record the row says has ended.
 
     This is how a weekly publication file and a change file agree (issue 24): a
     weekly file exported before a lapse the change file brought does not bring the
     record back into force, and a late change-file event older than the row (an
     examination recorded after the grant) does not undo what the row says.
     """
-    return status_from_events(
-        (e for e in events if e.date is not None and (as_of is None or e.date > as_of)),
-        snapshot,
-    )
+    later: list[EventFact] = []
+    early: list[EventFact] = []
+    for e in events:
+        if e.date is None:
+            continue
+        if as_of is None or e.date > as_of:
+            later.append(e)
+        elif e.kind in _FORWARD:
+            early.append(e)
+    status = snapshot if _ended(snapshot) else status_from_events(early, snapshot)
+    return status_from_events(later, status)
 
 
 def record_status(events: Iterable[EventFact], current: str, extra: dict | None = None) -> str:

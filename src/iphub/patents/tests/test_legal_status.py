@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iphub.patents.legal_status import EventFact, event_kind_from_text, status_from_events
+from iphub.patents.legal_status import (
+    EventFact,
+    event_kind_from_text,
+    record_status,
+    snapshot_date,
+    status_from_events,
+    status_over_snapshot,
+)
 
 
 @pytest.mark.parametrize(
@@ -186,3 +193,48 @@ def test_a_grant_keeps_the_words_of_a_record_already_in_force() -> None:
     grant = EventFact("granted", D(2022, 1, 1))
     assert status_from_events([grant], "有权-审定授权") == "有权-审定授权"
     assert status_from_events([grant], "审中-实质审查") == "有权-授权"
+
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "as_of", "events", "expected"),
+    [
+        # A lapse after the row's latest date is news: the weekly file's 有权 yields.
+        ("有权-审定授权", D(2022, 4, 1), [EventFact("lapsed", D(2024, 1, 10))], "失效-权利终止"),
+        # A lapse the row's dates already pass is in the snapshot (or was undone).
+        ("有权-审定授权", D(2025, 6, 1), [EventFact("lapsed", D(2024, 1, 10))], "有权-审定授权"),
+        # An old grant never revives a row that says it ended.
+        ("失效-未缴年费", D(2025, 6, 1), [EventFact("granted", D(2023, 5, 10))], "失效-未缴年费"),
+        # ... but moves a row that still says 审中 beside its own grant date.
+        ("审中-实质审查", D(2024, 4, 5), [EventFact("granted", D(2024, 4, 5))], "有权-授权"),
+        # A restoration after the row's lapse brings it back.
+        ("失效-未缴年费", D(2022, 8, 1), [EventFact("restored", D(2026, 3, 1))], "有权-权利恢复"),
+        # No date on the row: every dated event is replayed.
+        ("审中-实质审查", None, [EventFact("granted", D(2020, 1, 2))], "有权-授权"),
+    ],
+)
+def test_a_snapshot_yields_only_to_what_it_could_not_know(
+    snapshot: str, as_of: dt.date | None, events: list[EventFact], expected: str
+) -> None:
+    assert status_over_snapshot(snapshot, as_of, events) == expected
+
+
+def test_the_snapshot_date_is_the_latest_date_the_row_proves() -> None:
+    extra = {"lapse_date": "2025.06.01", "certificate_date": "不详", "invalidation_date": ""}
+    assert snapshot_date([D(2021, 3, 15), None, D(2022, 4, 1)], extra) == D(2025, 6, 1)
+    assert snapshot_date([None], {"substantive_exam_date": "20230418"}) == D(2023, 4, 18)
+    assert snapshot_date([], {"lapse_date": "2025-02-30"}) is None  # no such day
+
+
+def test_a_record_without_an_imported_snapshot_is_replayed_from_its_status() -> None:
+    facts = [EventFact("lapsed", D(2024, 1, 10), source="change_file")]
+    assert record_status(facts, "有权-审定授权") == "失效-权利终止"
+    with_snapshot = [
+        EventFact("status", None, "失效-未缴年费", "import"),
+        EventFact("granted", D(2022, 8, 1), source="import"),
+        EventFact("examination", D(2021, 9, 1), source="change_file"),
+    ]
+    # The current text is not what counts once the row's snapshot is known.
+    assert record_status(with_snapshot, "有权-授权") == "失效-未缴年费"
