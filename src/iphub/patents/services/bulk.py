@@ -326,12 +326,16 @@ def _later_events(keys: list[str]) -> dict[str, list[EventFact]]:
         f"ON p.id = e.patent_id WHERE e.source <> %s AND e.date IS NOT NULL "
         f"AND e.kind IN ({', '.join(['%s'] * len(kinds))}) AND p.natural_key IN "
     )
+    pg = connection.vendor == "postgresql"
+    step = max(len(keys), 1) if pg else _SQLITE_IDS_PER_STATEMENT  # PostgreSQL: one array
     with connection.cursor() as cursor:
-        for start in range(0, len(keys), _SQLITE_IDS_PER_STATEMENT):
-            chunk = keys[start : start + _SQLITE_IDS_PER_STATEMENT]
-            cursor.execute(
-                sql + f"({', '.join(['%s'] * len(chunk))})", [IMPORT_SOURCE, *kinds, *chunk]
-            )
+        for start in range(0, len(keys), step):
+            chunk = keys[start : start + step]
+            if pg:
+                cursor.execute(sql + "(SELECT unnest(%s::text[]))", [IMPORT_SOURCE, *kinds, chunk])
+            else:
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(sql + f"({marks})", [IMPORT_SOURCE, *kinds, *chunk])
             for key, kind, date, detail, source in cursor.fetchall():
                 if isinstance(date, str):  # SQLite hands dates back as text
                     date = dt.date.fromisoformat(date)
