@@ -106,9 +106,10 @@ class ScreeningParams:
     aligned_related: float = 0.2
     aligned_unrelated: float = 0.3
     aligned_longer: float = 0.15
-    # Candidates: pairs sharing at least this many winnowing fingerprints; a
-    # fingerprint in more than fp_df_cap records is template text, not a copy,
-    # and bounds every posting list (the candidate count stays linear).
+    # Candidates: pairs sharing at least this many winnowing fingerprints, each
+    # in at most ``pair_cap(records)`` records; a fingerprint in more than
+    # ``template_cap(records)`` records is template text, not a copy. Both are
+    # fp_df_cap (50) up to 20,000 records, the corpus the thresholds were set on.
     fp_min_shared: int = 4
     fp_df_cap: int = 50
     # Template text is a fingerprint in more than max(fp_df_cap, fp_template_share
@@ -118,6 +119,14 @@ class ScreeningParams:
     # passed 50 records). Fingerprints between fp_df_cap and that bound count as
     # the body's own text but pair no records (the pairing work stays linear).
     fp_template_share: float = 0.0025
+    # Posting lists that pair records are cut to min(fp_df_cap, max(fp_pair_cap_min,
+    # fp_pair_budget / records)): pairs from one fingerprint grow with its square,
+    # and on bench/screening.py's corpus the pair occurrences grow as records ×
+    # cap (42 M at 100k records and cap 50, 340 MB of pair codes), so a fixed cap
+    # is ~3 GB at 10^6 records. 100k whole corpus (template at 0.25 %): cap 50
+    # recall 0.9702, 20 → 0.9685 in 45 % of the stage's time, 10 → 0.9616.
+    fp_pair_budget: int = 2_000_000
+    fp_pair_cap_min: int = 10
     # Split-and-recombine: each source must cover recombined_part of the new
     # body, and the new body must cover recombined_own of that source's; the
     # sources together must cover recombined_total of it.
@@ -341,6 +350,11 @@ def template_cap(n: int, p: ScreeningParams) -> int:
     return max(p.fp_df_cap, int(p.fp_template_share * n))
 
 
+def pair_cap(n: int, p: ScreeningParams) -> int:
+    """Records a fingerprint may be in and still pair them, for ``n`` records."""
+    return min(p.fp_df_cap, max(p.fp_pair_cap_min, p.fp_pair_budget // max(1, n)))
+
+
 def _winnow_parts(
     bodies: Iterable[list[str]],
 ) -> list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]]:
@@ -383,13 +397,13 @@ def _fingerprint_pairs(
     p: ScreeningParams,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
     """Row pairs sharing ``fp_min_shared``+ fingerprints, each in at most
-    ``fp_df_cap`` records; and the template fingerprints (in more than
+    ``pair_cap(n)`` records; and the template fingerprints (in more than
     ``template_cap(n)`` records), sorted, for the verification to discount.
 
     ``parts``: ``_winnow_parts``'s partitions (each is emptied as it is used);
     ``n`` the number of rows."""
     template: list[npt.NDArray[np.uint64]] = []
-    cap = template_cap(n, p)
+    cap, most = template_cap(n, p), pair_cap(n, p)
     ranges: list[list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]]] = [
         [] for _ in range(PAIR_RANGES)
     ]
@@ -402,10 +416,10 @@ def _fingerprint_pairs(
         starts = np.flatnonzero(np.concatenate([[True], fp[1:] != fp[:-1]]))
         count = np.diff(np.append(starts, len(fp)))
         template.append(fp[starts[count > cap]])
-        keep = np.repeat((count >= 2) & (count <= p.fp_df_cap), count)
+        keep = np.repeat((count >= 2) & (count <= most), count)
         fp, row = fp[keep], row64[keep].astype(np.int64)
         found = []
-        for k in range(1, p.fp_df_cap):
+        for k in range(1, most):
             same = fp[:-k] == fp[k:]
             if not same.any():
                 break
@@ -466,12 +480,12 @@ def find_edited_copies(
     1. canonical bodies (``text.body_text``): abstract and claims, claim
        synonyms and numbers folded, titles left out;
     2. candidates from winnowing fingerprints of them, which survive reordered
-       clauses and sentences; fingerprints shared by more than ``fp_df_cap``
-       records (template sentences) do not count;
+       clauses and sentences; fingerprints shared by more than ``pair_cap``
+       records (common phrases, template sentences) do not count;
     3. each candidate confirmed by containment of canonical 3-shingles and by an
        order-free alignment: shared ALIGN_RUN-character passages covering
        enough of both bodies' own text (template passages, those fingerprints
-       shared by more than ``fp_df_cap`` records, left out). Related parties
+       shared by more than ``template_cap`` records, left out). Related parties
        need less than strangers. A body covered by two or more others together,
        none enough alone, is a split-and-recombined text, flagged with each.
 
