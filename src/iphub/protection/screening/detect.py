@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from iphub.protection.screening import minhash
+from iphub.protection.screening.arrays import distinct
 from iphub.protection.screening.text import (
     WINNOW_BLOCK,
     WINNOW_K,
@@ -509,7 +510,7 @@ def find_edited_copies(
         pairs = pairs[only[pairs[:, 0]] | only[pairs[:, 1]]]
     # The candidates' 8-grams (for the alignment) and 5-grams (for the template
     # mask) are hashed a block of records at a time, not record by record.
-    rows = np.unique(pairs) if len(pairs) else np.empty(0, dtype=np.int64)
+    rows = distinct(pairs) if len(pairs) else np.empty(0, dtype=np.int64)
     bodies = {i: body(i) for i in rows.tolist()}
     grams: dict[int, npt.NDArray[np.uint64]] = {}
     sorted_grams: dict[int, npt.NDArray[np.uint64]] = {}
@@ -520,7 +521,7 @@ def find_edited_copies(
         fives = gram_codes_many(texts_of, WINNOW_K) if len(template) else []
         for n, (i, g) in enumerate(zip(block, gram_codes_many(texts_of, ALIGN_RUN), strict=True)):
             grams[i] = g
-            sorted_grams[i] = np.unique(g)
+            sorted_grams[i] = distinct(g)
             # The body's own text: characters outside template passages (a
             # template fingerprint's k characters). Template sentences shared by
             # many filings are no evidence that one copied another, so shares
