@@ -126,6 +126,10 @@ class ScreeningParams:
     # cap (42 M at 100k records and cap 50, 340 MB of pair codes), so a fixed cap
     # is ~3 GB at 10^6 records. 100k whole corpus (template at 0.25 %): cap 50
     # recall 0.9702, 20 → 0.9685 in 45 % of the stage's time, 10 → 0.9616.
+    # At 10^6 records the cap is 10 and whole-corpus recall falls to 0.7982:
+    # the benchmark's filler repeats the sources' phrases in proportion to its
+    # size, so the cap a recall needs grows with the records (docs/benchmarks.md,
+    # "蓝天 at 1M"); a cheaper candidate rule is still to be found.
     fp_pair_budget: int = 2_000_000
     fp_pair_cap_min: int = 10
     # Split-and-recombine: each source must cover recombined_part of the new
