@@ -58,6 +58,9 @@ tautological ``precision``/``recall`` (detector against an exact Jaccard join at
 stage included; ``*_full`` are the issue's figures over that run's flags (the
 filler beyond the sample included). Thresholds: bench/screening_grid.py.
 
+The synthetic filler of 50k+ records is kept in var/bench/ (``synthetic``): the
+Markov text is most of the corpus build (~30 min at 10^6 on a loaded machine).
+
 The last output line is one JSON object with at least
 ``docs, precision, recall, planted_recall, flag_precision, screen_s, docs_per_s``.
 """
