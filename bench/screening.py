@@ -58,6 +58,9 @@ tautological ``precision``/``recall`` (detector against an exact Jaccard join at
 stage included; ``*_full`` are the issue's figures over that run's flags (the
 filler beyond the sample included). Thresholds: bench/screening_grid.py.
 
+The synthetic filler of 50k+ records is kept in var/bench/ (``synthetic``): the
+Markov text is most of the corpus build (~30 min at 10^6 on a loaded machine).
+
 The last output line is one JSON object with at least
 ``docs, precision, recall, planted_recall, flag_precision, screen_s, docs_per_s``.
 """
@@ -69,6 +72,7 @@ import csv
 import json
 import math
 import os
+import pickle
 import random
 import re
 import sys
@@ -203,6 +207,42 @@ def _with_agency(d: ScreeningDoc, agency: str) -> ScreeningDoc:
                         applicant_keys=d.applicant_keys, agency=agency)  # fmt: skip
 
 
+CACHE = ROOT / "var" / "bench"
+
+
+def synthetic(n: int, seed: int, text: str) -> list[ScreeningDoc]:
+    """``n`` synthetic filler records; a third carry one stock template sentence.
+
+    The Markov text takes ~15 min at 10^6 records (a ``random.choice`` per
+    character), and it is setup, not screening: the records are kept in
+    var/bench/screening_synth_<n>_<seed>_<text>.pickle and read from there
+    when present (a few seconds).
+    """
+    path = CACHE / f"screening_synth_{n}_{seed}_{text}.pickle"
+    if path.exists():
+        with path.open("rb") as f:
+            cached: list[ScreeningDoc] = pickle.load(f)
+        return cached
+    stock = random.Random(seed + 1)  # its own stream: the copies stay those of other runs
+    synth = [
+        ScreeningDoc(
+            id=d["id"],
+            title=d["title"],
+            abstract=d["abstract"] + (stock.choice(STOCK) if stock.random() < 0.3 else ""),
+            claims=d["claims"],
+            applicant_keys=frozenset(d["applicants"][:1]),
+        )
+        for d in generate(n, seed, text=text)
+    ]
+    if n >= 50_000:  # small corpora are quicker to make than to store
+        CACHE.mkdir(parents=True, exist_ok=True)
+        part = path.with_suffix(".part")
+        with part.open("wb") as f:
+            pickle.dump(synth, f, protocol=pickle.HIGHEST_PROTOCOL)
+        part.rename(path)
+    return synth
+
+
 def build(
     n: int, sample: int, seed: int, text: str = "markov"
 ) -> tuple[list[ScreeningDoc], dict[str, Any]]:
@@ -216,17 +256,7 @@ def build(
     ccf_docs = ccf_docs[: min(len(ccf_docs), room // 2)]
     title_docs = title_docs[: min(len(title_docs), room - len(ccf_docs))]
     n_synth = n - len(ccf_docs) - len(title_docs)  # copies replace synthetic tail records
-    stock = random.Random(seed + 1)  # its own stream: the copies stay those of other runs
-    synth = [
-        ScreeningDoc(
-            id=d["id"],
-            title=d["title"],
-            abstract=d["abstract"] + (stock.choice(STOCK) if stock.random() < 0.3 else ""),
-            claims=d["claims"],
-            applicant_keys=frozenset(d["applicants"][:1]),
-        )
-        for d in generate(n_synth, seed, text=text)
-    ]
+    synth = synthetic(n_synth, seed, text)
     next_id = n_synth + 1
     real = []
     for d in ccf_docs + title_docs:

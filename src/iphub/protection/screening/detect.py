@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from iphub.protection.screening import minhash
+from iphub.protection.screening.arrays import distinct
 from iphub.protection.screening.text import (
     WINNOW_BLOCK,
     WINNOW_K,
@@ -106,11 +107,31 @@ class ScreeningParams:
     aligned_related: float = 0.2
     aligned_unrelated: float = 0.3
     aligned_longer: float = 0.15
-    # Candidates: pairs sharing at least this many winnowing fingerprints; a
-    # fingerprint in more than fp_df_cap records is template text, not a copy,
-    # and bounds every posting list (the candidate count stays linear).
+    # Candidates: pairs sharing at least this many winnowing fingerprints, each
+    # in at most ``pair_cap(records)`` records; a fingerprint in more than
+    # ``template_cap(records)`` records is template text, not a copy. Both are
+    # fp_df_cap (50) up to 20,000 records, the corpus the thresholds were set on.
     fp_min_shared: int = 4
     fp_df_cap: int = 50
+    # Template text is a fingerprint in more than max(fp_df_cap, fp_template_share
+    # × records) records: a share, not a count, so that what is template does not
+    # grow with the corpus (at a fixed 50, recall on bench/screening.py's 100k
+    # corpus fell to 0.9592 from 0.9726 on its 20k sample: phrases of the sources
+    # passed 50 records). Fingerprints between fp_df_cap and that bound count as
+    # the body's own text but pair no records (the pairing work stays linear).
+    fp_template_share: float = 0.0025
+    # Posting lists that pair records are cut to min(fp_df_cap, max(fp_pair_cap_min,
+    # fp_pair_budget / records)): pairs from one fingerprint grow with its square,
+    # and on bench/screening.py's corpus the pair occurrences grow as records ×
+    # cap (42 M at 100k records and cap 50, 340 MB of pair codes), so a fixed cap
+    # is ~3 GB at 10^6 records. 100k whole corpus (template at 0.25 %): cap 50
+    # recall 0.9702, 20 → 0.9685 in 45 % of the stage's time, 10 → 0.9616.
+    # At 10^6 records the cap is 10 and whole-corpus recall falls to 0.7982:
+    # the benchmark's filler repeats the sources' phrases in proportion to its
+    # size, so the cap a recall needs grows with the records (docs/benchmarks.md,
+    # "蓝天 at 1M"); a cheaper candidate rule is still to be found.
+    fp_pair_budget: int = 2_000_000
+    fp_pair_cap_min: int = 10
     # Split-and-recombine: each source must cover recombined_part of the new
     # body, and the new body must cover recombined_own of that source's; the
     # sources together must cover recombined_total of it.
@@ -206,19 +227,25 @@ def find_near_duplicates(
     p = params or ScreeningParams()
     report = progress or (lambda _stage, _done, _total: None)
     excluded = excluded_pairs or set()
-    texts = [screening_text(title=d.title, abstract=d.abstract, claims=d.claims) for d in docs]
+
+    def text_of(i: int) -> str:
+        d = docs[i]
+        return screening_text(title=d.title, abstract=d.abstract, claims=d.claims)
+
     sigs = np.empty((len(docs), minhash.NUM_PERM), dtype=np.uint32)
-    # Shingles are made and hashed a block at a time and then dropped: a million
-    # records' shingles would take gigabytes, their signatures take 512 MB.
+    # Texts and shingles are made and hashed a block at a time and then dropped:
+    # a million records' shingles would take gigabytes, their texts about one,
+    # their signatures take 512 MB. The candidates' are made again when verified.
     for start in range(0, len(docs), SIGNATURE_BLOCK):
-        block = [shingle_codes(t) for t in texts[start : start + SIGNATURE_BLOCK]]
-        sigs[start : start + len(block)] = minhash.signatures(block)
-        report("text", start + len(block), len(docs))
+        stop = min(len(docs), start + SIGNATURE_BLOCK)
+        block = [shingle_codes(text_of(i)) for i in range(start, stop)]
+        sigs[start:stop] = minhash.signatures(block)
+        report("text", stop, len(docs))
     shingle_sets: dict[int, npt.NDArray[np.uint64]] = {}
 
     def shingles(i: int) -> npt.NDArray[np.uint64]:
         if i not in shingle_sets:
-            shingle_sets[i] = shingle_hashes(texts[i])
+            shingle_sets[i] = shingle_hashes(text_of(i))
         return shingle_sets[i]
 
     only: npt.NDArray[np.bool_] | None = None
@@ -269,7 +296,7 @@ def find_near_duplicates(
     done = {(pr.a, pr.b) for pr in accepted}
     if p.edited_copies:
         for pair in find_edited_copies(
-            docs, params=p, only=only, skip=done | excluded, texts=texts
+            docs, params=p, only=only, skip=done | excluded, text_of=text_of
         ):
             accepted.append(pair)
             uf.union(pair.a, pair.b)
@@ -315,33 +342,124 @@ def aligned_share(a: str, b: str, run: int = ALIGN_RUN) -> float:
     return sum(covered(a, b, run)) / len(a) if a else 0.0
 
 
-def _fingerprint_pairs(
-    fp: npt.NDArray[np.uint64], row: npt.NDArray[np.int64], n: int, p: ScreeningParams
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
-    """Row pairs sharing ``fp_min_shared``+ fingerprints, template fingerprints
-    left out; and those template fingerprints (in more than ``fp_df_cap``
-    records), sorted, for the verification to discount.
+# Fingerprints are grouped by their top bits into this many partitions, each
+# sorted and paired on its own: no array of every record's fingerprints is ever
+# sorted whole (at 10^6 records that is ~10^8 fingerprints).
+FP_PARTS = 32
+# Pair codes are counted in this many ranges of the lower row, one at a time.
+PAIR_RANGES = 8
 
-    ``fp``/``row``: distinct (fingerprint, row) pairs sorted by fingerprint
-    (``text.winnow_many``); ``n`` the number of rows."""
-    if len(fp) == 0:
-        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.uint64)
-    distinct, count = np.unique(fp, return_counts=True)
-    template = distinct[count > p.fp_df_cap]
-    keep = np.repeat((count >= 2) & (count <= p.fp_df_cap), count)
-    fp, row = fp[keep], row[keep]
-    found = []
-    for k in range(1, p.fp_df_cap):
-        same = fp[:-k] == fp[k:]
-        if not same.any():
-            break
-        a, b = row[:-k][same], row[k:][same]
-        found.append(np.minimum(a, b) * np.int64(n) + np.maximum(a, b))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64), template
-    codes, shared = np.unique(np.concatenate(found), return_counts=True)
-    codes = codes[shared >= p.fp_min_shared]
-    return np.stack([codes // n, codes % n], axis=1), template
+
+def template_cap(n: int, p: ScreeningParams) -> int:
+    """Records a fingerprint may be in before it is template text, for ``n`` records."""
+    return max(p.fp_df_cap, int(p.fp_template_share * n))
+
+
+def pair_cap(n: int, p: ScreeningParams) -> int:
+    """Records a fingerprint may be in and still pair them, for ``n`` records."""
+    return min(p.fp_df_cap, max(p.fp_pair_cap_min, p.fp_pair_budget // max(1, n)))
+
+
+def _winnow_parts(
+    bodies: Iterable[list[str]],
+) -> list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]]:
+    """Distinct ``(fingerprint, row)`` pairs of every body, in FP_PARTS partitions
+    by the fingerprint's top bits; within a partition sorted by fingerprint, rows
+    ascending. ``bodies`` come a block at a time, in row order, so that only
+    the fingerprints (12 bytes each) are kept, not the texts."""
+    chunks: list[list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]]] = [
+        [] for _ in range(FP_PARTS)
+    ]
+    shift = np.uint64(64 - (FP_PARTS.bit_length() - 1))
+    bounds = np.arange(1, FP_PARTS, dtype=np.uint64) << shift
+    start = 0
+    for block in bodies:
+        fp, row = winnow_many(block)  # sorted by fingerprint
+        cut = [0, *np.searchsorted(fp, bounds).tolist(), len(fp)]
+        rows = (row + start).astype(np.uint32)
+        for part in range(FP_PARTS):
+            a, b = cut[part], cut[part + 1]
+            if b > a:
+                chunks[part].append((fp[a:b], rows[a:b]))
+        start += len(block)
+    out: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]] = []
+    for part_chunks in chunks:
+        if not part_chunks:
+            out.append((np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32)))
+            continue
+        fp = np.concatenate([c[0] for c in part_chunks])
+        owner = np.concatenate([c[1] for c in part_chunks])
+        part_chunks.clear()
+        # Sorted runs in row order: a stable sort merges them, rows stay ascending.
+        order = np.argsort(fp, kind="stable")
+        out.append((fp[order], owner[order]))
+    return out
+
+
+def _fingerprint_pairs(
+    parts: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]],
+    n: int,
+    p: ScreeningParams,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
+    """Row pairs sharing ``fp_min_shared``+ fingerprints, each in at most
+    ``pair_cap(n)`` records; and the template fingerprints (in more than
+    ``template_cap(n)`` records), sorted, for the verification to discount.
+
+    ``parts``: ``_winnow_parts``'s partitions (each is emptied as it is used);
+    ``n`` the number of rows."""
+    template: list[npt.NDArray[np.uint64]] = []
+    cap, most = template_cap(n, p), pair_cap(n, p)
+    ranges: list[list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]]] = [
+        [] for _ in range(PAIR_RANGES)
+    ]
+    span = max(1, -(-n // PAIR_RANGES))
+    for k_part in range(len(parts)):
+        fp, row64 = parts[k_part]
+        parts[k_part] = (fp[:0], row64[:0])
+        if len(fp) == 0:
+            continue
+        starts = np.flatnonzero(np.concatenate([[True], fp[1:] != fp[:-1]]))
+        count = np.diff(np.append(starts, len(fp)))
+        template.append(fp[starts[count > cap]])
+        keep = np.repeat((count >= 2) & (count <= most), count)
+        fp, row = fp[keep], row64[keep].astype(np.int64)
+        found = []
+        for k in range(1, most):
+            same = fp[:-k] == fp[k:]
+            if not same.any():
+                break
+            # Rows ascend within a fingerprint: the first of each pair is the lower.
+            found.append(row[:-k][same] * np.int64(n) + row[k:][same])
+        if not found:
+            continue
+        codes, shared = np.unique(np.concatenate(found), return_counts=True)
+        del found
+        which = np.searchsorted(
+            codes, np.arange(1, PAIR_RANGES, dtype=np.int64) * np.int64(span) * np.int64(n)
+        )
+        cut = [0, *which.tolist(), len(codes)]
+        for r in range(PAIR_RANGES):
+            if cut[r + 1] > cut[r]:
+                ranges[r].append(
+                    (codes[cut[r] : cut[r + 1]], shared[cut[r] : cut[r + 1]].astype(np.int32))
+                )
+    out: list[npt.NDArray[np.int64]] = []
+    for r in range(PAIR_RANGES):
+        if not ranges[r]:
+            continue
+        codes = np.concatenate([c for c, _ in ranges[r]])
+        shared = np.concatenate([s for _, s in ranges[r]])
+        ranges[r] = []
+        order = np.argsort(codes)
+        codes, shared = codes[order], shared[order]
+        starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+        total = np.add.reduceat(shared, starts) if len(starts) else shared[:0]
+        out.append(codes[starts[total >= p.fp_min_shared]])
+    all_template = np.sort(np.concatenate(template)) if template else np.empty(0, dtype=np.uint64)
+    if not out:
+        return np.empty((0, 2), dtype=np.int64), all_template
+    found_codes = np.concatenate(out)
+    return np.stack([found_codes // n, found_codes % n], axis=1), all_template
 
 
 def _same_day_filer(a: ScreeningDoc, b: ScreeningDoc) -> bool:
@@ -360,34 +478,44 @@ def find_edited_copies(
     params: ScreeningParams | None = None,
     only: npt.NDArray[np.bool_] | None = None,
     skip: set[tuple[int, int]] | None = None,
-    texts: list[str] | None = None,
+    text_of: Callable[[int], str] | None = None,
 ) -> list[PairEvidence]:
     """Copies too edited for the MinHash stage, in three steps:
 
     1. canonical bodies (``text.body_text``): abstract and claims, claim
        synonyms and numbers folded, titles left out;
     2. candidates from winnowing fingerprints of them, which survive reordered
-       clauses and sentences; fingerprints shared by more than ``fp_df_cap``
-       records (template sentences) do not count;
+       clauses and sentences; fingerprints shared by more than ``pair_cap``
+       records (common phrases, template sentences) do not count;
     3. each candidate confirmed by containment of canonical 3-shingles and by an
        order-free alignment: shared ALIGN_RUN-character passages covering
        enough of both bodies' own text (template passages, those fingerprints
-       shared by more than ``fp_df_cap`` records, left out). Related parties
+       shared by more than ``template_cap`` records, left out). Related parties
        need less than strangers. A body covered by two or more others together,
        none enough alone, is a split-and-recombined text, flagged with each.
 
-    ``texts`` (the MinHash stage's texts, with titles) give each pair the
-    Jaccard the page labels as such; the stage computes them when not given.
+    ``text_of`` (row → the MinHash stage's text, with title) gives each pair
+    the Jaccard the page labels as such; the stage makes them when not given.
     """
     p = params or ScreeningParams()
     skip = skip or set()
-    bodies = [body_text(abstract=d.abstract, claims=d.claims) for d in docs]
-    pairs, template = _fingerprint_pairs(*winnow_many(bodies), len(bodies), p)
+
+    def body(i: int) -> str:
+        return body_text(abstract=docs[i].abstract, claims=docs[i].claims)
+
+    # Bodies are made a block at a time and dropped once fingerprinted; the
+    # candidates' are made again below (a few percent of the records).
+    blocks = (
+        [body(i) for i in range(start, min(len(docs), start + WINNOW_BLOCK))]
+        for start in range(0, len(docs), WINNOW_BLOCK)
+    )
+    pairs, template = _fingerprint_pairs(_winnow_parts(blocks), len(docs), p)
     if only is not None and len(pairs):
         pairs = pairs[only[pairs[:, 0]] | only[pairs[:, 1]]]
     # The candidates' 8-grams (for the alignment) and 5-grams (for the template
     # mask) are hashed a block of records at a time, not record by record.
-    rows = np.unique(pairs) if len(pairs) else np.empty(0, dtype=np.int64)
+    rows = distinct(pairs) if len(pairs) else np.empty(0, dtype=np.int64)
+    bodies = {i: body(i) for i in rows.tolist()}
     grams: dict[int, npt.NDArray[np.uint64]] = {}
     sorted_grams: dict[int, npt.NDArray[np.uint64]] = {}
     own: dict[int, npt.NDArray[np.bool_]] = {}
@@ -397,7 +525,7 @@ def find_edited_copies(
         fives = gram_codes_many(texts_of, WINNOW_K) if len(template) else []
         for n, (i, g) in enumerate(zip(block, gram_codes_many(texts_of, ALIGN_RUN), strict=True)):
             grams[i] = g
-            sorted_grams[i] = np.unique(g)
+            sorted_grams[i] = distinct(g)
             # The body's own text: characters outside template passages (a
             # template fingerprint's k characters). Template sentences shared by
             # many filings are no evidence that one copied another, so shares
@@ -423,8 +551,8 @@ def find_edited_copies(
         return shingle_sets[i]
 
     def filed_jaccard(i: int, j: int) -> float:
-        if texts is not None:
-            ta, tb = texts[i], texts[j]
+        if text_of is not None:
+            ta, tb = text_of(i), text_of(j)
         else:
             ta, tb = (screening_text(title=docs[x].title, abstract=docs[x].abstract,
                                      claims=docs[x].claims) for x in (i, j))  # fmt: skip

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from iphub.protection.screening.arrays import distinct
+
 NUM_PERM = 128
 # 32 bands of 4 rows: a pair at Jaccard 0.5 becomes a candidate with p ≈ 0.87, at 0.7 p ≈ 1.
 BANDS = 32
@@ -126,5 +128,5 @@ def candidate_pairs(
     if only is not None:
         pairs = pairs[only[pairs[:, 0]] | only[pairs[:, 1]]]
     # One int64 per pair: a 1-D unique is several times faster than unique(axis=0).
-    codes = np.unique(pairs[:, 0] * np.int64(n) + pairs[:, 1])
+    codes = distinct(pairs[:, 0] * np.int64(n) + pairs[:, 1])
     return np.stack([codes // n, codes % n], axis=1)

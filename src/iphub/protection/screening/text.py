@@ -14,6 +14,8 @@ import unicodedata
 import numpy as np
 import numpy.typing as npt
 
+from iphub.protection.screening.arrays import distinct
+
 SHINGLE_K = 3
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
 # Boilerplate that opens most Chinese abstracts; two unrelated abstracts that
@@ -81,7 +83,7 @@ def shingle_codes(text: str, k: int = SHINGLE_K) -> npt.NDArray[np.uint64]:
 
 def shingle_hashes(text: str, k: int = SHINGLE_K) -> npt.NDArray[np.uint64]:
     """The sorted distinct shingle codes of ``text``: its shingle set, for exact Jaccard."""
-    return np.unique(shingle_codes(text, k))
+    return distinct(shingle_codes(text, k))
 
 
 def exact_jaccard(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> float:
@@ -193,9 +195,9 @@ def winnow(text: str, k: int = WINNOW_K, w: int = WINNOW_W) -> npt.NDArray[np.ui
     if n == 0:
         return h
     if n <= w:
-        return np.unique(h[[int(np.argmin(h))]])
+        return h[[int(np.argmin(h))]]
     windows = np.lib.stride_tricks.sliding_window_view(h, w)
-    return np.unique(windows.min(axis=1))
+    return distinct(windows.min(axis=1))
 
 
 WINNOW_BLOCK = 4096
