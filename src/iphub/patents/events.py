@@ -13,7 +13,9 @@ from django.dispatch import Signal
 
 # Records were created or updated by an import (sent after the import's own
 # writes, outside its transaction). Arguments: ``patent_ids`` (the ids written,
-# possibly many), ``import_job`` (the ImportJob).
+# possibly a million: an ``iphub.core.id_ranges.IdRanges``, iterable, sized, and
+# read a chunk at a time with ``chunks``/``q`` rather than copied into a list),
+# ``import_job`` (the ImportJob).
 patents_imported = Signal()
 
 # The search index was rebuilt from the database (``manage.py reindex``), which

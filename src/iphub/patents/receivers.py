@@ -11,13 +11,15 @@ IDS_PER_QUERY = 10_000
 
 def suggest_ipc_after_import(*, patent_ids: Any = (), **_: Any) -> None:
     """Queue 推荐分类 for the imported records that came without IPC codes."""
+    from iphub.core.id_ranges import IdRanges
     from iphub.patents.models import Patent
     from iphub.patents.tasks import ipc_suggest_task
 
-    all_ids = list(patent_ids)
-    for start in range(0, len(all_ids), IDS_PER_QUERY):
-        chunk = all_ids[start : start + IDS_PER_QUERY]
-        ids = list(Patent.objects.filter(pk__in=chunk, ipc_codes=[]).values_list("pk", flat=True))
+    # A chunk at a time, by id range where the ids run on (a fresh load's do): a
+    # million ids are never a Python list here.
+    for chunk in IdRanges.of(patent_ids).chunks(IDS_PER_QUERY):
+        missing = Patent.objects.filter(chunk.q("pk"), ipc_codes=[])
+        ids = list(missing.values_list("pk", flat=True))
         if ids:
             # One task per chunk: the task filters by its ids in one query too.
             # (The import's own transaction has committed when it announces its records.)

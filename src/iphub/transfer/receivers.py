@@ -14,12 +14,12 @@ def embed_after_import(*, patent_ids: Any = (), **_: Any) -> None:
     find them with vectors (the task skips records whose vector is current)."""
     if not getattr(settings, "TRANSFER_EMBED_AFTER_IMPORT", True):
         return
+    from iphub.core.id_ranges import IdRanges
     from iphub.transfer.tasks import embed_patents_task
 
-    ids = sorted(int(i) for i in patent_ids)
-    for start in range(0, len(ids), BATCH):
+    for chunk in IdRanges.of(patent_ids).chunks(BATCH):
         # The import's own transaction has committed when it announces its records.
-        embed_patents_task.enqueue(ids[start : start + BATCH])
+        embed_patents_task.enqueue(list(chunk))
 
 
 def embed_corpus_enqueue() -> str:

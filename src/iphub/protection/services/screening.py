@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from iphub.core.audit import audit_record, snapshot
 from iphub.core.errors import ApplicationError
+from iphub.core.id_ranges import IdRanges
 from iphub.core.jobs import stall_after
 from iphub.core.models import Role
 from iphub.core.permissions import ensure_region_access, require_roles
@@ -69,17 +70,23 @@ PASSAGE_PAIRS = 12
 def screening_run_create(
     *, actor: Any, kind: str = RunKind.FULL, patent_ids: Iterable[int] = ()
 ) -> ScreeningRun:
-    """Queue a screening run (full corpus, or the given new records) and enqueue its task."""
+    """Queue a screening run (full corpus, or the given new records) and enqueue its task.
+
+    The records are stored on the run as runs of consecutive ids (``IdRanges.to_json``:
+    the million records of a fresh load are one ``[first, last]`` pair), and the
+    audit entry gives their number, not the ids."""
     if actor is not None:
         require_roles(actor, Role.ENFORCEMENT)
+    ids = IdRanges.of(patent_ids)
     with transaction.atomic():
         _close_stalled_runs()
         run = ScreeningRun.objects.create(
             kind=kind,
-            patent_ids=sorted(set(patent_ids)),
+            patent_ids=ids.to_json(),
             started_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        audit_record(actor=actor, action=Action.SCREENING_RUN_CREATE, obj=run, after=snapshot(run))
+        after = {**snapshot(run, exclude=("patent_ids",)), "patent_count": len(ids)}
+        audit_record(actor=actor, action=Action.SCREENING_RUN_CREATE, obj=run, after=after)
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
 
@@ -107,7 +114,7 @@ def screening_run_incremental(*, patent_ids: Iterable[int]) -> ScreeningRun | No
     Call it after the import's transaction with the ids it created; nothing
     happens for an empty list.
     """
-    ids = sorted(set(patent_ids))
+    ids = IdRanges.of(patent_ids)
     if not ids:
         return None
     return screening_run_create(actor=None, kind=RunKind.INCREMENTAL, patent_ids=ids)
@@ -157,7 +164,7 @@ def screening_run_execute(run_id: int, *, params: ScreeningParams | None = None)
     try:
         docs = load_docs()
         progress(RunStage.LOAD, len(docs), len(docs))
-        new_ids = run.patent_ids if run.kind == RunKind.INCREMENTAL else None
+        new_ids = IdRanges.from_json(run.patent_ids) if run.kind == RunKind.INCREMENTAL else None
         excluded = _dismissed_pairs()
         dup = find_near_duplicates(
             docs, params=params, new_ids=new_ids, excluded_pairs=excluded, progress=progress

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from iphub.core.errors import AccessDenied, ApplicationError
+from iphub.core.id_ranges import IdRanges
 from iphub.core.models import AuditEntry, User
 from iphub.protection import selectors
 from iphub.protection.models import (
@@ -180,6 +181,23 @@ def test_incremental_hook_screens_new_records(
     assert screening_run_incremental(patent_ids=[]) is None
 
 
+@pytest.mark.django_db
+def test_incremental_run_keeps_a_fresh_load_as_one_range() -> None:
+    # An import of a million new records: one [first, last] pair on the run and a
+    # count in the audit entry, not a million ids in each (issue 24).
+    from array import array
+
+    run = screening_run_incremental(patent_ids=array("q", range(1000, 1_001_000)))
+    assert run is not None
+    assert run.patent_ids == [[1000, 1_000_999]]
+    assert len(IdRanges.from_json(run.patent_ids)) == 1_000_000
+    entry = AuditEntry.objects.get(action="screening_run_create")
+    assert entry.after is not None and entry.after["patent_count"] == 1_000_000
+    assert "patent_ids" not in entry.after
+    # A few scattered ids stay a plain list.
+    assert screening_run_incremental(patent_ids=[9, 3, 3]).patent_ids == [3, 9]  # type: ignore[union-attr]
+
+
 def test_bulk_filing_burst_is_flagged(regions: None, cast: dict[str, User], tmp_path: Path) -> None:
     rows = [
         row(
@@ -246,4 +264,4 @@ def test_management_command_screens_the_corpus(
     assert full.status == RunStatus.DONE
     # The import that built the corpus queued an incremental run of its records.
     incremental = ScreeningRun.objects.get(kind=RunKind.INCREMENTAL)
-    assert sorted(incremental.patent_ids) == sorted(corpus.values())
+    assert list(IdRanges.from_json(incremental.patent_ids)) == sorted(corpus.values())
