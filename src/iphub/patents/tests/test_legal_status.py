@@ -195,9 +195,6 @@ def test_a_grant_keeps_the_words_of_a_record_already_in_force() -> None:
     assert status_from_events([grant], "审中-实质审查") == "有权-授权"
 
 
-D = dt.date
-
-
 @pytest.mark.parametrize(
     ("snapshot", "as_of", "events", "expected"),
     [
