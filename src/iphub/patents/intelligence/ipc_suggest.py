@@ -382,8 +382,9 @@ def _valid_rows(
 
 
 def _fit_svms(x: sp.csr_matrix, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
-    """One liblinear ``LinearSVC`` per column of ``y``, in threads (liblinear
-    releases the GIL: the ~440 fits take about half the time on two cores)."""
+    """One liblinear ``LinearSVC`` per column of ``y``, in threads: liblinear
+    releases the GIL, so the ~420 independent fits can use every core. A fixed
+    ``random_state`` keeps them from sharing numpy's global generator."""
     from sklearn.svm import LinearSVC
 
     coef = np.zeros((y.shape[1], x.shape[1]), dtype=np.float32)
@@ -418,7 +419,8 @@ def _fit(
     zero_shot: float,
     e5_threshold: float,
 ) -> IPCModel:
-    """The TF-IDF SVM and (with ``e5``) the e5 half, without a re-ranker."""
+    """The TF-IDF SVM and (with ``e5``) the e5 half, from valid rows: the true
+    subclasses (``truth``) and the reference answers (``answers``)."""
     rows = [*truth, *answers]
     labels = sorted({c for _, codes in rows for c in codes})
     samples_kept = len(rows)
