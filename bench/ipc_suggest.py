@@ -2,6 +2,7 @@
 
     python bench/ipc_suggest.py --eval FILE [--folds 5] [--seed 0] [--threshold T]
                                 [--sweep] [--no-scheme] [--no-reference] [--no-e5]
+                                [--jobs N] [--dump FILE.npz]
 
 FILE is a CSV with ``title`` and ``ipc_subclasses`` (vertical-bar separated); an
 optional ``reference_predicted`` column (another classifier's output for the same
@@ -61,6 +62,18 @@ def micro(pairs: list[tuple[set[str], set[str]]]) -> tuple[float, float, float]:
     return prec, rec, f1
 
 
+def train_fold(job: tuple[Any, ...]) -> tuple[Any, float]:
+    """One fold's model (production ``train``) and its training time."""
+    from iphub.patents.intelligence import ipc_suggest as ips
+
+    train_rows, answers, scheme, use_e5, cache = job
+    t = time.perf_counter()
+    model = ips.train(
+        train_rows, reference=answers, scheme_documents=scheme, e5=use_e5, e5_cache=cache
+    )
+    return model, time.perf_counter() - t
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--eval", required=True, type=Path, help="CSV: title, ipc_subclasses")
@@ -75,6 +88,8 @@ def main() -> None:
         help="train without the reference classifier's answers for the training rows",
     )
     ap.add_argument("--no-e5", action="store_true", help="the TF-IDF SVM alone")
+    ap.add_argument("--jobs", type=int, default=1, help="train this many folds at once")
+    ap.add_argument("--dump", type=Path, help="save the held-out decision values (.npz)")
     args = ap.parse_args()
 
     import numpy as np
@@ -103,7 +118,8 @@ def main() -> None:
     if use_e5:
         t = time.perf_counter()
         ipc_dense.embed_cached([t for t, _ in rows], cache)
-        described = ips.label_descriptions(get_table(), {c for _, g in rows for c in g})
+        labels = {c for _, g in rows for c in g} | {c for _, r in reference for c in r}
+        described = ips.label_descriptions(get_table(), labels)
         ipc_dense.embed_cached([d for d, _ in described], cache, kind="passage")
         print(f"e5 vectors ready ({time.perf_counter() - t:.0f} s)", file=sys.stderr)
     thresholds: list[float] = []
@@ -114,19 +130,32 @@ def main() -> None:
     latencies: list[float] = []
     cpu: list[float] = []
     t_train = 0.0
-    for k, held in enumerate(folds):
+    jobs = []
+    for held in folds:
         held_set = set(held)
         train_rows = [(rows[i][0], sorted(rows[i][1])) for i in order if i not in held_set]
-        if not args.no_reference:
-            # Only the training rows' reference answers: a held-out row's never.
-            train_rows = ips.with_reference(
-                train_rows, [reference[i] for i in order if i not in held_set and reference[i][1]]
-            )
-        t = time.perf_counter()
-        model = ips.train(
-            train_rows, scheme_documents=not args.no_scheme, e5=use_e5, e5_cache=cache
+        # Only the training rows' reference answers: a held-out row's never.
+        answers = (
+            []
+            if args.no_reference
+            else [reference[i] for i in order if i not in held_set and reference[i][1]]
         )
-        t_train += time.perf_counter() - t
+        jobs.append((train_rows, answers, not args.no_scheme, use_e5, cache))
+    if args.jobs > 1:
+        # Folds trained side by side (fresh processes: no e5 or BLAS threads inherited);
+        # the latency below is still measured one title at a time in this process.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=args.jobs, mp_context=context) as pool:
+            trained = list(pool.map(train_fold, jobs))
+    else:
+        trained = [train_fold(job) for job in jobs]
+    for k, held in enumerate(folds):
+        model, fold_s = trained[k]
+        train_rows, answers = jobs[k][0], jobs[k][1]
+        t_train += fold_s
         models.append(model)
         threshold = None
         for i in held:
@@ -142,7 +171,11 @@ def main() -> None:
             labels_of[i] = model.labels
         assert threshold is not None
         thresholds.append(threshold)
-        print(f"fold {k + 1}/{args.folds}: trained on {len(train_rows)} rows", file=sys.stderr)
+        print(
+            f"fold {k + 1}/{args.folds}: trained on {len(train_rows)} rows "
+            f"+ {len(answers)} reference answers ({fold_s:.0f} s)",
+            file=sys.stderr,
+        )
 
     def evaluate(threshold: float) -> tuple[float, float, float]:
         pairs = []
@@ -153,6 +186,15 @@ def main() -> None:
                 pairs.append((rows[i][1], picked))
         return micro(pairs)
 
+    if args.dump:
+        # For trying pick rules without retraining: each row's values and its model's labels.
+        np.savez_compressed(
+            args.dump,
+            row=np.array(sorted(scores)),
+            fold=np.array([next(k for k, h in enumerate(folds) if i in h) for i in sorted(scores)]),
+            scores=np.array([scores[i] for i in sorted(scores)], dtype=object),
+            labels=np.array([labels_of[i] for i in sorted(scores)], dtype=object),
+        )
     threshold = thresholds[0]
     prec, rec, f1 = evaluate(threshold)
     top1 = sum(labels_of[i][int(np.argmax(scores[i]))] in rows[i][1] for i in scores) / len(rows)
@@ -206,6 +248,7 @@ def main() -> None:
         "threshold": threshold,
         "method": method,
         "train_s": round(t_train),
+        "jobs": args.jobs,
         "reference": ref,
         "machine": host,
     }

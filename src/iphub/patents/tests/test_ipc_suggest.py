@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from django.test import Client
 
@@ -179,3 +180,37 @@ def test_without_e5_the_tfidf_svm_answers_alone(
     assert model.dense is None and (model.info or {})["method"] == "tfidf"
     assert model.method == "tfidf"
     assert model.suggest("一种锂电池隔膜")[0].code == "H01M"
+
+
+def test_the_e5_svm_learns_a_subclass_its_training_titles_lack_from_its_ipc_titles() -> None:
+    # Titles near `a` are subclass 0, near `b` subclass 1; subclass 2 has no title,
+    # only IPC titles near `c`. A title near `c` should score 2 highest.
+    rng = np.random.default_rng(0)
+    a, b, c = (v / np.linalg.norm(v) for v in rng.standard_normal((3, ipc_dense.DIM)))
+
+    def near(v: np.ndarray, n: int) -> np.ndarray:
+        out = v + 0.3 * rng.standard_normal((n, ipc_dense.DIM)) / np.sqrt(ipc_dense.DIM)
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+    titles = np.vstack([near(a, 20), near(b, 20)])
+    y = np.zeros((40, 3), dtype=np.int8)
+    y[:20, 0] = y[20:, 1] = 1
+    descriptions = np.vstack([near(a, 3), near(b, 3), near(c, 3)])
+    owner = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2], dtype=np.int32)
+    query = near(c, 1)
+
+    def best(description_rows: bool) -> int:
+        head = ipc_dense.DenseHead.fit(
+            titles,
+            y,
+            descriptions,
+            owner,
+            blend=1.0,
+            zero_shot=0.0,
+            threshold=0.0,
+            description_rows=description_rows,
+        )
+        return int(np.argmax(head.parts(query)[0]))
+
+    assert best(True) == 2
+    assert best(False) != 2
