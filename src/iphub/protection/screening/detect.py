@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from iphub.core.arrays import distinct
 from iphub.protection.screening import minhash
-from iphub.protection.screening.arrays import distinct
 from iphub.protection.screening.text import (
     WINNOW_BLOCK,
     WINNOW_K,

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from iphub.protection.screening.arrays import distinct
+from iphub.core.arrays import distinct
 
 NUM_PERM = 128
 # 32 bands of 4 rows: a pair at Jaccard 0.5 becomes a candidate with p ≈ 0.87, at 0.7 p ≈ 1.

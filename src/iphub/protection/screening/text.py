@@ -14,7 +14,7 @@ import unicodedata
 import numpy as np
 import numpy.typing as npt
 
-from iphub.protection.screening.arrays import distinct
+from iphub.core.arrays import distinct
 
 SHINGLE_K = 3
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)

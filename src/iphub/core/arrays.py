@@ -1,4 +1,4 @@
-"""Array helpers the screening stages share.
+"""Array helpers shared by the screening stages and ``core.id_ranges``.
 
 ``distinct`` replaces ``np.unique(x)`` on integer arrays: numpy 2.5's
 ``np.unique`` (no ``return_*``) goes through a hash table and then sorts, and
