@@ -69,6 +69,8 @@ def demo_load(*, small: bool = False) -> list[str]:
     from iphub.patents.models import Patent
 
     lines = [f"{job.file_name}：{job.message}" for job in demo_patents_load(small=small)]
+    if demo_saved_search():
+        lines.append(f"保存的检索：{DEMO_WATCHER} 关注“数据”，法律状态变更导入后有提醒")
     change_job = demo_change_file_apply()
     if change_job is not None:
         lines.append(f"{change_job.file_name}：{change_job.message}")
@@ -84,6 +86,25 @@ def demo_load(*, small: bool = False) -> list[str]:
         "/patents/?q=PA%3D%E5%8D%8E%E4%B8%AD%E7%A7%91%E6%8A%80%E5%A4%A7%E5%AD%A6&sort=grade_desc"
     )
     return lines
+
+
+DEMO_WATCHER = "enterprise_user"
+
+
+def demo_saved_search(username: str = DEMO_WATCHER) -> bool:
+    """The demo enterprise watches a field with a saved search, made before the
+    example change file is applied so that its records raise an alert (the saved
+    search page would otherwise open empty). Returns whether it was made now."""
+    from iphub.core.models import User
+    from iphub.patents.models import SavedSearch
+    from iphub.patents.services import saved_search_create
+
+    user = User.objects.filter(username=username).first()
+    if user is None or SavedSearch.objects.filter(user=user).exists():
+        return False
+    # The example file's new events are examinations of data-processing inventions.
+    saved_search_create(user=user, name="数据处理", query="数据")
+    return True
 
 
 def demo_grades_fill() -> int:

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.utils import translation
 
 from iphub.patents.change_example import EXAMPLE_SOURCE, change_file_example_rows
-from iphub.patents.demo import demo_change_file_apply
+from iphub.patents.demo import demo_change_file_apply, demo_saved_search
 from iphub.patents.importers import read_file
-from iphub.patents.models import CHANGE_FILE_SOURCE, JobStatus, LegalEvent, Patent
+from iphub.patents.models import CHANGE_FILE_SOURCE, JobStatus, LegalEvent, Patent, SearchAlert
 from iphub.patents.services import import_file
 from iphub.patents.services.updates import legal_status_file_apply
 from iphub.patents.tests.conftest import app_no, row, write_csv
@@ -74,7 +74,8 @@ def test_a_clerk_downloads_the_example_and_it_applies_cleanly(
 
 
 @needs_data
-def test_the_demo_applies_the_example_once(demo_records: set[str]) -> None:
+def test_the_demo_applies_the_example_once(demo_records: set[str], cast: dict[str, Any]) -> None:
+    assert demo_saved_search(cast["enterprise"].username)
     job = demo_change_file_apply()
     assert job is not None and job.status == JobStatus.DONE
     assert job.report["kind"] == "legal_status" and job.created == 3
@@ -82,6 +83,10 @@ def test_the_demo_applies_the_example_once(demo_records: set[str]) -> None:
     # The granted records keep their words; the pending ones were already in examination.
     assert job.updated == 0
     assert demo_change_file_apply() is None  # a second seed_demo applies nothing
+    # The demo enterprise's saved search opens with an alert of the examined records.
+    alert = SearchAlert.objects.get(saved_search__user=cast["enterprise"])
+    assert (alert.new_count, alert.changed_count) == (0, 3)
+    assert not demo_saved_search(cast["enterprise"].username)  # made once
 
 
 def test_the_change_file_job_page_has_its_own_title_and_report(
