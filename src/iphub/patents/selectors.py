@@ -377,7 +377,9 @@ def search_alert_records(*, user: Any, alert_id: int) -> AlertRecords:
     existence is not theirs to learn."""
     alert = search_alert_list(user=user).filter(pk=alert_id).first()
     if alert is None:
-        raise NotFound("未找到该检索提醒。")
+        raise NotFound(
+            "未找到该检索提醒：它可能已随所属的保存检索一起删除，请在“提醒”列表中重新选择。"
+        )
     ids = [int(i) for i in alert.patent_ids]
     split = min(alert.new_count, len(ids))
     held = Patent.objects.in_bulk(ids)
