@@ -132,6 +132,11 @@ class ScreeningParams:
     # "蓝天 at 1M"); a cheaper candidate rule is still to be found.
     fp_pair_budget: int = 2_000_000
     fp_pair_cap_min: int = 10
+    # Beyond the pairing cap, each record's rarest fingerprints still pair it:
+    # those of the fewest df buckets (1: 2-3 records, 2: 4-7, ...) holding this
+    # many of its fingerprints below the template cap; a pair counts them when
+    # both records hold them so (``_fingerprint_pairs``).
+    fp_rare_per_record: int = 24
     # Split-and-recombine: each source must cover recombined_part of the new
     # body, and the new body must cover recombined_own of that source's; the
     # sources together must cover recombined_total of it.
@@ -348,6 +353,8 @@ def aligned_share(a: str, b: str, run: int = ALIGN_RUN) -> float:
 FP_PARTS = 32
 # Pair codes are counted in this many ranges of the lower row, one at a time.
 PAIR_RANGES = 8
+# Histogram buckets of floor(log2(records holding a fingerprint)), up to 2^15.
+DF_BUCKETS = 16
 
 
 def template_cap(n: int, p: ScreeningParams) -> int:
@@ -396,35 +403,90 @@ def _winnow_parts(
     return out
 
 
+def _runs(fp: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Start and length of each run of equal values in the sorted ``fp``."""
+    if len(fp) == 0:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    starts = np.flatnonzero(np.concatenate([[True], fp[1:] != fp[:-1]]))
+    return starts, np.diff(np.append(starts, len(fp)))
+
+
+def _df_bucket(df: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """floor(log2(df)): 2-3 records → 1, 4-7 → 2, ... (df ≥ 1)."""
+    return np.log2(df).astype(np.intp)
+
+
+def _rare_limits(
+    parts: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]],
+    n: int,
+    p: ScreeningParams,
+) -> npt.NDArray[np.intp]:
+    """Per row, the largest df bucket (``_df_bucket``) of its rarest fingerprints:
+    the fewest buckets from the rarest up that hold ``fp_rare_per_record`` of the
+    row's fingerprints in 2 to ``template_cap(n)`` records (all of them when the
+    row has fewer). Counted as a histogram per row (n × DF_BUCKETS counts)."""
+    tcap = template_cap(n, p)
+    hist = np.zeros(n * DF_BUCKETS, dtype=np.int64)
+    for fp, row in parts:
+        _, count = _runs(fp)
+        df = np.repeat(count, count)
+        ok = (df >= 2) & (df <= tcap)
+        hist += np.bincount(
+            row[ok].astype(np.int64) * DF_BUCKETS + _df_bucket(df[ok]), minlength=n * DF_BUCKETS
+        )
+    reach = hist.reshape(n, DF_BUCKETS).cumsum(axis=1) >= p.fp_rare_per_record
+    limit: npt.NDArray[np.intp] = np.where(
+        reach.any(axis=1), reach.argmax(axis=1), DF_BUCKETS - 1
+    ).astype(np.intp)
+    return limit
+
+
 def _fingerprint_pairs(
     parts: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]],
     n: int,
     p: ScreeningParams,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
-    """Row pairs sharing ``fp_min_shared``+ fingerprints, each in at most
-    ``pair_cap(n)`` records; and the template fingerprints (in more than
-    ``template_cap(n)`` records), sorted, for the verification to discount.
+    """Row pairs sharing ``fp_min_shared``+ pairing fingerprints; and the template
+    fingerprints (in more than ``template_cap(n)`` records), sorted, for the
+    verification to discount.
+
+    A fingerprint pairs two rows when it is in at most ``pair_cap(n)`` records,
+    or when it is among both rows' rarest (``_rare_limits``) and at most
+    ``fp_df_cap`` rows hold it so: the work of a fingerprint grows with the
+    square of the rows it pairs, and the rarest-per-row rule keeps that number
+    small however common a phrase grows in a large corpus, while an edited copy
+    and its source still meet on the rarest of the passages they share (an
+    edit's new phrases are in one record and pair nothing).
 
     ``parts``: ``_winnow_parts``'s partitions (each is emptied as it is used);
     ``n`` the number of rows."""
     template: list[npt.NDArray[np.uint64]] = []
     cap, most = template_cap(n, p), pair_cap(n, p)
+    # Up to fp_df_cap every fingerprint below the template cap pairs already.
+    limit = _rare_limits(parts, n, p) if p.fp_rare_per_record and most < cap else None
+    group_cap = max(most, p.fp_df_cap)
     ranges: list[list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]]] = [
         [] for _ in range(PAIR_RANGES)
     ]
     span = max(1, -(-n // PAIR_RANGES))
     for k_part in range(len(parts)):
-        fp, row64 = parts[k_part]
-        parts[k_part] = (fp[:0], row64[:0])
+        fp, row32 = parts[k_part]
+        parts[k_part] = (fp[:0], row32[:0])
         if len(fp) == 0:
             continue
-        starts = np.flatnonzero(np.concatenate([[True], fp[1:] != fp[:-1]]))
-        count = np.diff(np.append(starts, len(fp)))
+        starts, count = _runs(fp)
         template.append(fp[starts[count > cap]])
-        keep = np.repeat((count >= 2) & (count <= most), count)
-        fp, row = fp[keep], row64[keep].astype(np.int64)
+        df = np.repeat(count, count)
+        pairing = (df >= 2) & (df <= most)
+        if limit is not None:
+            pairing |= (df > most) & (df <= cap) & (_df_bucket(df) <= limit[row32])
+        del df
+        fp, row = fp[pairing], row32[pairing].astype(np.int64)
+        _, count = _runs(fp)
+        keep = np.repeat((count >= 2) & (count <= group_cap), count)
+        fp, row = fp[keep], row[keep]
         found = []
-        for k in range(1, most):
+        for k in range(1, group_cap):
             same = fp[:-k] == fp[k:]
             if not same.any():
                 break

@@ -4,6 +4,7 @@ confirmed by shared passages, and a look-alike with the same template is not."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 from iphub.protection.screening.detect import (
@@ -179,3 +180,30 @@ def test_template_sentences_many_filings_carry_are_no_evidence() -> None:
     docs = [*filler, doc(1, first, "甲公司"), doc(2, second, "乙公司"),
             doc(3, CLAIMS + "".join(TEMPLATE), "丙公司"), doc(4, copy, "丁公司")]  # fmt: skip
     assert flagged(docs) == {(3, 4)}
+
+
+def test_a_copy_is_found_when_its_phrases_are_common_in_a_large_corpus() -> None:
+    # Caps as a large corpus has them, at test scale: a fingerprint pairs every
+    # record that holds it only while in at most 2 records (pair_cap), and is
+    # template text beyond 20. Every two neighbouring clauses of the source also
+    # stand in two other filings (among unrelated text), so every passage the
+    # copy shares with its source is in 4-6 records: too many to pair by the cap.
+    large = ScreeningParams(fp_df_cap=6, fp_pair_budget=0, fp_pair_cap_min=2,
+                            fp_template_share=0.5)  # fmt: skip
+    copy = (
+        CLAIMS.replace("所述", "该").replace("包括", "包含").replace("设置", "设有")
+        .replace("模块", "单元").replace("300", "450").replace("180", "210")
+    )  # fmt: skip
+    rng = random.Random(3)
+    pool = [c for c in OTHER + LOOKALIKE if "\u4e00" <= c <= "\u9fff"]
+    clauses = [c + "；" for c in CLAIMS.rstrip("。").split("；")]
+    others = [
+        doc(100 + 2 * k + n, "".join(rng.choices(pool, k=150)) + clauses[k] + clauses[k + 1],
+            f"公司{k}{n}")
+        for k in range(len(clauses) - 1)
+        for n in range(2)
+    ]  # fmt: skip
+    docs = [doc(1, CLAIMS, "甲公司"), doc(2, copy, "乙公司"), *others]
+    assert (1, 2) in flagged(docs, large)
+    # Without the rarest-fingerprint rule the pair is no candidate at all.
+    assert (1, 2) not in flagged(docs, dataclasses.replace(large, fp_rare_per_record=0))
