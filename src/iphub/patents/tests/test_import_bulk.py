@@ -7,6 +7,7 @@ four batches and the "last batch" is a real one.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,21 @@ def test_interrupted_skip_import_keeps_whole_batches_and_says_where_it_stopped(
     assert (again.status, again.created, again.updated) == (JobStatus.DONE, 7, 0)
     assert again.report["unchanged"] == 10
     assert Patent.objects.count() == ROWS
+
+
+def test_a_file_broken_in_its_third_batch_keeps_the_two_before_and_says_which_line(
+    regions: None, tmp_path: Path
+) -> None:
+    # A file that cannot be read past line 13 (in batch 3): batches 1 and 2 are
+    # in, and the message names the line to fix.
+    lines = [json.dumps(titled(i), ensure_ascii=False) for i in range(1, ROWS + 1)]
+    lines[12] = '{"申请号": "broken'
+    path = tmp_path / "broken.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    job = import_file(actor=None, path=path, mode="skip")
+    assert job.status == JobStatus.FAILED
+    assert "第 13 行不是合法的 JSON" in job.message
+    assert Patent.objects.count() == 10
 
 
 @pytest.mark.parametrize("rebuild", [False, True], ids=["outbox", "rebuild"])

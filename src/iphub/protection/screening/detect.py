@@ -126,17 +126,20 @@ class ScreeningParams:
     # cap (42 M at 100k records and cap 50, 340 MB of pair codes), so a fixed cap
     # is ~3 GB at 10^6 records. 100k whole corpus (template at 0.25 %): cap 50
     # recall 0.9702, 20 → 0.9685 in 45 % of the stage's time, 10 → 0.9616.
-    # At 10^6 records the cap is 10 and whole-corpus recall falls to 0.7982:
-    # the benchmark's filler repeats the sources' phrases in proportion to its
-    # size, so the cap a recall needs grows with the records (docs/benchmarks.md,
-    # "蓝天 at 1M"); a cheaper candidate rule is still to be found.
+    # At 10^6 records the cap is 10, and by the cap alone whole-corpus recall fell
+    # to 0.7982: the benchmark's filler repeats the sources' phrases in proportion
+    # to its size, so the cap a recall needs grows with the records
+    # (docs/benchmarks.md, "蓝天 at 1M"). Hence fp_rare_per_record.
     fp_pair_budget: int = 2_000_000
     fp_pair_cap_min: int = 10
     # Beyond the pairing cap, each record's rarest fingerprints still pair it:
     # those of the fewest df buckets (1: 2-3 records, 2: 4-7, ...) holding this
     # many of its fingerprints below the template cap; a pair counts them when
-    # both records hold them so (``_fingerprint_pairs``).
-    fp_rare_per_record: int = 24
+    # both records hold them so (``_fingerprint_pairs``). Share of the planted
+    # pairs that are candidates at 10^6 records: 0 → 0.774, 24 → 0.953,
+    # 40 → 0.981 (100k: 0.975, 0.984, 0.985); it changes nothing up to 40,000
+    # records, where the cap is already the template bound.
+    fp_rare_per_record: int = 40
     # Split-and-recombine: each source must cover recombined_part of the new
     # body, and the new body must cover recombined_own of that source's; the
     # sources together must cover recombined_total of it.
@@ -483,15 +486,23 @@ def _fingerprint_pairs(
         del df
         fp, row = fp[pairing], row32[pairing].astype(np.int64)
         _, count = _runs(fp)
-        keep = np.repeat((count >= 2) & (count <= group_cap), count)
-        fp, row = fp[keep], row[keep]
+        size = np.repeat(count, count)
         found = []
-        for k in range(1, group_cap):
-            same = fp[:-k] == fp[k:]
-            if not same.any():
-                break
-            # Rows ascend within a fingerprint: the first of each pair is the lower.
-            found.append(row[:-k][same] * np.int64(n) + row[k:][same])
+        # Groups of like size together: pairing a group of g rows takes g - 1
+        # shifts, and most groups are small, so few rows go through many shifts.
+        lo = 2
+        while lo <= group_cap:
+            hi = min(group_cap, 2 * lo - 1)
+            sized = (size >= lo) & (size <= hi)
+            f, r = fp[sized], row[sized]
+            for k in range(1, hi):
+                same = f[:-k] == f[k:]
+                if not same.any():
+                    break
+                # Rows ascend within a fingerprint: the first of each pair is the lower.
+                found.append(r[:-k][same] * np.int64(n) + r[k:][same])
+            lo = hi + 1
+        del size
         if not found:
             continue
         codes, shared = np.unique(np.concatenate(found), return_counts=True)
