@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import math
 import os
@@ -413,6 +414,12 @@ def main(argv: list[str] | None = None) -> None:
         default="markov",
         help="synthetic filler text (gen_corpus --text)",
     )
+    ap.add_argument(
+        "--rare",
+        type=int,
+        help="ScreeningParams.fp_rare_per_record for the whole-corpus screen (tuning)",
+    )
+    ap.add_argument("--dump-false", help="write the whole corpus's false flags to this CSV")
     args = ap.parse_args(argv)
     sample = min(args.sample, args.docs)
     from filings import machine  # the calibration figure the other benches print
@@ -505,8 +512,26 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(quick, ensure_ascii=False))
         return
     t2 = time.perf_counter()
-    full = find_near_duplicates(docs)
+    params = ScreeningParams()
+    if args.rare is not None:
+        params = dataclasses.replace(params, fp_rare_per_record=args.rare)
+    full = find_near_duplicates(docs, params=params)
     screen_s = time.perf_counter() - t2
+    if args.dump_false:
+        # Flags no truth lists, with what confirmed them (to see what kind of pair
+        # makes the false flags: related or not, stage, shares).
+        filler_max = info["synth_max_id"]
+        with open(args.dump_false, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["a", "b", "filler_both", "stage", "related", "same_applicant",
+                        "jaccard", "containment", "aligned"])  # fmt: skip
+            for c in full.clusters:
+                for pr in c.pairs:
+                    if pr.a in family and family.get(pr.a) == family.get(pr.b):
+                        continue
+                    w.writerow([pr.a, pr.b, int(pr.a <= filler_max and pr.b <= filler_max),
+                                pr.stage, int(pr.related), int(pr.same_applicant),
+                                pr.jaccard, pr.containment, pr.aligned])  # fmt: skip
     print(f"full: {full.candidate_pairs} candidates, {full.verified_pairs} verified, "
           f"{len(full.clusters)} clusters in {screen_s:.1f}s")  # fmt: skip
     # The same figures over every flag of the whole corpus (the filler beyond the
@@ -545,6 +570,7 @@ def main(argv: list[str] | None = None) -> None:
         "flag_precision_full": full_q["precision"],
         "flags_full": full_q["flags"],
         "lookalikes_flagged_full": full_q["lookalikes_flagged"],
+        "fp_rare_per_record": params.fp_rare_per_record,
         "screen_s": round(screen_s, 2),
         "docs_per_s": round(len(docs) / screen_s, 1),
         "machine": host,

@@ -24,7 +24,7 @@ import logging
 import time
 import uuid
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -433,7 +433,7 @@ class _Batch:
 
 def _validated_batches(
     job: ImportJob, path: Path, report: ImportReport, size: int
-) -> Iterator[_Batch]:
+) -> Generator[_Batch]:
     """The file's good rows, ``size`` at a time; every row goes into ``report``. The
     last batch (maybe empty) carries the counts of the whole file."""
     table = get_table()

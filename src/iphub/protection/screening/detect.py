@@ -135,11 +135,16 @@ class ScreeningParams:
     # Beyond the pairing cap, each record's rarest fingerprints still pair it:
     # those of the fewest df buckets (1: 2-3 records, 2: 4-7, ...) holding this
     # many of its fingerprints below the template cap; a pair counts them when
-    # both records hold them so (``_fingerprint_pairs``). Share of the planted
-    # pairs that are candidates at 10^6 records: 0 → 0.774, 24 → 0.953,
-    # 40 → 0.981 (100k: 0.975, 0.984, 0.985); it changes nothing up to 40,000
-    # records, where the cap is already the template bound.
-    fp_rare_per_record: int = 40
+    # both records hold them so (``_fingerprint_pairs``). Nothing changes up to
+    # 40,000 records, where the pairing cap is already the template bound. At
+    # 10^6 records (bench/screening.py, whole corpus, 2026-12-07): 0 → recall
+    # 0.7982, precision 0.9948; 24 → 0.9555 and 0.9827, 6.1 GB; 40 → 0.9698 and
+    # 0.9432, 11.2 GB (more of the Markov filler's look-alike pairs become
+    # candidates and pass, and groups up to 50 records hold ~6 GB of pair codes).
+    fp_rare_per_record: int = 24
+    # ... and only while at most this many records hold it among their rarest
+    # (at 24 a limit of 20 changes next to nothing; at 40 it costs recall).
+    fp_rare_group_cap: int = 50
     # Split-and-recombine: each source must cover recombined_part of the new
     # body, and the new body must cover recombined_own of that source's; the
     # sources together must cover recombined_total of it.
@@ -455,7 +460,7 @@ def _fingerprint_pairs(
 
     A fingerprint pairs two rows when it is in at most ``pair_cap(n)`` records,
     or when it is among both rows' rarest (``_rare_limits``) and at most
-    ``fp_df_cap`` rows hold it so: the work of a fingerprint grows with the
+    ``fp_rare_group_cap`` rows hold it so: the work of a fingerprint grows with the
     square of the rows it pairs, and the rarest-per-row rule keeps that number
     small however common a phrase grows in a large corpus, while an edited copy
     and its source still meet on the rarest of the passages they share (an
@@ -467,7 +472,7 @@ def _fingerprint_pairs(
     cap, most = template_cap(n, p), pair_cap(n, p)
     # Up to fp_df_cap every fingerprint below the template cap pairs already.
     limit = _rare_limits(parts, n, p) if p.fp_rare_per_record and most < cap else None
-    group_cap = max(most, p.fp_df_cap)
+    group_cap = max(most, p.fp_rare_group_cap) if limit is not None else most
     ranges: list[list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]]] = [
         [] for _ in range(PAIR_RANGES)
     ]
