@@ -499,13 +499,13 @@ def _fingerprint_pairs(
         while lo <= group_cap:
             hi = min(group_cap, 2 * lo - 1)
             sized = (size >= lo) & (size <= hi)
-            f, r = fp[sized], row[sized]
+            fps, rows = fp[sized], row[sized]
             for k in range(1, hi):
-                same = f[:-k] == f[k:]
+                same = fps[:-k] == fps[k:]
                 if not same.any():
                     break
                 # Rows ascend within a fingerprint: the first of each pair is the lower.
-                found.append(r[:-k][same] * np.int64(n) + r[k:][same])
+                found.append(rows[:-k][same] * np.int64(n) + rows[k:][same])
             lo = hi + 1
         del size
         if not found:
