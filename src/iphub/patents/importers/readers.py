@@ -187,7 +187,11 @@ def read_jsonl(path: PathLike) -> Iterator[RawRow]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise UnsupportedFileError(f"第 {line_no} 行不是合法的 JSON：{exc.msg}") from exc
+                # json's own message is English ("Expecting ',' delimiter"): say where.
+                raise UnsupportedFileError(
+                    f"第 {line_no} 行不是合法的 JSON（第 {exc.colno} 个字符处）："
+                    "请检查该行的引号、逗号和括号是否成对，每行应为一个完整的 {…} 对象"
+                ) from exc
             if not isinstance(obj, dict):
                 raise UnsupportedFileError(f"第 {line_no} 行应为 JSON 对象（{{...}}）")
             yield RawRow(line_no, {str(k): _json_text(v) for k, v in obj.items()})

